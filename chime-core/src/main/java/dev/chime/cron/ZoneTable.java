@@ -1,0 +1,101 @@
+package dev.chime.cron;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A zone's UTC offsets as windows of constant offset: {@code starts[i]} (epoch seconds) to {@code
+ * starts[i + 1]}, at {@code offsets[i]} seconds. Built once per zone from its rules between {@link
+ * #FROM_YEAR} and {@link #TO_YEAR} (about 1,100 windows for a zone with DST, 13 KB) and cached, so
+ * the cron search finds an offset with a binary search and no allocation. Outside that span the
+ * first and last offsets hold; no real schedule reaches that far.
+ */
+final class ZoneTable {
+  static final int FROM_YEAR = 1850;
+  static final int TO_YEAR = 2400;
+  private static final ConcurrentHashMap<ZoneId, ZoneTable> CACHE = new ConcurrentHashMap<>();
+
+  final long[] starts;
+  final int[] offsets;
+
+  private ZoneTable(long[] starts, int[] offsets) {
+    this.starts = starts;
+    this.offsets = offsets;
+  }
+
+  static ZoneTable of(ZoneId zone) {
+    ZoneTable table = CACHE.get(zone);
+    return table != null ? table : CACHE.computeIfAbsent(zone, ZoneTable::build);
+  }
+
+  private static ZoneTable build(ZoneId zone) {
+    ZoneRules rules = zone.getRules();
+    Instant from = Instant.ofEpochSecond(Civil.localSecond(FROM_YEAR, 1, 1, 0, 0, 0));
+    long until = Civil.localSecond(TO_YEAR, 1, 1, 0, 0, 0);
+    long[] starts = new long[64];
+    int[] offsets = new int[64];
+    starts[0] = Long.MIN_VALUE;
+    offsets[0] = rules.getOffset(from).getTotalSeconds();
+    int count = 1;
+    ZoneOffsetTransition transition = rules.isFixedOffset() ? null : rules.nextTransition(from);
+    while (transition != null && transition.toEpochSecond() < until) {
+      if (count == starts.length) {
+        starts = Arrays.copyOf(starts, count * 2);
+        offsets = Arrays.copyOf(offsets, count * 2);
+      }
+      starts[count] = transition.toEpochSecond();
+      offsets[count] = transition.getOffsetAfter().getTotalSeconds();
+      count++;
+      transition = rules.nextTransition(transition.getInstant());
+    }
+    return new ZoneTable(Arrays.copyOf(starts, count), Arrays.copyOf(offsets, count));
+  }
+
+  /** The window that contains the instant. */
+  int index(long epochSecond) {
+    int low = 0;
+    int high = starts.length - 1;
+    while (low < high) {
+      int mid = (low + high + 1) >>> 1;
+      if (starts[mid] <= epochSecond) {
+        low = mid;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return low;
+  }
+
+  /** The first instant of the window after {@code index}, or Long.MAX_VALUE for the last. */
+  long end(int index) {
+    return index + 1 < starts.length ? starts[index + 1] : Long.MAX_VALUE;
+  }
+
+  /** The earliest instant at which the local clock shows {@code local} or later. */
+  long firstAtOrAfter(long local, int hint) {
+    int i = index(local - offsets[hint]);
+    while (i > 0 && local - offsets[i - 1] < starts[i]) {
+      i--;
+    }
+    while (local - offsets[i] >= end(i)) {
+      i++;
+    }
+    return Math.max(starts[i], local - offsets[i]);
+  }
+
+  /**
+   * The latest local time the clock has shown up to and including the instant: the instant's own
+   * local time, or, during the second pass of a fall-back overlap, the end of the first pass.
+   */
+  long highWater(long epochSecond, int index) {
+    long local = epochSecond + offsets[index];
+    if (index > 0 && offsets[index - 1] > offsets[index]) {
+      local = Math.max(local, starts[index] - 1 + offsets[index - 1]);
+    }
+    return local;
+  }
+}
