@@ -115,7 +115,7 @@ final class CronDescriber {
   }
 
   private static String hours(List<Term> hours) {
-    if (hours.size() == 1 && hours.get(0).isRange()) {
+    if (hours.size() == 1 && (hours.get(0).isRange() || hours.get(0).kind() == Term.Kind.VALUE)) {
       Term range = hours.get(0);
       return "between %02d:00 and %02d:59".formatted(range.from(), range.to());
     }

@@ -108,7 +108,7 @@ final class CronParser {
     if (!fits) {
       String want = dialect == CronDialect.QUARTZ ? "6 or 7" : String.valueOf(expected);
       throw error(
-          null, 1, "the " + name(dialect) + " dialect expects " + want + " fields, found " + count);
+          null, 0, "the " + name(dialect) + " dialect expects " + want + " fields, found " + count);
     }
     List<Field> layout = new ArrayList<>(List.of(Field.values()));
     if (dialect == CronDialect.UNIX) {
@@ -353,7 +353,7 @@ final class CronParser {
       int day = internal(field, value(field, piece.substring(0, hashPos), column));
       int nth = number(field, piece.substring(hashPos + 1), column + hashPos + 1, "value");
       if (nth < 1 || nth > 5) {
-        throw error(field, column + hashPos + 1, "'#" + nth + "': the week must be 1-5");
+        throw error(field, column + hashPos, "'#" + nth + "': the week must be 1-5");
       }
       return new Term(Term.Kind.NTH_WEEKDAY, day, nth, 1);
     }
@@ -390,31 +390,38 @@ final class CronParser {
       }
       low = value(field, rest.substring(1, dash), column + 2);
       high = value(field, rest.substring(dash + 1, close), column + dash + 2);
-      if (low > high) {
+      if (low > high && field != Field.HOUR) {
         throw error(field, column, "'" + piece + "': H(a-b) needs a <= b");
       }
       rest = rest.substring(close + 1);
     }
     int step = 1;
+    // Jenkins lets an hour range run from evening to morning: H(22-2) is 22, 23, 0, 1 or 2.
+    int span = high - low + 1 + (low > high ? 24 : 0);
     if (rest.startsWith("/")) {
       step = number(field, rest.substring(1), column + piece.length() - rest.length() + 1, "step");
-      if (step < 1 || step > high - low + 1) {
-        throw error(field, column, "'" + piece + "': step must be 1-" + (high - low + 1));
+      if (step < 1 || step > span) {
+        throw error(field, column, "'" + piece + "': step must be 1-" + span);
       }
     } else if (!rest.isEmpty()) {
       throw error(field, column, "'" + piece + "' is not H, H(a-b), H/n or H(a-b)/n");
     }
-    return hashTerm(field, low, high, step, column);
+    return hashTerm(field, low, span, step, column);
   }
 
-  /** Jenkins' BaseParser.doHash: one draw per H, in field order, from one seeded Random. */
-  private Term hashTerm(Field field, int low, int high, int step, int column) {
+  /**
+   * Jenkins' BaseParser.doHash: one draw per H, in field order, from one seeded Random; values past
+   * 23 in a wrapping hour range are taken modulo 24.
+   */
+  private Term hashTerm(Field field, int low, int span, int step, int column) {
     Random random = hash(field, column);
+    int wrap = field == Field.HOUR ? 24 : Integer.MAX_VALUE;
     if (step == 1) {
-      return Term.value(internal(field, low + random.nextInt(high - low + 1)));
+      return Term.value(internal(field, (low + random.nextInt(span)) % wrap));
     }
-    int start = low + random.nextInt(step);
-    return new Term(Term.Kind.STEP, internal(field, start), internal(field, high), step);
+    int start = (low + random.nextInt(step)) % wrap;
+    int end = (low + span - 1) % wrap;
+    return new Term(Term.Kind.STEP, internal(field, start), internal(field, end), step);
   }
 
   private Random hash(Field field, int column) {
