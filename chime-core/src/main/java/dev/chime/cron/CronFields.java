@@ -172,6 +172,18 @@ final class CronFields {
     for (int month = Bits.next(months, 1); month >= 0; month = Bits.next(months, month + 1)) {
       names.append(names.isEmpty() ? "" : ", ").append(MONTH_NAMES[month]);
     }
+    boolean plainDays = !domSpecials && !dowSpecials && weekly[0] == Bits.range(1, 31);
+    if (plainDays && daysOfMonth != 0) {
+      StringBuilder days = new StringBuilder();
+      for (int day = Bits.next(daysOfMonth, 1); day >= 0; day = Bits.next(daysOfMonth, day + 1)) {
+        days.append(days.isEmpty() ? "" : ", ").append(day);
+      }
+      boolean one = Long.bitCount(daysOfMonth) == 1;
+      return days
+          + (one ? " never occurs in " : " never occur in ")
+          + names
+          + "; the expression can never fire";
+    }
     return "no day matches in " + names + "; the expression can never fire";
   }
 

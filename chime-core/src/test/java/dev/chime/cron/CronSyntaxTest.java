@@ -101,10 +101,14 @@ class CronSyntaxTest {
   @CsvSource(
       delimiter = '|',
       value = {
-        "0 0 30 2 *|UNIX|day-of-month: no day matches in February; the expression can never fire",
-        "0 0 31 4,6,9,11 *|UNIX|day-of-month: no day matches in April, June, September, November;"
+        "0 0 30 2 *|UNIX|day-of-month: 30 never occurs in February; the expression can never fire",
+        "0 0 30,31 2 *|UNIX|day-of-month: 30, 31 never occur in February; the expression can"
+            + " never fire",
+        "0 0 0 30 2 FRI|SPRING|day-of-month: no day matches in February; the expression can never"
+            + " fire",
+        "0 0 31 4,6,9,11 *|UNIX|day-of-month: 31 never occurs in April, June, September, November;"
             + " the expression can never fire",
-        "0 0 0 30 2 ?|QUARTZ|day-of-month: no day matches in February; the expression can never"
+        "0 0 0 30 2 ?|QUARTZ|day-of-month: 30 never occurs in February; the expression can never"
             + " fire",
         "0 0 0 29 2 ? 2025|QUARTZ|the expression can never fire: no matching day in the years given",
         "0 0 0 ? 2 5#5 2026-2027|QUARTZ|the expression can never fire: no matching day in the years"
