@@ -1,0 +1,89 @@
+package dev.chime.cli;
+
+import dev.chime.cron.CronExpression;
+import java.io.PrintWriter;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code chime cron next}: upcoming fire times, one per line. */
+@Command(
+    name = "next",
+    mixinStandardHelpOptions = true,
+    description = "Print the next fire times, strictly after --from, one ISO-8601 time per line.")
+final class CronNextCommand implements Callable<Integer> {
+  /** Always shows seconds; UTC prints as Z. */
+  static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+
+  static final int MAX_COUNT = 10_000;
+
+  private final Main.Environment environment;
+
+  @Spec picocli.CommandLine.Model.CommandSpec spec;
+
+  @Mixin CronOptions cron;
+
+  @Option(
+      names = "--from",
+      paramLabel = "DATETIME",
+      description = "Local (read in --zone) or offset date-time, or a date. Default: now.")
+  String from;
+
+  @Option(names = "--count", paramLabel = "N", description = "How many (1-10000). Default: 5.")
+  int count = 5;
+
+  CronNextCommand(Main.Environment environment) {
+    this.environment = environment;
+  }
+
+  @Override
+  public Integer call() {
+    if (count < 1 || count > MAX_COUNT) {
+      throw new Main.UsageError("--count: must be 1-" + MAX_COUNT + ", was " + count);
+    }
+    CronExpression expression = cron.parse();
+    ZoneId zone = cron.zone(environment);
+    ZonedDateTime at = start(zone);
+    PrintWriter out = spec.commandLine().getOut();
+    for (int i = 0; i < count; i++) {
+      Optional<ZonedDateTime> next = expression.next(at);
+      if (next.isEmpty()) {
+        break;
+      }
+      at = next.get();
+      out.println(ISO.format(at));
+    }
+    return Main.OK;
+  }
+
+  private ZonedDateTime start(ZoneId zone) {
+    if (from == null) {
+      return ZonedDateTime.now(environment.clock().withZone(zone));
+    }
+    try {
+      if (from.length() == 10) {
+        return LocalDate.parse(from).atStartOfDay(zone);
+      }
+      if (from.endsWith("Z") || from.matches(".*[+-]\\d\\d:?\\d\\d$")) {
+        return OffsetDateTime.parse(from).atZoneSameInstant(zone);
+      }
+      return LocalDateTime.parse(from).atZone(zone);
+    } catch (DateTimeParseException e) {
+      throw new Main.UsageError(
+          "--from: '"
+              + from
+              + "' is not a date-time (use 2026-03-07T12:00, 2026-03-07T12:00:00-05:00 or"
+              + " 2026-03-07)");
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.chime.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.ZoneId;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code chime} command. Only {@link #main} exits the JVM; everything else returns codes. */
+@Command(
+    name = "chime",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Chime: a job scheduler for the JVM.",
+    subcommands = {CronCommand.class})
+public final class Main {
+  /** Exit code for success. */
+  static final int OK = 0;
+
+  /** Exit code when the operation failed. */
+  static final int FAILED = 1;
+
+  /** Exit code for invalid input or usage. */
+  static final int USAGE = 2;
+
+  private Main() {}
+
+  /** Runs the CLI and exits with its code. */
+  public static void main(String[] args) {
+    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
+    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    System.exit(run(args, out, err, Clock.systemUTC(), ZoneId.systemDefault()));
+  }
+
+  /** Runs the CLI with injected streams, clock and system zone; returns the exit code. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock, ZoneId zone) {
+    Environment environment = new Environment(clock, zone);
+    CommandLine line = new CommandLine(new Main(), new Factory(environment));
+    line.setOut(out);
+    line.setErr(err);
+    line.setExecutionExceptionHandler(
+        (exception, command, parsed) -> {
+          if (exception instanceof UsageError usage) {
+            err.println("chime: " + usage.getMessage());
+            return USAGE;
+          }
+          String message = exception.getMessage();
+          err.println("chime: " + (message == null ? exception.toString() : message));
+          return FAILED;
+        });
+    line.setParameterExceptionHandler(
+        (exception, arguments) -> {
+          err.println("chime: " + exception.getMessage());
+          exception.getCommandLine().usage(err);
+          return USAGE;
+        });
+    int code = line.execute(args);
+    out.flush();
+    err.flush();
+    return code;
+  }
+
+  /** The time and zone the commands read "now" and the default zone from. */
+  record Environment(Clock clock, ZoneId systemZone) {}
+
+  /** Bad input from the user: exit 2 with the message. */
+  static final class UsageError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UsageError(String message) {
+      super(message);
+    }
+  }
+
+  /** Hands the environment to commands that take it. */
+  private record Factory(Environment environment) implements CommandLine.IFactory {
+    @Override
+    public <K> K create(Class<K> type) throws Exception {
+      for (var constructor : type.getDeclaredConstructors()) {
+        if (constructor.getParameterCount() == 1
+            && constructor.getParameterTypes()[0] == Environment.class) {
+          constructor.setAccessible(true);
+          return type.cast(constructor.newInstance(environment));
+        }
+      }
+      return CommandLine.defaultFactory().create(type);
+    }
+  }
+
+  /** Reads the version from the jar manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"chime " + (version == null ? "development build" : version)};
+    }
+  }
+}
