@@ -11,20 +11,35 @@ import java.util.concurrent.ConcurrentHashMap;
  * A zone's UTC offsets as windows of constant offset: {@code starts[i]} (epoch seconds) to {@code
  * starts[i + 1]}, at {@code offsets[i]} seconds. Built once per zone from its rules between {@link
  * #FROM_YEAR} and {@link #TO_YEAR} (about 1,100 windows for a zone with DST, 13 KB) and cached, so
- * the cron search finds an offset with a binary search and no allocation. Outside that span the
- * first and last offsets hold; no real schedule reaches that far.
+ * the cron search finds an offset with one array read and a short scan, and no allocation. Outside
+ * that span the first and last offsets hold; no real schedule reaches that far.
  */
 final class ZoneTable {
   static final int FROM_YEAR = 1850;
   static final int TO_YEAR = 2400;
   private static final ConcurrentHashMap<ZoneId, ZoneTable> CACHE = new ConcurrentHashMap<>();
 
+  /** Buckets of 2^22 s (48.5 days) from {@link #FROM_YEAR}: a direct index, then a short scan. */
+  private static final int BUCKET_SHIFT = 22;
+
+  private static final long BASE = Civil.localSecond(FROM_YEAR, 1, 1, 0, 0, 0);
+
   final long[] starts;
   final int[] offsets;
+  private final int[] buckets;
 
   private ZoneTable(long[] starts, int[] offsets) {
     this.starts = starts;
     this.offsets = offsets;
+    long until = Civil.localSecond(TO_YEAR, 1, 1, 0, 0, 0);
+    this.buckets = new int[(int) ((until - BASE) >>> BUCKET_SHIFT) + 1];
+    for (int b = 0, i = 0; b < buckets.length; b++) {
+      long bucketStart = BASE + ((long) b << BUCKET_SHIFT);
+      while (i + 1 < starts.length && starts[i + 1] <= bucketStart) {
+        i++;
+      }
+      buckets[b] = i;
+    }
   }
 
   static ZoneTable of(ZoneId zone) {
@@ -34,7 +49,7 @@ final class ZoneTable {
 
   private static ZoneTable build(ZoneId zone) {
     ZoneRules rules = zone.getRules();
-    Instant from = Instant.ofEpochSecond(Civil.localSecond(FROM_YEAR, 1, 1, 0, 0, 0));
+    Instant from = Instant.ofEpochSecond(BASE);
     long until = Civil.localSecond(TO_YEAR, 1, 1, 0, 0, 0);
     long[] starts = new long[64];
     int[] offsets = new int[64];
@@ -57,17 +72,17 @@ final class ZoneTable {
 
   /** The window that contains the instant. */
   int index(long epochSecond) {
-    int low = 0;
-    int high = starts.length - 1;
-    while (low < high) {
-      int mid = (low + high + 1) >>> 1;
-      if (starts[mid] <= epochSecond) {
-        low = mid;
-      } else {
-        high = mid - 1;
-      }
+    long bucket = (epochSecond - BASE) >> BUCKET_SHIFT;
+    int i;
+    if (bucket < 0) {
+      i = 0;
+    } else {
+      i = buckets[(int) Math.min(bucket, buckets.length - 1)];
     }
-    return low;
+    while (i + 1 < starts.length && starts[i + 1] <= epochSecond) {
+      i++;
+    }
+    return i;
   }
 
   /** The first instant of the window after {@code index}, or Long.MAX_VALUE for the last. */
@@ -77,7 +92,8 @@ final class ZoneTable {
 
   /** The earliest instant at which the local clock shows {@code local} or later. */
   long firstAtOrAfter(long local, int hint) {
-    int i = index(local - offsets[hint]);
+    long guess = local - offsets[hint];
+    int i = guess >= starts[hint] && guess < end(hint) ? hint : index(guess);
     while (i > 0 && local - offsets[i - 1] < starts[i]) {
       i--;
     }

@@ -1,0 +1,124 @@
+package dev.chime.cron;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/**
+ * Generators and comparison shared by the differential tests against Quartz, Spring, cron-utils.
+ */
+final class DiffSupport {
+  static final int STEPS = 20;
+  static final List<String> ZONES =
+      List.of("UTC", "UTC", "America/New_York", "Europe/Berlin", "Australia/Lord_Howe");
+
+  /** Every way we knowingly differ from an oracle, with the reason. */
+  enum Divergence {
+    /** Our DstPolicy (cronie/Cronos rules) versus the oracle's own gap/overlap handling. */
+    DST_TRANSITION_IN_WINDOW,
+    /** Spring's L-n lands in the previous month when the month is shorter than n + 1 days. */
+    SPRING_LAST_DAY_OFFSET_IN_SHORT_MONTH,
+    /** Spring's nW is not clamped at the month end, so 29W-31W skip or leave months. */
+    SPRING_NEAREST_WEEKDAY_AT_MONTH_END,
+    /**
+     * Spring reads the day-of-week range {@code 7-7} (Sunday to Sunday) as every day, and {@code
+     * 7-7/2} as every other day; {@code 0-0}, {@code 7} and {@code 5-5} are read right.
+     */
+    SPRING_SUNDAY_RANGE_7_7,
+    /**
+     * Quartz 2.5.0's L, LW and L-n skip every month shorter than 31 days (L in Feb never fires).
+     */
+    QUARTZ_LAST_DAY_SKIPS_SHORT_MONTHS,
+    /** Quartz 2.5.0 drops nW when day n is a Sunday and the nearest weekday is the Monday after. */
+    QUARTZ_NEAREST_WEEKDAY_MOVING_FORWARD,
+    /**
+     * cronie ORs restricted day-of-month and day-of-week; cron-utils' UNIX definition does not
+     * always (CronDialectTest pins cronie's rule).
+     */
+    CRON_UTILS_DAY_OR_RULE
+  }
+
+  private DiffSupport() {}
+
+  static Arbitrary<String> value(int min, int max) {
+    return Arbitraries.integers().between(min, max).map(String::valueOf);
+  }
+
+  /** *, a value, a list, a range, a step from *, a stepped range, and a/n, for [min, max]. */
+  static Arbitrary<String> numeric(int min, int max, String starStep) {
+    Arbitrary<Integer> v = Arbitraries.integers().between(min, max);
+    Arbitrary<Integer> step = Arbitraries.integers().between(2, Math.max(2, (max - min + 1) / 2));
+    return Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(3, Arbitraries.just("*")),
+        net.jqwik.api.Tuple.of(4, v.map(String::valueOf)),
+        net.jqwik.api.Tuple.of(
+            2, Combinators.combine(v, v, v).as((a, b, c) -> a + "," + b + "," + c)),
+        net.jqwik.api.Tuple.of(
+            2, Combinators.combine(v, v).as((a, b) -> Math.min(a, b) + "-" + Math.max(a, b))),
+        net.jqwik.api.Tuple.of(2, step.map(n -> starStep + "/" + n)),
+        net.jqwik.api.Tuple.of(
+            1,
+            Combinators.combine(v, v, step)
+                .as((a, b, n) -> Math.min(a, b) + "-" + Math.max(a, b) + "/" + n)),
+        net.jqwik.api.Tuple.of(1, Combinators.combine(v, step).as((a, n) -> a + "/" + n)));
+  }
+
+  static Arbitrary<Instant> starts() {
+    long from = Instant.parse("2000-01-01T00:00:00Z").getEpochSecond();
+    long to = Instant.parse("2045-01-01T00:00:00Z").getEpochSecond();
+    return Arbitraries.longs().between(from, to).map(Instant::ofEpochSecond);
+  }
+
+  static Arbitrary<ZoneId> zones() {
+    return Arbitraries.of(ZONES).map(ZoneId::of);
+  }
+
+  /** Up to {@link #STEPS} successive fire times from {@code next}, stopping when it runs out. */
+  static List<Instant> sequence(Instant start, Function<Instant, Optional<Instant>> next) {
+    List<Instant> times = new ArrayList<>();
+    Instant at = start;
+    for (int i = 0; i < STEPS; i++) {
+      Optional<Instant> following = next.apply(at);
+      if (following.isEmpty()) {
+        break;
+      }
+      at = following.get();
+      times.add(at);
+    }
+    return times;
+  }
+
+  static List<Instant> chime(CronExpression cron, Instant start, ZoneId zone) {
+    return sequence(start, t -> cron.next(t, zone));
+  }
+
+  /** Whether the zone changes offset between the two instants (inclusive, a day either side). */
+  static boolean transitionBetween(ZoneId zone, Instant from, Instant to) {
+    ZoneOffsetTransition next = zone.getRules().nextTransition(from.minusSeconds(86_400));
+    return next != null && !next.getInstant().isAfter(to.plusSeconds(86_400));
+  }
+
+  /** Whether every time in {@code theirs} up to our last one is also ours: they only dropped. */
+  static boolean onlyDropped(List<Instant> ours, List<Instant> theirs) {
+    Instant end = ours.isEmpty() ? Instant.MIN : ours.get(ours.size() - 1);
+    return theirs.stream().filter(t -> !t.isAfter(end)).allMatch(ours::contains);
+  }
+
+  static Instant last(List<Instant> a, List<Instant> b, Instant start) {
+    Instant last = start;
+    for (Instant t : a) {
+      last = t.isAfter(last) ? t : last;
+    }
+    for (Instant t : b) {
+      last = t.isAfter(last) ? t : last;
+    }
+    return last;
+  }
+}

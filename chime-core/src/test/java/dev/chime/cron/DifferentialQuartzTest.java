@@ -1,0 +1,119 @@
+package dev.chime.cron;
+
+import java.text.ParseException;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.TimeZone;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/** The quartz dialect against Quartz 2.5's CronExpression over generated expressions. */
+class DifferentialQuartzTest {
+
+  @Provide
+  Arbitrary<String> expressions() {
+    Arbitrary<String> dom =
+        Arbitraries.oneOf(
+            DiffSupport.numeric(1, 31, "*"),
+            Arbitraries.of("L", "LW"),
+            Arbitraries.integers().between(0, 30).map(n -> "L-" + n),
+            Arbitraries.integers().between(1, 31).map(n -> n + "W"));
+    Arbitrary<String> dow =
+        Arbitraries.oneOf(
+            DiffSupport.numeric(1, 7, "*"),
+            Arbitraries.of("MON-FRI", "SAT,SUN", "TUE", "L"),
+            Arbitraries.integers().between(1, 7).map(n -> n + "L"),
+            Combinators.combine(
+                    Arbitraries.integers().between(1, 7), Arbitraries.integers().between(1, 5))
+                .as((d, k) -> d + "#" + k));
+    Arbitrary<String> days =
+        Arbitraries.oneOf(
+            Combinators.combine(dom, DiffSupport.numeric(1, 12, "*"))
+                .as((d, m) -> d + " " + m + " ?"),
+            Combinators.combine(DiffSupport.numeric(1, 12, "*"), dow)
+                .as((m, w) -> "? " + m + " " + w));
+    Arbitrary<String> year =
+        Arbitraries.of("", "", "", " *", " 2030-2040", " 2026,2035,2044", " 2031/3");
+    return Combinators.combine(
+            Arbitraries.oneOf(Arbitraries.just("0"), DiffSupport.numeric(0, 59, "*")),
+            DiffSupport.numeric(0, 59, "*"),
+            DiffSupport.numeric(0, 23, "*"),
+            days,
+            year)
+        .as((s, m, h, d, y) -> s + " " + m + " " + h + " " + d + y);
+  }
+
+  @Property(tries = 1000)
+  void agreesWithQuartz(
+      @ForAll("expressions") String text,
+      @ForAll("starts") Instant start,
+      @ForAll("zones") ZoneId zone) {
+    org.quartz.CronExpression quartz;
+    try {
+      quartz = new org.quartz.CronExpression(text);
+      quartz.setTimeZone(TimeZone.getTimeZone(zone));
+    } catch (ParseException e) {
+      Statistics.label("outcome").collect("quartz rejects");
+      return;
+    }
+    List<Instant> theirs = DiffSupport.sequence(start, t -> quartzNext(quartz, t));
+    List<Instant> ours;
+    try {
+      ours = DiffSupport.chime(CronExpression.parse(text, CronDialect.QUARTZ), start, zone);
+    } catch (CronSyntaxException e) {
+      ours = List.of(); // we reject what can never fire
+    }
+    if (ours.equals(theirs)) {
+      Statistics.label("outcome").collect(ours.isEmpty() ? "both: never fires" : "agree");
+      return;
+    }
+    Statistics.label("outcome").collect(explain(text, zone, start, ours, theirs).name());
+  }
+
+  private static DiffSupport.Divergence explain(
+      String text, ZoneId zone, Instant start, List<Instant> ours, List<Instant> theirs) {
+    String dom = text.split(" ")[3];
+    if (dom.contains("L") && DiffSupport.onlyDropped(ours, theirs)) {
+      return DiffSupport.Divergence.QUARTZ_LAST_DAY_SKIPS_SHORT_MONTHS;
+    }
+    if (dom.matches("\\d+W") && DiffSupport.onlyDropped(ours, theirs)) {
+      return DiffSupport.Divergence.QUARTZ_NEAREST_WEEKDAY_MOVING_FORWARD;
+    }
+    if (DiffSupport.transitionBetween(zone, start, DiffSupport.last(ours, theirs, start))) {
+      return DiffSupport.Divergence.DST_TRANSITION_IN_WINDOW;
+    }
+    throw new AssertionError(
+        "'"
+            + text
+            + "' in "
+            + zone
+            + " after "
+            + start
+            + ":\n  chime  "
+            + ours
+            + "\n  quartz "
+            + theirs);
+  }
+
+  private static Optional<Instant> quartzNext(org.quartz.CronExpression quartz, Instant t) {
+    return Optional.ofNullable(quartz.getTimeAfter(Date.from(t))).map(Date::toInstant);
+  }
+
+  @Provide
+  Arbitrary<Instant> starts() {
+    return DiffSupport.starts();
+  }
+
+  @Provide
+  Arbitrary<ZoneId> zones() {
+    return DiffSupport.zones();
+  }
+}

@@ -1,0 +1,121 @@
+package dev.chime.cron;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/** The spring dialect against Spring Framework 7's CronExpression over generated expressions. */
+class DifferentialSpringTest {
+
+  @Provide
+  Arbitrary<String> expressions() {
+    Arbitrary<String> dom =
+        Arbitraries.oneOf(
+            DiffSupport.numeric(1, 31, "*"),
+            Arbitraries.of("?", "L", "LW"),
+            Arbitraries.integers().between(0, 30).map(n -> "L-" + n),
+            Arbitraries.integers().between(1, 31).map(n -> n + "W"));
+    Arbitrary<String> dow =
+        Arbitraries.oneOf(
+            DiffSupport.numeric(0, 7, "*"),
+            Arbitraries.of("?", "MON-FRI", "SAT,SUN", "TUE"),
+            Arbitraries.integers().between(1, 7).map(n -> n + "L"),
+            Combinators.combine(
+                    Arbitraries.integers().between(1, 7), Arbitraries.integers().between(1, 5))
+                .as((d, k) -> d + "#" + k));
+    Arbitrary<String> days =
+        Arbitraries.oneOf(
+            dom.map(d -> d + " * *"),
+            dow.map(w -> "* * " + w),
+            Combinators.combine(dom, DiffSupport.numeric(1, 12, "*"), dow)
+                .as((d, m, w) -> d + " " + m + " " + w));
+    return Combinators.combine(
+            Arbitraries.oneOf(Arbitraries.just("0"), DiffSupport.numeric(0, 59, "*")),
+            DiffSupport.numeric(0, 59, "*"),
+            DiffSupport.numeric(0, 23, "*"),
+            days)
+        .as((s, m, h, d) -> s + " " + m + " " + h + " " + d);
+  }
+
+  @Property(tries = 1000)
+  void agreesWithSpring(
+      @ForAll("expressions") String text,
+      @ForAll("starts") Instant start,
+      @ForAll("zones") ZoneId zone) {
+    org.springframework.scheduling.support.CronExpression spring;
+    try {
+      spring = org.springframework.scheduling.support.CronExpression.parse(text);
+    } catch (IllegalArgumentException e) {
+      // Spring rejects some expressions it cannot satisfy; so must we, or we must fire.
+      Statistics.label("outcome").collect("spring rejects");
+      Statistics.label("rejected").collect(text.split(" ")[3] + " / " + text.split(" ")[5]);
+      return;
+    }
+    List<Instant> theirs = DiffSupport.sequence(start, t -> springNext(spring, t, zone));
+    List<Instant> ours;
+    try {
+      ours = DiffSupport.chime(CronExpression.parse(text, CronDialect.SPRING), start, zone);
+    } catch (CronSyntaxException e) {
+      ours = List.of(); // we reject what can never fire
+    }
+    if (ours.equals(theirs)) {
+      Statistics.label("outcome").collect(ours.isEmpty() ? "both: never fires" : "agree");
+      return;
+    }
+    Statistics.label("outcome").collect(explain(text, zone, start, ours, theirs).name());
+  }
+
+  private static DiffSupport.Divergence explain(
+      String text, ZoneId zone, Instant start, List<Instant> ours, List<Instant> theirs) {
+    String dom = text.split(" ")[3];
+    if (dom.matches("L-(2[89]|30|\\d)") && Integer.parseInt(dom.substring(2)) >= 28) {
+      return DiffSupport.Divergence.SPRING_LAST_DAY_OFFSET_IN_SHORT_MONTH;
+    }
+    if (dom.matches("(29|30|31)W")
+        || dom.matches("\\d+W") && Integer.parseInt(dom.replace("W", "")) >= 28) {
+      return DiffSupport.Divergence.SPRING_NEAREST_WEEKDAY_AT_MONTH_END;
+    }
+    if (text.split(" ")[5].matches("(.*,)?7-7(/\\d+)?(,.*)?")) {
+      return DiffSupport.Divergence.SPRING_SUNDAY_RANGE_7_7;
+    }
+    if (DiffSupport.transitionBetween(zone, start, DiffSupport.last(ours, theirs, start))) {
+      return DiffSupport.Divergence.DST_TRANSITION_IN_WINDOW;
+    }
+    throw new AssertionError(
+        "'"
+            + text
+            + "' in "
+            + zone
+            + " after "
+            + start
+            + ":\n  chime  "
+            + ours
+            + "\n  spring "
+            + theirs);
+  }
+
+  private static Optional<Instant> springNext(
+      org.springframework.scheduling.support.CronExpression spring, Instant t, ZoneId zone) {
+    ZonedDateTime next = spring.next(t.atZone(zone));
+    return Optional.ofNullable(next).map(ZonedDateTime::toInstant);
+  }
+
+  @Provide
+  Arbitrary<Instant> starts() {
+    return DiffSupport.starts();
+  }
+
+  @Provide
+  Arbitrary<ZoneId> zones() {
+    return DiffSupport.zones();
+  }
+}
