@@ -37,7 +37,7 @@ final class CronDescriber {
     }
     List<Term> months = parsed.terms().get(Field.MONTH);
     if (!isAll(months)) {
-      parts.add(list(months, CronDescriber::month, "every %d months", "in "));
+      parts.add(list(months, CronDescriber::monthName, "every %d months", "in "));
     }
     List<Term> years = parsed.terms().get(Field.YEAR);
     if (years != null && !isAll(years)) {
@@ -216,7 +216,8 @@ final class CronDescriber {
     return (values ? prefix : "") + join(pieces, "and");
   }
 
-  private static String month(int month) {
+  /** The English name of a month, 1 = January. */
+  static String monthName(int month) {
     return MONTHS[month];
   }
 

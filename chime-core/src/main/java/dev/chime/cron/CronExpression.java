@@ -34,6 +34,12 @@ public final class CronExpression {
   private final DstPolicy policy;
   private final boolean wallClock;
 
+  /**
+   * The zone table of the last zone asked about: a racy one-entry cache that saves the shared map's
+   * lookup. Safe without locks because a ZoneTable is immutable (final fields only).
+   */
+  private ZoneTable lastTable;
+
   private CronExpression(
       String text, String hashKey, CronParser.Parsed parsed, CronFields fields, DstPolicy policy) {
     this.text = text;
@@ -140,7 +146,7 @@ public final class CronExpression {
     if (afterEpochSecond >= MAX_SECOND) {
       return NONE;
     }
-    ZoneTable table = ZoneTable.of(zone);
+    ZoneTable table = table(zone);
     long after = Math.max(afterEpochSecond, MIN_SECOND);
     if (wallClock) {
       int index = table.index(after);
@@ -148,6 +154,15 @@ public final class CronExpression {
       return local == NONE ? NONE : table.firstAtOrAfter(local, index);
     }
     return nextInstant(table, after + 1);
+  }
+
+  private ZoneTable table(ZoneId zone) {
+    ZoneTable table = lastTable;
+    if (table == null || table.zone != zone) {
+      table = ZoneTable.of(zone);
+      lastTable = table;
+    }
+    return table;
   }
 
   /** Every real instant at or after {@code from} whose local time matches: the first of them. */
@@ -177,7 +192,7 @@ public final class CronExpression {
     if (beforeEpochSecond <= MIN_SECOND) {
       return NONE;
     }
-    ZoneTable table = ZoneTable.of(zone);
+    ZoneTable table = table(zone);
     long last = Math.min(beforeEpochSecond, MAX_SECOND) - 1;
     if (wallClock) {
       int index = table.index(last);

@@ -20,21 +20,6 @@ final class CronFields {
   static final long NONE = Long.MIN_VALUE;
   static final int MIN_YEAR = 1;
   static final int MAX_YEAR = 9999;
-  private static final String[] MONTH_NAMES = {
-    "",
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December"
-  };
 
   private final long seconds;
   private final long minutes;
@@ -170,7 +155,7 @@ final class CronFields {
   private String neverReason() {
     StringBuilder names = new StringBuilder();
     for (int month = Bits.next(months, 1); month >= 0; month = Bits.next(months, month + 1)) {
-      names.append(names.isEmpty() ? "" : ", ").append(MONTH_NAMES[month]);
+      names.append(names.isEmpty() ? "" : ", ").append(CronDescriber.monthName(month));
     }
     boolean plainDays = !domSpecials && !dowSpecials && weekly[0] == Bits.range(1, 31);
     if (plainDays && daysOfMonth != 0) {
@@ -290,6 +275,10 @@ final class CronFields {
     int h = secondOfDay / 3600;
     int mi = secondOfDay / 60 % 60;
     int s = secondOfDay % 60;
+    // The day mask and first day of the month last computed, reused while (y, mo) stays put.
+    int maskMonth = y * 16 + mo;
+    long monthStart = epochDay - d + 1;
+    long days = daysFor(Civil.monthLength(y, mo), Civil.dayOfWeek(monthStart));
     while (true) {
       if (y > MAX_YEAR) {
         return NONE;
@@ -319,7 +308,12 @@ final class CronFields {
         d = 1;
         h = mi = s = 0;
       }
-      int nd = Bits.next(dayMask(y, mo), d);
+      if (maskMonth != y * 16 + mo) {
+        maskMonth = y * 16 + mo;
+        monthStart = Civil.epochDay(y, mo, 1);
+        days = daysFor(Civil.monthLength(y, mo), Civil.dayOfWeek(monthStart));
+      }
+      int nd = Bits.next(days, d);
       if (nd < 0) {
         mo++;
         d = 1;
@@ -356,7 +350,7 @@ final class CronFields {
         s = 0;
         continue;
       }
-      return Civil.localSecond(y, mo, d, h, mi, ns);
+      return (monthStart + d - 1) * Civil.SECONDS_PER_DAY + h * 3600L + mi * 60L + ns;
     }
   }
 

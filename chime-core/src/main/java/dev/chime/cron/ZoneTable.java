@@ -24,11 +24,13 @@ final class ZoneTable {
 
   private static final long BASE = Civil.localSecond(FROM_YEAR, 1, 1, 0, 0, 0);
 
+  final ZoneId zone;
   final long[] starts;
   final int[] offsets;
   private final int[] buckets;
 
-  private ZoneTable(long[] starts, int[] offsets) {
+  private ZoneTable(ZoneId zone, long[] starts, int[] offsets) {
+    this.zone = zone;
     this.starts = starts;
     this.offsets = offsets;
     long until = Civil.localSecond(TO_YEAR, 1, 1, 0, 0, 0);
@@ -67,7 +69,7 @@ final class ZoneTable {
       count++;
       transition = rules.nextTransition(transition.getInstant());
     }
-    return new ZoneTable(Arrays.copyOf(starts, count), Arrays.copyOf(offsets, count));
+    return new ZoneTable(zone, Arrays.copyOf(starts, count), Arrays.copyOf(offsets, count));
   }
 
   /** The window that contains the instant. */

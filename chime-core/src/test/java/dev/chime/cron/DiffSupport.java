@@ -10,6 +10,7 @@ import java.util.function.Function;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * Generators and comparison shared by the differential tests against Quartz, Spring, cron-utils.
@@ -25,8 +26,11 @@ final class DiffSupport {
     DST_TRANSITION_IN_WINDOW,
     /** Spring's L-n lands in the previous month when the month is shorter than n + 1 days. */
     SPRING_LAST_DAY_OFFSET_IN_SHORT_MONTH,
-    /** Spring's nW is not clamped at the month end, so 29W-31W skip or leave months. */
-    SPRING_NEAREST_WEEKDAY_AT_MONTH_END,
+    /**
+     * Spring's nW is not kept inside the month: 1W on a Saturday moves to the Friday before it,
+     * 28W-31W on a Sunday (or past the month's end) move into the next month.
+     */
+    SPRING_NEAREST_WEEKDAY_LEAVES_THE_MONTH,
     /**
      * Spring reads the day-of-week range {@code 7-7} (Sunday to Sunday) as every day, and {@code
      * 7-7/2} as every other day; {@code 0-0}, {@code 7} and {@code 5-5} are read right.
@@ -109,6 +113,61 @@ final class DiffSupport {
   static boolean onlyDropped(List<Instant> ours, List<Instant> theirs) {
     Instant end = ours.isEmpty() ? Instant.MIN : ours.get(ours.size() - 1);
     return theirs.stream().filter(t -> !t.isAfter(end)).allMatch(ours::contains);
+  }
+
+  /** An oracle's known bugs: the divergence they explain, if any. */
+  interface OracleBugs {
+    Optional<Divergence> explain(String text, List<Instant> ours, List<Instant> theirs);
+  }
+
+  /** Our fire times, or none when we reject the expression as never firing. */
+  static List<Instant> chimeOrNone(String text, CronDialect dialect, Instant start, ZoneId zone) {
+    try {
+      return chime(CronExpression.parse(text, dialect), start, zone);
+    } catch (CronSyntaxException e) {
+      return List.of();
+    }
+  }
+
+  /**
+   * Passes when both sequences agree, or when an oracle bug or a DST transition in the window
+   * explains the difference (counted per rule in the statistics); fails otherwise.
+   */
+  static void judge(
+      String oracle,
+      String text,
+      ZoneId zone,
+      Instant start,
+      List<Instant> ours,
+      List<Instant> theirs,
+      OracleBugs bugs) {
+    if (ours.equals(theirs)) {
+      Statistics.label("outcome").collect(ours.isEmpty() ? "both: never fires" : "agree");
+      return;
+    }
+    Optional<Divergence> known = bugs.explain(text, ours, theirs);
+    if (known.isEmpty() && transitionBetween(zone, start, last(ours, theirs, start))) {
+      known = Optional.of(Divergence.DST_TRANSITION_IN_WINDOW);
+    }
+    Statistics.label("outcome")
+        .collect(
+            known
+                .orElseThrow(
+                    () ->
+                        new AssertionError(
+                            "'"
+                                + text
+                                + "' in "
+                                + zone
+                                + " after "
+                                + start
+                                + ":\n  chime "
+                                + ours
+                                + "\n  "
+                                + oracle
+                                + " "
+                                + theirs))
+                .name());
   }
 
   static Instant last(List<Instant> a, List<Instant> b, Instant start) {

@@ -65,42 +65,24 @@ class DifferentialQuartzTest {
       return;
     }
     List<Instant> theirs = DiffSupport.sequence(start, t -> quartzNext(quartz, t));
-    List<Instant> ours;
-    try {
-      ours = DiffSupport.chime(CronExpression.parse(text, CronDialect.QUARTZ), start, zone);
-    } catch (CronSyntaxException e) {
-      ours = List.of(); // we reject what can never fire
-    }
-    if (ours.equals(theirs)) {
-      Statistics.label("outcome").collect(ours.isEmpty() ? "both: never fires" : "agree");
-      return;
-    }
-    Statistics.label("outcome").collect(explain(text, zone, start, ours, theirs).name());
+    List<Instant> ours = DiffSupport.chimeOrNone(text, CronDialect.QUARTZ, start, zone);
+    DiffSupport.judge("quartz", text, zone, start, ours, theirs, DifferentialQuartzTest::bugs);
   }
 
-  private static DiffSupport.Divergence explain(
-      String text, ZoneId zone, Instant start, List<Instant> ours, List<Instant> theirs) {
+  /** Quartz 2.5.0 only ever drops fires for these; a time it adds is never excused. */
+  private static Optional<DiffSupport.Divergence> bugs(
+      String text, List<Instant> ours, List<Instant> theirs) {
     String dom = text.split(" ")[3];
-    if (dom.contains("L") && DiffSupport.onlyDropped(ours, theirs)) {
-      return DiffSupport.Divergence.QUARTZ_LAST_DAY_SKIPS_SHORT_MONTHS;
+    if (!DiffSupport.onlyDropped(ours, theirs)) {
+      return Optional.empty();
     }
-    if (dom.matches("\\d+W") && DiffSupport.onlyDropped(ours, theirs)) {
-      return DiffSupport.Divergence.QUARTZ_NEAREST_WEEKDAY_MOVING_FORWARD;
+    if (dom.contains("L")) {
+      return Optional.of(DiffSupport.Divergence.QUARTZ_LAST_DAY_SKIPS_SHORT_MONTHS);
     }
-    if (DiffSupport.transitionBetween(zone, start, DiffSupport.last(ours, theirs, start))) {
-      return DiffSupport.Divergence.DST_TRANSITION_IN_WINDOW;
+    if (dom.matches("\\d+W")) {
+      return Optional.of(DiffSupport.Divergence.QUARTZ_NEAREST_WEEKDAY_MOVING_FORWARD);
     }
-    throw new AssertionError(
-        "'"
-            + text
-            + "' in "
-            + zone
-            + " after "
-            + start
-            + ":\n  chime  "
-            + ours
-            + "\n  quartz "
-            + theirs);
+    return Optional.empty();
   }
 
   private static Optional<Instant> quartzNext(org.quartz.CronExpression quartz, Instant t) {
