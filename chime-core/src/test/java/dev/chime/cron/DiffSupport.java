@@ -40,6 +40,8 @@ final class DiffSupport {
      * Quartz 2.5.0's L, LW and L-n skip every month shorter than 31 days (L in Feb never fires).
      */
     QUARTZ_LAST_DAY_SKIPS_SHORT_MONTHS,
+    /** Quartz stops answering past "current year + 100" (null from getTimeAfter); we go on. */
+    QUARTZ_GIVES_UP_AFTER_A_CENTURY,
     /** Quartz 2.5.0 drops nW when day n is a Sunday and the nearest weekday is the Monday after. */
     QUARTZ_NEAREST_WEEKDAY_MOVING_FORWARD,
     /**

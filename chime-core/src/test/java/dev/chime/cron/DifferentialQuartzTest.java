@@ -10,6 +10,7 @@ import java.util.TimeZone;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -51,6 +52,12 @@ class DifferentialQuartzTest {
         .as((s, m, h, d, y) -> s + " " + m + " " + h + " " + d + y);
   }
 
+  /** Found by CI: Quartz has four fifth Sundays of February before its cut-off, we have more. */
+  @Example
+  void quartzRunningOutIsExplained() {
+    agreesWithQuartz("0 0 0 ? 2 1#5", Instant.parse("2000-01-01T00:00:00Z"), ZoneId.of("UTC"));
+  }
+
   @Property(tries = 1000)
   void agreesWithQuartz(
       @ForAll("expressions") String text,
@@ -73,6 +80,14 @@ class DifferentialQuartzTest {
   private static Optional<DiffSupport.Divergence> bugs(
       String text, List<Instant> ours, List<Instant> theirs) {
     String dom = text.split(" ")[3];
+    boolean ranOut =
+        theirs.size() < DiffSupport.STEPS
+            && ours.size() > theirs.size()
+            && ours.subList(0, theirs.size()).equals(theirs)
+            && ours.get(theirs.size()).atZone(java.time.ZoneOffset.UTC).getYear() > 2100;
+    if (ranOut) {
+      return Optional.of(DiffSupport.Divergence.QUARTZ_GIVES_UP_AFTER_A_CENTURY);
+    }
     if (!DiffSupport.onlyDropped(ours, theirs)) {
       return Optional.empty();
     }
