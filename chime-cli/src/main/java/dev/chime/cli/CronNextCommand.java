@@ -36,7 +36,7 @@ final class CronNextCommand implements Callable<Integer> {
   @Option(
       names = "--from",
       paramLabel = "DATETIME",
-      description = "Local (read in --zone) or offset date-time, or a date. Default: now.")
+      description = "Local (read in --zone), offset or zoned date-time, or a date. Default: now.")
   String from;
 
   @Option(names = "--count", paramLabel = "N", description = "How many (1-10000). Default: 5.")
@@ -74,6 +74,9 @@ final class CronNextCommand implements Callable<Integer> {
       if (from.length() == 10) {
         return LocalDate.parse(from).atStartOfDay(zone);
       }
+      if (from.endsWith("]")) {
+        return ZonedDateTime.parse(from).withZoneSameInstant(zone);
+      }
       if (from.endsWith("Z") || from.matches(".*[+-]\\d\\d:?\\d\\d$")) {
         return OffsetDateTime.parse(from).atZoneSameInstant(zone);
       }
@@ -82,8 +85,8 @@ final class CronNextCommand implements Callable<Integer> {
       throw new Main.UsageError(
           "--from: '"
               + from
-              + "' is not a date-time (use 2026-03-07T12:00, 2026-03-07T12:00:00-05:00 or"
-              + " 2026-03-07)");
+              + "' is not a date-time (use 2026-03-07T12:00, 2026-03-07T12:00:00-05:00,"
+              + " 2026-03-07T12:00:00-05:00[America/New_York] or 2026-03-07)");
     }
   }
 }

@@ -54,6 +54,7 @@ class CronNextCommandTest {
     "2026-03-07T17:00:00Z, 2026-03-08T03:00:00-04:00",
     "2026-03-08T07:00:00Z, 2026-03-09T02:30:00-04:00",
     "2026-03-07T12:00:30, 2026-03-08T03:00:00-04:00",
+    "2026-03-07T18:00:00+01:00[Europe/Berlin], 2026-03-08T03:00:00-04:00",
   })
   void fromAcceptsOffsetAndLocalDateTimes(String from, String expected) {
     CliRun run =
@@ -146,7 +147,8 @@ class CronNextCommandTest {
         "0 3 * * *|--dialect|cronie|chime: --dialect: 'cronie' is not a dialect (unix, spring or"
             + " quartz)",
         "0 3 * * *|--from|yesterday|chime: --from: 'yesterday' is not a date-time (use"
-            + " 2026-03-07T12:00, 2026-03-07T12:00:00-05:00 or 2026-03-07)",
+            + " 2026-03-07T12:00, 2026-03-07T12:00:00-05:00,"
+            + " 2026-03-07T12:00:00-05:00[America/New_York] or 2026-03-07)",
         "0 3 * * *|--count|0|chime: --count: must be 1-10000, was 0",
         "0 3 * * *|--count|10001|chime: --count: must be 1-10000, was 10001",
       })

@@ -124,7 +124,7 @@ final class CronDescriber {
       hours.forEach(t -> values.add("%02d:00".formatted(t.from())));
       return "in the hour" + (hours.size() > 1 ? "s" : "") + " from " + join(values, "and");
     }
-    return unit(hours, "hour").replace("every hour from", "every hour from hour");
+    return unit(hours, "hour");
   }
 
   // ---- days -----------------------------------------------------------------------------

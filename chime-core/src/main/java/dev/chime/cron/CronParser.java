@@ -192,7 +192,7 @@ final class CronParser {
     if (piece.startsWith("H")) {
       return hashed(field, piece, column);
     }
-    if (field == Field.DAY_OF_MONTH && upper.contains("L") || upper.endsWith("W")) {
+    if ((field == Field.DAY_OF_MONTH && upper.contains("L")) || upper.endsWith("W")) {
       return dayOfMonthSpecial(field, piece, upper, column);
     }
     if (field == Field.DAY_OF_WEEK && (upper.endsWith("L") || upper.contains("#"))) {
