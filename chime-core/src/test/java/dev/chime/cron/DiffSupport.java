@@ -76,6 +76,33 @@ final class DiffSupport {
         net.jqwik.api.Tuple.of(1, Combinators.combine(v, step).as((a, n) -> a + "/" + n)));
   }
 
+  /** Day-of-month terms with the Quartz specials: numbers, L, LW, L-n, nW, plus {@code extra}. */
+  static Arbitrary<String> daysOfMonth(String... extra) {
+    return Arbitraries.oneOf(
+        numeric(1, 31, "*"),
+        withExtra(extra, "L", "LW"),
+        Arbitraries.integers().between(0, 30).map(n -> "L-" + n),
+        Arbitraries.integers().between(1, 31).map(n -> n + "W"));
+  }
+
+  /**
+   * Day-of-week terms: numbers from {@code min}, names, nL and n#k (n in 1-7), plus {@code extra}.
+   */
+  static Arbitrary<String> daysOfWeek(int min, String... extra) {
+    Arbitrary<Integer> day = Arbitraries.integers().between(1, 7);
+    return Arbitraries.oneOf(
+        numeric(min, 7, "*"),
+        withExtra(extra, "MON-FRI", "SAT,SUN", "TUE"),
+        day.map(n -> n + "L"),
+        Combinators.combine(day, Arbitraries.integers().between(1, 5)).as((d, k) -> d + "#" + k));
+  }
+
+  private static Arbitrary<String> withExtra(String[] extra, String... values) {
+    List<String> all = new ArrayList<>(List.of(values));
+    all.addAll(List.of(extra));
+    return Arbitraries.of(all);
+  }
+
   static Arbitrary<Instant> starts() {
     long from = Instant.parse("2000-01-01T00:00:00Z").getEpochSecond();
     long to = Instant.parse("2045-01-01T00:00:00Z").getEpochSecond();

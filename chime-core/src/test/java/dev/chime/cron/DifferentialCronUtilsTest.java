@@ -17,7 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 
 /** The unix dialect against cron-utils 9.2's UNIX definition over generated expressions. */
-class DifferentialCronUtilsTest {
+class DifferentialCronUtilsTest extends DifferentialTestBase {
   private static final CronParser PARSER =
       new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
 
@@ -62,15 +62,5 @@ class DifferentialCronUtilsTest {
 
   private static Optional<Instant> cronUtilsNext(ExecutionTime cron, Instant t, ZoneId zone) {
     return cron.nextExecution(t.atZone(zone)).map(ZonedDateTime::toInstant);
-  }
-
-  @Provide
-  Arbitrary<Instant> starts() {
-    return DiffSupport.starts();
-  }
-
-  @Provide
-  Arbitrary<ZoneId> zones() {
-    return DiffSupport.zones();
   }
 }

@@ -17,24 +17,12 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /** The quartz dialect against Quartz 2.5's CronExpression over generated expressions. */
-class DifferentialQuartzTest {
+class DifferentialQuartzTest extends DifferentialTestBase {
 
   @Provide
   Arbitrary<String> expressions() {
-    Arbitrary<String> dom =
-        Arbitraries.oneOf(
-            DiffSupport.numeric(1, 31, "*"),
-            Arbitraries.of("L", "LW"),
-            Arbitraries.integers().between(0, 30).map(n -> "L-" + n),
-            Arbitraries.integers().between(1, 31).map(n -> n + "W"));
-    Arbitrary<String> dow =
-        Arbitraries.oneOf(
-            DiffSupport.numeric(1, 7, "*"),
-            Arbitraries.of("MON-FRI", "SAT,SUN", "TUE", "L"),
-            Arbitraries.integers().between(1, 7).map(n -> n + "L"),
-            Combinators.combine(
-                    Arbitraries.integers().between(1, 7), Arbitraries.integers().between(1, 5))
-                .as((d, k) -> d + "#" + k));
+    Arbitrary<String> dom = DiffSupport.daysOfMonth();
+    Arbitrary<String> dow = DiffSupport.daysOfWeek(1, "L");
     Arbitrary<String> days =
         Arbitraries.oneOf(
             Combinators.combine(dom, DiffSupport.numeric(1, 12, "*"))
@@ -102,15 +90,5 @@ class DifferentialQuartzTest {
 
   private static Optional<Instant> quartzNext(org.quartz.CronExpression quartz, Instant t) {
     return Optional.ofNullable(quartz.getTimeAfter(Date.from(t))).map(Date::toInstant);
-  }
-
-  @Provide
-  Arbitrary<Instant> starts() {
-    return DiffSupport.starts();
-  }
-
-  @Provide
-  Arbitrary<ZoneId> zones() {
-    return DiffSupport.zones();
   }
 }

@@ -14,24 +14,12 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 
 /** The spring dialect against Spring Framework 7's CronExpression over generated expressions. */
-class DifferentialSpringTest {
+class DifferentialSpringTest extends DifferentialTestBase {
 
   @Provide
   Arbitrary<String> expressions() {
-    Arbitrary<String> dom =
-        Arbitraries.oneOf(
-            DiffSupport.numeric(1, 31, "*"),
-            Arbitraries.of("?", "L", "LW"),
-            Arbitraries.integers().between(0, 30).map(n -> "L-" + n),
-            Arbitraries.integers().between(1, 31).map(n -> n + "W"));
-    Arbitrary<String> dow =
-        Arbitraries.oneOf(
-            DiffSupport.numeric(0, 7, "*"),
-            Arbitraries.of("?", "MON-FRI", "SAT,SUN", "TUE"),
-            Arbitraries.integers().between(1, 7).map(n -> n + "L"),
-            Combinators.combine(
-                    Arbitraries.integers().between(1, 7), Arbitraries.integers().between(1, 5))
-                .as((d, k) -> d + "#" + k));
+    Arbitrary<String> dom = DiffSupport.daysOfMonth("?");
+    Arbitrary<String> dow = DiffSupport.daysOfWeek(0, "?");
     Arbitrary<String> days =
         Arbitraries.oneOf(
             dom.map(d -> d + " * *"),
@@ -84,15 +72,5 @@ class DifferentialSpringTest {
       org.springframework.scheduling.support.CronExpression spring, Instant t, ZoneId zone) {
     ZonedDateTime next = spring.next(t.atZone(zone));
     return Optional.ofNullable(next).map(ZonedDateTime::toInstant);
-  }
-
-  @Provide
-  Arbitrary<Instant> starts() {
-    return DiffSupport.starts();
-  }
-
-  @Provide
-  Arbitrary<ZoneId> zones() {
-    return DiffSupport.zones();
   }
 }
