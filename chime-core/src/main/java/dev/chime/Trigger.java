@@ -1,0 +1,323 @@
+package dev.chime;
+
+import dev.chime.cron.CronDialect;
+import dev.chime.cron.CronExpression;
+import dev.chime.cron.DstPolicy;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * When a job fires. A sealed family of values: {@link Once}, {@link Interval}, {@link Cron} (also
+ * behind {@link #dailyAt} and {@link #weeklyOn}), {@link After} (another job's completion) and the
+ * composites {@link Any} and {@link All}. Time-based triggers answer {@link #nextAfter}; the engine
+ * puts every kind through the same overlap, misfire, history and metrics machinery.
+ *
+ * {@snippet :
+ * Trigger nightly = Trigger.cron("0 3 * * *", ZoneId.of("Europe/Berlin"));
+ * Trigger poll = Trigger.every(Duration.ofMinutes(15)).endingAt(Instant.parse("2027-01-01T00:00:00Z"));
+ * Trigger report = Trigger.weeklyOn(DayOfWeek.MONDAY, LocalTime.of(8, 0), ZoneId.of("UTC"));
+ * }
+ */
+public sealed interface Trigger
+    permits Trigger.Once, Trigger.Interval, Trigger.Cron, Trigger.After, Trigger.Any, Trigger.All {
+
+  /**
+   * The first fire time strictly after {@code after}, or empty when the trigger has no more (or is
+   * not time-based, like {@link After}). For a fixed-delay {@link Interval}, {@code after} is when
+   * the previous run finished.
+   */
+  Optional<Instant> nextAfter(Instant after);
+
+  /** Fires once at the instant. */
+  static Once once(Instant at) {
+    return new Once(at);
+  }
+
+  /** Fires every {@code period} at a fixed rate; chain {@link Interval#startingAt} and the rest. */
+  static Interval every(Duration period) {
+    return new Interval(period, Interval.Mode.FIXED_RATE, Instant.EPOCH, null, Duration.ZERO);
+  }
+
+  /** A cron expression (dialect by field count) read in the zone, with the AUTO DST policy. */
+  static Cron cron(String expression, ZoneId zone) {
+    return new Cron(CronExpression.parse(expression), zone);
+  }
+
+  /** A cron expression in the given dialect, read in the zone. */
+  static Cron cron(String expression, CronDialect dialect, ZoneId zone) {
+    return new Cron(CronExpression.parse(expression, dialect), zone);
+  }
+
+  /** Every day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}). */
+  static Cron dailyAt(LocalTime time, ZoneId zone) {
+    return weekly(time, "*", zone);
+  }
+
+  /** Every week on the day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}). */
+  static Cron weeklyOn(DayOfWeek day, LocalTime time, ZoneId zone) {
+    Objects.requireNonNull(day, "day must not be null");
+    return weekly(time, day.name().substring(0, 3).toLowerCase(Locale.ROOT), zone);
+  }
+
+  private static Cron weekly(LocalTime time, String days, ZoneId zone) {
+    Objects.requireNonNull(time, "time must not be null");
+    String text =
+        "%d %d %d * * %s".formatted(time.getSecond(), time.getMinute(), time.getHour(), days);
+    return new Cron(CronExpression.parse(text, CronDialect.SPRING), zone);
+  }
+
+  /** Fires when each of the jobs finishes successfully. */
+  static After after(JobId... jobs) {
+    return new After(Set.of(jobs), After.Outcome.SUCCESS);
+  }
+
+  /** Fires whenever any of the triggers fires. */
+  static Any any(Trigger... triggers) {
+    return new Any(Arrays.asList(triggers));
+  }
+
+  /** Fires once every one of the triggers has fired since the last time it fired. */
+  static All all(Trigger... triggers) {
+    return new All(Arrays.asList(triggers));
+  }
+
+  /**
+   * Fires once.
+   *
+   * @param at when
+   */
+  record Once(Instant at) implements Trigger {
+    /** Validates the instant. */
+    public Once {
+      Objects.requireNonNull(at, "at must not be null");
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      return at.isAfter(after) ? Optional.of(at) : Optional.empty();
+    }
+  }
+
+  /**
+   * Fires every {@code period}: at a fixed rate from {@code start} ({@code start + k * period}), or
+   * with a fixed delay after each run finishes; optionally until {@code end}, each fire pushed
+   * later by up to {@code jitter}.
+   *
+   * @param period time between fires; positive
+   * @param mode fixed rate or fixed delay
+   * @param start the first fire time (fixed rate: the grid's origin)
+   * @param end no fire after this instant, or null for never
+   * @param jitter up to this much later per fire, deterministic per fire time; shorter than the
+   *     period
+   */
+  record Interval(Duration period, Mode mode, Instant start, Instant end, Duration jitter)
+      implements Trigger {
+    /** How the next fire time is measured. */
+    public enum Mode {
+      /** Fires on a grid: start, start + period, start + 2 period... */
+      FIXED_RATE,
+      /** Fires a period after the previous run finished. */
+      FIXED_DELAY
+    }
+
+    /** Validates every part and names the bad one. */
+    public Interval {
+      Objects.requireNonNull(period, "period must not be null");
+      Objects.requireNonNull(mode, "mode must not be null");
+      Objects.requireNonNull(start, "start must not be null");
+      Objects.requireNonNull(jitter, "jitter must not be null");
+      if (period.isNegative() || period.isZero()) {
+        throw new IllegalArgumentException("period must be positive, was " + period);
+      }
+      if (end != null && !end.isAfter(start)) {
+        throw new IllegalArgumentException("end must be after start " + start + ", was " + end);
+      }
+      if (jitter.isNegative() || jitter.compareTo(period) >= 0) {
+        throw new IllegalArgumentException(
+            "jitter must be at least zero and shorter than the period "
+                + period
+                + ", was "
+                + jitter);
+      }
+    }
+
+    /** This interval measured from the end of each run instead of on a fixed grid. */
+    public Interval fixedDelay() {
+      return new Interval(period, Mode.FIXED_DELAY, start, end, jitter);
+    }
+
+    /** This interval starting (first fire, grid origin) at the instant. */
+    public Interval startingAt(Instant first) {
+      return new Interval(period, mode, first, end, jitter);
+    }
+
+    /** This interval with no fire after the instant. */
+    public Interval endingAt(Instant last) {
+      return new Interval(period, mode, start, last, jitter);
+    }
+
+    /** This interval with each fire pushed later by up to {@code maxJitter}. */
+    public Interval withJitter(Duration maxJitter) {
+      return new Interval(period, mode, start, end, maxJitter);
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      Instant next;
+      if (mode == Mode.FIXED_DELAY || after.isBefore(start)) {
+        next = after.isBefore(start) ? start : after.plus(period);
+      } else {
+        long periods = Duration.between(start, after).dividedBy(period);
+        next = start.plus(period.multipliedBy(periods + 1));
+      }
+      next = next.plus(jitterFor(next));
+      return end != null && next.isAfter(end) ? Optional.empty() : Optional.of(next);
+    }
+
+    /** A delay in [0, jitter) derived from the fire time, so replays agree. */
+    private Duration jitterFor(Instant fire) {
+      if (jitter.isZero()) {
+        return Duration.ZERO;
+      }
+      long mixed = fire.getEpochSecond() * 0x9E3779B97F4A7C15L + fire.getNano();
+      mixed ^= mixed >>> 33;
+      mixed *= 0xC2B2AE3D27D4EB4FL;
+      mixed ^= mixed >>> 29;
+      return Duration.ofNanos(Math.floorMod(mixed, jitter.toNanos()));
+    }
+  }
+
+  /**
+   * A cron expression read in a zone. {@code H} fields need the expression parsed with a key: the
+   * engine re-keys it with the job's id.
+   *
+   * @param expression the parsed expression, with its dialect and DST policy
+   * @param zone the zone its fields are read in
+   */
+  record Cron(CronExpression expression, ZoneId zone) implements Trigger {
+    /** Validates the parts. */
+    public Cron {
+      Objects.requireNonNull(expression, "expression must not be null");
+      Objects.requireNonNull(zone, "zone must not be null");
+    }
+
+    /** This trigger with another DST policy. */
+    public Cron withDstPolicy(DstPolicy policy) {
+      return new Cron(expression.withDstPolicy(policy), zone);
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      return expression.next(after, zone);
+    }
+  }
+
+  /**
+   * Fires when jobs finish: each of {@code jobs} must have finished with the outcome since the last
+   * fire. Not time-based: {@link #nextAfter} is always empty.
+   *
+   * @param jobs the jobs waited for; at least one
+   * @param outcome which endings count
+   */
+  record After(Set<JobId> jobs, Outcome outcome) implements Trigger {
+    /** Which endings of the awaited jobs count. */
+    public enum Outcome {
+      /** Only success. */
+      SUCCESS,
+      /** Only failure (failed or timed out, after retries). */
+      FAILURE,
+      /** Any ending. */
+      COMPLETION
+    }
+
+    /** Validates the parts. */
+    public After {
+      Objects.requireNonNull(outcome, "outcome must not be null");
+      jobs = Set.copyOf(Objects.requireNonNull(jobs, "jobs must not be null"));
+      if (jobs.isEmpty()) {
+        throw new IllegalArgumentException("after needs at least one job");
+      }
+    }
+
+    /** This trigger counting another outcome. */
+    public After on(Outcome which) {
+      return new After(jobs, which);
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Fires whenever any child fires.
+   *
+   * @param triggers the children; at least two
+   */
+  record Any(List<Trigger> triggers) implements Trigger {
+    /** Validates the children. */
+    public Any {
+      triggers = children(triggers, "any");
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      Optional<Instant> first = Optional.empty();
+      for (Trigger trigger : triggers) {
+        Optional<Instant> next = trigger.nextAfter(after);
+        if (next.isPresent() && (first.isEmpty() || next.get().isBefore(first.get()))) {
+          first = next;
+        }
+      }
+      return first;
+    }
+  }
+
+  /**
+   * Fires once every child has fired since {@code after}: at the latest of their next times.
+   *
+   * @param triggers the children; at least two
+   */
+  record All(List<Trigger> triggers) implements Trigger {
+    /** Validates the children. */
+    public All {
+      triggers = children(triggers, "all");
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      Instant last = after;
+      for (Trigger trigger : triggers) {
+        Optional<Instant> next = trigger.nextAfter(after);
+        if (next.isEmpty()) {
+          return Optional.empty();
+        }
+        last = next.get().isAfter(last) ? next.get() : last;
+      }
+      return Optional.of(last);
+    }
+  }
+
+  private static List<Trigger> children(List<Trigger> triggers, String kind) {
+    Objects.requireNonNull(triggers, kind + " needs triggers");
+    List<Trigger> copy = new ArrayList<>(triggers.size());
+    for (Trigger trigger : triggers) {
+      copy.add(Objects.requireNonNull(trigger, kind + ": a trigger must not be null"));
+    }
+    if (copy.size() < 2) {
+      throw new IllegalArgumentException(kind + " needs at least two triggers, was " + copy.size());
+    }
+    return List.copyOf(copy);
+  }
+}

@@ -1,0 +1,166 @@
+package dev.chime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.cron.CronDialect;
+import dev.chime.cron.DstPolicy;
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class TriggerTest {
+  private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  private static final Instant T0 = Instant.parse("2026-11-24T12:00:00Z");
+
+  private static List<Instant> fires(Trigger trigger, Instant from, int count) {
+    List<Instant> fires = new ArrayList<>();
+    Instant at = from;
+    for (int i = 0; i < count; i++) {
+      Optional<Instant> next = trigger.nextAfter(at);
+      if (next.isEmpty()) {
+        break;
+      }
+      at = next.get();
+      fires.add(at);
+    }
+    return fires;
+  }
+
+  @Test
+  void onceFiresOnceStrictlyAfter() {
+    Trigger once = Trigger.once(T0);
+    assertThat(once.nextAfter(T0.minusSeconds(1))).contains(T0);
+    assertThat(once.nextAfter(T0)).isEmpty();
+    assertThat(fires(once, Instant.EPOCH, 3)).containsExactly(T0);
+  }
+
+  @Test
+  void fixedRateIsAGridFromTheStart() {
+    Trigger.Interval every15 = Trigger.every(Duration.ofMinutes(15));
+    assertThat(every15.nextAfter(Instant.parse("2026-11-24T12:07:30Z")))
+        .contains(Instant.parse("2026-11-24T12:15:00Z"));
+    assertThat(every15.nextAfter(Instant.parse("2026-11-24T12:15:00Z")))
+        .contains(Instant.parse("2026-11-24T12:30:00Z"));
+    Trigger.Interval offset = every15.startingAt(Instant.parse("2026-11-24T12:05:00Z"));
+    assertThat(fires(offset, Instant.parse("2026-11-24T00:00:00Z"), 3))
+        .containsExactly(
+            Instant.parse("2026-11-24T12:05:00Z"),
+            Instant.parse("2026-11-24T12:20:00Z"),
+            Instant.parse("2026-11-24T12:35:00Z"));
+  }
+
+  @Test
+  void fixedDelayCountsFromWhenTheRunFinished() {
+    Trigger.Interval delay = Trigger.every(Duration.ofSeconds(30)).fixedDelay().startingAt(T0);
+    assertThat(delay.mode()).isEqualTo(Trigger.Interval.Mode.FIXED_DELAY);
+    assertThat(delay.nextAfter(T0.minusSeconds(5))).contains(T0);
+    Instant finished = T0.plusMillis(12_345);
+    assertThat(delay.nextAfter(finished)).contains(finished.plusSeconds(30));
+  }
+
+  @Test
+  void intervalsEnd() {
+    Trigger.Interval bounded =
+        Trigger.every(Duration.ofHours(1)).startingAt(T0).endingAt(T0.plus(Duration.ofHours(2)));
+    assertThat(fires(bounded, T0.minusSeconds(1), 10))
+        .containsExactly(T0, T0.plus(Duration.ofHours(1)), T0.plus(Duration.ofHours(2)));
+  }
+
+  @Test
+  void jitterIsBoundedAndDeterministic() {
+    Trigger.Interval jittered =
+        Trigger.every(Duration.ofMinutes(1)).startingAt(T0).withJitter(Duration.ofSeconds(10));
+    List<Instant> first = fires(jittered, T0.minusSeconds(1), 50);
+    assertThat(first).isEqualTo(fires(jittered, T0.minusSeconds(1), 50));
+    long distinct =
+        first.stream()
+            .map(t -> Duration.between(T0, t).toNanos() % 60_000_000_000L)
+            .distinct()
+            .count();
+    assertThat(distinct).as("jitter spreads fires").isGreaterThan(10);
+    for (int i = 0; i < first.size(); i++) {
+      Instant grid = T0.plus(Duration.ofMinutes(i));
+      assertThat(first.get(i)).isBetween(grid, grid.plusSeconds(10));
+    }
+  }
+
+  @Test
+  void intervalRejectsBadValuesNamingThem() {
+    assertThatThrownBy(() -> Trigger.every(Duration.ZERO))
+        .hasMessage("period must be positive, was PT0S");
+    assertThatThrownBy(() -> Trigger.every(Duration.ofSeconds(-1)))
+        .hasMessage("period must be positive, was PT-1S");
+    assertThatThrownBy(() -> Trigger.every(Duration.ofMinutes(1)).startingAt(T0).endingAt(T0))
+        .hasMessage("end must be after start 2026-11-24T12:00:00Z, was 2026-11-24T12:00:00Z");
+    assertThatThrownBy(() -> Trigger.every(Duration.ofMinutes(1)).withJitter(Duration.ofMinutes(1)))
+        .hasMessage("jitter must be at least zero and shorter than the period PT1M, was PT1M");
+    assertThatThrownBy(() -> Trigger.every(null)).hasMessage("period must not be null");
+  }
+
+  @Test
+  void cronIsReadInItsZone() {
+    Trigger.Cron nightly = Trigger.cron("30 2 * * *", NEW_YORK);
+    assertThat(nightly.nextAfter(Instant.parse("2026-03-07T17:00:00Z")))
+        .contains(Instant.parse("2026-03-08T07:00:00Z")); // 03:00 EDT: the gap's end
+    Trigger.Cron skipping = nightly.withDstPolicy(DstPolicy.INSTANT);
+    assertThat(skipping.nextAfter(Instant.parse("2026-03-07T17:00:00Z")))
+        .contains(Instant.parse("2026-03-09T06:30:00Z"));
+    Trigger.Cron quartz = Trigger.cron("0 0 12 ? * 6L", CronDialect.QUARTZ, ZoneId.of("UTC"));
+    assertThat(quartz.nextAfter(T0)).contains(Instant.parse("2026-11-27T12:00:00Z"));
+  }
+
+  @Test
+  void dailyAndWeeklyShorthandsUseWallClockTime() {
+    Trigger.Cron daily = Trigger.dailyAt(LocalTime.of(2, 30), NEW_YORK);
+    assertThat(daily.expression().effectiveDstPolicy()).isEqualTo(DstPolicy.WALL_CLOCK);
+    assertThat(fires(daily, Instant.parse("2026-03-07T17:00:00Z"), 2))
+        .containsExactly(
+            Instant.parse("2026-03-08T07:00:00Z"), Instant.parse("2026-03-09T06:30:00Z"));
+    Trigger.Cron weekly =
+        Trigger.weeklyOn(DayOfWeek.SUNDAY, LocalTime.of(4, 0, 30), ZoneId.of("UTC"));
+    assertThat(weekly.nextAfter(T0)).contains(Instant.parse("2026-11-29T04:00:30Z"));
+    assertThatThrownBy(() -> Trigger.weeklyOn(null, LocalTime.NOON, NEW_YORK))
+        .hasMessage("day must not be null");
+  }
+
+  @Test
+  void afterWaitsForJobsAndIsNotTimeBased() {
+    Trigger.After after = Trigger.after(JobId.of("extract"), JobId.of("load"));
+    assertThat(after.jobs()).containsExactlyInAnyOrder(JobId.of("extract"), JobId.of("load"));
+    assertThat(after.outcome()).isEqualTo(Trigger.After.Outcome.SUCCESS);
+    assertThat(after.on(Trigger.After.Outcome.COMPLETION).outcome())
+        .isEqualTo(Trigger.After.Outcome.COMPLETION);
+    assertThat(after.nextAfter(T0)).isEmpty();
+    assertThatThrownBy(() -> new Trigger.After(Set.of(), Trigger.After.Outcome.FAILURE))
+        .hasMessage("after needs at least one job");
+  }
+
+  @Test
+  void anyFiresAtTheEarliestChildAndAllAtTheLatest() {
+    Trigger a = Trigger.once(T0.plusSeconds(10));
+    Trigger b = Trigger.once(T0.plusSeconds(20));
+    assertThat(Trigger.any(a, b).nextAfter(T0)).contains(T0.plusSeconds(10));
+    assertThat(Trigger.any(a, b).nextAfter(T0.plusSeconds(10))).contains(T0.plusSeconds(20));
+    assertThat(Trigger.all(a, b).nextAfter(T0)).contains(T0.plusSeconds(20));
+    assertThat(Trigger.all(a, b).nextAfter(T0.plusSeconds(10))).isEmpty();
+    assertThat(Trigger.any(a, b).nextAfter(T0.plusSeconds(20))).isEmpty();
+    assertThatThrownBy(() -> Trigger.any(a)).hasMessage("any needs at least two triggers, was 1");
+    assertThatThrownBy(() -> Trigger.all(a, null)).hasMessage("all: a trigger must not be null");
+  }
+
+  @Test
+  void triggersAreValues() {
+    assertThat(Trigger.cron("0 3 * * *", NEW_YORK)).isEqualTo(Trigger.cron("0 3 * * *", NEW_YORK));
+    assertThat(Trigger.every(Duration.ofMinutes(5)))
+        .isEqualTo(Trigger.every(Duration.ofMinutes(5)))
+        .isNotEqualTo(Trigger.every(Duration.ofMinutes(5)).fixedDelay());
+  }
+}
