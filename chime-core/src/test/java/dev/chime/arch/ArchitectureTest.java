@@ -32,6 +32,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void theModuleExportsTheApiAndNotTheInternals() {
+    Module module = dev.chime.cron.CronExpression.class.getModule();
+    org.assertj.core.api.Assertions.assertThat(module.getName()).isEqualTo("dev.chime.core");
+    org.assertj.core.api.Assertions.assertThat(
+            module.getDescriptor().exports().stream()
+                .map(java.lang.module.ModuleDescriptor.Exports::source))
+        .containsExactlyInAnyOrder("dev.chime", "dev.chime.cron");
+    org.assertj.core.api.Assertions.assertThat(module.getPackages())
+        .contains("dev.chime.internal.timer");
+  }
+
+  @Test
   void apiDoesNotDependOnInternals() {
     ArchRule rule =
         noClasses()
