@@ -1,0 +1,260 @@
+package dev.chime;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * A job's durable definition: what runs ({@code handler}, a registered name, with JSON-friendly
+ * {@code params}), when ({@code trigger}), and the policies that govern each run. Build one with
+ * {@link #builder}; every setter checks its value at once and names the rule it breaks.
+ *
+ * {@snippet :
+ * Job backup = Job.builder("nightly-backup")
+ *     .handler("pg-dump")
+ *     .params(Map.of("database", "orders"))
+ *     .trigger(Trigger.cron("0 3 * * *", ZoneId.of("Europe/Berlin")))
+ *     .timeout(Duration.ofMinutes(30))
+ *     .retry(RetryPolicy.exponential(3, Duration.ofSeconds(30), Duration.ofMinutes(10)))
+ *     .build();
+ * }
+ *
+ * @param id the stable id
+ * @param handler the registered handler's name
+ * @param params the handler's parameters: strings, numbers, booleans, null, lists and maps
+ * @param trigger when it fires
+ * @param timeout how long a run may take before it is interrupted, or null for no limit
+ * @param retry how failed runs are tried again
+ * @param overlap what happens when it is due while earlier runs still run
+ * @param misfire what happens to late occurrences
+ * @param priority 0 (lowest) to 9 among runs ready at the same time
+ * @param group a concurrency group whose limit it shares, or null
+ * @param maxRuns the job finishes after this many runs; 0 for no limit
+ * @param endAt the job finishes at this instant, or null for never
+ * @param labels tags to select jobs by
+ */
+public record Job(
+    JobId id,
+    String handler,
+    Map<String, Object> params,
+    Trigger trigger,
+    Duration timeout,
+    RetryPolicy retry,
+    OverlapPolicy overlap,
+    MisfirePolicy misfire,
+    int priority,
+    String group,
+    long maxRuns,
+    Instant endAt,
+    Set<String> labels) {
+
+  /** The priority of a job that does not set one. */
+  public static final int DEFAULT_PRIORITY = 5;
+
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
+
+  /** Validates the definition as a whole; the builder has checked each part already. */
+  public Job {
+    Objects.requireNonNull(id, "id must not be null");
+    Objects.requireNonNull(trigger, "trigger must be set for job " + id);
+    requireName("handler", handler, id);
+    params = Json.copy(params == null ? Map.of() : params, "params");
+    Objects.requireNonNull(retry, "retry must not be null");
+    Objects.requireNonNull(overlap, "overlap must not be null");
+    Objects.requireNonNull(misfire, "misfire must not be null");
+    labels = Set.copyOf(labels == null ? Set.of() : labels);
+  }
+
+  /** A builder for the job with the id; see {@link JobId} for the rules. */
+  public static Builder builder(String id) {
+    return new Builder(JobId.of(id));
+  }
+
+  private static void requireName(String what, String name, JobId job) {
+    if (name == null) {
+      throw new IllegalArgumentException(what + " must be set for job " + job);
+    }
+    if (!NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException(
+          what
+              + " '"
+              + name
+              + "' must be 1-100 letters, digits or . _ : - (starting with a"
+              + " letter or digit)");
+    }
+  }
+
+  /** Builds a {@link Job}; setters validate at once, {@link #build} checks what is required. */
+  public static final class Builder {
+    private final JobId id;
+    private String handler;
+    private Map<String, Object> params = Map.of();
+    private Trigger trigger;
+    private Duration timeout;
+    private RetryPolicy retry = RetryPolicy.NONE;
+    private OverlapPolicy overlap = OverlapPolicy.SKIP;
+    private MisfirePolicy misfire = MisfirePolicy.RUN_ONCE;
+    private int priority = DEFAULT_PRIORITY;
+    private String group;
+    private long maxRuns;
+    private Instant endAt;
+    private final Set<String> labels = new TreeSet<>();
+
+    private Builder(JobId id) {
+      this.id = id;
+    }
+
+    /** The registered handler that runs it. Required. */
+    public Builder handler(String name) {
+      requireName("handler", name, id);
+      this.handler = name;
+      return this;
+    }
+
+    /** The handler's parameters: strings, numbers, booleans, null, lists and maps of them. */
+    public Builder params(Map<String, ?> values) {
+      this.params = Json.copy(Objects.requireNonNull(values, "params must not be null"), "params");
+      return this;
+    }
+
+    /** When it fires. Required. */
+    public Builder trigger(Trigger when) {
+      this.trigger = Objects.requireNonNull(when, "trigger must not be null");
+      return this;
+    }
+
+    /** How long a run may take before it is interrupted and recorded as timed out. */
+    public Builder timeout(Duration limit) {
+      Objects.requireNonNull(limit, "timeout must not be null");
+      if (limit.isNegative() || limit.isZero()) {
+        throw new IllegalArgumentException("timeout must be positive, was " + limit);
+      }
+      this.timeout = limit;
+      return this;
+    }
+
+    /** How failed runs are tried again. Default: {@link RetryPolicy#NONE}. */
+    public Builder retry(RetryPolicy policy) {
+      this.retry = Objects.requireNonNull(policy, "retry must not be null");
+      return this;
+    }
+
+    /** What happens when it is due while runs still run. Default: {@link OverlapPolicy#SKIP}. */
+    public Builder overlap(OverlapPolicy policy) {
+      this.overlap = Objects.requireNonNull(policy, "overlap must not be null");
+      return this;
+    }
+
+    /** What happens to late occurrences. Default: {@link MisfirePolicy#RUN_ONCE}. */
+    public Builder misfire(MisfirePolicy policy) {
+      this.misfire = Objects.requireNonNull(policy, "misfire must not be null");
+      return this;
+    }
+
+    /** 0 (lowest) to 9 among runs ready together. Default: {@value #DEFAULT_PRIORITY}. */
+    public Builder priority(int value) {
+      if (value < 0 || value > 9) {
+        throw new IllegalArgumentException("priority must be 0-9, was " + value);
+      }
+      this.priority = value;
+      return this;
+    }
+
+    /** The concurrency group whose limit this job shares. */
+    public Builder group(String name) {
+      requireName("group", name, id);
+      this.group = name;
+      return this;
+    }
+
+    /** Finishes the job after this many runs (at least 1). */
+    public Builder maxRuns(long count) {
+      if (count < 1) {
+        throw new IllegalArgumentException("maxRuns must be at least 1, was " + count);
+      }
+      this.maxRuns = count;
+      return this;
+    }
+
+    /** Finishes the job at this instant. */
+    public Builder endAt(Instant end) {
+      this.endAt = Objects.requireNonNull(end, "endAt must not be null");
+      return this;
+    }
+
+    /** Adds labels to select the job by. */
+    public Builder labels(String... names) {
+      for (String name : names) {
+        requireName("label", name, id);
+        labels.add(name);
+      }
+      return this;
+    }
+
+    /** The job; fails naming the first required part that is missing. */
+    public Job build() {
+      return new Job(
+          id, handler, params, trigger, timeout, retry, overlap, misfire, priority, group, maxRuns,
+          endAt, labels);
+    }
+  }
+
+  /** Checks and deep-copies JSON-friendly values so stores can persist them. */
+  static final class Json {
+    private Json() {}
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> copy(Map<String, ?> map, String path) {
+      return (Map<String, Object>) value(map, path);
+    }
+
+    private static Object value(Object value, String path) {
+      if (value == null
+          || value instanceof String
+          || value instanceof Boolean
+          || value instanceof Integer
+          || value instanceof Long
+          || value instanceof Double
+          || value instanceof Float
+          || value instanceof Short
+          || value instanceof Byte
+          || value instanceof java.math.BigDecimal
+          || value instanceof java.math.BigInteger) {
+        return value;
+      }
+      if (value instanceof Map<?, ?> map) {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> entry : map.entrySet()) {
+          if (!(entry.getKey() instanceof String key)) {
+            throw new IllegalArgumentException(
+                path + ": keys must be strings, was " + entry.getKey());
+          }
+          copy.put(key, value(entry.getValue(), path + "." + key));
+        }
+        return java.util.Collections.unmodifiableMap(copy);
+      }
+      if (value instanceof Collection<?> list) {
+        List<Object> copy = new ArrayList<>(list.size());
+        int index = 0;
+        for (Object item : list) {
+          copy.add(value(item, path + "[" + index++ + "]"));
+        }
+        return java.util.Collections.unmodifiableList(copy);
+      }
+      throw new IllegalArgumentException(
+          path
+              + ": a "
+              + value.getClass().getName()
+              + " is not JSON (use strings, numbers,"
+              + " booleans, null, lists and maps)");
+    }
+  }
+}

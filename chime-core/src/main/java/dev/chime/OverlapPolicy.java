@@ -1,0 +1,72 @@
+package dev.chime;
+
+/**
+ * What happens when a job is due while earlier runs of it are still running: with fewer than {@code
+ * maxConcurrent} running a new run starts; otherwise the mode decides.
+ *
+ * @param mode what to do at the limit
+ * @param maxConcurrent how many runs of the job may run at once, 1-1000
+ * @param queueLimit for {@link Mode#QUEUE}: how many runs may wait (1 = buffer one)
+ */
+public record OverlapPolicy(Mode mode, int maxConcurrent, int queueLimit) {
+  /** The most runs of one job at once. */
+  public static final int MAX_CONCURRENT = 1000;
+
+  /** The most queued runs of one job. */
+  public static final int MAX_QUEUE = 10_000;
+
+  /** One at a time; a run due meanwhile is skipped (recorded with the reason). The default. */
+  public static final OverlapPolicy SKIP = new OverlapPolicy(Mode.SKIP, 1, 0);
+
+  /** What to do when the limit is reached. */
+  public enum Mode {
+    /** No limit: every run starts. */
+    ALLOW,
+    /** The new run is skipped and recorded as skipped (overlap). */
+    SKIP,
+    /** The new run waits, up to the queue limit; beyond it, skipped. */
+    QUEUE,
+    /** The oldest running run is cancelled and the new one starts. */
+    REPLACE
+  }
+
+  /** Validates every part and names the bad one. */
+  public OverlapPolicy {
+    if (mode == null) {
+      throw new IllegalArgumentException("overlap mode must not be null");
+    }
+    if (mode == Mode.ALLOW) {
+      maxConcurrent = MAX_CONCURRENT;
+    }
+    if (maxConcurrent < 1 || maxConcurrent > MAX_CONCURRENT) {
+      throw new IllegalArgumentException(
+          "maxConcurrent must be 1-" + MAX_CONCURRENT + ", was " + maxConcurrent);
+    }
+    if (mode == Mode.QUEUE ? queueLimit < 1 || queueLimit > MAX_QUEUE : queueLimit != 0) {
+      throw new IllegalArgumentException(
+          mode == Mode.QUEUE
+              ? "queue limit must be 1-" + MAX_QUEUE + ", was " + queueLimit
+              : "a queue limit only applies to the queue mode, was " + queueLimit);
+    }
+  }
+
+  /** Every due run starts, however many are running. */
+  public static OverlapPolicy allow() {
+    return new OverlapPolicy(Mode.ALLOW, MAX_CONCURRENT, 0);
+  }
+
+  /** Up to {@code maxConcurrent} at once; more are skipped. */
+  public static OverlapPolicy skip(int maxConcurrent) {
+    return new OverlapPolicy(Mode.SKIP, maxConcurrent, 0);
+  }
+
+  /** Up to {@code maxConcurrent} at once; up to {@code queueLimit} more wait their turn. */
+  public static OverlapPolicy queue(int maxConcurrent, int queueLimit) {
+    return new OverlapPolicy(Mode.QUEUE, maxConcurrent, queueLimit);
+  }
+
+  /** Up to {@code maxConcurrent} at once; a new run cancels the oldest running one. */
+  public static OverlapPolicy replace(int maxConcurrent) {
+    return new OverlapPolicy(Mode.REPLACE, maxConcurrent, 0);
+  }
+}
