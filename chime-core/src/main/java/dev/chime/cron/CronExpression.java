@@ -158,7 +158,7 @@ public final class CronExpression {
 
   private ZoneTable table(ZoneId zone) {
     ZoneTable table = lastTable;
-    if (table == null || table.zone != zone) {
+    if (table == null || table.zone != zone && !table.zone.equals(zone)) {
       table = ZoneTable.of(zone);
       lastTable = table;
     }

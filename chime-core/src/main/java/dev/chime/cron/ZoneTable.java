@@ -34,7 +34,8 @@ final class ZoneTable {
     this.starts = starts;
     this.offsets = offsets;
     long until = Civil.localSecond(TO_YEAR, 1, 1, 0, 0, 0);
-    this.buckets = new int[(int) ((until - BASE) >>> BUCKET_SHIFT) + 1];
+    // A fixed offset has one window and needs no index.
+    this.buckets = new int[starts.length == 1 ? 0 : (int) ((until - BASE) >>> BUCKET_SHIFT) + 1];
     for (int b = 0, i = 0; b < buckets.length; b++) {
       long bucketStart = BASE + ((long) b << BUCKET_SHIFT);
       while (i + 1 < starts.length && starts[i + 1] <= bucketStart) {
@@ -76,7 +77,7 @@ final class ZoneTable {
   int index(long epochSecond) {
     long bucket = (epochSecond - BASE) >> BUCKET_SHIFT;
     int i;
-    if (bucket < 0) {
+    if (bucket < 0 || buckets.length == 0) {
       i = 0;
     } else {
       i = buckets[(int) Math.min(bucket, buckets.length - 1)];
