@@ -6,6 +6,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "cron",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Answer questions about cron expressions, offline.",
     subcommands = {CronNextCommand.class, CronExplainCommand.class})
 final class CronCommand {}

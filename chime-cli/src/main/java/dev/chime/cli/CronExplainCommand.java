@@ -16,6 +16,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "explain",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Explain a cron expression in plain English, with its next fire times.")
 final class CronExplainCommand implements Callable<Integer> {
   private static final int UPCOMING = 3;
@@ -39,7 +40,13 @@ final class CronExplainCommand implements Callable<Integer> {
     out.println("dialect:    " + expression.dialect().name().toLowerCase(Locale.ROOT));
     out.println("dst policy: " + policy(expression.effectiveDstPolicy()));
     out.println("zone:       " + zone.getId());
-    ZonedDateTime at = ZonedDateTime.now(environment.clock().withZone(zone));
+    ZonedDateTime now = ZonedDateTime.now(environment.clock().withZone(zone));
+    printUpcoming(out, expression, now);
+    return Main.OK;
+  }
+
+  private static void printUpcoming(PrintWriter out, CronExpression expression, ZonedDateTime now) {
+    ZonedDateTime at = now;
     for (int i = 0; i < UPCOMING; i++) {
       Optional<ZonedDateTime> next = expression.next(at);
       if (next.isEmpty()) {
@@ -48,7 +55,9 @@ final class CronExplainCommand implements Callable<Integer> {
       at = next.get();
       out.println((i == 0 ? "next:       " : "            ") + CronNextCommand.ISO.format(at));
     }
-    return Main.OK;
+    if (at == now) {
+      out.println("next:       none (no fire time after " + CronNextCommand.ISO.format(now) + ")");
+    }
   }
 
   private static String policy(DstPolicy policy) {

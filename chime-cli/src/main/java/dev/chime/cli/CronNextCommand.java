@@ -2,6 +2,7 @@ package dev.chime.cli;
 
 import dev.chime.cron.CronExpression;
 import java.io.PrintWriter;
+import java.time.DateTimeException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "next",
     mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
     description = "Print the next fire times, strictly after --from, one ISO-8601 time per line.")
 final class CronNextCommand implements Callable<Integer> {
   /** Always shows seconds; UTC prints as Z. */
@@ -87,6 +89,8 @@ final class CronNextCommand implements Callable<Integer> {
               + from
               + "' is not a date-time (use 2026-03-07T12:00, 2026-03-07T12:00:00-05:00,"
               + " 2026-03-07T12:00:00-05:00[America/New_York] or 2026-03-07)");
+    } catch (DateTimeException e) {
+      throw new Main.UsageError("--from: '" + from + "' is out of range in " + zone.getId());
     }
   }
 }

@@ -34,8 +34,8 @@ public final class Main {
   }
 
   /** Runs the CLI with injected streams, clock and system zone; returns the exit code. */
-  static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock, ZoneId zone) {
-    Environment environment = new Environment(clock, zone);
+  static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock, ZoneId systemZone) {
+    Environment environment = new Environment(clock, systemZone);
     CommandLine line = new CommandLine(new Main(), new Factory(environment));
     line.setOut(out);
     line.setErr(err);
@@ -52,7 +52,9 @@ public final class Main {
     line.setParameterExceptionHandler(
         (exception, arguments) -> {
           err.println("chime: " + exception.getMessage());
-          exception.getCommandLine().usage(err);
+          if (!CommandLine.UnmatchedArgumentException.printSuggestions(exception, err)) {
+            exception.getCommandLine().usage(err);
+          }
           return USAGE;
         });
     int code = line.execute(args);

@@ -72,6 +72,45 @@ class CronNextCommandTest {
   }
 
   @Test
+  void strictlyAfterFromEvenOnAFireTimeAndADateMeansMidnight() {
+    assertThat(
+            CliRun.of("cron", "next", "0 0 * * *", "--zone", "UTC", "--from", "2026-01-01").lines())
+        .first()
+        .isEqualTo("2026-01-02T00:00:00Z");
+    assertThat(
+            CliRun.of(
+                    "cron",
+                    "next",
+                    "0 0 * * *",
+                    "--zone",
+                    "Asia/Kolkata",
+                    "--from",
+                    "2026-01-01T00:00:00.5",
+                    "--count",
+                    "1")
+                .lines())
+        .containsExactly("2026-01-02T00:00:00+05:30");
+  }
+
+  @Test
+  void aFromTheZoneCannotHoldIsRejected() {
+    CliRun run =
+        CliRun.of(
+            "cron",
+            "next",
+            "0 3 * * *",
+            "--zone",
+            "Pacific/Kiritimati",
+            "--from",
+            "+999999999-12-31T23:59:59-18:00");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo(
+            "chime: --from: '+999999999-12-31T23:59:59-18:00' is out of range in"
+                + " Pacific/Kiritimati\n");
+  }
+
+  @Test
   void everyDialect() {
     assertThat(
             CliRun.of(
