@@ -74,6 +74,15 @@ record Basket(
               "UNIX",
               true),
           new Basket(
+              "leapDay",
+              "0 0 29 2 *",
+              CronDialect.UNIX,
+              "0 0 0 29 2 *",
+              "0 0 0 29 2 ?",
+              "0 0 29 2 *",
+              "UNIX",
+              true),
+          new Basket(
               "lastDayMinus30",
               "0 0 L-30 * *",
               CronDialect.UNIX,

@@ -67,6 +67,7 @@ public class CronBenchmarks {
       "thirdFriday",
       "leapMonday",
       "day31",
+      "leapDay",
       "lastDayMinus30"
     })
     public String expr;
@@ -101,6 +102,7 @@ public class CronBenchmarks {
       "thirdFriday",
       "leapMonday",
       "day31",
+      "leapDay",
       "lastDayMinus30"
     })
     public String expr;
@@ -134,7 +136,8 @@ public class CronBenchmarks {
       "lastDay",
       "thirdFriday",
       "leapMonday",
-      "day31"
+      "day31",
+      "leapDay"
     })
     public String expr;
 
@@ -167,6 +170,7 @@ public class CronBenchmarks {
       "lastDay",
       "thirdFriday",
       "day31",
+      "leapDay",
       "lastDayMinus30"
     })
     public String expr;
@@ -204,7 +208,8 @@ public class CronBenchmarks {
       "lastDay",
       "thirdFriday",
       "leapMonday",
-      "day31"
+      "day31",
+      "leapDay"
     })
     public String expr;
 
