@@ -5,8 +5,8 @@ import dev.chime.cron.DstPolicy;
 import java.io.PrintWriter;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -46,17 +46,13 @@ final class CronExplainCommand implements Callable<Integer> {
   }
 
   private static void printUpcoming(PrintWriter out, CronExpression expression, ZonedDateTime now) {
-    ZonedDateTime at = now;
-    for (int i = 0; i < UPCOMING; i++) {
-      Optional<ZonedDateTime> next = expression.next(at);
-      if (next.isEmpty()) {
-        break;
-      }
-      at = next.get();
-      out.println((i == 0 ? "next:       " : "            ") + CronNextCommand.ISO.format(at));
-    }
-    if (at == now) {
+    List<ZonedDateTime> times = expression.upcoming(now, UPCOMING);
+    if (times.isEmpty()) {
       out.println("next:       none (no fire time after " + CronNextCommand.ISO.format(now) + ")");
+    }
+    for (int i = 0; i < times.size(); i++) {
+      out.println(
+          (i == 0 ? "next:       " : "            ") + CronNextCommand.ISO.format(times.get(i)));
     }
   }
 

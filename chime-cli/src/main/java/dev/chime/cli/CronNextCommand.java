@@ -10,7 +10,6 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,16 +54,8 @@ final class CronNextCommand implements Callable<Integer> {
     }
     CronExpression expression = cron.parse();
     ZoneId zone = cron.zone(environment);
-    ZonedDateTime at = start(zone);
     PrintWriter out = spec.commandLine().getOut();
-    for (int i = 0; i < count; i++) {
-      Optional<ZonedDateTime> next = expression.next(at);
-      if (next.isEmpty()) {
-        break;
-      }
-      at = next.get();
-      out.println(ISO.format(at));
-    }
+    expression.upcoming(start(zone), count).forEach(time -> out.println(ISO.format(time)));
     return Main.OK;
   }
 

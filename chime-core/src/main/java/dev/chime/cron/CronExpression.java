@@ -3,6 +3,7 @@ package dev.chime.cron;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -111,6 +112,23 @@ public final class CronExpression {
   public Optional<ZonedDateTime> next(ZonedDateTime after) {
     long next = nextEpochSecond(after.toEpochSecond(), after.getZone());
     return next == NONE ? Optional.empty() : Optional.of(at(next, after.getZone()));
+  }
+
+  /**
+   * Up to {@code count} successive fire times strictly after {@code after}, in its zone; fewer when
+   * the expression runs out (a Quartz year field).
+   */
+  public List<ZonedDateTime> upcoming(ZonedDateTime after, int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("count must not be negative, was " + count);
+    }
+    List<ZonedDateTime> times = new ArrayList<>(Math.min(count, 1024));
+    ZoneId zone = after.getZone();
+    long at = after.toEpochSecond();
+    while (times.size() < count && (at = nextEpochSecond(at, zone)) != NONE) {
+      times.add(at(at, zone));
+    }
+    return List.copyOf(times);
   }
 
   /** The first fire time strictly after {@code after}, reading the fields in {@code zone}. */

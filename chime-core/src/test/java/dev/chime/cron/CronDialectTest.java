@@ -199,6 +199,19 @@ class CronDialectTest {
   }
 
   @Test
+  void upcomingListsFireTimesAndStopsWhenTheyRunOut() {
+    CronExpression cron = CronExpression.parse("0 0 0 1 1 ? 2027-2028", CronDialect.QUARTZ);
+    java.time.ZonedDateTime from = java.time.ZonedDateTime.parse("2026-06-01T00:00:00Z");
+    assertThat(cron.upcoming(from, 5))
+        .containsExactly(
+            java.time.ZonedDateTime.parse("2027-01-01T00:00:00Z"),
+            java.time.ZonedDateTime.parse("2028-01-01T00:00:00Z"));
+    assertThat(cron.upcoming(from, 0)).isEmpty();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> cron.upcoming(from, -1))
+        .hasMessage("count must not be negative, was -1");
+  }
+
+  @Test
   void quartzHasNoYearPlusOneHundredLimit() {
     CronExpression cron = CronExpression.parse("0 0 0 1 1 ? 2199", CronDialect.QUARTZ);
     assertThat(next(cron, "UTC", "2026-01-01T00:00", 1)).containsExactly("2199-01-01T00:00:00Z");

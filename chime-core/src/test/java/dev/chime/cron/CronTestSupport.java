@@ -16,12 +16,7 @@ final class CronTestSupport {
   /** The next {@code count} fire times after a local date-time in a zone, as ISO strings. */
   static List<String> next(CronExpression cron, String zone, String fromLocal, int count) {
     ZonedDateTime at = LocalDateTime.parse(fromLocal).atZone(ZoneId.of(zone));
-    List<String> times = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      at = cron.next(at).orElseThrow();
-      times.add(ISO.format(at));
-    }
-    return times;
+    return cron.upcoming(at, count).stream().map(ISO::format).toList();
   }
 
   /** The previous {@code count} fire times before a local date-time, newest first. */
