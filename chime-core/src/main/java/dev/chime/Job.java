@@ -1,11 +1,8 @@
 package dev.chime;
 
+import dev.chime.spi.JsonValues;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -40,6 +37,7 @@ import java.util.regex.Pattern;
  * @param maxRuns the job finishes after this many runs; 0 for no limit
  * @param endAt the job finishes at this instant, or null for never
  * @param labels tags to select jobs by
+ * @param code the handler itself, for a job made with {@link #of} (in-memory stores only), or null
  */
 public record Job(
     JobId id,
@@ -54,7 +52,11 @@ public record Job(
     String group,
     long maxRuns,
     Instant endAt,
-    Set<String> labels) {
+    Set<String> labels,
+    JobHandler code) {
+
+  /** The name of the handler of a job whose code is a lambda ({@link #of}). */
+  public static final String INLINE_HANDLER = "inline";
 
   /** The priority of a job that does not set one. */
   public static final int DEFAULT_PRIORITY = 5;
@@ -66,11 +68,29 @@ public record Job(
     Objects.requireNonNull(id, "id must not be null");
     Objects.requireNonNull(trigger, "trigger must be set for job " + id);
     requireName("handler", handler, id);
-    params = Json.copy(params == null ? Map.of() : params, "params");
+    if ((code != null) != INLINE_HANDLER.equals(handler)) {
+      throw new IllegalArgumentException(
+          code == null
+              ? "handler name '" + INLINE_HANDLER + "' is reserved for jobs made with Job.of"
+              : "a job with code must use the handler name '" + INLINE_HANDLER + "'");
+    }
+    params = JsonValues.copyMap(params == null ? Map.of() : params, "params");
     Objects.requireNonNull(retry, "retry must not be null");
     Objects.requireNonNull(overlap, "overlap must not be null");
     Objects.requireNonNull(misfire, "misfire must not be null");
     labels = Set.copyOf(labels == null ? Set.of() : labels);
+  }
+
+  /**
+   * A job whose handler is the lambda itself. Only in-memory stores can keep it; a durable store
+   * needs a handler registered by name.
+   *
+   * {@snippet :
+   * scheduler.schedule(Job.of("tick", Trigger.every(Duration.ofSeconds(10)), ctx -> ctx.log("tick")));
+   * }
+   */
+  public static Job of(String id, Trigger trigger, JobHandler code) {
+    return builder(id).code(code).trigger(trigger).build();
   }
 
   /** A builder for the job with the id; see {@link JobId} for the rules. */
@@ -107,6 +127,7 @@ public record Job(
     private long maxRuns;
     private Instant endAt;
     private final Set<String> labels = new TreeSet<>();
+    private JobHandler code;
 
     private Builder(JobId id) {
       this.id = id;
@@ -116,12 +137,21 @@ public record Job(
     public Builder handler(String name) {
       requireName("handler", name, id);
       this.handler = name;
+      this.code = null;
+      return this;
+    }
+
+    /** The handler as a lambda (in-memory stores only); sets the handler name to "inline". */
+    public Builder code(JobHandler lambda) {
+      this.code = Objects.requireNonNull(lambda, "code must not be null");
+      this.handler = INLINE_HANDLER;
       return this;
     }
 
     /** The handler's parameters: strings, numbers, booleans, null, lists and maps of them. */
     public Builder params(Map<String, ?> values) {
-      this.params = Json.copy(Objects.requireNonNull(values, "params must not be null"), "params");
+      this.params =
+          JsonValues.copyMap(Objects.requireNonNull(values, "params must not be null"), "params");
       return this;
     }
 
@@ -203,58 +233,7 @@ public record Job(
     public Job build() {
       return new Job(
           id, handler, params, trigger, timeout, retry, overlap, misfire, priority, group, maxRuns,
-          endAt, labels);
-    }
-  }
-
-  /** Checks and deep-copies JSON-friendly values so stores can persist them. */
-  static final class Json {
-    private Json() {}
-
-    @SuppressWarnings("unchecked")
-    static Map<String, Object> copy(Map<String, ?> map, String path) {
-      return (Map<String, Object>) value(map, path);
-    }
-
-    private static Object value(Object value, String path) {
-      if (value == null
-          || value instanceof String
-          || value instanceof Boolean
-          || value instanceof Integer
-          || value instanceof Long
-          || value instanceof Double
-          || value instanceof Float
-          || value instanceof Short
-          || value instanceof Byte
-          || value instanceof java.math.BigDecimal
-          || value instanceof java.math.BigInteger) {
-        return value;
-      }
-      if (value instanceof Map<?, ?> map) {
-        Map<String, Object> copy = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> entry : map.entrySet()) {
-          if (!(entry.getKey() instanceof String key)) {
-            throw new IllegalArgumentException(
-                path + ": keys must be strings, was " + entry.getKey());
-          }
-          copy.put(key, value(entry.getValue(), path + "." + key));
-        }
-        return java.util.Collections.unmodifiableMap(copy);
-      }
-      if (value instanceof Collection<?> list) {
-        List<Object> copy = new ArrayList<>(list.size());
-        int index = 0;
-        for (Object item : list) {
-          copy.add(value(item, path + "[" + index++ + "]"));
-        }
-        return java.util.Collections.unmodifiableList(copy);
-      }
-      throw new IllegalArgumentException(
-          path
-              + ": a "
-              + value.getClass().getName()
-              + " is not JSON (use strings, numbers,"
-              + " booleans, null, lists and maps)");
+          endAt, labels, code);
     }
   }
 }

@@ -1,0 +1,218 @@
+package dev.chime;
+
+import dev.chime.spi.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Schedules jobs and runs them. Build one with {@link #builder()}, {@link #register} handlers,
+ * {@link #schedule} jobs, then {@link #start()}; {@link #close()} shuts it down.
+ *
+ * {@snippet :
+ * try (Scheduler scheduler = Scheduler.builder().maxConcurrency(8).build()) {
+ *   scheduler.register("report", ctx -> ctx.log("rendering " + ctx.params().get("name")));
+ *   scheduler.schedule(Job.builder("weekly-report")
+ *       .handler("report")
+ *       .params(Map.of("name", "sales"))
+ *       .trigger(Trigger.weeklyOn(DayOfWeek.MONDAY, LocalTime.of(8, 0), ZoneId.of("Europe/Berlin")))
+ *       .build());
+ *   scheduler.start();
+ * }
+ * }
+ *
+ * <p>Every method is safe to call from any thread, including from a running handler.
+ */
+public interface Scheduler extends AutoCloseable {
+
+  /** A builder with the defaults: system UTC clock, in-memory store, virtual threads. */
+  static Builder builder() {
+    return new Builder();
+  }
+
+  /** Registers the handler under the name jobs refer to; replaces an earlier one. */
+  Scheduler register(String name, JobHandler handler);
+
+  /**
+   * Adds the job and returns its id. Fails if the id is taken, the handler is not registered, or
+   * its {@link Trigger.After} dependencies are unknown or would make a cycle (the message names
+   * it).
+   */
+  JobId schedule(Job job);
+
+  /** The job, if there is one with the id. */
+  Optional<JobInfo> get(JobId id);
+
+  /** The jobs the query selects, ordered by id. */
+  List<JobInfo> list(JobQuery query);
+
+  /** Replaces the job's definition (same id); its next occurrence is computed afresh. */
+  JobInfo update(Job job);
+
+  /** Deletes the job; its running runs finish. False if there was none. */
+  boolean delete(JobId id);
+
+  /** Pauses the job with a note saying why. */
+  JobInfo pause(JobId id, String note);
+
+  /** Resumes a paused job; occurrences missed meanwhile go through its misfire policy. */
+  JobInfo resume(JobId id);
+
+  /** Pauses every active job with the label; returns how many. */
+  int pauseLabeled(String label, String note);
+
+  /** Resumes every paused job with the label; returns how many. */
+  int resumeLabeled(String label);
+
+  /** Stops firing anything (running runs go on) until {@link #resumeAll}. */
+  void pauseAll(String note);
+
+  /** Fires again after {@link #pauseAll}; late occurrences go through their misfire policy. */
+  void resumeAll();
+
+  /** Whether {@link #pauseAll} is in force. */
+  boolean isPaused();
+
+  /**
+   * Runs the job now, as its overlap policy allows (the run may be skipped or queued; the returned
+   * run says which).
+   */
+  RunId runNow(JobId id);
+
+  /** Runs the job now; with {@code force}, regardless of its overlap policy. */
+  RunId runNow(JobId id, boolean force);
+
+  /** Cancels a waiting or running run (a running one is interrupted). False if it had ended. */
+  boolean cancel(RunId id);
+
+  /** The run, live or from history. */
+  Optional<Run> run(RunId id);
+
+  /** The job's runs, newest first, at most {@code limit}. */
+  List<Run> runs(JobId id, int limit);
+
+  /** Defines (or redefines) a pipeline; its jobs must be scheduled. */
+  void definePipeline(Pipeline pipeline);
+
+  /** Starts a run of the pipeline and returns its number. */
+  long runPipeline(String pipelineId);
+
+  /** The pipeline's runs, newest first, at most {@code limit}. */
+  List<PipelineRun> pipelineRuns(String pipelineId, int limit);
+
+  /** Adds a listener for every change from now on. */
+  void addListener(SchedulerListener listener);
+
+  /** Starts firing. */
+  void start();
+
+  /**
+   * Stops firing, waits up to the shutdown grace for running runs, then interrupts the rest and
+   * records them as cancelled; returns true if every run ended within the grace.
+   */
+  boolean shutdown();
+
+  /** {@link #shutdown()}. */
+  @Override
+  void close();
+
+  /** Builds a {@link Scheduler}; every setter checks its value at once. */
+  final class Builder {
+    /** Runs at once, unless set. */
+    public static final int DEFAULT_MAX_CONCURRENCY = 256;
+
+    /** How long shutdown waits for running runs, unless set. */
+    public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(30);
+
+    /** How many ended runs the in-memory history keeps, unless set. */
+    public static final int DEFAULT_HISTORY_LIMIT = 10_000;
+
+    private Clock clock;
+    private JobStore store;
+    private int maxConcurrency = DEFAULT_MAX_CONCURRENCY;
+    private int platformThreads;
+    private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
+    private int historyLimit = DEFAULT_HISTORY_LIMIT;
+    private final Map<String, Integer> groupLimits = new LinkedHashMap<>();
+
+    private Builder() {}
+
+    /** The clock every instant comes from. Default: the system clock in UTC. */
+    public Builder clock(Clock source) {
+      this.clock = Objects.requireNonNull(source, "clock must not be null");
+      return this;
+    }
+
+    /** Where jobs and runs are kept. Default: in memory. */
+    public Builder store(JobStore jobs) {
+      this.store = Objects.requireNonNull(jobs, "store must not be null");
+      return this;
+    }
+
+    /** How many runs may run at once, 1-100,000. Default: {@value #DEFAULT_MAX_CONCURRENCY}. */
+    public Builder maxConcurrency(int runs) {
+      this.maxConcurrency = inRange("maxConcurrency", runs, 1, 100_000);
+      return this;
+    }
+
+    /** Runs handlers on a pool of this many platform threads instead of virtual threads. */
+    public Builder platformThreads(int threads) {
+      this.platformThreads = inRange("platformThreads", threads, 1, 10_000);
+      return this;
+    }
+
+    /** Runs handlers on virtual threads, one per running run. The default. */
+    public Builder virtualThreads() {
+      this.platformThreads = 0;
+      return this;
+    }
+
+    /** At most {@code limit} runs of the group's jobs at once. */
+    public Builder groupLimit(String group, int limit) {
+      Objects.requireNonNull(group, "group must not be null");
+      groupLimits.put(group, inRange("limit of group " + group, limit, 1, 100_000));
+      return this;
+    }
+
+    /** How long {@link Scheduler#shutdown} waits for running runs. Default: 30 s. */
+    public Builder shutdownGrace(Duration grace) {
+      Objects.requireNonNull(grace, "shutdownGrace must not be null");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("shutdownGrace must not be negative, was " + grace);
+      }
+      this.shutdownGrace = grace;
+      return this;
+    }
+
+    /** How many ended runs the in-memory store keeps, 1-10,000,000. Default: 10,000. */
+    public Builder historyLimit(int runs) {
+      this.historyLimit = inRange("historyLimit", runs, 1, 10_000_000);
+      return this;
+    }
+
+    /** The scheduler, not yet started. */
+    public Scheduler build() {
+      return new dev.chime.internal.engine.Engine(
+          new dev.chime.internal.engine.Settings(
+              clock == null ? Clock.systemUTC() : clock,
+              store == null ? JobStore.inMemory(historyLimit) : store,
+              maxConcurrency,
+              platformThreads,
+              shutdownGrace,
+              Map.copyOf(groupLimits),
+              false));
+    }
+
+    private static int inRange(String what, int value, int low, int high) {
+      if (value < low || value > high) {
+        throw new IllegalArgumentException(
+            what + " must be " + low + "-" + high + ", was " + value);
+      }
+      return value;
+    }
+  }
+}

@@ -1,0 +1,34 @@
+package dev.chime;
+
+/**
+ * A request the scheduler refuses, with a {@link Kind} a server maps to a status (not found: 404,
+ * conflict: 409, invalid: 400, closed: 503) and a message that says what to fix.
+ */
+public final class SchedulerException extends RuntimeException {
+  private static final long serialVersionUID = 1L;
+
+  /** What kind of refusal. */
+  public enum Kind {
+    /** No such job, run or pipeline. */
+    NOT_FOUND,
+    /** It clashes with the current state: an id taken, a stale version, a dependency cycle. */
+    CONFLICT,
+    /** The request itself is wrong: an unregistered handler, a bad selector. */
+    INVALID,
+    /** The scheduler is shut down. */
+    CLOSED
+  }
+
+  private final Kind kind;
+
+  /** A refusal of the kind with the message. */
+  public SchedulerException(Kind kind, String message) {
+    super(message);
+    this.kind = kind;
+  }
+
+  /** What kind of refusal. */
+  public Kind kind() {
+    return kind;
+  }
+}

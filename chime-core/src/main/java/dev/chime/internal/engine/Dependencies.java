@@ -1,0 +1,133 @@
+package dev.chime.internal.engine;
+
+import dev.chime.JobId;
+import dev.chime.RunState;
+import dev.chime.Trigger;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The dependency graph of {@link Trigger.After} jobs: which jobs wait for which, and what each
+ * awaited job's latest occurrence ended as since the dependent last fired. Guarded by the engine's
+ * lock.
+ */
+final class Dependencies {
+  /** A dependent's verdict once every job it waits for has ended. */
+  record Verdict(JobId dependent, boolean fire, String reason) {}
+
+  private final Map<JobId, Trigger.After> waitsFor = new HashMap<>();
+  private final Map<JobId, Set<JobId>> dependents = new HashMap<>();
+  private final Map<JobId, Map<JobId, RunState>> seen = new HashMap<>();
+
+  /** The cycle adding {@code job} waiting for {@code after} would close, or null if none. */
+  List<JobId> cycleIf(JobId job, Trigger.After after) {
+    for (JobId first : new TreeSet<>(after.jobs())) {
+      List<JobId> path = pathTo(first, job, new ArrayList<>());
+      if (path != null) {
+        List<JobId> cycle = new ArrayList<>();
+        cycle.add(job);
+        cycle.addAll(path);
+        return cycle;
+      }
+    }
+    return null;
+  }
+
+  /** A path from {@code from} along what it waits for, ending at {@code target}, or null. */
+  private List<JobId> pathTo(JobId from, JobId target, List<JobId> trail) {
+    if (trail.contains(from)) {
+      return null;
+    }
+    trail.add(from);
+    if (from.equals(target)) {
+      return new ArrayList<>(trail);
+    }
+    Trigger.After after = waitsFor.get(from);
+    if (after != null) {
+      for (JobId next : new TreeSet<>(after.jobs())) {
+        List<JobId> path = pathTo(next, target, trail);
+        if (path != null) {
+          return path;
+        }
+      }
+    }
+    trail.remove(trail.size() - 1);
+    return null;
+  }
+
+  void put(JobId job, Trigger trigger) {
+    remove(job);
+    if (trigger instanceof Trigger.After after) {
+      waitsFor.put(job, after);
+      for (JobId awaited : after.jobs()) {
+        dependents
+            .computeIfAbsent(awaited, k -> new TreeSet<>((a, b) -> a.value().compareTo(b.value())))
+            .add(job);
+      }
+    }
+  }
+
+  void remove(JobId job) {
+    Trigger.After old = waitsFor.remove(job);
+    seen.remove(job);
+    if (old != null) {
+      for (JobId awaited : old.jobs()) {
+        Set<JobId> set = dependents.get(awaited);
+        if (set != null) {
+          set.remove(job);
+          if (set.isEmpty()) {
+            dependents.remove(awaited);
+          }
+        }
+      }
+    }
+  }
+
+  /** The jobs that wait for {@code job}. */
+  Set<JobId> dependentsOf(JobId job) {
+    return dependents.getOrDefault(job, Set.of());
+  }
+
+  /** Notes how an occurrence of {@code job} ended; returns the dependents now ready to decide. */
+  List<Verdict> ended(JobId job, RunState outcome) {
+    List<Verdict> verdicts = new ArrayList<>();
+    for (JobId dependent : dependentsOf(job)) {
+      Trigger.After after = waitsFor.get(dependent);
+      Map<JobId, RunState> outcomes = seen.computeIfAbsent(dependent, k -> new LinkedHashMap<>());
+      outcomes.put(job, outcome);
+      if (outcomes.keySet().containsAll(after.jobs())) {
+        seen.remove(dependent);
+        verdicts.add(verdict(dependent, after, outcomes));
+      }
+    }
+    return verdicts;
+  }
+
+  private static Verdict verdict(JobId dependent, Trigger.After after, Map<JobId, RunState> ends) {
+    JobId failed = null;
+    for (JobId awaited : new TreeSet<>(after.jobs())) {
+      if (ends.get(awaited) != RunState.SUCCEEDED && failed == null) {
+        failed = awaited;
+      }
+    }
+    return switch (after.outcome()) {
+      case COMPLETION -> new Verdict(dependent, true, null);
+      case SUCCESS ->
+          failed == null
+              ? new Verdict(dependent, true, null)
+              : new Verdict(
+                  dependent,
+                  false,
+                  "dependency "
+                      + failed
+                      + " "
+                      + ends.get(failed).name().toLowerCase(java.util.Locale.ROOT));
+      case FAILURE -> new Verdict(dependent, failed != null, null);
+    };
+  }
+}

@@ -1,0 +1,1248 @@
+package dev.chime.internal.engine;
+
+import dev.chime.Job;
+import dev.chime.JobHandler;
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.MisfirePolicy;
+import dev.chime.OverlapPolicy;
+import dev.chime.Pipeline;
+import dev.chime.PipelineRun;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.Scheduler;
+import dev.chime.SchedulerEvent;
+import dev.chime.SchedulerException;
+import dev.chime.SchedulerException.Kind;
+import dev.chime.SchedulerListener;
+import dev.chime.Trigger;
+import dev.chime.internal.timer.Nanos;
+import dev.chime.internal.timer.TimerHeap;
+import dev.chime.spi.Claim;
+import dev.chime.spi.JobStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The scheduling engine: the one deliberately central class (see the package notes for the design).
+ * All mutable state is guarded by {@link #lock}; handlers run outside it.
+ */
+public final class Engine implements Scheduler {
+  private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+  /** Occurrences claimed per store call. */
+  static final int CLAIM_BATCH = 512;
+
+  /** Store calls per dispatcher cycle before it yields to let workers take the lock. */
+  static final int CLAIMS_PER_CYCLE = 8;
+
+  /** The longest the dispatcher parks before it reads the clock again. */
+  static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+  /** How long a claim is held before another scheduler may take the occurrence. */
+  static final Duration LEASE = Duration.ofMinutes(10);
+
+  /** Skipped occurrences recorded one by one in a catch-up; beyond, one summary record. */
+  static final int CATCH_UP_RECORDS = 1_000;
+
+  private final Settings settings;
+  private final Clock clock;
+  private final JobStore store;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition quiet = lock.newCondition();
+  private final Map<String, JobHandler> handlers = new ConcurrentHashMap<>();
+  private final Events events = new Events();
+  private final TimerHeap<Object> timer = new TimerHeap<>();
+  private final TimerHeap<Execution> timeouts = new TimerHeap<>();
+  private final Map<JobId, TimerHeap.Entry<Object>> claimed = new HashMap<>();
+  private final Map<RunId, Execution> live = new HashMap<>();
+  private final Map<JobId, JobRuns> perJob = new HashMap<>();
+  private final Map<String, Group> groups = new HashMap<>();
+  private final PriorityQueue<Execution> ready = new PriorityQueue<>(Execution::compare);
+  private final Map<JobId, Instant> pausedSince = new HashMap<>();
+  private final Dependencies dependencies = new Dependencies();
+  private final Pipelines pipelines = new Pipelines();
+  private final List<Run> unrecorded = new ArrayList<>();
+  private final ExecutorService pool;
+  private long order;
+  private int workers;
+  private int running;
+  private boolean started;
+  private boolean closing;
+  private boolean closed;
+  private String pauseNote;
+  private Instant pausedAllSince;
+  private Thread dispatcher;
+  private volatile long wakeAt = Long.MAX_VALUE;
+
+  /** Runs of one job that are admitted (ready or running) or queued behind them. */
+  private static final class JobRuns {
+    final List<Execution> admitted = new ArrayList<>(1);
+    final ArrayDeque<Execution> queued = new ArrayDeque<>();
+  }
+
+  /** A concurrency group: its limit, how many of its runs run, and who waits. */
+  private static final class Group {
+    final int limit;
+    int running;
+    final PriorityQueue<Execution> waiting = new PriorityQueue<>(Execution::compare);
+
+    Group(int limit) {
+      this.limit = limit;
+    }
+  }
+
+  /** An engine with the settings; not started. */
+  public Engine(Settings settings) {
+    this.settings = Objects.requireNonNull(settings, "settings");
+    this.clock = settings.clock();
+    this.store = settings.store();
+    settings.groupLimits().forEach((name, limit) -> groups.put(name, new Group(limit)));
+    this.pool =
+        settings.manual()
+            ? null
+            : settings.platformThreads() > 0
+                ? Executors.newFixedThreadPool(settings.platformThreads(), named("chime-worker"))
+                : Executors.newThreadPerTaskExecutor(
+                    Thread.ofVirtual().name("chime-worker-", 0).factory());
+    for (JobInfo info : store.list(JobQuery.ALL)) {
+      dependencies.put(info.id(), info.job().trigger());
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory named(String prefix) {
+    return Thread.ofPlatform().name(prefix + "-", 0).daemon(true).factory();
+  }
+
+  // ---------------------------------------------------------------- locking and bookkeeping
+
+  private <T> T locked(Supplier<T> action) {
+    lock.lock();
+    try {
+      return action.get();
+    } finally {
+      unlock();
+    }
+  }
+
+  private void unlock() {
+    try {
+      if (!unrecorded.isEmpty()) {
+        store.record(List.copyOf(unrecorded));
+        unrecorded.clear();
+      }
+    } finally {
+      lock.unlock();
+      events.deliver();
+    }
+  }
+
+  private Instant now() {
+    return clock.instant();
+  }
+
+  private void openOrFail() {
+    if (closing) {
+      throw new SchedulerException(Kind.CLOSED, "the scheduler is shut down");
+    }
+  }
+
+  private void record(Run run) {
+    unrecorded.add(run);
+    events.emit(new SchedulerEvent.RunChanged(run));
+  }
+
+  private void changed(Execution run) {
+    if (events.wanted()) {
+      events.emit(new SchedulerEvent.RunChanged(run.snapshot()));
+    }
+  }
+
+  private void jobChanged(SchedulerEvent.Change change, JobInfo info) {
+    events.emit(new SchedulerEvent.JobChanged(change, info));
+  }
+
+  private RunId skip(Job job, Instant occurrence, int attempt, String reason) {
+    RunId id = store.newRunId();
+    record(
+        new Run(
+            id,
+            job.id(),
+            occurrence,
+            attempt,
+            RunState.SKIPPED,
+            reason,
+            null,
+            now(),
+            null,
+            "",
+            0,
+            null,
+            null));
+    return id;
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  @Override
+  public Scheduler register(String name, JobHandler handler) {
+    Objects.requireNonNull(name, "handler name must not be null");
+    Objects.requireNonNull(handler, "handler must not be null");
+    if (Job.INLINE_HANDLER.equals(name)) {
+      throw new IllegalArgumentException("handler name '" + name + "' is reserved");
+    }
+    handlers.put(name, handler);
+    return this;
+  }
+
+  @Override
+  public JobId schedule(Job job) {
+    Objects.requireNonNull(job, "job must not be null");
+    return locked(
+        () -> {
+          openOrFail();
+          check(job);
+          JobInfo info = store.insert(initial(job, JobState.ACTIVE, null, 0, 0));
+          dependencies.put(job.id(), job.trigger());
+          jobChanged(SchedulerEvent.Change.ADDED, info);
+          finishIfDone(info);
+          wake(info.nextFireAt());
+          return job.id();
+        });
+  }
+
+  private void check(Job job) {
+    if (job.code() != null
+        ? !store.supportsInlineHandlers()
+        : !handlers.containsKey(job.handler())) {
+      throw new SchedulerException(
+          Kind.INVALID,
+          job.code() != null
+              ? "job "
+                  + job.id()
+                  + " has a lambda handler, which this store cannot keep:"
+                  + " register a handler by name and refer to it"
+              : "job " + job.id() + ": no handler named '" + job.handler() + "' is registered");
+    }
+    if (job.trigger() instanceof Trigger.After after) {
+      for (JobId awaited : new java.util.TreeSet<>(after.jobs())) {
+        if (!awaited.equals(job.id()) && store.find(awaited).isEmpty()) {
+          throw new SchedulerException(
+              Kind.INVALID,
+              "job " + job.id() + " depends on " + awaited + ", which does not exist");
+        }
+      }
+      List<JobId> cycle = dependencies.cycleIf(job.id(), after);
+      if (cycle != null) {
+        throw new SchedulerException(
+            Kind.CONFLICT,
+            "dependency cycle: " + String.join(" -> ", cycle.stream().map(JobId::value).toList()));
+      }
+    } else if (containsAfter(job.trigger())) {
+      throw new SchedulerException(
+          Kind.INVALID,
+          "job " + job.id() + ": an after trigger cannot be part of any/all; use it on its own");
+    }
+  }
+
+  private static boolean containsAfter(Trigger trigger) {
+    return switch (trigger) {
+      case Trigger.After after -> true;
+      case Trigger.Any any -> any.triggers().stream().anyMatch(Engine::containsAfter);
+      case Trigger.All all -> all.triggers().stream().anyMatch(Engine::containsAfter);
+      default -> false;
+    };
+  }
+
+  /** The job as first stored: its first occurrence from now (a once trigger keeps its instant). */
+  private JobInfo initial(Job job, JobState state, String note, long runs, long version) {
+    Instant first = firstFire(job, now());
+    return new JobInfo(job, state, note, first, runs, version);
+  }
+
+  private static Instant firstFire(Job job, Instant now) {
+    Instant first =
+        job.trigger() instanceof Trigger.Once once
+            ? once.at()
+            : job.trigger().nextAfter(now.minusNanos(1)).orElse(null);
+    return first != null && job.endAt() != null && first.isAfter(job.endAt()) ? null : first;
+  }
+
+  /** Marks a job that can never fire again as finished. */
+  private void finishIfDone(JobInfo info) {
+    boolean exhausted =
+        info.nextFireAt() == null && !(info.job().trigger() instanceof Trigger.After)
+            || info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns();
+    if (exhausted && info.state() == JobState.ACTIVE && !fixedDelayPending(info)) {
+      JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
+      jobChanged(SchedulerEvent.Change.FINISHED, done);
+    }
+  }
+
+  private boolean fixedDelayPending(JobInfo info) {
+    return info.job().trigger() instanceof Trigger.Interval interval
+        && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY
+        && perJob.containsKey(info.id());
+  }
+
+  private static JobInfo withState(JobInfo info, JobState state, String note, Instant next) {
+    return new JobInfo(info.job(), state, note, next, info.runCount(), info.version());
+  }
+
+  @Override
+  public Optional<JobInfo> get(JobId id) {
+    return store.find(Objects.requireNonNull(id, "id must not be null"));
+  }
+
+  @Override
+  public List<JobInfo> list(JobQuery query) {
+    return store.list(Objects.requireNonNull(query, "query must not be null"));
+  }
+
+  @Override
+  public JobInfo update(Job job) {
+    Objects.requireNonNull(job, "job must not be null");
+    return locked(
+        () -> {
+          openOrFail();
+          JobInfo old = existing(job.id());
+          check(job);
+          unclaim(job.id());
+          JobState state = old.state() == JobState.FINISHED ? JobState.ACTIVE : old.state();
+          JobInfo info =
+              store.update(initial(job, state, old.note(), old.runCount(), old.version()));
+          dependencies.put(job.id(), job.trigger());
+          jobChanged(SchedulerEvent.Change.UPDATED, info);
+          finishIfDone(info);
+          wake(info.nextFireAt());
+          return store.find(job.id()).orElse(info);
+        });
+  }
+
+  private JobInfo existing(JobId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    return store.find(id).orElseThrow(() -> new SchedulerException(Kind.NOT_FOUND, "no job " + id));
+  }
+
+  @Override
+  public boolean delete(JobId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    return locked(
+        () -> {
+          Optional<JobInfo> old = store.find(id);
+          if (old.isEmpty()) {
+            return false;
+          }
+          List<JobId> waiting = new ArrayList<>(dependencies.dependentsOf(id));
+          if (!waiting.isEmpty()) {
+            throw new SchedulerException(
+                Kind.CONFLICT, "job " + id + " cannot be deleted: " + waiting + " depend on it");
+          }
+          if (pipelines.uses(id)) {
+            throw new SchedulerException(
+                Kind.CONFLICT, "job " + id + " cannot be deleted: a pipeline uses it");
+          }
+          unclaim(id);
+          store.delete(id);
+          dependencies.remove(id);
+          jobChanged(SchedulerEvent.Change.DELETED, old.get());
+          return true;
+        });
+  }
+
+  /** Drops the occurrence held in the timer for the job, ending its claim. */
+  private void unclaim(JobId id) {
+    TimerHeap.Entry<Object> entry = claimed.remove(id);
+    if (entry != null && timer.cancel(entry)) {
+      store.release((Claim) entry.payload());
+    }
+  }
+
+  @Override
+  public JobInfo pause(JobId id, String note) {
+    return locked(() -> pauseLocked(existing(id), note));
+  }
+
+  private JobInfo pauseLocked(JobInfo info, String note) {
+    if (info.state() != JobState.ACTIVE) {
+      return info;
+    }
+    unclaim(info.id());
+    JobInfo current = store.find(info.id()).orElseThrow();
+    JobInfo paused = store.update(withState(current, JobState.PAUSED, note, current.nextFireAt()));
+    pausedSince.put(info.id(), now());
+    jobChanged(SchedulerEvent.Change.PAUSED, paused);
+    return paused;
+  }
+
+  @Override
+  public JobInfo resume(JobId id) {
+    return locked(() -> resumeLocked(existing(id)));
+  }
+
+  private JobInfo resumeLocked(JobInfo info) {
+    if (info.state() != JobState.PAUSED) {
+      return info;
+    }
+    JobInfo resumed = store.update(withState(info, JobState.ACTIVE, null, info.nextFireAt()));
+    jobChanged(SchedulerEvent.Change.RESUMED, resumed);
+    wake(resumed.nextFireAt());
+    return resumed;
+  }
+
+  @Override
+  public int pauseLabeled(String label, String note) {
+    Objects.requireNonNull(label, "label must not be null");
+    return locked(
+        () -> {
+          int count = 0;
+          for (JobInfo info :
+              store.list(JobQuery.ALL.withLabel(label).withState(JobState.ACTIVE))) {
+            pauseLocked(info, note);
+            count++;
+          }
+          return count;
+        });
+  }
+
+  @Override
+  public int resumeLabeled(String label) {
+    Objects.requireNonNull(label, "label must not be null");
+    return locked(
+        () -> {
+          int count = 0;
+          for (JobInfo info :
+              store.list(JobQuery.ALL.withLabel(label).withState(JobState.PAUSED))) {
+            resumeLocked(info);
+            count++;
+          }
+          return count;
+        });
+  }
+
+  @Override
+  public void pauseAll(String note) {
+    locked(
+        () -> {
+          if (pausedAllSince == null) {
+            pausedAllSince = now();
+            pauseNote = note;
+          }
+          return null;
+        });
+  }
+
+  @Override
+  public void resumeAll() {
+    locked(
+        () -> {
+          pausedAllSince = null;
+          pauseNote = null;
+          wakeNow();
+          return null;
+        });
+  }
+
+  @Override
+  public boolean isPaused() {
+    return locked(() -> pausedAllSince != null);
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  @Override
+  public RunId runNow(JobId id) {
+    return runNow(id, false);
+  }
+
+  @Override
+  public RunId runNow(JobId id, boolean force) {
+    return locked(
+        () -> {
+          openOrFail();
+          JobInfo info = existing(id);
+          RunId run = occurrence(info.job(), now(), 1, force, 0);
+          kick();
+          return run;
+        });
+  }
+
+  /** Creates a run of the job for the occurrence and admits it; returns its id. */
+  private RunId occurrence(Job job, Instant at, int attempt, boolean force, long pipelineRun) {
+    Execution run = new Execution(store.newRunId(), job, at, attempt, order++, pipelineRun, clock);
+    admit(run, force);
+    return run.id;
+  }
+
+  /** Admits a run by its job's overlap policy: ready, queued, replacing another, or skipped. */
+  private void admit(Execution run, boolean force) {
+    JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    OverlapPolicy overlap = run.job.overlap();
+    live.put(run.id, run);
+    if (force || runs.admitted.size() < overlap.maxConcurrent()) {
+      runs.admitted.add(run);
+      makeReady(run);
+      return;
+    }
+    switch (overlap.mode()) {
+      case QUEUE -> {
+        if (runs.queued.size() < overlap.queueLimit()) {
+          runs.queued.add(run);
+          changed(run);
+        } else {
+          end(run, RunState.SKIPPED, "overlap: " + overlap.queueLimit() + " run(s) already queued");
+        }
+      }
+      case REPLACE -> {
+        Execution oldest = runs.admitted.get(0);
+        cancelRun(oldest, "replaced by run " + run.id);
+        runs.queued.addFirst(run);
+        changed(run);
+      }
+      default ->
+          end(
+              run,
+              RunState.SKIPPED,
+              "overlap: " + runs.admitted.size() + " run(s) of the job still running");
+    }
+  }
+
+  private void makeReady(Execution run) {
+    run.state = RunState.CLAIMED;
+    ready.add(run);
+    changed(run);
+  }
+
+  /** The next ready run whose group has room, marked running; null if none. */
+  private Execution takeReady() {
+    Execution run;
+    while ((run = ready.poll()) != null) {
+      Group group = run.job.group() == null ? null : groups.get(run.job.group());
+      if (group != null && group.running >= group.limit) {
+        group.waiting.add(run);
+        continue;
+      }
+      if (group != null) {
+        group.running++;
+      }
+      running++;
+      run.state = RunState.RUNNING;
+      run.startedAt = now();
+      if (run.job.timeout() != null) {
+        run.deadlineNanos = Nanos.of(run.startedAt.plus(run.job.timeout()));
+        run.timeoutEntry = timeouts.add(run.deadlineNanos, run);
+      }
+      changed(run);
+      return run;
+    }
+    return null;
+  }
+
+  /** Runs the handler on this thread, outside the lock, and notes how it ended. */
+  private void execute(Execution run) {
+    JobHandler handler = run.job.code() != null ? run.job.code() : handlers.get(run.job.handler());
+    run.attach(Thread.currentThread());
+    try {
+      if (handler == null) {
+        throw new IllegalStateException(
+            "no handler named '" + run.job.handler() + "' is registered");
+      }
+      handler.run(run);
+    } catch (Throwable e) {
+      run.failure = e;
+      if (e instanceof Error
+          && !(e instanceof AssertionError)
+          && !(e instanceof StackOverflowError)) {
+        LOG.error("run {} of job {} threw an error", run.id, run.job.id(), e);
+      }
+    } finally {
+      run.detach();
+    }
+  }
+
+  /** Settles a run whose handler returned, under the lock. */
+  private void completed(Execution run) {
+    Instant finished = now();
+    RunState state;
+    String reason = null;
+    if (run.stopState() != null) {
+      state = run.stopState();
+      reason = run.stopReason();
+    } else if (run.deadlineNanos != Long.MAX_VALUE && Nanos.of(finished) >= run.deadlineNanos) {
+      state = RunState.TIMED_OUT;
+      reason = "ran longer than its timeout " + run.job.timeout();
+    } else {
+      state = run.failure == null ? RunState.SUCCEEDED : RunState.FAILED;
+    }
+    if (run.failure != null && state != RunState.SUCCEEDED) {
+      run.error = describe(run.failure);
+    }
+    release(run);
+    end(run, state, reason);
+  }
+
+  private static String describe(Throwable failure) {
+    String message = failure.getMessage();
+    return failure.getClass().getName() + (message == null ? "" : ": " + message);
+  }
+
+  /** Frees the run's place in its job, group and the global count. */
+  private void release(Execution run) {
+    running--;
+    if (run.timeoutEntry != null) {
+      timeouts.cancel(run.timeoutEntry);
+    }
+    Group group = run.job.group() == null ? null : groups.get(run.job.group());
+    if (group != null) {
+      group.running--;
+      Execution next = group.waiting.poll();
+      if (next != null) {
+        ready.add(next);
+      }
+    }
+    if (closing) {
+      quiet.signalAll();
+    }
+  }
+
+  /** Ends a run in a final state: records it, then retries, dependents and pipelines follow. */
+  private void end(Execution run, RunState state, String reason) {
+    run.state = state;
+    run.reason = reason;
+    run.finishedAt = now();
+    live.remove(run.id);
+    leaveJob(run);
+    record(run.snapshot());
+    boolean retrying =
+        (state == RunState.FAILED || state == RunState.TIMED_OUT)
+            && !closing
+            && run.job.retry().retries(run.attempt, run.failure)
+            && store.find(run.job.id()).isPresent();
+    if (retrying) {
+      retry(run);
+    } else {
+      occurrenceEnded(run, state);
+    }
+  }
+
+  private void leaveJob(Execution run) {
+    JobRuns runs = perJob.get(run.job.id());
+    if (runs == null) {
+      return;
+    }
+    if (!runs.admitted.remove(run)) {
+      runs.queued.remove(run);
+    }
+    while (!runs.queued.isEmpty() && runs.admitted.size() < run.job.overlap().maxConcurrent()) {
+      Execution next = runs.queued.poll();
+      runs.admitted.add(next);
+      makeReady(next);
+    }
+    if (runs.admitted.isEmpty() && runs.queued.isEmpty()) {
+      perJob.remove(run.job.id());
+    }
+  }
+
+  private void retry(Execution failed) {
+    int attempt = failed.attempt + 1;
+    Execution next =
+        new Execution(
+            store.newRunId(),
+            failed.job,
+            failed.scheduledFor,
+            attempt,
+            order++,
+            failed.pipelineRun,
+            clock);
+    next.state = RunState.RETRYING;
+    next.reason =
+        "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
+    Instant at = now().plus(failed.job.retry().delayBefore(attempt));
+    live.put(next.id, next);
+    next.timerEntry = timer.add(Nanos.of(at), next);
+    changed(next);
+    wake(at);
+  }
+
+  /** An occurrence is over for good: fixed delays move on, dependents and pipelines hear of it. */
+  private void occurrenceEnded(Execution run, RunState outcome) {
+    Instant now = now();
+    if (run.job.trigger() instanceof Trigger.Interval interval
+        && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY
+        && !perJob.containsKey(run.job.id())) {
+      store.find(run.job.id()).ifPresent(info -> afterFixedDelay(info, interval, now));
+    }
+    for (Dependencies.Verdict verdict : dependencies.ended(run.job.id(), outcome)) {
+      fireDependent(verdict, now);
+    }
+    if (run.pipelineRun != 0) {
+      for (PipelineRun event :
+          pipelines.jobEnded(run.pipelineRun, run.job.id(), outcome, now, this::pipelineStart)) {
+        events.emit(new SchedulerEvent.PipelineChanged(event));
+      }
+    }
+  }
+
+  private void afterFixedDelay(JobInfo info, Trigger.Interval interval, Instant now) {
+    if (info.nextFireAt() != null || info.state() == JobState.FINISHED) {
+      return;
+    }
+    Instant next = interval.nextAfter(now).orElse(null);
+    if (next != null && info.job().endAt() != null && next.isAfter(info.job().endAt())) {
+      next = null;
+    }
+    JobInfo moved = store.update(withState(info, info.state(), info.note(), next));
+    finishIfDone(moved);
+    wake(next);
+  }
+
+  private void fireDependent(Dependencies.Verdict verdict, Instant now) {
+    Optional<JobInfo> found = store.find(verdict.dependent());
+    if (found.isEmpty()) {
+      return;
+    }
+    JobInfo info = found.get();
+    if (!verdict.fire()) {
+      if (verdict.reason() != null) {
+        skip(info.job(), now, 1, verdict.reason());
+      }
+    } else if (info.state() == JobState.PAUSED || pausedAllSince != null) {
+      skip(info.job(), now, 1, "paused" + (info.note() == null ? "" : ": " + info.note()));
+    } else if (info.state() == JobState.ACTIVE) {
+      if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
+        JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
+        jobChanged(SchedulerEvent.Change.FINISHED, done);
+        return;
+      }
+      JobInfo counted =
+          store.update(
+              new JobInfo(
+                  info.job(), info.state(), null, null, info.runCount() + 1, info.version()));
+      occurrence(info.job(), now, 1, false, 0);
+      finishIfDone(counted);
+      kick();
+    }
+  }
+
+  private Pipelines.Started pipelineStart(JobId job, long pipelineRun) {
+    Optional<JobInfo> info = store.find(job);
+    Instant now = now();
+    if (info.isEmpty()) {
+      return new Pipelines.Started(store.newRunId(), RunState.SKIPPED);
+    }
+    if (info.get().state() == JobState.PAUSED) {
+      String note = info.get().note();
+      RunId skipped = skip(info.get().job(), now, 1, "paused" + (note == null ? "" : ": " + note));
+      return new Pipelines.Started(skipped, RunState.SKIPPED);
+    }
+    return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
+  }
+
+  @Override
+  public boolean cancel(RunId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    return locked(
+        () -> {
+          Execution run = live.get(id);
+          if (run == null) {
+            return false;
+          }
+          cancelRun(run, "cancelled");
+          return true;
+        });
+  }
+
+  /** Cancels a run wherever it is: running ones are interrupted and end when their code returns. */
+  private void cancelRun(Execution run, String reason) {
+    switch (run.state) {
+      case RUNNING -> run.stop(RunState.CANCELLED, reason);
+      case RETRYING -> {
+        timer.cancel(run.timerEntry);
+        end(run, RunState.CANCELLED, reason);
+      }
+      default -> {
+        if (!ready.remove(run)) {
+          Group group = run.job.group() == null ? null : groups.get(run.job.group());
+          if (group != null) {
+            group.waiting.remove(run);
+          }
+        }
+        end(run, RunState.CANCELLED, reason);
+      }
+    }
+  }
+
+  @Override
+  public Optional<Run> run(RunId id) {
+    Objects.requireNonNull(id, "id must not be null");
+    Optional<Run> current =
+        locked(() -> Optional.ofNullable(live.get(id)).map(Execution::snapshot));
+    return current.isPresent() ? current : store.run(id);
+  }
+
+  @Override
+  public List<Run> runs(JobId id, int limit) {
+    Objects.requireNonNull(id, "id must not be null");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
+    List<Run> found =
+        locked(
+            () -> {
+              List<Run> current = new ArrayList<>();
+              for (Execution run : live.values()) {
+                if (run.job.id().equals(id)) {
+                  current.add(run.snapshot());
+                }
+              }
+              return current;
+            });
+    found.addAll(store.runs(id, limit));
+    found.sort((a, b) -> Long.compare(b.id().value(), a.id().value()));
+    return List.copyOf(found.subList(0, Math.min(limit, found.size())));
+  }
+
+  // ---------------------------------------------------------------- pipelines
+
+  @Override
+  public void definePipeline(Pipeline pipeline) {
+    Objects.requireNonNull(pipeline, "pipeline must not be null");
+    locked(
+        () -> {
+          for (List<JobId> stage : pipeline.stages()) {
+            for (JobId job : stage) {
+              existing(job);
+            }
+          }
+          pipelines.define(pipeline);
+          return null;
+        });
+  }
+
+  @Override
+  public long runPipeline(String pipelineId) {
+    return locked(
+        () -> {
+          openOrFail();
+          Pipeline pipeline = pipelines.get(pipelineId);
+          if (pipeline == null) {
+            throw new SchedulerException(Kind.NOT_FOUND, "no pipeline " + pipelineId);
+          }
+          for (PipelineRun event : pipelines.start(pipeline, now(), this::pipelineStart)) {
+            events.emit(new SchedulerEvent.PipelineChanged(event));
+          }
+          kick();
+          return pipelines.lastId();
+        });
+  }
+
+  @Override
+  public List<PipelineRun> pipelineRuns(String pipelineId, int limit) {
+    return locked(
+        () -> {
+          if (pipelines.get(pipelineId) == null) {
+            throw new SchedulerException(Kind.NOT_FOUND, "no pipeline " + pipelineId);
+          }
+          return List.copyOf(pipelines.runs(pipelineId, limit));
+        });
+  }
+
+  @Override
+  public void addListener(SchedulerListener listener) {
+    events.add(Objects.requireNonNull(listener, "listener must not be null"));
+  }
+
+  // ---------------------------------------------------------------- firing
+
+  /**
+   * One cycle: claims what is due, fires it, times out overdue runs. Returns the epoch nanos of the
+   * next thing to do.
+   */
+  private long cycle() {
+    long now = Nanos.of(now());
+    if (pausedAllSince == null && !closing) {
+      claimDue(now);
+      timer.drainDue(now, Integer.MAX_VALUE, this::due);
+    }
+    timeouts.drainDue(
+        now,
+        Integer.MAX_VALUE,
+        run -> run.stop(RunState.TIMED_OUT, "ran longer than its timeout " + run.job.timeout()));
+    long next = Math.min(timer.nextDeadline(), timeouts.nextDeadline());
+    if (pausedAllSince == null) {
+      Optional<Instant> due = store.nextDue();
+      if (due.isPresent()) {
+        next = Math.min(next, Nanos.of(due.get()));
+      }
+    }
+    return next;
+  }
+
+  private void claimDue(long nowNanos) {
+    Instant now = Nanos.toInstant(nowNanos);
+    Instant horizon = now.plus(store.claimAhead());
+    for (int calls = 0; calls < CLAIMS_PER_CYCLE; calls++) {
+      List<Claim> claims = store.claim(now, horizon, CLAIM_BATCH, now.plus(LEASE));
+      for (Claim claim : claims) {
+        claimed.put(claim.job().id(), timer.add(Nanos.of(claim.scheduledFor()), claim));
+      }
+      if (claims.size() < CLAIM_BATCH) {
+        return;
+      }
+      timer.drainDue(nowNanos, Integer.MAX_VALUE, this::due);
+    }
+  }
+
+  private void due(Object payload) {
+    if (payload instanceof Claim claim) {
+      claimed.remove(claim.job().id());
+      fire(claim);
+    } else {
+      Execution retry = (Execution) payload;
+      retry.timerEntry = null;
+      admit(retry, true);
+    }
+  }
+
+  /** Fires a claimed occurrence: the misfire policy for late ones, then the overlap policy. */
+  private void fire(Claim claim) {
+    JobInfo info = claim.job();
+    Job job = info.job();
+    Instant now = now();
+    List<Instant> toRun = new ArrayList<>(1);
+    Instant last = claim.scheduledFor();
+    Instant lateLimit = now.minus(job.misfire().grace());
+    if (claim.scheduledFor().isBefore(lateLimit)) {
+      last = catchUp(job, claim.scheduledFor(), lateLimit, now, toRun);
+    } else {
+      toRun.add(claim.scheduledFor());
+    }
+    long runs = info.runCount();
+    for (Instant at : toRun) {
+      if (job.endAt() != null && at.isAfter(job.endAt())
+          || job.maxRuns() > 0 && runs >= job.maxRuns()) {
+        break;
+      }
+      runs++;
+      occurrence(job, at, 1, false, 0);
+    }
+    Instant next = nextAfter(job, last);
+    boolean done = next == null && !fixedDelay(job) || job.maxRuns() > 0 && runs >= job.maxRuns();
+    JobState state = done ? JobState.FINISHED : JobState.ACTIVE;
+    if (store.advance(claim, done ? null : next, runs, state) && done) {
+      store
+          .find(job.id())
+          .ifPresent(finished -> jobChanged(SchedulerEvent.Change.FINISHED, finished));
+    }
+    pausedSince.remove(job.id());
+  }
+
+  private static boolean fixedDelay(Job job) {
+    return job.trigger() instanceof Trigger.Interval interval
+        && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY;
+  }
+
+  /** The occurrence after {@code last}, or null (none, past the end, or a fixed delay). */
+  private static Instant nextAfter(Job job, Instant last) {
+    if (fixedDelay(job)) {
+      return null;
+    }
+    Instant next = job.trigger().nextAfter(last).orElse(null);
+    return next != null && job.endAt() != null && next.isAfter(job.endAt()) ? null : next;
+  }
+
+  /**
+   * Applies the misfire policy to the occurrences from {@code first} that are older than {@code
+   * lateLimit}: adds the ones to run to {@code toRun}, records the others as skipped, and returns
+   * the last occurrence dealt with.
+   */
+  private Instant catchUp(
+      Job job, Instant first, Instant lateLimit, Instant now, List<Instant> toRun) {
+    MisfirePolicy policy = job.misfire();
+    String why = lateReason(job.id(), first, policy);
+    List<Instant> missed = new ArrayList<>();
+    Instant at = first;
+    Instant last = first;
+    while (at != null
+        && at.isBefore(lateLimit)
+        && missed.size() < CATCH_UP_RECORDS + policy.cap()) {
+      missed.add(at);
+      last = at;
+      at = job.trigger().nextAfter(at).orElse(null);
+      if (fixedDelay(job)) {
+        break;
+      }
+    }
+    if (at != null && at.isBefore(lateLimit)) {
+      Instant resumeFrom = job.trigger().nextAfter(lateLimit.minusNanos(1)).orElse(null);
+      record(
+          new Run(
+              store.newRunId(),
+              job.id(),
+              at,
+              1,
+              RunState.SKIPPED,
+              why + "; and every later occurrence before " + lateLimit + " (too many to list)",
+              null,
+              now,
+              null,
+              "",
+              0,
+              null,
+              null));
+      last = resumeFrom == null ? lateLimit : resumeFrom.minusNanos(1);
+    }
+    List<Instant> runs =
+        switch (policy.mode()) {
+          case SKIP -> List.of();
+          case RUN_ONCE -> List.of(missed.get(missed.size() - 1));
+          case RUN_ALL -> missed.subList(0, Math.min(policy.cap(), missed.size()));
+        };
+    for (Instant occurrence : missed) {
+      if (!runs.contains(occurrence)) {
+        String detail =
+            policy.mode() == MisfirePolicy.Mode.RUN_ONCE
+                ? "; one catch-up run for " + runs.get(0)
+                : policy.mode() == MisfirePolicy.Mode.RUN_ALL
+                    ? "; beyond the catch-up cap of " + policy.cap()
+                    : "";
+        skip(job, occurrence, 1, why + detail);
+      }
+    }
+    toRun.addAll(runs);
+    return last;
+  }
+
+  private String lateReason(JobId id, Instant first, MisfirePolicy policy) {
+    Instant paused = pausedSince.get(id);
+    String cause = paused != null && !first.isBefore(paused) ? " while the job was paused" : "";
+    return "misfire: later than the grace of " + policy.grace() + cause;
+  }
+
+  // ---------------------------------------------------------------- threads
+
+  /** Starts workers for ready runs, up to the global limit; a manual engine runs them itself. */
+  private void kick() {
+    if (settings.manual() || pool == null || !started) {
+      return;
+    }
+    int wanted = Math.min(ready.size(), settings.maxConcurrency()) - workers;
+    for (int i = 0; i < wanted && workers < settings.maxConcurrency(); i++) {
+      workers++;
+      pool.execute(this::work);
+    }
+  }
+
+  private void work() {
+    Execution run = null;
+    while (true) {
+      lock.lock();
+      try {
+        if (run != null) {
+          completed(run);
+        }
+        run = takeReady();
+        if (run == null) {
+          workers--;
+          return;
+        }
+        kick();
+      } finally {
+        unlock();
+      }
+      execute(run);
+    }
+  }
+
+  private void wake(Instant at) {
+    if (at != null && Nanos.of(at) < wakeAt) {
+      wakeNow();
+    }
+  }
+
+  private void wakeNow() {
+    Thread thread = dispatcher;
+    if (thread != null) {
+      wakeAt = Long.MIN_VALUE;
+      LockSupport.unpark(thread);
+    }
+  }
+
+  @Override
+  public void start() {
+    locked(
+        () -> {
+          openOrFail();
+          if (settings.manual()) {
+            throw new IllegalStateException("a manual scheduler runs only through runDue()");
+          }
+          if (!started) {
+            started = true;
+            dispatcher =
+                Thread.ofPlatform().name("chime-dispatcher").daemon(true).unstarted(this::dispatch);
+            dispatcher.start();
+          }
+          return null;
+        });
+  }
+
+  private void dispatch() {
+    while (true) {
+      long next;
+      lock.lock();
+      try {
+        if (closed) {
+          return;
+        }
+        next = cycle();
+        kick();
+        wakeAt = next;
+      } catch (RuntimeException e) {
+        LOG.error("the dispatcher's cycle failed; retrying in a second", e);
+        next = Nanos.of(now()) + TimeUnit.SECONDS.toNanos(1);
+      } finally {
+        unlock();
+      }
+      long wait = Math.min(next - Nanos.of(now()), MAX_PARK_NANOS);
+      if (wait > 0 && wakeAt != Long.MIN_VALUE) {
+        LockSupport.parkNanos(this, wait);
+      }
+    }
+  }
+
+  /**
+   * One synchronous cycle for a manual engine (the test kit's {@code ManualScheduler}): fires what
+   * is due by the clock, then runs every ready run on this thread, in priority order, until nothing
+   * more is due; returns how many runs ran.
+   */
+  public int runDue() {
+    if (!settings.manual()) {
+      throw new IllegalStateException(
+          "runDue() is for manual schedulers; this one runs on its own");
+    }
+    int ran = 0;
+    while (true) {
+      Execution run;
+      lock.lock();
+      try {
+        cycle();
+        run = takeReady();
+      } finally {
+        unlock();
+      }
+      if (run == null) {
+        return ran;
+      }
+      execute(run);
+      ran++;
+      lock.lock();
+      try {
+        completed(run);
+      } finally {
+        unlock();
+      }
+    }
+  }
+
+  @Override
+  public boolean shutdown() {
+    List<Execution> stragglers;
+    lock.lock();
+    try {
+      if (closing) {
+        return running == 0;
+      }
+      closing = true;
+      for (Map.Entry<JobId, TimerHeap.Entry<Object>> entry : new ArrayList<>(claimed.entrySet())) {
+        unclaim(entry.getKey());
+      }
+      for (Execution run : new ArrayList<>(live.values())) {
+        if (run.state != RunState.RUNNING) {
+          cancelRun(run, "the scheduler shut down before it started");
+        }
+      }
+      long deadline = System.nanoTime() + settings.shutdownGrace().toNanos();
+      while (running > 0) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !awaitQuiet(left)) {
+          break;
+        }
+      }
+      stragglers = new ArrayList<>(live.values());
+      for (Execution run : stragglers) {
+        run.stop(
+            RunState.CANCELLED,
+            "interrupted at shutdown after the grace of " + settings.shutdownGrace());
+      }
+    } finally {
+      unlock();
+    }
+    boolean clean = stragglers.isEmpty();
+    stopThreads();
+    return clean;
+  }
+
+  private boolean awaitQuiet(long nanos) {
+    try {
+      quiet.awaitNanos(nanos);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private void stopThreads() {
+    if (pool != null) {
+      pool.shutdown();
+      try {
+        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+          LOG.warn("runs still running 10 s after they were interrupted at shutdown");
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    locked(
+        () -> {
+          closed = true;
+          return null;
+        });
+    Thread thread = dispatcher;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+  }
+
+  @Override
+  public void close() {
+    shutdown();
+  }
+
+  /** How many runs are running now. */
+  public int running() {
+    return locked(() -> running);
+  }
+}

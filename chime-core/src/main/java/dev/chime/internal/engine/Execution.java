@@ -1,0 +1,183 @@
+package dev.chime.internal.engine;
+
+import dev.chime.Job;
+import dev.chime.JobContext;
+import dev.chime.JobId;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.internal.timer.TimerHeap;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * One live run: the mutable state behind a {@link Run} record, and the handler's {@link
+ * JobContext}. Engine fields are guarded by the engine's lock; what the handler touches (log,
+ * progress, result) by this object's monitor; the cancel flag is volatile so a handler sees it
+ * without a lock.
+ */
+final class Execution implements JobContext {
+  final RunId id;
+  final Job job;
+  final Instant scheduledFor;
+  final int attempt;
+  final long order;
+  final long pipelineRun;
+  private final Clock clock;
+
+  RunState state = RunState.SCHEDULED;
+  String reason;
+  Instant startedAt;
+  Instant finishedAt;
+  String error;
+  Throwable failure;
+  long deadlineNanos = Long.MAX_VALUE;
+  TimerHeap.Entry<Object> timerEntry;
+  TimerHeap.Entry<Execution> timeoutEntry;
+  private volatile String stopReason;
+  private volatile RunState stopState;
+  private Thread thread;
+  private StringBuilder log;
+  private int progress;
+  private String progressMessage;
+  private Object result;
+
+  Execution(
+      RunId id,
+      Job job,
+      Instant scheduledFor,
+      int attempt,
+      long order,
+      long pipelineRun,
+      Clock clock) {
+    this.id = id;
+    this.job = job;
+    this.scheduledFor = scheduledFor;
+    this.attempt = attempt;
+    this.order = order;
+    this.pipelineRun = pipelineRun;
+    this.clock = clock;
+  }
+
+  /** Runs before {@code other}: higher priority first, then earlier occurrence, then older. */
+  boolean before(Execution other) {
+    if (job.priority() != other.job.priority()) {
+      return job.priority() > other.job.priority();
+    }
+    int byTime = scheduledFor.compareTo(other.scheduledFor);
+    return byTime != 0 ? byTime < 0 : order < other.order;
+  }
+
+  static int compare(Execution a, Execution b) {
+    return a == b ? 0 : a.before(b) ? -1 : 1;
+  }
+
+  /** Asks the run to stop, interrupting its thread if it is running; the first reason wins. */
+  synchronized void stop(RunState as, String why) {
+    if (stopState == null) {
+      stopState = as;
+      stopReason = why;
+      if (thread != null) {
+        thread.interrupt();
+      }
+    }
+  }
+
+  RunState stopState() {
+    return stopState;
+  }
+
+  String stopReason() {
+    return stopReason;
+  }
+
+  synchronized void attach(Thread running) {
+    this.thread = running;
+    if (running != null && stopState != null) {
+      running.interrupt();
+    }
+  }
+
+  /** Detaches the thread and clears an interrupt meant for this run, so the next run is clean. */
+  void detach() {
+    synchronized (this) {
+      thread = null;
+    }
+    Thread.interrupted();
+  }
+
+  synchronized Run snapshot() {
+    return new Run(
+        id,
+        job.id(),
+        scheduledFor,
+        attempt,
+        state,
+        reason,
+        startedAt,
+        finishedAt,
+        error,
+        log == null ? "" : log.toString(),
+        progress,
+        progressMessage,
+        result);
+  }
+
+  @Override
+  public JobId jobId() {
+    return job.id();
+  }
+
+  @Override
+  public RunId runId() {
+    return id;
+  }
+
+  @Override
+  public Instant scheduledFor() {
+    return scheduledFor;
+  }
+
+  @Override
+  public int attempt() {
+    return attempt;
+  }
+
+  @Override
+  public Map<String, Object> params() {
+    return job.params();
+  }
+
+  @Override
+  public boolean isCancelled() {
+    return stopState != null
+        || deadlineNanos != Long.MAX_VALUE
+            && dev.chime.internal.timer.Nanos.of(clock.instant()) >= deadlineNanos;
+  }
+
+  @Override
+  public synchronized void log(String line) {
+    if (log == null) {
+      log = new StringBuilder();
+    }
+    log.append(line).append('\n');
+    if (log.length() > Run.LOG_LIMIT) {
+      log.delete(0, log.length() - Run.LOG_LIMIT);
+    }
+  }
+
+  @Override
+  public synchronized void progress(int percent, String message) {
+    if (percent < 0 || percent > 100) {
+      throw new IllegalArgumentException("progress must be 0-100 percent, was " + percent);
+    }
+    this.progress = percent;
+    this.progressMessage = message;
+  }
+
+  @Override
+  public synchronized void result(Object value) {
+    this.result = dev.chime.spi.JsonValues.copy(value, "result");
+  }
+}

@@ -1,0 +1,277 @@
+package dev.chime.internal.store;
+
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.SchedulerException;
+import dev.chime.SchedulerException.Kind;
+import dev.chime.internal.timer.Nanos;
+import dev.chime.internal.timer.TimerHeap;
+import dev.chime.spi.Claim;
+import dev.chime.spi.JobStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory {@link JobStore}: a hash map of jobs, a timer heap of unclaimed due jobs (earliest
+ * first, O(log n) per claim) and one of leases (so an expired lease is found without a scan), and a
+ * bounded, insertion-ordered history of runs. One monitor guards it; the engine calls it in
+ * batches, so the lock is taken once per batch, not per run.
+ */
+public final class InMemoryStore implements JobStore {
+  private final Map<JobId, Slot> jobs = new HashMap<>();
+  private final TimerHeap<Slot> due = new TimerHeap<>();
+  private final TimerHeap<Slot> leases = new TimerHeap<>();
+  private final LinkedHashMap<RunId, Run> history;
+  private final Map<JobId, Integer> historyByJob = new HashMap<>();
+  private final AtomicLong runIds = new AtomicLong();
+
+  private static final class Slot {
+    private JobInfo info;
+    private TimerHeap.Entry<Slot> dueEntry;
+    private TimerHeap.Entry<Slot> leaseEntry;
+    private long token;
+
+    private Slot(JobInfo info) {
+      this.info = info;
+    }
+  }
+
+  /** A store that keeps the newest {@code historyLimit} ended runs. */
+  public InMemoryStore(int historyLimit) {
+    if (historyLimit < 1) {
+      throw new IllegalArgumentException("historyLimit must be positive, was " + historyLimit);
+    }
+    this.history =
+        new LinkedHashMap<>() {
+          private static final long serialVersionUID = 1L;
+
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<RunId, Run> eldest) {
+            if (size() <= historyLimit) {
+              return false;
+            }
+            historyByJob.computeIfPresent(
+                eldest.getValue().jobId(), (k, n) -> n == 1 ? null : n - 1);
+            return true;
+          }
+        };
+  }
+
+  @Override
+  public boolean supportsInlineHandlers() {
+    return true;
+  }
+
+  @Override
+  public synchronized JobInfo insert(JobInfo job) {
+    if (jobs.containsKey(job.id())) {
+      throw new SchedulerException(Kind.CONFLICT, "job " + job.id() + " already exists");
+    }
+    JobInfo stored = withVersion(job, 1);
+    Slot slot = new Slot(stored);
+    jobs.put(job.id(), slot);
+    queue(slot);
+    return stored;
+  }
+
+  @Override
+  public synchronized JobInfo update(JobInfo job) {
+    Slot slot = jobs.get(job.id());
+    if (slot == null) {
+      throw new SchedulerException(Kind.NOT_FOUND, "no job " + job.id());
+    }
+    if (slot.info.version() != job.version()) {
+      throw new SchedulerException(
+          Kind.CONFLICT,
+          "job "
+              + job.id()
+              + " was changed meanwhile (version "
+              + slot.info.version()
+              + ", the update was based on version "
+              + job.version()
+              + ")");
+    }
+    unqueue(slot);
+    slot.token++;
+    slot.info = withVersion(job, job.version() + 1);
+    queue(slot);
+    return slot.info;
+  }
+
+  @Override
+  public synchronized Optional<JobInfo> find(JobId id) {
+    Slot slot = jobs.get(id);
+    return slot == null ? Optional.empty() : Optional.of(slot.info);
+  }
+
+  @Override
+  public synchronized List<JobInfo> list(JobQuery query) {
+    List<JobInfo> found = new ArrayList<>();
+    for (Slot slot : jobs.values()) {
+      if (query.matches(slot.info)) {
+        found.add(slot.info);
+      }
+    }
+    found.sort(Comparator.comparing(info -> info.id().value()));
+    return found;
+  }
+
+  @Override
+  public synchronized boolean delete(JobId id) {
+    Slot slot = jobs.remove(id);
+    if (slot == null) {
+      return false;
+    }
+    unqueue(slot);
+    slot.token++;
+    return true;
+  }
+
+  @Override
+  public Duration claimAhead() {
+    return Duration.ZERO;
+  }
+
+  @Override
+  public synchronized Optional<Instant> nextDue() {
+    return due.isEmpty() ? Optional.empty() : Optional.of(Nanos.toInstant(due.nextDeadline()));
+  }
+
+  @Override
+  public synchronized List<Claim> claim(
+      Instant now, Instant horizon, int limit, Instant leaseUntil) {
+    leases.drainDue(Nanos.of(now), Integer.MAX_VALUE, this::expire);
+    List<Claim> claims = new ArrayList<>(Math.min(limit, due.size()));
+    long leaseEnd = Nanos.of(leaseUntil);
+    due.drainDue(
+        Nanos.of(horizon),
+        limit,
+        slot -> {
+          slot.dueEntry = null;
+          slot.token++;
+          slot.leaseEntry = leases.add(leaseEnd, slot);
+          claims.add(new Claim(slot.info, slot.info.nextFireAt(), slot.token));
+        });
+    return claims;
+  }
+
+  private void expire(Slot slot) {
+    slot.leaseEntry = null;
+    queue(slot);
+  }
+
+  @Override
+  public synchronized boolean advance(
+      Claim claim, Instant nextFireAt, long runCount, JobState state) {
+    Slot slot = held(claim);
+    if (slot == null) {
+      return false;
+    }
+    slot.info =
+        new JobInfo(
+            slot.info.job(), state, slot.info.note(), nextFireAt, runCount, slot.info.version());
+    queue(slot);
+    return true;
+  }
+
+  @Override
+  public synchronized boolean release(Claim claim) {
+    Slot slot = held(claim);
+    if (slot != null) {
+      queue(slot);
+    }
+    return slot != null;
+  }
+
+  /** The slot if the claim still holds it (ending the lease), else null. */
+  private Slot held(Claim claim) {
+    Slot slot = jobs.get(claim.job().id());
+    if (slot == null || slot.token != claim.token() || slot.leaseEntry == null) {
+      return null;
+    }
+    leases.cancel(slot.leaseEntry);
+    slot.leaseEntry = null;
+    return slot;
+  }
+
+  @Override
+  public RunId newRunId() {
+    return new RunId(runIds.incrementAndGet());
+  }
+
+  @Override
+  public synchronized void record(List<Run> runs) {
+    for (Run run : runs) {
+      if (history.put(run.id(), run) == null) {
+        historyByJob.merge(run.jobId(), 1, Integer::sum);
+      }
+    }
+  }
+
+  @Override
+  public synchronized Optional<Run> run(RunId id) {
+    return Optional.ofNullable(history.get(id));
+  }
+
+  @Override
+  public synchronized List<Run> runs(JobId job, int limit) {
+    List<Run> found = new ArrayList<>();
+    int total = historyByJob.getOrDefault(job, 0);
+    if (total == 0) {
+      return found;
+    }
+    for (Run run : history.sequencedValues().reversed()) {
+      if (run.jobId().equals(job)) {
+        found.add(run);
+        if (found.size() >= limit || found.size() >= total) {
+          break;
+        }
+      }
+    }
+    found.sort(Comparator.comparing((Run run) -> run.id().value()).reversed());
+    return found;
+  }
+
+  @Override
+  public void close() {
+    // Nothing to release.
+  }
+
+  private void queue(Slot slot) {
+    JobInfo info = slot.info;
+    if (slot.leaseEntry == null
+        && slot.dueEntry == null
+        && info.state() == JobState.ACTIVE
+        && info.nextFireAt() != null) {
+      slot.dueEntry = due.add(Nanos.of(info.nextFireAt()), slot);
+    }
+  }
+
+  private void unqueue(Slot slot) {
+    if (slot.dueEntry != null) {
+      due.cancel(slot.dueEntry);
+      slot.dueEntry = null;
+    }
+    if (slot.leaseEntry != null) {
+      leases.cancel(slot.leaseEntry);
+      slot.leaseEntry = null;
+    }
+  }
+
+  private static JobInfo withVersion(JobInfo job, long version) {
+    return new JobInfo(
+        job.job(), job.state(), job.note(), job.nextFireAt(), job.runCount(), version);
+  }
+}

@@ -1,0 +1,66 @@
+package dev.chime.spi;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The JSON-friendly values job params and run results may hold: null, strings, booleans, numbers,
+ * lists and string-keyed maps of them. Stores can persist exactly these shapes.
+ */
+public final class JsonValues {
+  private JsonValues() {}
+
+  /**
+   * A deep, unmodifiable copy of the map; fails naming the first value at {@code path} that is not
+   * JSON.
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> copyMap(Map<String, ?> map, String path) {
+    return (Map<String, Object>) copy(map, path);
+  }
+
+  /** A deep, unmodifiable copy of the value; fails naming the first part that is not JSON. */
+  public static Object copy(Object value, String path) {
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Integer
+        || value instanceof Long
+        || value instanceof Double
+        || value instanceof Float
+        || value instanceof Short
+        || value instanceof Byte
+        || value instanceof java.math.BigDecimal
+        || value instanceof java.math.BigInteger) {
+      return value;
+    }
+    if (value instanceof Map<?, ?> map) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        if (!(entry.getKey() instanceof String key)) {
+          throw new IllegalArgumentException(
+              path + ": keys must be strings, was " + entry.getKey());
+        }
+        copy.put(key, copy(entry.getValue(), path + "." + key));
+      }
+      return java.util.Collections.unmodifiableMap(copy);
+    }
+    if (value instanceof Collection<?> list) {
+      List<Object> copy = new ArrayList<>(list.size());
+      int index = 0;
+      for (Object item : list) {
+        copy.add(copy(item, path + "[" + index++ + "]"));
+      }
+      return java.util.Collections.unmodifiableList(copy);
+    }
+    throw new IllegalArgumentException(
+        path
+            + ": a "
+            + value.getClass().getName()
+            + " is not JSON (use strings, numbers,"
+            + " booleans, null, lists and maps)");
+  }
+}

@@ -1,0 +1,299 @@
+package dev.chime.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.Job;
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.SchedulerException;
+import dev.chime.Trigger;
+import dev.chime.spi.Claim;
+import dev.chime.spi.JobStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link JobStore} must do. A store's test extends this and supplies a fresh, empty
+ * store; every store runs the same checks (STYLE.md, practice 7).
+ *
+ * {@snippet :
+ * class InMemoryStoreTest extends StoreContractTest {
+ *   @Override
+ *   protected JobStore newStore() {
+ *     return JobStore.inMemory(1000);
+ *   }
+ * }
+ * }
+ */
+public abstract class StoreContractTest {
+  /** A fixed "now" for the checks. */
+  protected static final Instant NOW = Instant.parse("2026-03-29T00:30:00Z");
+
+  private static final Duration LEASE = Duration.ofSeconds(30);
+
+  /** The store under test. */
+  protected JobStore store;
+
+  /** For subclasses. */
+  protected StoreContractTest() {}
+
+  /** A new, empty store. */
+  protected abstract JobStore newStore();
+
+  @BeforeEach
+  void openStore() {
+    store = newStore();
+  }
+
+  @AfterEach
+  void closeStore() {
+    store.close();
+  }
+
+  /** A stored-job value due at the instant (null: not due). */
+  protected static JobInfo job(String id, Instant next) {
+    Job job =
+        Job.builder(id)
+            .handler("h")
+            .trigger(Trigger.every(Duration.ofMinutes(1)))
+            .labels("contract")
+            .build();
+    return new JobInfo(job, JobState.ACTIVE, null, next, 0, 0);
+  }
+
+  private List<Claim> claimNow(Instant horizon, int limit) {
+    return store.claim(NOW, horizon, limit, NOW.plus(LEASE));
+  }
+
+  @Test
+  void insertedJobsAreFoundWithVersionOne() {
+    JobInfo stored = store.insert(job("a", NOW));
+    assertThat(stored.version()).isEqualTo(1);
+    assertThat(store.find(JobId.of("a"))).contains(stored);
+    assertThat(store.find(JobId.of("missing"))).isEmpty();
+  }
+
+  @Test
+  void aTakenIdIsAConflict() {
+    store.insert(job("a", NOW));
+    assertThatThrownBy(() -> store.insert(job("a", NOW)))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CONFLICT))
+        .hasMessageContaining("a");
+  }
+
+  @Test
+  void updatesNeedTheCurrentVersion() {
+    JobInfo first = store.insert(job("a", NOW));
+    JobInfo second = store.update(withNote(first, "one"));
+    assertThat(second.version()).isEqualTo(2);
+    assertThat(store.find(first.id()).orElseThrow().note()).isEqualTo("one");
+    assertThatThrownBy(() -> store.update(withNote(first, "stale")))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CONFLICT))
+        .hasMessageContaining("version");
+    assertThat(store.find(first.id()).orElseThrow().note()).isEqualTo("one");
+  }
+
+  @Test
+  void updatingAMissingJobIsNotFound() {
+    assertThatThrownBy(() -> store.update(job("ghost", NOW)))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.NOT_FOUND));
+  }
+
+  private static JobInfo withNote(JobInfo info, String note) {
+    return new JobInfo(
+        info.job(), info.state(), note, info.nextFireAt(), info.runCount(), info.version());
+  }
+
+  @Test
+  void listsAreOrderedByIdAndFiltered() {
+    store.insert(job("b", NOW));
+    store.insert(job("a", null));
+    JobInfo c = store.insert(job("c", NOW));
+    store.update(new JobInfo(c.job(), JobState.PAUSED, "n", NOW, 0, c.version()));
+    assertThat(store.list(JobQuery.ALL))
+        .extracting(i -> i.id().value())
+        .containsExactly("a", "b", "c");
+    assertThat(store.list(JobQuery.ALL.withState(JobState.PAUSED)))
+        .extracting(i -> i.id().value())
+        .containsExactly("c");
+    assertThat(store.list(JobQuery.ALL.withLabel("other"))).isEmpty();
+  }
+
+  @Test
+  void deletedJobsAreGone() {
+    store.insert(job("a", NOW));
+    assertThat(store.delete(JobId.of("a"))).isTrue();
+    assertThat(store.delete(JobId.of("a"))).isFalse();
+    assertThat(store.find(JobId.of("a"))).isEmpty();
+    assertThat(claimNow(NOW, 10)).isEmpty();
+  }
+
+  @Test
+  void claimsTakeDueActiveJobsEarliestFirstUpToTheLimit() {
+    store.insert(job("late", NOW.plusSeconds(2)));
+    store.insert(job("early", NOW.minusSeconds(5)));
+    store.insert(job("mid", NOW));
+    store.insert(job("future", NOW.plusSeconds(60)));
+    store.insert(job("never", null));
+    JobInfo paused = store.insert(job("paused", NOW.minusSeconds(9)));
+    store.update(new JobInfo(paused.job(), JobState.PAUSED, "x", NOW.minusSeconds(9), 0, 1));
+
+    List<Claim> first = claimNow(NOW.plusSeconds(5), 2);
+    assertThat(first).extracting(c -> c.job().id().value()).containsExactly("early", "mid");
+    assertThat(first.get(0).scheduledFor()).isEqualTo(NOW.minusSeconds(5));
+    List<Claim> rest = claimNow(NOW.plusSeconds(5), 10);
+    assertThat(rest).extracting(c -> c.job().id().value()).containsExactly("late");
+    assertThat(store.nextDue()).contains(NOW.plusSeconds(60));
+  }
+
+  @Test
+  void aClaimedJobIsNotClaimedAgainUntilItsLeaseEnds() {
+    store.insert(job("a", NOW));
+    Claim first = claimNow(NOW, 10).get(0);
+    assertThat(claimNow(NOW, 10)).isEmpty();
+    assertThat(store.nextDue()).isEmpty();
+
+    List<Claim> after =
+        store.claim(NOW.plus(LEASE), NOW.plus(LEASE), 10, NOW.plus(LEASE).plus(LEASE));
+    assertThat(after).hasSize(1);
+    assertThat(after.get(0).token()).isGreaterThan(first.token());
+    assertThat(store.advance(first, NOW.plusSeconds(60), 1, JobState.ACTIVE))
+        .as("the first claim's token is stale")
+        .isFalse();
+    assertThat(store.find(JobId.of("a")).orElseThrow().nextFireAt()).isEqualTo(NOW);
+    assertThat(store.advance(after.get(0), NOW.plusSeconds(60), 1, JobState.ACTIVE)).isTrue();
+    assertThat(store.find(JobId.of("a")).orElseThrow().nextFireAt()).isEqualTo(NOW.plusSeconds(60));
+  }
+
+  @Test
+  void advanceMovesTheJobAndEndsTheClaim() {
+    store.insert(job("a", NOW));
+    Claim claim = claimNow(NOW, 10).get(0);
+    assertThat(store.advance(claim, NOW.plusSeconds(60), 1, JobState.ACTIVE)).isTrue();
+    JobInfo moved = store.find(JobId.of("a")).orElseThrow();
+    assertThat(moved.nextFireAt()).isEqualTo(NOW.plusSeconds(60));
+    assertThat(moved.runCount()).isEqualTo(1);
+    assertThat(store.advance(claim, NOW.plusSeconds(120), 2, JobState.ACTIVE)).isFalse();
+    assertThat(claimNow(NOW.plusSeconds(60), 10)).hasSize(1);
+  }
+
+  @Test
+  void advanceCanFinishAJob() {
+    store.insert(job("a", NOW));
+    Claim claim = claimNow(NOW, 10).get(0);
+    assertThat(store.advance(claim, null, 1, JobState.FINISHED)).isTrue();
+    assertThat(store.find(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+    assertThat(claimNow(NOW.plusSeconds(3600), 10)).isEmpty();
+  }
+
+  @Test
+  void releaseLetsTheOccurrenceBeClaimedAgain() {
+    store.insert(job("a", NOW));
+    Claim claim = claimNow(NOW, 10).get(0);
+    assertThat(store.release(claim)).isTrue();
+    assertThat(store.release(claim)).isFalse();
+    assertThat(claimNow(NOW, 10)).extracting(Claim::scheduledFor).containsExactly(NOW);
+  }
+
+  @Test
+  void anUpdateVoidsAClaim() {
+    store.insert(job("a", NOW));
+    Claim claim = claimNow(NOW, 10).get(0);
+    JobInfo current = store.find(JobId.of("a")).orElseThrow();
+    store.update(withNote(current, "changed"));
+    assertThat(store.advance(claim, NOW.plusSeconds(60), 1, JobState.ACTIVE)).isFalse();
+    assertThat(store.find(JobId.of("a")).orElseThrow().note()).isEqualTo("changed");
+  }
+
+  @Test
+  void runIdsAreNeverHandedOutTwiceEvenUnderContention() throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(4);
+    Set<RunId> ids = ConcurrentHashMap.newKeySet();
+    CountDownLatch go = new CountDownLatch(1);
+    List<Future<?>> done = new ArrayList<>();
+    for (int t = 0; t < 4; t++) {
+      done.add(
+          threads.submit(
+              () -> {
+                go.await();
+                for (int i = 0; i < 500; i++) {
+                  ids.add(store.newRunId());
+                }
+                return null;
+              }));
+    }
+    go.countDown();
+    for (Future<?> f : done) {
+      f.get();
+    }
+    threads.shutdown();
+    assertThat(ids).hasSize(2000);
+  }
+
+  @Test
+  void recordedRunsComeBackNewestFirst() {
+    JobId a = JobId.of("a");
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      runs.add(run(store.newRunId(), a, NOW.plusSeconds(i), RunState.SUCCEEDED));
+    }
+    store.record(runs);
+    store.record(List.of(run(store.newRunId(), JobId.of("b"), NOW, RunState.FAILED)));
+    assertThat(store.runs(a, 3))
+        .extracting(Run::scheduledFor)
+        .containsExactly(NOW.plusSeconds(4), NOW.plusSeconds(3), NOW.plusSeconds(2));
+    assertThat(store.run(runs.get(0).id())).contains(runs.get(0));
+    assertThat(store.runs(JobId.of("nobody"), 3)).isEmpty();
+  }
+
+  @Test
+  void recordingARunAgainKeepsItsNewestState() {
+    RunId id = store.newRunId();
+    store.record(List.of(run(id, JobId.of("a"), NOW, RunState.RUNNING)));
+    store.record(List.of(run(id, JobId.of("a"), NOW, RunState.SUCCEEDED)));
+    assertThat(store.run(id).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(store.runs(JobId.of("a"), 10)).hasSize(1);
+  }
+
+  @Test
+  void claimAheadIsNotNegativeAndLessThanALease() {
+    assertThat(store.claimAhead()).isBetween(Duration.ZERO, LEASE);
+  }
+
+  @Test
+  void aFinishedOrUndueJobIsNeverClaimed() {
+    JobInfo a = store.insert(job("a", NOW));
+    store.update(new JobInfo(a.job(), JobState.FINISHED, null, NOW, 1, a.version()));
+    store.insert(job("b", null));
+    assertThat(claimNow(NOW.plusSeconds(3600), 10)).isEmpty();
+    assertThat(store.nextDue()).isEmpty();
+  }
+
+  /** A run record for the checks. */
+  protected static Run run(RunId id, JobId job, Instant at, RunState state) {
+    return new Run(id, job, at, 1, state, null, at, at.plusMillis(5), null, "", 100, null, null);
+  }
+}
