@@ -37,8 +37,12 @@ class ArchitectureTest {
     org.assertj.core.api.Assertions.assertThat(module.getName()).isEqualTo("dev.chime.core");
     org.assertj.core.api.Assertions.assertThat(
             module.getDescriptor().exports().stream()
-                .map(java.lang.module.ModuleDescriptor.Exports::source))
-        .containsExactlyInAnyOrder("dev.chime", "dev.chime.cron");
+                .map(e -> e.source() + (e.isQualified() ? " to " + e.targets() : "")))
+        .containsExactlyInAnyOrder(
+            "dev.chime",
+            "dev.chime.cron",
+            "dev.chime.spi",
+            "dev.chime.internal.engine to [dev.chime.testkit]");
     org.assertj.core.api.Assertions.assertThat(module.getPackages())
         .contains("dev.chime.internal.timer");
   }
@@ -51,6 +55,11 @@ class ArchitectureTest {
             .resideInAPackage("dev.chime..")
             .and()
             .resideOutsideOfPackage("..internal..")
+            // The two factories: the builder makes the engine, the SPI the in-memory store.
+            .and()
+            .doNotHaveFullyQualifiedName("dev.chime.Scheduler$Builder")
+            .and()
+            .doNotHaveFullyQualifiedName("dev.chime.spi.JobStore")
             .should()
             .dependOnClassesThat()
             .resideInAPackage("..internal..");
@@ -78,6 +87,9 @@ class ArchitectureTest {
   void nothingReadsTheSystemTimeExceptThroughAClock() {
     ArchRule rule =
         noClasses()
+            .that()
+            // The one place the system clock is named: the builder's default.
+            .doNotHaveFullyQualifiedName("dev.chime.Scheduler$Builder")
             .should()
             .callMethod(Instant.class, "now")
             .orShould()

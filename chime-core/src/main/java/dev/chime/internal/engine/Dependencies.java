@@ -20,13 +20,16 @@ final class Dependencies {
   /** A dependent's verdict once every job it waits for has ended. */
   record Verdict(JobId dependent, boolean fire, String reason) {}
 
+  /** Job ids in text order, so messages and firing order do not depend on hashing. */
+  static final java.util.Comparator<JobId> BY_ID = java.util.Comparator.comparing(JobId::value);
+
   private final Map<JobId, Trigger.After> waitsFor = new HashMap<>();
   private final Map<JobId, Set<JobId>> dependents = new HashMap<>();
   private final Map<JobId, Map<JobId, RunState>> seen = new HashMap<>();
 
   /** The cycle adding {@code job} waiting for {@code after} would close, or null if none. */
   List<JobId> cycleIf(JobId job, Trigger.After after) {
-    for (JobId first : new TreeSet<>(after.jobs())) {
+    for (JobId first : sorted(after.jobs())) {
       List<JobId> path = pathTo(first, job, new ArrayList<>());
       if (path != null) {
         List<JobId> cycle = new ArrayList<>();
@@ -49,7 +52,7 @@ final class Dependencies {
     }
     Trigger.After after = waitsFor.get(from);
     if (after != null) {
-      for (JobId next : new TreeSet<>(after.jobs())) {
+      for (JobId next : sorted(after.jobs())) {
         List<JobId> path = pathTo(next, target, trail);
         if (path != null) {
           return path;
@@ -60,14 +63,16 @@ final class Dependencies {
     return null;
   }
 
+  private static List<JobId> sorted(Set<JobId> jobs) {
+    return jobs.stream().sorted(BY_ID).toList();
+  }
+
   void put(JobId job, Trigger trigger) {
     remove(job);
     if (trigger instanceof Trigger.After after) {
       waitsFor.put(job, after);
       for (JobId awaited : after.jobs()) {
-        dependents
-            .computeIfAbsent(awaited, k -> new TreeSet<>((a, b) -> a.value().compareTo(b.value())))
-            .add(job);
+        dependents.computeIfAbsent(awaited, k -> new TreeSet<>(BY_ID)).add(job);
       }
     }
   }
@@ -110,7 +115,7 @@ final class Dependencies {
 
   private static Verdict verdict(JobId dependent, Trigger.After after, Map<JobId, RunState> ends) {
     JobId failed = null;
-    for (JobId awaited : new TreeSet<>(after.jobs())) {
+    for (JobId awaited : sorted(after.jobs())) {
       if (ends.get(awaited) != RunState.SUCCEEDED && failed == null) {
         failed = awaited;
       }

@@ -247,7 +247,7 @@ public final class Engine implements Scheduler {
               : "job " + job.id() + ": no handler named '" + job.handler() + "' is registered");
     }
     if (job.trigger() instanceof Trigger.After after) {
-      for (JobId awaited : new java.util.TreeSet<>(after.jobs())) {
+      for (JobId awaited : after.jobs().stream().sorted(Dependencies.BY_ID).toList()) {
         if (!awaited.equals(job.id()) && store.find(awaited).isEmpty()) {
           throw new SchedulerException(
               Kind.INVALID,
@@ -526,6 +526,18 @@ public final class Engine implements Scheduler {
               run,
               RunState.SKIPPED,
               "overlap: " + runs.admitted.size() + " run(s) of the job still running");
+    }
+  }
+
+  /** A run-all catch-up run: runs as its overlap allows, else waits its turn (never skipped). */
+  private void catchUpRun(Execution run) {
+    JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    if (runs.admitted.size() < run.job.overlap().maxConcurrent()) {
+      admit(run, false);
+    } else {
+      live.put(run.id, run);
+      runs.queued.add(run);
+      changed(run);
     }
   }
 
@@ -946,7 +958,12 @@ public final class Engine implements Scheduler {
         break;
       }
       runs++;
-      occurrence(job, at, 1, false, 0);
+      Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock);
+      if (toRun.size() > 1) {
+        catchUpRun(run);
+      } else {
+        admit(run, false);
+      }
     }
     Instant next = nextAfter(job, last);
     boolean done = next == null && !fixedDelay(job) || job.maxRuns() > 0 && runs >= job.maxRuns();

@@ -1,0 +1,607 @@
+package dev.chime.internal.engine;
+
+import static dev.chime.internal.engine.Harness.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.Job;
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.MisfirePolicy;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.SchedulerEvent;
+import dev.chime.SchedulerException;
+import dev.chime.Trigger;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The engine's behaviour, one synchronous cycle at a time, on a clock moved by hand. */
+class EngineManualTest {
+  private final Harness h = new Harness();
+
+  private JobInfo info(String id) {
+    return h.engine.get(JobId.of(id)).orElseThrow();
+  }
+
+  @Test
+  void aOnceJobRunsWhenDueAndNotBefore() {
+    h.engine.schedule(job("once", Trigger.once(h.at(10))).build());
+    assertThat(h.engine.runDue()).isZero();
+    h.clock.advance(Duration.ofSeconds(9));
+    assertThat(h.engine.runDue()).isZero();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
+    Run run = h.runs("once").get(0);
+    assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(run.scheduledFor()).isEqualTo(h.at(10));
+    assertThat(run.lateness()).isZero();
+    assertThat(info("once").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.advanceAndRun(Duration.ofHours(1))).isZero();
+  }
+
+  @Test
+  void aOnceJobInThePastRunsAsACatchUp() {
+    h.engine.schedule(job("past", Trigger.once(h.at(-30))).build());
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.runs("past").get(0).scheduledFor()).isEqualTo(h.at(-30));
+  }
+
+  @Test
+  void aFixedRateIntervalFiresOnItsGrid() {
+    h.engine.schedule(
+        job("rate", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).build());
+    for (int i = 0; i < 3; i++) {
+      h.behaviour = ctx -> h.clock.advance(Duration.ofSeconds(7));
+      h.advanceAndRun(Duration.ofSeconds(60 - (i == 0 ? 0 : 7)));
+    }
+    assertThat(h.runs("rate"))
+        .extracting(Run::scheduledFor)
+        .containsExactly(h.at(60), h.at(120), h.at(180));
+  }
+
+  @Test
+  void aFixedDelayIntervalWaitsAfterEachRunEnds() {
+    h.engine.schedule(
+        job("delay", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)).fixedDelay())
+            .build());
+    h.behaviour = ctx -> h.clock.advance(Duration.ofSeconds(20));
+    h.advanceAndRun(Duration.ofSeconds(60));
+    assertThat(info("delay").nextFireAt()).isEqualTo(h.at(140));
+    assertThat(h.advanceAndRun(Duration.ofSeconds(59))).isZero();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
+    assertThat(h.runs("delay")).extracting(Run::scheduledFor).containsExactly(h.at(60), h.at(140));
+  }
+
+  @Test
+  void cronJobsFireInTheirZone() {
+    h.engine.schedule(job("cron", Trigger.cron("30 2 * * *", ZoneId.of("Asia/Tokyo"))).build());
+    assertThat(info("cron").nextFireAt())
+        .isEqualTo(java.time.Instant.parse("2026-03-01T17:30:00Z"));
+    assertThat(h.advanceAndRun(Duration.ofHours(18))).isEqualTo(1);
+  }
+
+  @Test
+  void runOnceCatchesUpWithOneRunAndRecordsTheRestAsSkipped() {
+    h.engine.schedule(
+        job("m", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.runOnce(Duration.ofMinutes(1)))
+            .build());
+    h.clock.advance(Duration.ofMinutes(10));
+    h.engine.runDue();
+    List<Run> runs = h.runs("m");
+    assertThat(runs.stream().filter(r -> r.state() == RunState.SUCCEEDED).map(Run::scheduledFor))
+        .containsExactly(h.at(8 * 60), h.at(9 * 60), h.at(10 * 60));
+    assertThat(runs.stream().filter(r -> r.state() == RunState.SKIPPED))
+        .hasSize(7)
+        .allSatisfy(r -> assertThat(r.reason()).contains("misfire").contains("one catch-up run"));
+  }
+
+  @Test
+  void skipRecordsEveryLateOccurrenceAndRunsNone() {
+    h.engine.schedule(
+        job("s", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.skip(Duration.ZERO))
+            .build());
+    h.clock.advance(Duration.ofSeconds(5 * 60 + 30));
+    assertThat(h.engine.runDue()).isZero();
+    assertThat(h.runs("s")).hasSize(5).allMatch(r -> r.state() == RunState.SKIPPED);
+    assertThat(info("s").nextFireAt()).isEqualTo(h.at(6 * 60));
+  }
+
+  @Test
+  void runAllReplaysUpToTheCapOldestFirst() {
+    h.engine.schedule(
+        job("all", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.runAll(Duration.ZERO, 3))
+            .build());
+    h.clock.advance(Duration.ofSeconds(5 * 60 + 30));
+    assertThat(h.engine.runDue()).isEqualTo(3);
+    List<Run> runs = h.runs("all");
+    assertThat(runs.stream().filter(r -> r.state() == RunState.SUCCEEDED).map(Run::scheduledFor))
+        .containsExactly(h.at(60), h.at(120), h.at(180));
+    assertThat(runs.stream().filter(r -> r.state() == RunState.SKIPPED))
+        .extracting(Run::reason)
+        .hasSize(2)
+        .allMatch(reason -> reason.contains("cap of 3"));
+  }
+
+  @Test
+  void aHugeBacklogIsSummarisedAfterAThousandRecords() {
+    h.engine.schedule(
+        job("busy", Trigger.every(Duration.ofSeconds(1)).startingAt(h.at(1)))
+            .misfire(MisfirePolicy.skip(Duration.ZERO))
+            .build());
+    h.clock.advance(Duration.ofHours(2));
+    h.engine.runDue();
+    List<Run> runs = h.runs("busy");
+    assertThat(runs).hasSize(Engine.CATCH_UP_RECORDS + 1);
+    assertThat(runs).anyMatch(r -> r.reason().contains("too many to list"));
+    assertThat(info("busy").nextFireAt()).isAfter(h.clock.instant().minusSeconds(1));
+  }
+
+  @Test
+  void overlapSkipRecordsTheRunThatFoundOneRunning() {
+    h.engine.schedule(job("o", Trigger.once(h.at(3600))).build());
+    RunId[] inner = new RunId[1];
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() == 1 && inner[0] == null) {
+            inner[0] = h.engine.runNow(JobId.of("o"));
+          }
+        };
+    h.engine.runNow(JobId.of("o"));
+    h.engine.runDue();
+    assertThat(h.engine.run(inner[0]).orElseThrow().state()).isEqualTo(RunState.SKIPPED);
+    assertThat(h.engine.run(inner[0]).orElseThrow().reason()).contains("overlap");
+  }
+
+  @Test
+  void overlapQueueBuffersUpToItsLimit() {
+    h.engine.schedule(
+        job("q", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.queue(1, 1)).build());
+    RunId[] inner = new RunId[2];
+    h.behaviour =
+        ctx -> {
+          if (inner[0] == null) {
+            inner[0] = h.engine.runNow(JobId.of("q"));
+            inner[1] = h.engine.runNow(JobId.of("q"));
+          }
+        };
+    h.engine.runNow(JobId.of("q"));
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(h.engine.run(inner[0]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(h.engine.run(inner[1]).orElseThrow().reason()).contains("already queued");
+  }
+
+  @Test
+  void overlapReplaceCancelsTheRunningOne() {
+    h.engine.schedule(
+        job("r", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.replace(1)).build());
+    boolean[] sawCancel = new boolean[1];
+    RunId[] replacement = new RunId[1];
+    h.behaviour =
+        ctx -> {
+          if (replacement[0] == null) {
+            replacement[0] = h.engine.runNow(JobId.of("r"));
+            sawCancel[0] = ctx.isCancelled();
+          }
+        };
+    RunId first = h.engine.runNow(JobId.of("r"));
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(sawCancel[0]).isTrue();
+    Run replaced = h.engine.run(first).orElseThrow();
+    assertThat(replaced.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(replaced.reason()).isEqualTo("replaced by run " + replacement[0]);
+    assertThat(h.engine.run(replacement[0]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void aForcedRunIgnoresTheOverlapPolicy() {
+    h.engine.schedule(job("f", Trigger.once(h.at(3600))).build());
+    RunId[] inner = new RunId[1];
+    h.behaviour =
+        ctx -> {
+          if (inner[0] == null) {
+            inner[0] = h.engine.runNow(JobId.of("f"), true);
+          }
+        };
+    h.engine.runNow(JobId.of("f"));
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(h.engine.run(inner[0]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void retriesWaitTheirBackoffAndEveryAttemptIsRecorded() {
+    h.engine.schedule(
+        job("retry", Trigger.once(h.at(0)))
+            .retry(
+                dev.chime.RetryPolicy.exponential(3, Duration.ofSeconds(10), Duration.ofMinutes(1)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() < 3) {
+            throw new IllegalStateException("boom " + ctx.attempt());
+          }
+        };
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.advanceAndRun(Duration.ofSeconds(9))).isZero();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
+    assertThat(h.advanceAndRun(Duration.ofSeconds(19))).isZero();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
+    List<Run> runs = h.runs("retry");
+    assertThat(runs).extracting(Run::attempt).containsExactly(1, 2, 3);
+    assertThat(runs)
+        .extracting(Run::state)
+        .containsExactly(RunState.FAILED, RunState.FAILED, RunState.SUCCEEDED);
+    assertThat(runs.get(0).error()).isEqualTo("java.lang.IllegalStateException: boom 1");
+    assertThat(runs).allMatch(r -> r.scheduledFor().equals(h.at(0)));
+    assertThat(h.runEvents()).contains("retry:RETRYING");
+  }
+
+  @Test
+  void abortOnStopsRetrying() {
+    h.engine.schedule(
+        job("abort", Trigger.once(h.at(0)))
+            .retry(
+                dev.chime.RetryPolicy.fixed(5, Duration.ofSeconds(1))
+                    .abortOn(java.util.Set.of(IllegalArgumentException.class)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          throw new IllegalArgumentException("bad input");
+        };
+    h.engine.runDue();
+    h.advanceAndRun(Duration.ofMinutes(1));
+    assertThat(h.runs("abort"))
+        .hasSize(1)
+        .first()
+        .extracting(Run::state)
+        .isEqualTo(RunState.FAILED);
+  }
+
+  @Test
+  void aRunPastItsTimeoutIsTimedOutAndThenRetried() {
+    h.engine.schedule(
+        job("slow", Trigger.once(h.at(0)))
+            .timeout(Duration.ofSeconds(30))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ZERO))
+            .build());
+    boolean[] cancelSeen = new boolean[2];
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() == 1) {
+            h.clock.advance(Duration.ofSeconds(31));
+            cancelSeen[0] = ctx.isCancelled();
+          } else {
+            cancelSeen[1] = ctx.isCancelled();
+          }
+        };
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(cancelSeen).containsExactly(true, false);
+    assertThat(h.runs("slow"))
+        .extracting(Run::state)
+        .containsExactly(RunState.TIMED_OUT, RunState.SUCCEEDED);
+    assertThat(h.runs("slow").get(0).reason()).contains("timeout PT30S");
+  }
+
+  @Test
+  void readyRunsStartInPriorityOrder() {
+    for (int p : new int[] {1, 9, 5}) {
+      h.engine.schedule(job("p" + p, Trigger.once(h.at(5))).priority(p).build());
+    }
+    h.advanceAndRun(Duration.ofSeconds(5));
+    assertThat(h.calls).extracting(c -> c.substring(0, 2)).containsExactly("p9", "p5", "p1");
+  }
+
+  @Test
+  void maxRunsFinishesTheJob() {
+    h.engine.schedule(
+        job("three", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).maxRuns(3).build());
+    for (int i = 0; i < 5; i++) {
+      h.advanceAndRun(Duration.ofMinutes(1));
+    }
+    assertThat(h.runs("three")).hasSize(3);
+    assertThat(info("three").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.events)
+        .anyMatch(
+            e ->
+                e instanceof SchedulerEvent.JobChanged j
+                    && j.change() == SchedulerEvent.Change.FINISHED);
+  }
+
+  @Test
+  void endAtFinishesTheJob() {
+    h.engine.schedule(
+        job("until", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .endAt(h.at(150))
+            .build());
+    for (int i = 0; i < 4; i++) {
+      h.advanceAndRun(Duration.ofMinutes(1));
+    }
+    assertThat(h.runs("until")).extracting(Run::scheduledFor).containsExactly(h.at(60), h.at(120));
+    assertThat(info("until").state()).isEqualTo(JobState.FINISHED);
+  }
+
+  @Test
+  void aPausedJobDoesNotFireAndCatchesUpByItsMisfirePolicyOnResume() {
+    h.engine.schedule(
+        job("p", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.skip(Duration.ofSeconds(10)))
+            .build());
+    JobInfo paused = h.engine.pause(JobId.of("p"), "maintenance window");
+    assertThat(paused.state()).isEqualTo(JobState.PAUSED);
+    assertThat(paused.note()).isEqualTo("maintenance window");
+    assertThat(h.advanceAndRun(Duration.ofSeconds(3 * 60 + 30))).isZero();
+    h.engine.resume(JobId.of("p"));
+    assertThat(h.engine.runDue()).isZero();
+    assertThat(h.runs("p"))
+        .hasSize(3)
+        .allSatisfy(r -> assertThat(r.reason()).contains("while the job was paused"));
+    assertThat(h.advanceAndRun(Duration.ofSeconds(30))).isEqualTo(1);
+  }
+
+  @Test
+  void labelsSelectJobsToPauseAndResume() {
+    h.engine.schedule(job("a", Trigger.once(h.at(60))).labels("team-a").build());
+    h.engine.schedule(job("b", Trigger.once(h.at(60))).labels("team-a", "x").build());
+    h.engine.schedule(job("c", Trigger.once(h.at(60))).build());
+    assertThat(h.engine.pauseLabeled("team-a", "freeze")).isEqualTo(2);
+    assertThat(h.engine.list(JobQuery.ALL.withState(JobState.PAUSED)))
+        .extracting(i -> i.id().value())
+        .containsExactly("a", "b");
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
+    assertThat(h.engine.resumeLabeled("team-a")).isEqualTo(2);
+    assertThat(h.engine.runDue()).isEqualTo(2);
+  }
+
+  @Test
+  void pausingTheWholeSchedulerHoldsEverything() {
+    h.engine.schedule(job("a", Trigger.once(h.at(60))).build());
+    h.engine.pauseAll("deploy");
+    assertThat(h.engine.isPaused()).isTrue();
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isZero();
+    h.engine.resumeAll();
+    assertThat(h.engine.isPaused()).isFalse();
+    assertThat(h.engine.runDue()).isEqualTo(1);
+  }
+
+  @Test
+  void updatesReplaceTheTriggerAndDeletesRemoveTheJob() {
+    h.engine.schedule(job("u", Trigger.once(h.at(60))).build());
+    JobInfo updated = h.engine.update(job("u", Trigger.once(h.at(120))).build());
+    assertThat(updated.nextFireAt()).isEqualTo(h.at(120));
+    assertThat(updated.version()).isGreaterThan(1);
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isZero();
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
+    assertThat(h.engine.delete(JobId.of("u"))).isTrue();
+    assertThat(h.engine.delete(JobId.of("u"))).isFalse();
+    assertThat(h.engine.get(JobId.of("u"))).isEmpty();
+    assertThatThrownBy(() -> h.engine.update(job("u", Trigger.once(h.at(1))).build()))
+        .isInstanceOf(SchedulerException.class)
+        .hasMessage("no job u");
+  }
+
+  @Test
+  void badRequestsAreClearErrors() {
+    assertThatThrownBy(
+            () ->
+                h.engine.schedule(
+                    Job.builder("x").handler("nope").trigger(Trigger.once(h.at(1))).build()))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.INVALID))
+        .hasMessage("job x: no handler named 'nope' is registered");
+    h.engine.schedule(job("x", Trigger.once(h.at(1))).build());
+    assertThatThrownBy(() -> h.engine.schedule(job("x", Trigger.once(h.at(1))).build()))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CONFLICT));
+    assertThatThrownBy(() -> h.engine.runNow(JobId.of("ghost")))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.NOT_FOUND));
+    assertThatThrownBy(() -> h.engine.register("inline", ctx -> {}))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> h.engine.start()).isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void lambdaJobsRunTheirOwnCode() {
+    int[] ran = new int[1];
+    h.engine.schedule(Job.of("lambda", Trigger.once(h.at(0)), ctx -> ran[0]++));
+    h.engine.runDue();
+    assertThat(ran[0]).isEqualTo(1);
+  }
+
+  @Test
+  void theContextReportsLogProgressAndResultIntoTheRun() {
+    h.engine.schedule(job("ctx", Trigger.once(h.at(0))).params(Map.of("n", 3)).build());
+    h.behaviour =
+        ctx -> {
+          ctx.log("n is " + ctx.params().get("n"));
+          ctx.progress(50, "halfway");
+          ctx.result(Map.of("rows", 42));
+        };
+    h.engine.runDue();
+    Run run = h.runs("ctx").get(0);
+    assertThat(run.log()).isEqualTo("n is 3\n");
+    assertThat(run.progress()).isEqualTo(50);
+    assertThat(run.progressMessage()).isEqualTo("halfway");
+    assertThat(run.result()).isEqualTo(Map.of("rows", 42));
+  }
+
+  @Test
+  void aDependentRunsAfterItsDependencySucceeds() {
+    h.engine.schedule(job("a", Trigger.once(h.at(0))).build());
+    h.engine.schedule(job("b", Trigger.after(JobId.of("a"))).build());
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(h.calls).extracting(c -> c.substring(0, 1)).containsExactly("a", "b");
+  }
+
+  @Test
+  void aDependentIsSkippedWhenItsDependencyFailsUnlessItRunsOnCompletion() {
+    h.engine.schedule(job("a", Trigger.once(h.at(0))).build());
+    h.engine.schedule(job("b", Trigger.after(JobId.of("a"))).build());
+    h.engine.schedule(
+        job("c", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.COMPLETION)).build());
+    h.engine.schedule(
+        job("d", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.FAILURE)).build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("a")) {
+            throw new IllegalStateException("a broke");
+          }
+        };
+    h.engine.runDue();
+    assertThat(h.runs("b"))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(RunState.SKIPPED);
+              assertThat(r.reason()).isEqualTo("dependency a failed");
+            });
+    assertThat(h.runs("c")).singleElement().extracting(Run::state).isEqualTo(RunState.SUCCEEDED);
+    assertThat(h.runs("d")).singleElement().extracting(Run::state).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void aDependencyCycleIsRejectedNamingIt() {
+    h.engine.schedule(job("a", Trigger.once(h.at(0))).build());
+    h.engine.schedule(job("b", Trigger.after(JobId.of("a"))).build());
+    h.engine.schedule(job("c", Trigger.after(JobId.of("b"))).build());
+    assertThatThrownBy(() -> h.engine.update(job("a", Trigger.after(JobId.of("c"))).build()))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CONFLICT))
+        .hasMessage("dependency cycle: a -> c -> b -> a");
+    assertThatThrownBy(() -> h.engine.schedule(job("z", Trigger.after(JobId.of("nope"))).build()))
+        .hasMessage("job z depends on nope, which does not exist");
+    assertThatThrownBy(() -> h.engine.delete(JobId.of("a")))
+        .hasMessageContaining("[b] depend on it");
+  }
+
+  @Test
+  void aDependentWaitsForEveryJobItNames() {
+    h.engine.schedule(job("a", Trigger.once(h.at(0))).build());
+    h.engine.schedule(job("b", Trigger.once(h.at(60))).build());
+    h.engine.schedule(job("c", Trigger.after(JobId.of("a"), JobId.of("b"))).build());
+    h.engine.runDue();
+    assertThat(h.runs("c")).isEmpty();
+    h.advanceAndRun(Duration.ofMinutes(1));
+    assertThat(h.runs("c")).hasSize(1);
+  }
+
+  @Test
+  void aPipelineRunsItsStagesInOrder() {
+    for (String id : List.of("x", "y", "z")) {
+      h.engine.schedule(job(id, Trigger.once(h.at(99_999))).build());
+    }
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of(
+            "etl", List.of(List.of(JobId.of("x"), JobId.of("y")), List.of(JobId.of("z")))));
+    long run = h.engine.runPipeline("etl");
+    h.engine.runDue();
+    assertThat(h.calls).extracting(c -> c.substring(0, 1)).containsExactly("x", "y", "z");
+    dev.chime.PipelineRun result = h.engine.pipelineRuns("etl", 10).get(0);
+    assertThat(result.id()).isEqualTo(run);
+    assertThat(result.state()).isEqualTo(dev.chime.PipelineRun.State.SUCCEEDED);
+    assertThat(result.outcomes()).containsOnlyKeys(JobId.of("x"), JobId.of("y"), JobId.of("z"));
+  }
+
+  @Test
+  void aFailFastPipelineSkipsItsLaterStages() {
+    for (String id : List.of("x", "z")) {
+      h.engine.schedule(job(id, Trigger.once(h.at(99_999))).build());
+    }
+    h.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("x")) {
+            throw new IllegalStateException("x broke");
+          }
+        };
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("x")), List.of(JobId.of("z")))));
+    h.engine.runPipeline("p");
+    h.engine.runDue();
+    dev.chime.PipelineRun result = h.engine.pipelineRuns("p", 1).get(0);
+    assertThat(result.state()).isEqualTo(dev.chime.PipelineRun.State.FAILED);
+    assertThat(result.outcomes()).containsEntry(JobId.of("z"), RunState.SKIPPED);
+    assertThat(h.runs("z")).isEmpty();
+
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("x")), List.of(JobId.of("z"))))
+            .continueOnFailure());
+    h.engine.runPipeline("p");
+    h.engine.runDue();
+    assertThat(h.engine.pipelineRuns("p", 1).get(0).state())
+        .isEqualTo(dev.chime.PipelineRun.State.FAILED);
+    assertThat(h.runs("z")).hasSize(1);
+  }
+
+  @Test
+  void unknownPipelinesAndPipelineJobsAreClearErrors() {
+    assertThatThrownBy(() -> h.engine.runPipeline("nope")).hasMessage("no pipeline nope");
+    assertThatThrownBy(
+            () ->
+                h.engine.definePipeline(
+                    dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("ghost"))))))
+        .hasMessage("no job ghost");
+  }
+
+  @Test
+  void listenersHearEveryChangeInOrder() {
+    h.engine.schedule(job("e", Trigger.once(h.at(0))).build());
+    h.engine.runDue();
+    assertThat(h.runEvents()).containsExactly("e:CLAIMED", "e:RUNNING", "e:SUCCEEDED");
+    assertThat(
+            h.events.stream()
+                .filter(e -> e instanceof SchedulerEvent.JobChanged)
+                .map(e -> ((SchedulerEvent.JobChanged) e).change()))
+        .containsExactly(SchedulerEvent.Change.ADDED, SchedulerEvent.Change.FINISHED);
+  }
+
+  @Test
+  void aRetryWaitingForItsBackoffCanBeCancelled() {
+    h.engine.schedule(
+        job("c", Trigger.once(h.at(0)))
+            .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofMinutes(1)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          throw new IllegalStateException("no");
+        };
+    h.engine.runDue();
+    Run waiting = h.runs("c").get(1);
+    assertThat(waiting.state()).isEqualTo(RunState.RETRYING);
+    assertThat(h.engine.cancel(waiting.id())).isTrue();
+    assertThat(h.engine.cancel(waiting.id())).isFalse();
+    assertThat(h.advanceAndRun(Duration.ofMinutes(5))).isZero();
+    assertThat(h.engine.run(waiting.id()).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+  }
+
+  @Test
+  void historyIsBounded() {
+    Harness small = new Harness(Map.of(), 5);
+    small.engine.schedule(
+        job("h", Trigger.every(Duration.ofSeconds(1)).startingAt(small.at(1))).build());
+    for (int i = 0; i < 20; i++) {
+      small.advanceAndRun(Duration.ofSeconds(1));
+    }
+    assertThat(small.runs("h")).hasSize(5);
+    assertThat(small.runs("h").get(4).scheduledFor()).isEqualTo(small.at(20));
+  }
+
+  @Test
+  void groupLimitsHoldRunsBackInManualMode() {
+    Harness grouped = new Harness(Map.of("reports", 1), 100);
+    grouped.engine.schedule(job("r1", Trigger.once(grouped.at(0))).group("reports").build());
+    grouped.engine.schedule(job("r2", Trigger.once(grouped.at(0))).group("reports").build());
+    assertThat(grouped.engine.runDue()).isEqualTo(2);
+  }
+}

@@ -1,0 +1,271 @@
+package dev.chime.internal.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chime.Job;
+import dev.chime.JobId;
+import dev.chime.JobState;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.Scheduler;
+import dev.chime.SchedulerException;
+import dev.chime.Trigger;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The engine on its own threads and the system clock: what only real threads show (interrupts,
+ * limits under parallelism, shutdown). Tests await conditions with a deadline; none sleeps.
+ */
+class EngineThreadedTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private final List<Scheduler> schedulers = new ArrayList<>();
+  private final CountDownLatch never = new CountDownLatch(1);
+
+  @AfterEach
+  void closeAll() {
+    never.countDown();
+    schedulers.forEach(Scheduler::close);
+  }
+
+  private Scheduler build(Scheduler.Builder builder) {
+    Scheduler scheduler =
+        builder.clock(Clock.systemUTC()).shutdownGrace(Duration.ofSeconds(5)).build();
+    schedulers.add(scheduler);
+    return scheduler;
+  }
+
+  static void await(String what, BooleanSupplier condition) {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("gave up after " + DEADLINE + " waiting until " + what);
+      }
+      LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  private static RunState state(Scheduler scheduler, RunId id) {
+    return scheduler.run(id).map(Run::state).orElse(null);
+  }
+
+  @Test
+  void dueJobsRunOnTheirOwnAndNeverEarly() {
+    Scheduler scheduler = build(Scheduler.builder());
+    AtomicInteger ran = new AtomicInteger();
+    scheduler.register("count", ctx -> ran.incrementAndGet());
+    Instant due = Clock.systemUTC().instant().plusMillis(30);
+    for (int i = 0; i < 100; i++) {
+      scheduler.schedule(
+          Job.builder("j" + i).handler("count").trigger(Trigger.once(due.plusMillis(i))).build());
+    }
+    scheduler.start();
+    await("100 runs", () -> ran.get() == 100);
+    for (int i = 0; i < 100; i++) {
+      JobId id = JobId.of("j" + i);
+      await(
+          "j" + i + " is recorded",
+          () -> !scheduler.runs(id, 1).isEmpty() && scheduler.runs(id, 1).get(0).state().isFinal());
+      Run run = scheduler.runs(id, 1).get(0);
+      assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(run.lateness().isNegative()).as("started before it was due").isFalse();
+    }
+  }
+
+  @Test
+  void aTimeoutInterruptsABlockedRunAndRecordsIt() {
+    Scheduler scheduler = build(Scheduler.builder().platformThreads(2));
+    scheduler.register("block", ctx -> never.await());
+    scheduler.schedule(
+        Job.builder("slow")
+            .handler("block")
+            .trigger(Trigger.once(Instant.EPOCH))
+            .timeout(Duration.ofMillis(100))
+            .build());
+    scheduler.start();
+    await(
+        "the run timed out",
+        () ->
+            !scheduler.runs(JobId.of("slow"), 1).isEmpty()
+                && scheduler.runs(JobId.of("slow"), 1).get(0).state() == RunState.TIMED_OUT);
+    Run run = scheduler.runs(JobId.of("slow"), 1).get(0);
+    assertThat(run.reason()).isEqualTo("ran longer than its timeout PT0.1S");
+    assertThat(run.error()).startsWith("java.lang.InterruptedException");
+  }
+
+  @Test
+  void cancelInterruptsARunningRun() {
+    Scheduler scheduler = build(Scheduler.builder());
+    scheduler.register("block", ctx -> never.await());
+    scheduler.schedule(
+        Job.builder("c")
+            .handler("block")
+            .trigger(Trigger.once(Instant.parse("2999-01-01T00:00:00Z")))
+            .build());
+    scheduler.start();
+    RunId id = scheduler.runNow(JobId.of("c"));
+    await("it runs", () -> state(scheduler, id) == RunState.RUNNING);
+    assertThat(scheduler.cancel(id)).isTrue();
+    await("it is cancelled", () -> state(scheduler, id) == RunState.CANCELLED);
+    assertThat(scheduler.run(id).orElseThrow().reason()).isEqualTo("cancelled");
+  }
+
+  @Test
+  void globalAndGroupLimitsAreNeverExceeded() {
+    Scheduler scheduler = build(Scheduler.builder().maxConcurrency(3).groupLimit("reports", 2));
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger reports = new AtomicInteger();
+    AtomicInteger maxNow = new AtomicInteger();
+    AtomicInteger maxReports = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    scheduler.register(
+        "work",
+        ctx -> {
+          boolean report = ctx.jobId().value().startsWith("r");
+          maxNow.accumulateAndGet(now.incrementAndGet(), Math::max);
+          if (report) {
+            maxReports.accumulateAndGet(reports.incrementAndGet(), Math::max);
+          }
+          LockSupport.parkNanos(2_000_000); // simulated work, so runs overlap
+          if (report) {
+            reports.decrementAndGet();
+          }
+          now.decrementAndGet();
+          done.incrementAndGet();
+        });
+    for (int i = 0; i < 30; i++) {
+      Job.Builder job =
+          Job.builder((i % 2 == 0 ? "r" : "o") + i)
+              .handler("work")
+              .trigger(Trigger.once(Instant.EPOCH));
+      scheduler.schedule(i % 2 == 0 ? job.group("reports").build() : job.build());
+    }
+    scheduler.start();
+    await("30 runs", () -> done.get() == 30);
+    assertThat(maxNow.get()).isBetween(2, 3);
+    assertThat(maxReports.get()).isBetween(1, 2);
+  }
+
+  @Test
+  void shutdownInterruptsRunsStillRunningAfterTheGrace() {
+    Scheduler scheduler =
+        Scheduler.builder().clock(Clock.systemUTC()).shutdownGrace(Duration.ofMillis(50)).build();
+    scheduler.register("block", ctx -> never.await());
+    scheduler.schedule(
+        Job.builder("stuck").handler("block").trigger(Trigger.once(Instant.EPOCH)).build());
+    scheduler.start();
+    await(
+        "it runs",
+        () ->
+            scheduler.runs(JobId.of("stuck"), 1).stream()
+                .anyMatch(r -> r.state() == RunState.RUNNING));
+    assertThat(scheduler.shutdown()).isFalse();
+    Run run = scheduler.runs(JobId.of("stuck"), 1).get(0);
+    assertThat(run.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(run.reason()).isEqualTo("interrupted at shutdown after the grace of PT0.05S");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> scheduler.runNow(JobId.of("stuck")))
+        .isInstanceOf(SchedulerException.class)
+        .hasMessage("the scheduler is shut down");
+  }
+
+  /**
+   * Many threads schedule, run, cancel and pause at once; afterwards every once-job ran exactly
+   * once or has a record saying why not, no occurrence ran twice, and the limit held.
+   */
+  @Test
+  void hammeringFromManyThreadsLosesAndDoublesNothing() throws Exception {
+    int limit = 4;
+    Scheduler scheduler = build(Scheduler.builder().maxConcurrency(limit));
+    Map<String, AtomicInteger> calls = new ConcurrentHashMap<>();
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    scheduler.register(
+        "work",
+        ctx -> {
+          peak.accumulateAndGet(running.incrementAndGet(), Math::max);
+          calls.computeIfAbsent(ctx.runId().toString(), k -> new AtomicInteger()).incrementAndGet();
+          running.decrementAndGet();
+        });
+    scheduler.start();
+    int threads = 4;
+    int perThread = 400;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<Future<?>> futures = new ArrayList<>();
+    Instant base = Clock.systemUTC().instant();
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      futures.add(
+          pool.submit(
+              () -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                for (int i = 0; i < perThread; i++) {
+                  JobId id =
+                      scheduler.schedule(
+                          Job.builder("t" + thread + "-" + i)
+                              .handler("work")
+                              .trigger(Trigger.once(base.plusMillis(random.nextInt(200))))
+                              .build());
+                  switch (random.nextInt(6)) {
+                    case 0 -> scheduler.cancel(scheduler.runNow(id));
+                    case 1 -> scheduler.pause(id, "hammer");
+                    case 2 -> scheduler.resume(id);
+                    case 3 -> scheduler.runNow(id, true);
+                    default -> {}
+                  }
+                }
+                return null;
+              }));
+    }
+    for (Future<?> future : futures) {
+      future.get();
+    }
+    pool.shutdown();
+    scheduler.resumeLabeled("none");
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        scheduler.resume(JobId.of("t" + t + "-" + i));
+      }
+    }
+    await(
+        "every job finished",
+        () ->
+            scheduler.list(dev.chime.JobQuery.ALL.withState(JobState.FINISHED)).size()
+                == threads * perThread);
+    for (int t = 0; t < threads; t++) {
+      for (int i = 0; i < perThread; i++) {
+        JobId id = JobId.of("t" + t + "-" + i);
+        await(
+            id + " has only final runs",
+            () -> scheduler.runs(id, 10).stream().allMatch(r -> r.state().isFinal()));
+        List<Run> runs = scheduler.runs(id, 10);
+        Optional<Run> scheduled =
+            runs.stream().filter(r -> r.scheduledFor().isBefore(base.plusMillis(200))).findFirst();
+        assertThat(scheduled).as("the occurrence of %s left a record", id).isPresent();
+        for (Run run : runs) {
+          int times = calls.getOrDefault(run.id().toString(), new AtomicInteger()).get();
+          assertThat(times)
+              .as("calls of run %s", run.id())
+              .isEqualTo(run.state() == RunState.SUCCEEDED ? 1 : 0);
+        }
+      }
+    }
+    assertThat(peak.get()).isLessThanOrEqualTo(limit);
+  }
+}
