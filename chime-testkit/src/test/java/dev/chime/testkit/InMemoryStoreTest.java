@@ -1,0 +1,37 @@
+package dev.chime.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.JobId;
+import dev.chime.RunState;
+import dev.chime.spi.JobStore;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The in-memory store passes the store contract, and keeps a bounded history. */
+class InMemoryStoreTest extends StoreContractTest {
+  @Override
+  protected JobStore newStore() {
+    return JobStore.inMemory(3);
+  }
+
+  @Test
+  void keepsOnlyTheNewestRuns() {
+    JobId a = JobId.of("a");
+    for (int i = 0; i < 5; i++) {
+      store.record(List.of(run(store.newRunId(), a, NOW.plusSeconds(i), RunState.SUCCEEDED)));
+    }
+    assertThat(store.runs(a, 10))
+        .hasSize(3)
+        .first()
+        .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo(NOW.plusSeconds(4)));
+  }
+
+  @Test
+  void keepsLambdasAndNeedsAPositiveLimit() {
+    assertThat(store.supportsInlineHandlers()).isTrue();
+    assertThatThrownBy(() -> JobStore.inMemory(0))
+        .hasMessage("historyLimit must be positive, was 0");
+  }
+}
