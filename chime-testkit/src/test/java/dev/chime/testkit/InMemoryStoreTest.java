@@ -13,16 +13,17 @@ import org.junit.jupiter.api.Test;
 class InMemoryStoreTest extends StoreContractTest {
   @Override
   protected JobStore newStore() {
-    return JobStore.inMemory(3);
+    return JobStore.inMemory(1_000);
   }
 
   @Test
   void keepsOnlyTheNewestRuns() {
     JobId a = JobId.of("a");
+    JobStore small = JobStore.inMemory(3);
     for (int i = 0; i < 5; i++) {
-      store.record(List.of(run(store.newRunId(), a, NOW.plusSeconds(i), RunState.SUCCEEDED)));
+      small.record(List.of(run(small.newRunId(), a, NOW.plusSeconds(i), RunState.SUCCEEDED)));
     }
-    assertThat(store.runs(a, 10))
+    assertThat(small.runs(a, 10))
         .hasSize(3)
         .first()
         .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo(NOW.plusSeconds(4)));

@@ -85,7 +85,9 @@ class ManualSchedulerTest {
     scheduler.runDue();
     assertThat(scheduler.run(run).orElseThrow()).hasState(RunState.SUCCEEDED);
     assertThat(scheduler.run(forced).orElseThrow()).hasState(RunState.CANCELLED);
-    assertThat(scheduler.runs(JobId.of("b"), 5)).hasSize(1);
+    List<Run> dependent = scheduler.runs(JobId.of("b"), 5);
+    assertThat(dependent.get(1)).wasSkippedBecause("dependency a cancelled");
+    assertThat(dependent.get(0)).hasState(RunState.SUCCEEDED);
     scheduler.definePipeline(Pipeline.of("p", List.of(List.of(JobId.of("a")))));
     long pipelineRun = scheduler.runPipeline("p");
     scheduler.runDue();
