@@ -16,6 +16,7 @@ import java.util.Set;
  * @param maxDelay the longest wait
  * @param retryOn exception types that retry (empty: all but {@code abortOn})
  * @param abortOn exception types that never retry
+ * @param jitter each wait is made longer by up to this much, so retries of many runs spread out
  */
 public record RetryPolicy(
     int attempts,
@@ -23,13 +24,15 @@ public record RetryPolicy(
     Duration delay,
     Duration maxDelay,
     Set<Class<? extends Throwable>> retryOn,
-    Set<Class<? extends Throwable>> abortOn) {
+    Set<Class<? extends Throwable>> abortOn,
+    Duration jitter) {
   /** The most tries a policy may ask for. */
   public static final int MAX_ATTEMPTS = 100;
 
   /** No retry: one attempt. The default. */
   public static final RetryPolicy NONE =
-      new RetryPolicy(1, Backoff.FIXED, Duration.ZERO, Duration.ZERO, Set.of(), Set.of());
+      new RetryPolicy(
+          1, Backoff.FIXED, Duration.ZERO, Duration.ZERO, Set.of(), Set.of(), Duration.ZERO);
 
   /** How the wait grows between tries. */
   public enum Backoff {
@@ -46,6 +49,10 @@ public record RetryPolicy(
     Objects.requireNonNull(maxDelay, "max delay must not be null");
     retryOn = Set.copyOf(Objects.requireNonNull(retryOn, "retryOn must not be null"));
     abortOn = Set.copyOf(Objects.requireNonNull(abortOn, "abortOn must not be null"));
+    Objects.requireNonNull(jitter, "jitter must not be null");
+    if (jitter.isNegative()) {
+      throw new IllegalArgumentException("jitter must not be negative, was " + jitter);
+    }
     if (attempts < 1 || attempts > MAX_ATTEMPTS) {
       throw new IllegalArgumentException(
           "attempts must be 1-" + MAX_ATTEMPTS + ", was " + attempts);
@@ -61,24 +68,45 @@ public record RetryPolicy(
 
   /** {@code attempts} tries in all, {@code delay} apart. */
   public static RetryPolicy fixed(int attempts, Duration delay) {
-    return new RetryPolicy(attempts, Backoff.FIXED, delay, delay, Set.of(), Set.of());
+    return new RetryPolicy(
+        attempts, Backoff.FIXED, delay, delay, Set.of(), Set.of(), Duration.ZERO);
   }
 
   /**
    * {@code attempts} tries in all, waiting {@code delay}, then twice as long... up to {@code max}.
    */
   public static RetryPolicy exponential(int attempts, Duration delay, Duration max) {
-    return new RetryPolicy(attempts, Backoff.EXPONENTIAL, delay, max, Set.of(), Set.of());
+    return new RetryPolicy(
+        attempts, Backoff.EXPONENTIAL, delay, max, Set.of(), Set.of(), Duration.ZERO);
   }
 
   /** This policy retrying only on these exception types (and their subtypes). */
   public RetryPolicy retryOn(Set<Class<? extends Throwable>> types) {
-    return new RetryPolicy(attempts, backoff, delay, maxDelay, types, abortOn);
+    return new RetryPolicy(attempts, backoff, delay, maxDelay, types, abortOn, jitter);
   }
 
   /** This policy never retrying on these exception types (and their subtypes). */
   public RetryPolicy abortOn(Set<Class<? extends Throwable>> types) {
-    return new RetryPolicy(attempts, backoff, delay, maxDelay, retryOn, types);
+    return new RetryPolicy(attempts, backoff, delay, maxDelay, retryOn, types, jitter);
+  }
+
+  /** This policy making each wait longer by up to {@code most} (spread per run, deterministic). */
+  public RetryPolicy withJitter(Duration most) {
+    return new RetryPolicy(attempts, backoff, delay, maxDelay, retryOn, abortOn, most);
+  }
+
+  /**
+   * The wait before attempt {@code attempt} of the run with the {@code seed} (its id): {@link
+   * #delayBefore} plus a share of the jitter derived from the seed, so replays agree.
+   */
+  public Duration delayBefore(int attempt, long seed) {
+    Duration base = delayBefore(attempt);
+    if (jitter.isZero()) {
+      return base;
+    }
+    long mixed = (seed + attempt) * 0x9E3779B97F4A7C15L;
+    mixed ^= mixed >>> 31;
+    return base.plusNanos(Math.floorMod(mixed, jitter.toNanos()));
   }
 
   /**

@@ -48,14 +48,26 @@ public sealed interface Trigger
     return new Interval(period, Interval.Mode.FIXED_RATE, Instant.EPOCH, null, Duration.ZERO);
   }
 
-  /** A cron expression (dialect by field count) read in the zone, with the AUTO DST policy. */
+  /**
+   * A cron expression (dialect by field count) read in the zone, with the AUTO DST policy. {@code
+   * H} fields are hashed from a provisional key here; the scheduler re-keys them with the job's id.
+   */
   static Cron cron(String expression, ZoneId zone) {
-    return new Cron(CronExpression.parse(expression), zone);
+    return cron(expression, null, zone);
   }
 
-  /** A cron expression in the given dialect, read in the zone. */
+  /** A cron expression in the given dialect (null: by field count), read in the zone. */
   static Cron cron(String expression, CronDialect dialect, ZoneId zone) {
-    return new Cron(CronExpression.parse(expression, dialect), zone);
+    CronExpression parsed;
+    try {
+      parsed = CronExpression.parse(expression, dialect);
+    } catch (dev.chime.cron.CronSyntaxException e) {
+      if (!e.getMessage().contains("'H' needs a key")) {
+        throw e;
+      }
+      parsed = CronExpression.parse(expression, dialect, Cron.UNKEYED);
+    }
+    return new Cron(parsed, zone);
   }
 
   /** Every day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}). */
@@ -205,10 +217,18 @@ public sealed interface Trigger
    * @param zone the zone its fields are read in
    */
   record Cron(CronExpression expression, ZoneId zone) implements Trigger {
+    /** The provisional key of {@code H} fields until a scheduler keys them with the job's id. */
+    public static final String UNKEYED = "unkeyed";
+
     /** Validates the parts. */
     public Cron {
       Objects.requireNonNull(expression, "expression must not be null");
       Objects.requireNonNull(zone, "zone must not be null");
+    }
+
+    /** This trigger with its {@code H} fields hashed from the key (no change without H). */
+    public Cron withHashKey(String key) {
+      return expression.hashKey() == null ? this : new Cron(expression.withHashKey(key), zone);
     }
 
     /** This trigger with another DST policy. */

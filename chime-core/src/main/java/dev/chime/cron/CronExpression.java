@@ -82,6 +82,23 @@ public final class CronExpression {
         text.strip(), hashKey, parsed, new CronFields(text, parsed), DstPolicy.AUTO);
   }
 
+  /**
+   * This expression with its {@code H} fields hashed from another key (the scheduler keys a job's
+   * cron trigger with the job's id); the same expression if the key is unchanged.
+   */
+  public CronExpression withHashKey(String key) {
+    Objects.requireNonNull(key, "key must not be null");
+    if (key.equals(hashKey)) {
+      return this;
+    }
+    return parse(text, dialect(), key).withDstPolicy(policy);
+  }
+
+  /** The key {@code H} fields were hashed from, or null if none was given. */
+  public String hashKey() {
+    return hashKey;
+  }
+
   /** This expression with another daylight-saving policy. */
   public CronExpression withDstPolicy(DstPolicy dstPolicy) {
     Objects.requireNonNull(dstPolicy, "dstPolicy");

@@ -219,18 +219,43 @@ public final class Engine implements Scheduler {
 
   @Override
   public JobId schedule(Job job) {
-    Objects.requireNonNull(job, "job must not be null");
+    Job keyed = keyed(Objects.requireNonNull(job, "job must not be null"));
     return locked(
         () -> {
           openOrFail();
-          check(job);
-          JobInfo info = store.insert(initial(job, JobState.ACTIVE, null, 0, 0));
-          dependencies.put(job.id(), job.trigger());
+          check(keyed);
+          JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 0));
+          dependencies.put(keyed.id(), keyed.trigger());
           jobChanged(SchedulerEvent.Change.ADDED, info);
           finishIfDone(info);
           wake(info.nextFireAt());
-          return job.id();
+          return keyed.id();
         });
+  }
+
+  /** The job with its cron {@code H} fields hashed from its id, as Jenkins does. */
+  private static Job keyed(Job job) {
+    if (!(job.trigger() instanceof Trigger.Cron cron)) {
+      return job;
+    }
+    Trigger.Cron rekeyed = cron.withHashKey(job.id().value());
+    return rekeyed == cron
+        ? job
+        : new Job(
+            job.id(),
+            job.handler(),
+            job.params(),
+            rekeyed,
+            job.timeout(),
+            job.retry(),
+            job.overlap(),
+            job.misfire(),
+            job.priority(),
+            job.group(),
+            job.maxRuns(),
+            job.endAt(),
+            job.labels(),
+            job.code());
   }
 
   private void check(Job job) {
@@ -322,8 +347,8 @@ public final class Engine implements Scheduler {
   }
 
   @Override
-  public JobInfo update(Job job) {
-    Objects.requireNonNull(job, "job must not be null");
+  public JobInfo update(Job given) {
+    Job job = keyed(Objects.requireNonNull(given, "job must not be null"));
     return locked(
         () -> {
           openOrFail();
@@ -691,7 +716,7 @@ public final class Engine implements Scheduler {
     next.state = RunState.RETRYING;
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
-    Instant at = now().plus(failed.job.retry().delayBefore(attempt));
+    Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
     live.put(next.id, next);
     next.timerEntry = timer.add(Nanos.of(at), next);
     changed(next);

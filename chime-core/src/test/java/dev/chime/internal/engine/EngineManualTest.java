@@ -586,6 +586,39 @@ class EngineManualTest {
   }
 
   @Test
+  void hashedCronFieldsAreKeyedByTheJobId() {
+    String text = "H H * * *";
+    for (String id : List.of("backup", "report")) {
+      h.engine.schedule(job(id, Trigger.cron(text, java.time.ZoneOffset.UTC)).build());
+      java.time.Instant expected =
+          dev.chime.cron.CronExpression.parse(text, null, id)
+              .next(h.at(0), java.time.ZoneOffset.UTC)
+              .orElseThrow();
+      assertThat(info(id).nextFireAt()).isEqualTo(expected);
+      assertThat(((Trigger.Cron) info(id).job().trigger()).expression().hashKey()).isEqualTo(id);
+    }
+    assertThat(info("backup").nextFireAt()).isNotEqualTo(info("report").nextFireAt());
+    assertThat(Trigger.cron("0 3 * * THU", java.time.ZoneOffset.UTC).expression().hashKey())
+        .isNull();
+  }
+
+  @Test
+  void retryJitterSpreadsWaitsWithinItsBound() {
+    dev.chime.RetryPolicy policy =
+        dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)).withJitter(Duration.ofSeconds(5));
+    java.util.Set<Duration> waits = new java.util.HashSet<>();
+    for (long seed = 1; seed <= 50; seed++) {
+      Duration wait = policy.delayBefore(2, seed);
+      assertThat(wait).isBetween(Duration.ofSeconds(10), Duration.ofSeconds(15));
+      assertThat(policy.delayBefore(2, seed)).isEqualTo(wait);
+      waits.add(wait);
+    }
+    assertThat(waits.size()).isGreaterThan(10);
+    assertThatThrownBy(() -> policy.withJitter(Duration.ofSeconds(-1)))
+        .hasMessage("jitter must not be negative, was PT-1S");
+  }
+
+  @Test
   void historyIsBounded() {
     Harness small = new Harness(Map.of(), 5);
     small.engine.schedule(
