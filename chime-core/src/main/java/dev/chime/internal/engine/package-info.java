@@ -1,0 +1,42 @@
+/**
+ * The scheduling engine.
+ *
+ * <p><b>Flow.</b> A job lives in the store with its next fire time. A dispatcher thread claims due
+ * occurrences from the store in batches of {@value dev.chime.internal.engine.Engine#CLAIM_BATCH}
+ * (with a lease and a fencing token, see {@code dev.chime.spi}), holds them in an indexed timer
+ * heap until they are due (exact deadlines, O(log n) cancel: pausing or updating a job drops its
+ * claimed occurrence without a scan), then fires each: the misfire policy for late ones, the
+ * overlap policy, and into a priority queue of ready runs. Workers take ready runs in priority
+ * order (then occurrence time, then age), skipping past runs whose concurrency group is full (they
+ * wait in the group's own queue until a run of the group ends), so the global limit is the number
+ * of workers and no run waits behind a blocked one of another group.
+ *
+ * <p><b>Why one lock.</b> All engine state sits behind one {@code ReentrantLock} (not {@code
+ * synchronized}: virtual threads would pin their carrier before JDK 24). A run takes the lock twice
+ * (start, end) and each critical section is a few map and heap operations, well under a
+ * microsecond; a worker ends one run and takes the next in the same critical section. Finer locks
+ * would have to agree on the limits (global, group, per job) that one lock makes trivially exact.
+ * Listeners are called outside the lock, in order, by whichever thread drains the event queue.
+ *
+ * <p><b>Wake-ups.</b> The dispatcher parks until the earliest of: the timer's next deadline, the
+ * next run timeout, the store's next due job, or {@value
+ * dev.chime.internal.engine.Engine#MAX_PARK_NANOS} ns (a guard against clock jumps). Scheduling a
+ * job due earlier than the current wake-up unparks it; scheduling a later one costs no wake-up. A
+ * parked thread wakes 5-6 us late plus the 50 us timer slack on this machine kind (REFERENCE.md),
+ * which is the floor of the lateness figures.
+ *
+ * <p><b>Workers.</b> Virtual threads by default, started on demand up to the global limit; each
+ * runs ready runs until none is left, so a burst of due runs costs one thread start per worker, not
+ * per run. A timeout interrupts the worker's thread; the interrupt is cleared before the worker
+ * takes its next run, under the run's monitor, so it never leaks into another run.
+ *
+ * <p><b>Misfires.</b> An occurrence older than the job's grace is caught up by its policy; at most
+ * {@value dev.chime.internal.engine.Engine#CATCH_UP_RECORDS} skipped occurrences are recorded one
+ * by one, then one record covers the rest (a job firing every second that was down for a day would
+ * otherwise write 86,400 records).
+ *
+ * <p><b>Manual mode.</b> The test kit's {@code ManualScheduler} runs the same code with no threads:
+ * {@link dev.chime.internal.engine.Engine#runDue} fires what is due by the clock and runs it on the
+ * caller's thread, which is why this package is exported to the test kit and nowhere else.
+ */
+package dev.chime.internal.engine;
