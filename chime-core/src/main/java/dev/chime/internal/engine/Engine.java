@@ -61,6 +61,9 @@ public final class Engine implements Scheduler {
   /** The longest the dispatcher parks before it reads the clock again. */
   static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
+  /** How long an idle worker waits for more work before it ends. */
+  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
   /** How long a claim is held before another scheduler may take the occurrence. */
   static final Duration LEASE = Duration.ofMinutes(10);
 
@@ -72,6 +75,7 @@ public final class Engine implements Scheduler {
   private final JobStore store;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition quiet = lock.newCondition();
+  private final Condition hasWork = lock.newCondition();
   private final Map<String, JobHandler> handlers = new ConcurrentHashMap<>();
   private final Events events = new Events();
   private final TimerHeap<Object> timer = new TimerHeap<>();
@@ -88,19 +92,21 @@ public final class Engine implements Scheduler {
   private final ExecutorService pool;
   private long order;
   private int workers;
+  private int idle;
   private int running;
   private boolean started;
   private boolean closing;
   private boolean closed;
   private String pauseNote;
   private Instant pausedAllSince;
+  private Instant firing = Instant.EPOCH;
   private Thread dispatcher;
   private volatile long wakeAt = Long.MAX_VALUE;
 
   /** Runs of one job that are admitted (ready or running) or queued behind them. */
   private static final class JobRuns {
     final List<Execution> admitted = new ArrayList<>(1);
-    final ArrayDeque<Execution> queued = new ArrayDeque<>();
+    final ArrayDeque<Execution> queued = new ArrayDeque<>(2);
   }
 
   /** A concurrency group: its limit, how many of its runs run, and who waits. */
@@ -171,7 +177,9 @@ public final class Engine implements Scheduler {
 
   private void record(Run run) {
     unrecorded.add(run);
-    events.emit(new SchedulerEvent.RunChanged(run));
+    if (events.wanted()) {
+      events.emit(new SchedulerEvent.RunChanged(run));
+    }
   }
 
   private void changed(Execution run) {
@@ -181,7 +189,9 @@ public final class Engine implements Scheduler {
   }
 
   private void jobChanged(SchedulerEvent.Change change, JobInfo info) {
-    events.emit(new SchedulerEvent.JobChanged(change, info));
+    if (events.wanted()) {
+      events.emit(new SchedulerEvent.JobChanged(change, info));
+    }
   }
 
   private RunId skip(Job job, Instant occurrence, int attempt, String reason) {
@@ -637,6 +647,7 @@ public final class Engine implements Scheduler {
       run.error = describe(run.failure);
     }
     release(run);
+    run.finishedAt = finished;
     end(run, state, reason);
   }
 
@@ -668,7 +679,9 @@ public final class Engine implements Scheduler {
   private void end(Execution run, RunState state, String reason) {
     run.state = state;
     run.reason = reason;
-    run.finishedAt = now();
+    if (run.finishedAt == null) {
+      run.finishedAt = now();
+    }
     live.remove(run.id);
     leaveJob(run);
     record(run.snapshot());
@@ -725,7 +738,7 @@ public final class Engine implements Scheduler {
 
   /** An occurrence is over for good: fixed delays move on, dependents and pipelines hear of it. */
   private void occurrenceEnded(Execution run, RunState outcome) {
-    Instant now = now();
+    Instant now = run.finishedAt;
     if (run.job.trigger() instanceof Trigger.Interval interval
         && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY
         && !perJob.containsKey(run.job.id())) {
@@ -918,7 +931,8 @@ public final class Engine implements Scheduler {
    * next thing to do.
    */
   private long cycle() {
-    long now = Nanos.of(now());
+    firing = now();
+    long now = Nanos.of(firing);
     if (pausedAllSince == null && !closing) {
       claimDue(now);
       timer.drainDue(now, Integer.MAX_VALUE, this::due);
@@ -943,7 +957,12 @@ public final class Engine implements Scheduler {
     for (int calls = 0; calls < CLAIMS_PER_CYCLE; calls++) {
       List<Claim> claims = store.claim(now, horizon, CLAIM_BATCH, now.plus(LEASE));
       for (Claim claim : claims) {
-        claimed.put(claim.job().id(), timer.add(Nanos.of(claim.scheduledFor()), claim));
+        long due = Nanos.of(claim.scheduledFor());
+        if (due <= nowNanos) {
+          fire(claim);
+        } else {
+          claimed.put(claim.job().id(), timer.add(due, claim));
+        }
       }
       if (claims.size() < CLAIM_BATCH) {
         return;
@@ -967,7 +986,7 @@ public final class Engine implements Scheduler {
   private void fire(Claim claim) {
     JobInfo info = claim.job();
     Job job = info.job();
-    Instant now = now();
+    Instant now = firing;
     List<Instant> toRun = new ArrayList<>(1);
     Instant last = claim.scheduledFor();
     Instant lateLimit = now.minus(job.misfire().grace());
@@ -993,7 +1012,7 @@ public final class Engine implements Scheduler {
     Instant next = nextAfter(job, last);
     boolean done = next == null && !fixedDelay(job) || job.maxRuns() > 0 && runs >= job.maxRuns();
     JobState state = done ? JobState.FINISHED : JobState.ACTIVE;
-    if (store.advance(claim, done ? null : next, runs, state) && done) {
+    if (store.advance(claim, done ? null : next, runs, state) && done && events.wanted()) {
       store
           .find(job.id())
           .ifPresent(finished -> jobChanged(SchedulerEvent.Change.FINISHED, finished));
@@ -1090,13 +1109,20 @@ public final class Engine implements Scheduler {
     if (settings.manual() || pool == null || !started) {
       return;
     }
-    int wanted = Math.min(ready.size(), settings.maxConcurrency()) - workers;
-    for (int i = 0; i < wanted && workers < settings.maxConcurrency(); i++) {
+    int wanted = Math.min(ready.size(), settings.maxConcurrency()) - (workers - idle);
+    for (int i = 0; i < wanted && i < idle; i++) {
+      hasWork.signal();
+    }
+    for (int i = idle; i < wanted && workers < settings.maxConcurrency(); i++) {
       workers++;
       pool.execute(this::work);
     }
   }
 
+  /**
+   * A worker: runs ready runs until none is left, then lingers briefly for more before it ends, so
+   * a steady stream of due runs does not start a thread per batch.
+   */
   private void work() {
     Execution run = null;
     while (true) {
@@ -1107,6 +1133,9 @@ public final class Engine implements Scheduler {
         }
         run = takeReady();
         if (run == null) {
+          run = linger();
+        }
+        if (run == null) {
           workers--;
           return;
         }
@@ -1116,6 +1145,23 @@ public final class Engine implements Scheduler {
       }
       execute(run);
     }
+  }
+
+  private Execution linger() {
+    long left = LINGER_NANOS;
+    Execution run = null;
+    while (run == null && left > 0 && !closing) {
+      idle++;
+      try {
+        left = hasWork.awaitNanos(left);
+      } catch (InterruptedException e) {
+        left = 0;
+      } finally {
+        idle--;
+      }
+      run = takeReady();
+    }
+    return run;
   }
 
   private void wake(Instant at) {
@@ -1217,6 +1263,7 @@ public final class Engine implements Scheduler {
         return running == 0;
       }
       closing = true;
+      hasWork.signalAll();
       for (Map.Entry<JobId, TimerHeap.Entry<Object>> entry : new ArrayList<>(claimed.entrySet())) {
         unclaim(entry.getKey());
       }
