@@ -1,5 +1,6 @@
 package dev.chime.bench;
 
+import dev.chime.bench.engine.EngineScenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +25,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Runs benchmark scenarios and writes {@code RESULTS_DIR/SCENARIO.json} per the benchmark contract
  * in DESIGN.md, then prints a table. Usage: {@code BenchMain RESULTS_DIR [SCENARIO...]} (default:
  * every scenario). System properties: {@code bench.quick=true} for a short smoke run (numbers not
- * worth reporting), {@code bench.include=REGEX} to run a subset of the benchmark methods.
+ * worth reporting), {@code bench.include=REGEX} to run a subset of the cron benchmark methods; the
+ * engine scenario's own are in {@link EngineScenario}.
  */
 public final class BenchMain {
-  static final List<String> SCENARIOS = List.of("cron");
+  static final List<String> SCENARIOS = List.of("cron", "engine");
 
   /** The benchmark methods of the cron scenario, in table order: method, system, metric prefix. */
   private static final List<String[]> CRON_RUNS =
@@ -62,6 +64,10 @@ public final class BenchMain {
     for (String scenario : scenarios) {
       if (scenario.equals("cron")) {
         if (!cron(results.resolve("cron.json"))) {
+          System.exit(1);
+        }
+      } else if (scenario.equals("engine")) {
+        if (!EngineScenario.run(results.resolve("engine.json"))) {
           System.exit(1);
         }
       }

@@ -4,10 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /** One line of a results file: {"system", "scenario", "metric", "value", "unit"}. */
-record Metric(String system, String scenario, String metric, double value, String unit) {
+public record Metric(String system, String scenario, String metric, double value, String unit) {
 
   /** A JSON array, one object per metric; metrics without a finite value are left out. */
-  static String toJson(List<Metric> metrics) {
+  public static String toJson(List<Metric> metrics) {
     List<Metric> finite = metrics.stream().filter(m -> Double.isFinite(m.value())).toList();
     StringBuilder json = new StringBuilder("[\n");
     for (int i = 0; i < finite.size(); i++) {

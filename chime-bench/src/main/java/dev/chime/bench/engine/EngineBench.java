@@ -1,0 +1,371 @@
+package dev.chime.bench.engine;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The engine scenario's measurements, the same for every system: {@code schedule_ns} and {@code
+ * heap_bytes_per_pending_job} on pending jobs due in 1-2 h, {@code executions_per_sec} on a burst
+ * due within one second, and lateness at a steady 10k and 200k jobs/s, each job due 50 ms after it
+ * is scheduled. Every pass starts a fresh scheduler and closes it after, with a full GC between.
+ */
+final class EngineBench {
+  /** How far ahead of its due time each lateness-pass job is scheduled. */
+  static final long LEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+  /** The steady rates of the lateness passes, jobs per second. */
+  static final int LOW_RATE = 10_000;
+
+  static final int HIGH_RATE = 200_000;
+
+  /** Dues of the executions burst are spread evenly over this span. */
+  static final long BURST_SPAN_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** How long a pass waits for its jobs after the last is due. */
+  static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+  private static final long FAR_NANOS = TimeUnit.HOURS.toNanos(1);
+
+  private final int threads;
+  private long seq;
+
+  EngineBench(int threads) {
+    this.threads = threads;
+  }
+
+  /** One lateness pass: jobs, what ran, percentiles in microseconds and the producer's pace. */
+  record Lateness(
+      int rate,
+      int jobs,
+      long completed,
+      double p50Us,
+      double p99Us,
+      double maxUs,
+      long early,
+      double minUs,
+      double achievedRate,
+      double maxProducerLagMs) {
+    boolean finished() {
+      return completed >= jobs;
+    }
+  }
+
+  /** What was measured for one system; NaN (or null) where a pass failed. */
+  static final class Result {
+    final String system;
+    final String description;
+    final Sizes sizes;
+    double prepareNs = Double.NaN;
+    double scheduleNs = Double.NaN;
+    double heapBytes = Double.NaN;
+    double executionsPerSec = Double.NaN;
+    long executionsCompleted;
+    double executionsSeconds = Double.NaN;
+    Lateness low;
+    Lateness high;
+    final List<String> notes = new ArrayList<>();
+
+    Result(String system, String description, Sizes sizes) {
+      this.system = system;
+      this.description = description;
+      this.sizes = sizes;
+    }
+  }
+
+  /** Runs every pass for the system, one after another, a full GC before each. */
+  Result measure(EngineSubject subject, Sizes standard) {
+    Sizes sizes = Sizes.overridden(subject.name(), subject.sizes(standard));
+    Result result = new Result(subject.name(), subject.describe(threads), sizes);
+    log(
+        "%s: %s (before: %d MiB heap in use after GC, %d live threads)",
+        subject.name(), result.description, usedHeapAfterGc() >> 20, Thread.activeCount());
+    try {
+      gc();
+      pending(subject, result);
+    } catch (Exception | OutOfMemoryError e) {
+      fail(result, "schedule_ns/heap", e);
+    }
+    try {
+      gc();
+      executions(subject, result);
+    } catch (Exception | OutOfMemoryError e) {
+      fail(result, "executions_per_sec", e);
+    }
+    try {
+      gc();
+      lateness(subject, result);
+    } catch (Exception | OutOfMemoryError e) {
+      fail(result, "lateness", e);
+    }
+    gc();
+    return result;
+  }
+
+  private static void fail(Result result, String pass, Throwable e) {
+    result.notes.add(pass + " failed: " + e);
+    log("%s: %s failed: %s", result.system, pass, e);
+  }
+
+  /**
+   * {@code schedule_ns} and {@code heap_bytes_per_pending_job}: a throwaway scheduler first takes
+   * up to 200k far-future jobs (JIT warm-up), then a fresh one is measured with N: heap used after
+   * GC before and after, the jobs built before the timed loop and dropped before the second GC.
+   */
+  private void pending(EngineSubject subject, Result result) throws Exception {
+    int n = result.sizes.pending();
+    Sink sink = new Sink();
+    Random random = new Random(7);
+    try (EngineSystem<?> warm = subject.open(threads, sink)) {
+      scheduleFar(warm, Math.min(n, 200_000), random, false, result);
+    }
+    gc();
+    try (EngineSystem<?> system = subject.open(threads, sink)) {
+      scheduleFar(system, n, random, true, result);
+    }
+  }
+
+  private <J> void scheduleFar(
+      EngineSystem<J> system, int n, Random random, boolean measured, Result result)
+      throws Exception {
+    long before = measured ? usedHeapAfterGc() : 0;
+    long base = Sink.wallNanos() + FAR_NANOS;
+    List<J> jobs = new ArrayList<>(n);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      jobs.add(system.prepare(seq++, micros(base + (long) (random.nextDouble() * FAR_NANOS))));
+    }
+    long t1 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      system.schedule(jobs.get(i));
+    }
+    long t2 = System.nanoTime();
+    jobs = null;
+    if (measured) {
+      long after = usedHeapAfterGc();
+      result.prepareNs = (double) (t1 - t0) / n;
+      result.scheduleNs = (double) (t2 - t1) / n;
+      result.heapBytes = (double) (after - before) / n;
+      log(
+          "%s: schedule %.0f ns/call (building the job outside the loop: %.0f ns), %.0f bytes per"
+              + " pending job, over %,d jobs due in 1-2 h",
+          result.system, result.scheduleNs, result.prepareNs, result.heapBytes, n);
+    }
+  }
+
+  /**
+   * {@code executions_per_sec}: N jobs due over one second starting after scheduling is expected to
+   * be over, scheduled in random order; the rate is N over the time from the first due to the last
+   * start.
+   */
+  private void executions(EngineSubject subject, Result result) throws Exception {
+    int n = result.sizes.executions();
+    Sink sink = new Sink();
+    try (EngineSystem<?> system = subject.open(threads, sink)) {
+      burst(system, sink, n, result);
+    }
+  }
+
+  private <J> void burst(EngineSystem<J> system, Sink sink, int n, Result result) throws Exception {
+    int[] order = shuffled(n, new Random(42));
+    double perJob =
+        Double.isFinite(result.scheduleNs) ? result.prepareNs + result.scheduleNs : 5_000;
+    long lead =
+        Math.max(TimeUnit.MILLISECONDS.toNanos(500), (long) (n * perJob * 2) + 300_000_000L);
+    sink.expect(n, false);
+    long firstDue = micros(Sink.wallNanos() + lead);
+    for (int i = 0; i < n; i++) {
+      long due = firstDue + micros(order[i] * BURST_SPAN_NANOS / n);
+      system.schedule(system.prepare(seq++, due));
+    }
+    long scheduled = Sink.wallNanos();
+    if (scheduled > firstDue) {
+      result.notes.add(
+          String.format(
+              Locale.ROOT,
+              "executions: scheduling the burst ended %.0f ms after the first due",
+              (scheduled - firstDue) / 1e6));
+    }
+    long deadline = firstDue + BURST_SPAN_NANOS + GRACE_NANOS;
+    boolean done = sink.await(deadline);
+    result.executionsCompleted = sink.completed();
+    if (done) {
+      result.executionsSeconds = (sink.lastNanos() - firstDue) / 1e9;
+      result.executionsPerSec = n / result.executionsSeconds;
+    } else {
+      result.executionsSeconds = (deadline - firstDue) / 1e9;
+      result.executionsPerSec = result.executionsCompleted / result.executionsSeconds;
+      result.notes.add(
+          String.format(
+              Locale.ROOT,
+              "executions: only %,d of %,d jobs ran within %.0f s of the first due",
+              result.executionsCompleted,
+              n,
+              result.executionsSeconds));
+    }
+    log(
+        "%s: %,d jobs: %,.0f executions/s (%.2f s from the first due to the last start)",
+        result.system, n, result.executionsPerSec, result.executionsSeconds);
+  }
+
+  /** Lateness at 10k then 200k jobs/s on one scheduler, each rate after a warm-up pass. */
+  private void lateness(EngineSubject subject, Result result) throws Exception {
+    Sink sink = new Sink();
+    double seconds = result.sizes.latenessSeconds();
+    try (EngineSystem<?> system = subject.open(threads, sink)) {
+      finished(steady(system, sink, LOW_RATE, seconds / 3, result, "warm-up"));
+      result.low = steady(system, sink, LOW_RATE, seconds, result, "measured");
+      finished(result.low);
+      finished(steady(system, sink, HIGH_RATE, seconds / 3, result, "warm-up"));
+      result.high = steady(system, sink, HIGH_RATE, seconds, result, "measured");
+      finished(result.high);
+    }
+  }
+
+  /** Gives up on a scheduler that still holds jobs of a pass: the next pass would count them. */
+  private static void finished(Lateness pass) {
+    if (!pass.finished()) {
+      throw new IllegalStateException(
+          "jobs still pending after the grace period; the scheduler is abandoned");
+    }
+  }
+
+  /**
+   * Schedules {@code rate × seconds} jobs at a steady pace, job i sent at {@code start + i/rate}
+   * and due {@link #LEAD_NANOS} after that nominal instant, then waits for all of them and ranks
+   * their lateness. The producer parks between batches (never spins), so a batch holds what came
+   * due while it slept.
+   */
+  private <J> Lateness steady(
+      EngineSystem<J> system, Sink sink, int rate, double seconds, Result result, String pass)
+      throws Exception {
+    int n = Math.max(1, (int) Math.round(rate * seconds));
+    double period = 1e9 / rate;
+    sink.expect(n, true);
+    long wall0 = Sink.wallNanos();
+    long nano0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+    long dueBase = wall0 + TimeUnit.MILLISECONDS.toNanos(5) + LEAD_NANOS;
+    long maxLag = 0;
+    int i = 0;
+    while (i < n) {
+      long now = System.nanoTime();
+      long sendAt = nano0 + (long) (i * period);
+      if (now < sendAt) {
+        LockSupport.parkNanos(sendAt - now);
+        continue;
+      }
+      int first = i;
+      while (i < n && nano0 + (long) (i * period) <= now) {
+        system.schedule(system.prepare(seq++, micros(dueBase + (long) (i * period))));
+        i++;
+      }
+      maxLag = Math.max(maxLag, System.nanoTime() - (nano0 + (long) (first * period)));
+    }
+    long producedIn = System.nanoTime() - nano0;
+    long lastDue = dueBase + (long) ((n - 1) * period);
+    boolean done = sink.await(lastDue + GRACE_NANOS);
+    long[] late = sink.lateness();
+    Arrays.sort(late);
+    long completed = late.length;
+    Lateness lateness =
+        new Lateness(
+            rate,
+            n,
+            completed,
+            percentileUs(late, n, 0.50),
+            percentileUs(late, n, 0.99),
+            done && completed > 0 ? late[late.length - 1] / 1e3 : Double.POSITIVE_INFINITY,
+            Arrays.stream(late).filter(l -> l < 0).count(),
+            completed > 0 ? late[0] / 1e3 : Double.NaN,
+            n / (producedIn / 1e9),
+            maxLag / 1e6);
+    log(
+        "%s: lateness at %,d jobs/s (%s, %,d jobs%s): p50 %.0f us, p99 %.0f us, max %.0f us,"
+            + " %,d early (earliest %.0f us); producer reached %,.0f jobs/s, lagged at most %.1f ms",
+        result.system,
+        rate,
+        pass,
+        n,
+        done ? "" : String.format(Locale.ROOT, ", only %,d ran in time", completed),
+        lateness.p50Us(),
+        lateness.p99Us(),
+        lateness.maxUs(),
+        lateness.early(),
+        lateness.minUs(),
+        lateness.achievedRate(),
+        lateness.maxProducerLagMs());
+    if (!done) {
+      result.notes.add(
+          String.format(
+              Locale.ROOT,
+              "lateness at %,d jobs/s (%s): only %,d of %,d jobs ran within %d s of the last due",
+              rate,
+              pass,
+              completed,
+              n,
+              TimeUnit.NANOSECONDS.toSeconds(GRACE_NANOS)));
+    }
+    return lateness;
+  }
+
+  /**
+   * The nearest-rank percentile in microseconds over {@code total} jobs, of which {@code sorted}
+   * ran; positive infinity when it falls among jobs that never ran.
+   */
+  static double percentileUs(long[] sorted, int total, double quantile) {
+    int rank = (int) Math.ceil(quantile * total);
+    if (rank < 1) {
+      rank = 1;
+    }
+    return rank <= sorted.length ? sorted[rank - 1] / 1e3 : Double.POSITIVE_INFINITY;
+  }
+
+  /** The instant truncated to a whole microsecond (the finest every peer's clock reports). */
+  static long micros(long nanos) {
+    return Math.floorDiv(nanos, 1000L) * 1000L;
+  }
+
+  private static int[] shuffled(int n, Random random) {
+    int[] order = new int[n];
+    for (int i = 0; i < n; i++) {
+      order[i] = i;
+    }
+    for (int i = n - 1; i > 0; i--) {
+      int j = random.nextInt(i + 1);
+      int t = order[i];
+      order[i] = order[j];
+      order[j] = t;
+    }
+    return order;
+  }
+
+  /** Heap in use after full GCs, repeated until two rounds agree within 256 KiB. */
+  static long usedHeapAfterGc() {
+    MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    long last = Long.MAX_VALUE;
+    for (int round = 0; round < 10; round++) {
+      System.gc();
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+      long used = memory.getHeapMemoryUsage().getUsed();
+      if (round > 0 && Math.abs(used - last) < 256 * 1024) {
+        return used;
+      }
+      last = used;
+    }
+    return last;
+  }
+
+  static void gc() {
+    usedHeapAfterGc();
+  }
+
+  static void log(String format, Object... args) {
+    System.out.println("bench: " + String.format(Locale.ROOT, format, args));
+  }
+}
