@@ -553,8 +553,13 @@ public final class Engine implements Scheduler {
       case REPLACE -> {
         Execution oldest = runs.admitted.get(0);
         cancelRun(oldest, "replaced by run " + run.id);
-        runs.queued.addFirst(run);
-        changed(run);
+        if (runs.admitted.size() < overlap.maxConcurrent()) {
+          runs.admitted.add(run); // the replaced run had not started: its place is free now
+          makeReady(run);
+        } else {
+          runs.queued.addFirst(run); // starts when the replaced run's code returns
+          changed(run);
+        }
       }
       default ->
           end(

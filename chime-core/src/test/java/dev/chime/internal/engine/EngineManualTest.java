@@ -202,6 +202,17 @@ class EngineManualTest {
   }
 
   @Test
+  void replacingARunThatHadNotStartedStartsTheNewOneAtOnce() {
+    h.engine.schedule(
+        job("r2", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.replace(1)).build());
+    RunId first = h.engine.runNow(JobId.of("r2"));
+    RunId second = h.engine.runNow(JobId.of("r2"));
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.engine.run(first).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+    assertThat(h.engine.run(second).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
   void aForcedRunIgnoresTheOverlapPolicy() {
     h.engine.schedule(job("f", Trigger.once(h.at(3600))).build());
     RunId[] inner = new RunId[1];
