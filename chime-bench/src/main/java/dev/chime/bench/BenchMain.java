@@ -43,7 +43,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   /** Entry point: exit 2 for an unknown scenario, 1 when a scenario cannot be measured. */
-  public static void main(String[] args) throws RunnerException, IOException {
+  public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
     if (args.length < 1) {
       System.err.println(
           "usage: BenchMain RESULTS_DIR [SCENARIO...]   (scenarios: " + known() + ")");

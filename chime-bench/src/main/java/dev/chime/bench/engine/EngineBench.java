@@ -1,11 +1,13 @@
 package dev.chime.bench.engine;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -77,35 +79,129 @@ final class EngineBench {
       this.description = description;
       this.sizes = sizes;
     }
+
+    /** What was measured, for a forked JVM to hand back; NaN and null values are left out. */
+    Properties toProperties() {
+      Properties p = new Properties();
+      put(p, "prepareNs", prepareNs);
+      put(p, "scheduleNs", scheduleNs);
+      put(p, "heapBytes", heapBytes);
+      put(p, "executionsPerSec", executionsPerSec);
+      put(p, "executionsCompleted", executionsCompleted);
+      put(p, "executionsSeconds", executionsSeconds);
+      putLateness(p, "low.", low);
+      putLateness(p, "high.", high);
+      for (int i = 0; i < notes.size(); i++) {
+        p.setProperty("note." + i, notes.get(i));
+      }
+      return p;
+    }
+
+    /** Takes in what a forked JVM measured (see {@link #toProperties}). */
+    void merge(Properties p) {
+      prepareNs = get(p, "prepareNs", prepareNs);
+      scheduleNs = get(p, "scheduleNs", scheduleNs);
+      heapBytes = get(p, "heapBytes", heapBytes);
+      executionsPerSec = get(p, "executionsPerSec", executionsPerSec);
+      executionsCompleted = (long) get(p, "executionsCompleted", executionsCompleted);
+      executionsSeconds = get(p, "executionsSeconds", executionsSeconds);
+      low = p.containsKey("low.rate") ? lateness(p, "low.") : low;
+      high = p.containsKey("high.rate") ? lateness(p, "high.") : high;
+      for (int i = 0; p.containsKey("note." + i); i++) {
+        notes.add(p.getProperty("note." + i));
+      }
+    }
+
+    private static void put(Properties p, String key, double value) {
+      if (!Double.isNaN(value)) {
+        p.setProperty(key, Double.toString(value));
+      }
+    }
+
+    private static double get(Properties p, String key, double otherwise) {
+      String value = p.getProperty(key);
+      return value == null ? otherwise : Double.parseDouble(value);
+    }
+
+    private static void putLateness(Properties p, String prefix, Lateness l) {
+      if (l != null) {
+        put(p, prefix + "rate", l.rate());
+        put(p, prefix + "jobs", l.jobs());
+        put(p, prefix + "completed", l.completed());
+        put(p, prefix + "p50Us", l.p50Us());
+        put(p, prefix + "p99Us", l.p99Us());
+        put(p, prefix + "maxUs", l.maxUs());
+        put(p, prefix + "early", l.early());
+        put(p, prefix + "minUs", l.minUs());
+        put(p, prefix + "achievedRate", l.achievedRate());
+        put(p, prefix + "maxProducerLagMs", l.maxProducerLagMs());
+      }
+    }
+
+    private static Lateness lateness(Properties p, String prefix) {
+      return new Lateness(
+          (int) get(p, prefix + "rate", 0),
+          (int) get(p, prefix + "jobs", 0),
+          (long) get(p, prefix + "completed", 0),
+          get(p, prefix + "p50Us", Double.NaN),
+          get(p, prefix + "p99Us", Double.NaN),
+          get(p, prefix + "maxUs", Double.NaN),
+          (long) get(p, prefix + "early", 0),
+          get(p, prefix + "minUs", Double.NaN),
+          get(p, prefix + "achievedRate", Double.NaN),
+          get(p, prefix + "maxProducerLagMs", Double.NaN));
+    }
   }
 
-  /** Runs every pass for the system, one after another, a full GC before each. */
-  Result measure(EngineSubject subject, Sizes standard) {
+  /** Which passes a JVM runs: all of them, or one of the two groups a forked JVM runs. */
+  enum Passes {
+    /** {@code schedule_ns}, {@code heap_bytes_per_pending_job}, then {@code executions_per_sec}. */
+    THROUGHPUT,
+    /** The lateness passes. */
+    LATENESS,
+    /** Both groups, one after the other. */
+    ALL
+  }
+
+  /** A result with nothing measured yet. */
+  Result empty(EngineSubject subject, Sizes standard) {
     Sizes sizes = Sizes.overridden(subject.name(), subject.sizes(standard));
-    Result result = new Result(subject.name(), subject.describe(threads), sizes);
+    return new Result(subject.name(), subject.describe(threads), sizes);
+  }
+
+  /** Runs the passes into {@code result}, one after another, a full GC before each. */
+  void measure(EngineSubject subject, Passes passes, Result result) {
     log(
-        "%s: %s (before: %d MiB heap in use after GC, %d live threads)",
-        subject.name(), result.description, usedHeapAfterGc() >> 20, Thread.activeCount());
-    try {
-      gc();
-      pending(subject, result);
-    } catch (Exception | OutOfMemoryError e) {
-      fail(result, "schedule_ns/heap", e);
+        "%s: %s (%s; before: %d MiB heap in use after GC, %d MiB max, %d live threads)",
+        subject.name(),
+        result.description,
+        passes.name().toLowerCase(Locale.ROOT),
+        usedHeapAfterGc() >> 20,
+        Runtime.getRuntime().maxMemory() >> 20,
+        Thread.activeCount());
+    if (passes != Passes.LATENESS) {
+      try {
+        gc();
+        pending(subject, result);
+      } catch (Exception | OutOfMemoryError e) {
+        fail(result, "schedule_ns/heap", e);
+      }
+      try {
+        gc();
+        executions(subject, result);
+      } catch (Exception | OutOfMemoryError e) {
+        fail(result, "executions_per_sec", e);
+      }
     }
-    try {
-      gc();
-      executions(subject, result);
-    } catch (Exception | OutOfMemoryError e) {
-      fail(result, "executions_per_sec", e);
-    }
-    try {
-      gc();
-      lateness(subject, result);
-    } catch (Exception | OutOfMemoryError e) {
-      fail(result, "lateness", e);
+    if (passes != Passes.THROUGHPUT) {
+      try {
+        gc();
+        lateness(subject, result);
+      } catch (Exception | OutOfMemoryError e) {
+        fail(result, "lateness", e);
+      }
     }
     gc();
-    return result;
   }
 
   private static void fail(Result result, String pass, Throwable e) {
@@ -114,16 +210,17 @@ final class EngineBench {
   }
 
   /**
-   * {@code schedule_ns} and {@code heap_bytes_per_pending_job}: a throwaway scheduler first takes
-   * up to 200k far-future jobs (JIT warm-up), then a fresh one is measured with N: heap used after
-   * GC before and after, the jobs built before the timed loop and dropped before the second GC.
+   * {@code schedule_ns} and {@code heap_bytes_per_pending_job}: a throwaway scheduler first takes N
+   * far-future jobs (JIT warm-up, and the GC sizes its young generation for the load), then a fresh
+   * one is measured with N: heap used after GC before and after, the jobs built before the timed
+   * loop and dropped before the second GC. GC pauses in the timed loop count.
    */
   private void pending(EngineSubject subject, Result result) throws Exception {
     int n = result.sizes.pending();
     Sink sink = new Sink();
     Random random = new Random(7);
     try (EngineSystem<?> warm = subject.open(threads, sink)) {
-      scheduleFar(warm, Math.min(n, 200_000), random, false, result);
+      scheduleFar(warm, n, random, false, result);
     }
     gc();
     try (EngineSystem<?> system = subject.open(threads, sink)) {
@@ -141,11 +238,13 @@ final class EngineBench {
     for (int i = 0; i < n; i++) {
       jobs.add(system.prepare(seq++, micros(base + (long) (random.nextDouble() * FAR_NANOS))));
     }
+    long gc0 = gcMillis();
     long t1 = System.nanoTime();
     for (int i = 0; i < n; i++) {
       system.schedule(jobs.get(i));
     }
     long t2 = System.nanoTime();
+    long gcInLoop = gcMillis() - gc0;
     jobs = null;
     if (measured) {
       long after = usedHeapAfterGc();
@@ -153,9 +252,14 @@ final class EngineBench {
       result.scheduleNs = (double) (t2 - t1) / n;
       result.heapBytes = (double) (after - before) / n;
       log(
-          "%s: schedule %.0f ns/call (building the job outside the loop: %.0f ns), %.0f bytes per"
-              + " pending job, over %,d jobs due in 1-2 h",
-          result.system, result.scheduleNs, result.prepareNs, result.heapBytes, n);
+          "%s: schedule %.0f ns/call, of which GC %.0f ns (building the job outside the loop: %.0f"
+              + " ns), %.0f bytes per pending job, over %,d jobs due in 1-2 h",
+          result.system,
+          result.scheduleNs,
+          gcInLoop * 1e6 / n,
+          result.prepareNs,
+          result.heapBytes,
+          n);
     }
   }
 
@@ -214,15 +318,15 @@ final class EngineBench {
         result.system, n, result.executionsPerSec, result.executionsSeconds);
   }
 
-  /** Lateness at 10k then 200k jobs/s on one scheduler, each rate after a warm-up pass. */
+  /** Lateness at 10k then 200k jobs/s on one scheduler, each after a warm-up pass as long. */
   private void lateness(EngineSubject subject, Result result) throws Exception {
     Sink sink = new Sink();
     double seconds = result.sizes.latenessSeconds();
     try (EngineSystem<?> system = subject.open(threads, sink)) {
-      finished(steady(system, sink, LOW_RATE, seconds / 3, result, "warm-up"));
+      finished(steady(system, sink, LOW_RATE, seconds, result, "warm-up"));
       result.low = steady(system, sink, LOW_RATE, seconds, result, "measured");
       finished(result.low);
-      finished(steady(system, sink, HIGH_RATE, seconds / 3, result, "warm-up"));
+      finished(steady(system, sink, HIGH_RATE, seconds, result, "warm-up"));
       result.high = steady(system, sink, HIGH_RATE, seconds, result, "measured");
       finished(result.high);
     }
@@ -359,6 +463,14 @@ final class EngineBench {
       last = used;
     }
     return last;
+  }
+
+  /** Milliseconds the collectors have spent so far, as they report it. */
+  static long gcMillis() {
+    return ManagementFactory.getGarbageCollectorMXBeans().stream()
+        .mapToLong(GarbageCollectorMXBean::getCollectionTime)
+        .filter(t -> t > 0)
+        .sum();
   }
 
   static void gc() {

@@ -2,23 +2,42 @@ package dev.chime.bench.engine;
 
 import dev.chime.bench.Metric;
 import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.Set;
 
 /**
  * The {@code engine} scenario: Chime, Quartz, JobRunr and the JDK's ScheduledThreadPoolExecutor,
- * one after another in this JVM, with the same thread count and the same passes ({@link
- * EngineBench}). System properties: {@code bench.quick=true} (a twentieth of the jobs, for a smoke
- * run), {@code bench.threads=N} (default 8), {@code bench.systems=chime,jdk} (a subset), {@code
- * bench.sizes.SYSTEM=EXECUTIONS,PENDING,SECONDS} (other job counts for one system).
+ * one after another, with the same thread count and the same passes ({@link EngineBench}). Each
+ * system runs in two fresh JVMs forked from this one, one after the other: one for {@code
+ * schedule_ns}, {@code heap_bytes_per_pending_job} and {@code executions_per_sec} with a fixed
+ * {@value #THROUGHPUT_HEAP} heap, then one for the lateness passes with a fixed {@value
+ * #LATENESS_HEAP} heap. (On the reference VM a JVM that has touched gigabytes of heap stalls for
+ * tens of milliseconds every few seconds, outside any safepoint, so lateness measured in the JVM
+ * that had just held a million jobs, or after another system had, depended on the order.)
+ *
+ * <p>System properties: {@code bench.quick=true} (a twentieth of the jobs, for a smoke run), {@code
+ * bench.threads=N} (default 8), {@code bench.systems=chime,jdk} (a subset), {@code
+ * bench.sizes.SYSTEM=EXECUTIONS,PENDING,SECONDS} (other job counts for one system), {@code
+ * bench.fork=false} (every pass of every system in this JVM instead). Every {@code -D} option of
+ * this JVM is passed on to the forked ones.
  */
 public final class EngineScenario {
   static final String SCENARIO = "engine";
+
+  /** Heap of the JVM that measures schedule_ns, heap per pending job and executions. */
+  static final String THROUGHPUT_HEAP = "6g";
+
+  /** Heap of the JVM that measures lateness. */
+  static final String LATENESS_HEAP = "2g";
 
   private EngineScenario() {}
 
@@ -28,24 +47,40 @@ public final class EngineScenario {
   }
 
   /** Measures, writes {@code output} and prints the table; false when nothing could be measured. */
-  public static boolean run(Path output) throws IOException {
+  public static boolean run(Path output) throws IOException, InterruptedException {
     boolean quick = Boolean.getBoolean("bench.quick");
-    int threads = Integer.getInteger("bench.threads", 8);
+    int threads = threads();
+    boolean fork = !"false".equals(System.getProperty("bench.fork"));
     String only = System.getProperty("bench.systems", "");
     Set<String> wanted = only.isBlank() ? Set.of() : Set.of(only.split(","));
-    Sizes standard = Sizes.standard(quick);
     EngineBench.log(
-        "engine: %d worker threads per system, %d CPUs, max heap %d MiB%s",
+        "engine: %d worker threads per system, %d CPUs, %s%s",
         threads,
         Runtime.getRuntime().availableProcessors(),
-        Runtime.getRuntime().maxMemory() >> 20,
+        fork
+            ? "each system in two forked JVMs (-Xms/-Xmx "
+                + THROUGHPUT_HEAP
+                + ", then "
+                + LATENESS_HEAP
+                + ")"
+            : "every system in this JVM (max heap "
+                + (Runtime.getRuntime().maxMemory() >> 20)
+                + " MiB)",
         quick ? ", QUICK MODE (numbers not worth reporting)" : "");
     EngineBench bench = new EngineBench(threads);
     List<EngineBench.Result> results = new ArrayList<>();
     for (EngineSubject subject : subjects()) {
-      if (wanted.isEmpty() || wanted.contains(subject.name())) {
-        results.add(bench.measure(subject, standard));
+      if (!wanted.isEmpty() && !wanted.contains(subject.name())) {
+        continue;
       }
+      EngineBench.Result result = bench.empty(subject, Sizes.standard(quick));
+      if (fork) {
+        forked(subject, EngineBench.Passes.THROUGHPUT, THROUGHPUT_HEAP, result);
+        forked(subject, EngineBench.Passes.LATENESS, LATENESS_HEAP, result);
+      } else {
+        bench.measure(subject, EngineBench.Passes.ALL, result);
+      }
+      results.add(result);
     }
     List<Metric> metrics = new ArrayList<>();
     results.forEach(r -> metrics.addAll(metrics(r)));
@@ -53,6 +88,64 @@ public final class EngineScenario {
     printTable(results, threads, quick);
     System.out.println("wrote " + output);
     return metrics.stream().anyMatch(m -> Double.isFinite(m.value()));
+  }
+
+  private static int threads() {
+    return Integer.getInteger("bench.threads", 8);
+  }
+
+  /** Runs the passes in a fresh JVM with a fixed heap and merges what it measured into result. */
+  private static void forked(
+      EngineSubject subject, EngineBench.Passes passes, String heap, EngineBench.Result result)
+      throws IOException, InterruptedException {
+    Path measured = Files.createTempFile("chime-bench-engine-", ".properties");
+    try {
+      List<String> command = new ArrayList<>();
+      command.add(ProcessHandle.current().info().command().orElse("java"));
+      command.add("-Xms" + heap);
+      command.add("-Xmx" + heap);
+      ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+          .filter(arg -> arg.startsWith("-D"))
+          .forEach(command::add);
+      command.add("-cp");
+      command.add(System.getProperty("java.class.path"));
+      command.add(EngineScenario.class.getName());
+      command.add(subject.name());
+      command.add(passes.name());
+      command.add(measured.toString());
+      int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
+      Properties properties = new Properties();
+      try (Reader in = Files.newBufferedReader(measured)) {
+        properties.load(in);
+      }
+      result.merge(properties);
+      if (exit != 0) {
+        result.notes.add(
+            "the forked JVM for the "
+                + passes.name().toLowerCase(Locale.ROOT)
+                + " passes exited "
+                + exit);
+      }
+    } finally {
+      Files.deleteIfExists(measured);
+    }
+  }
+
+  /**
+   * A forked JVM: {@code SYSTEM PASSES OUTPUT} measures one system's passes and writes what it
+   * measured to OUTPUT as properties.
+   */
+  public static void main(String[] args) throws IOException {
+    EngineSubject subject =
+        subjects().stream().filter(s -> s.name().equals(args[0])).findFirst().orElseThrow();
+    EngineBench bench = new EngineBench(threads());
+    EngineBench.Result result =
+        bench.empty(subject, Sizes.standard(Boolean.getBoolean("bench.quick")));
+    bench.measure(subject, EngineBench.Passes.valueOf(args[1]), result);
+    try (Writer out = Files.newBufferedWriter(Path.of(args[2]))) {
+      result.toProperties().store(out, subject.name() + " " + args[1]);
+    }
+    System.exit(0);
   }
 
   /**

@@ -5,7 +5,7 @@ package dev.chime.bench.engine;
  *
  * @param executions jobs of the {@code executions_per_sec} burst
  * @param pending jobs timed by {@code schedule_ns} and held by {@code heap_bytes_per_pending_job}
- * @param latenessSeconds how long each lateness pass schedules at its rate (warm-ups: a third)
+ * @param latenessSeconds how long each lateness pass (and its warm-up) schedules at its rate
  */
 public record Sizes(int executions, int pending, double latenessSeconds) {
 
