@@ -188,7 +188,10 @@ public interface Scheduler extends AutoCloseable {
       return this;
     }
 
-    /** How many ended runs the in-memory store keeps, 1-10,000,000. Default: 10,000. */
+    /**
+     * How many ended runs, and how many finished jobs, the in-memory store keeps, 1-10,000,000
+     * (older ones are dropped). Default: 10,000.
+     */
     public Builder historyLimit(int runs) {
       this.historyLimit = inRange("historyLimit", runs, 1, 10_000_000);
       return this;

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.JobId;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
 import dev.chime.RunState;
+import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +30,20 @@ class InMemoryStoreTest extends StoreContractTest {
         .hasSize(3)
         .first()
         .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo(NOW.plusSeconds(4)));
+  }
+
+  @Test
+  void keepsOnlyTheNewestFinishedJobsAndEveryActiveOne() {
+    JobStore small = JobStore.inMemory(2);
+    for (int i = 0; i < 5; i++) {
+      small.insert(job("done" + i, NOW));
+      Claim claim = small.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0);
+      small.advance(claim, null, 1, JobState.FINISHED);
+    }
+    small.insert(job("active", NOW.plusSeconds(60)));
+    assertThat(small.list(JobQuery.ALL))
+        .extracting(info -> info.id().value())
+        .containsExactly("active", "done3", "done4");
   }
 
   @Test

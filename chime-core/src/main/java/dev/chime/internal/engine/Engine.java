@@ -86,6 +86,7 @@ public final class Engine implements Scheduler {
   private final Map<String, Group> groups = new HashMap<>();
   private final PriorityQueue<Execution> ready = new PriorityQueue<>(Execution::compare);
   private final Map<JobId, Instant> pausedSince = new HashMap<>();
+  private final java.util.Set<JobId> deleted = new java.util.HashSet<>();
   private final Dependencies dependencies = new Dependencies();
   private final Pipelines pipelines = new Pipelines();
   private final List<Run> unrecorded = new ArrayList<>();
@@ -402,6 +403,14 @@ public final class Engine implements Scheduler {
           unclaim(id);
           store.delete(id);
           dependencies.remove(id);
+          for (Execution run : new ArrayList<>(live.values())) {
+            if (run.job.id().equals(id) && run.state == RunState.RETRYING) {
+              cancelRun(run, "the job was deleted");
+            }
+          }
+          if (perJob.containsKey(id)) {
+            deleted.add(id); // its running runs end without a retry
+          }
           jobChanged(SchedulerEvent.Change.DELETED, old.get());
           return true;
         });
@@ -694,7 +703,7 @@ public final class Engine implements Scheduler {
         (state == RunState.FAILED || state == RunState.TIMED_OUT)
             && !closing
             && run.job.retry().retries(run.attempt, run.failure)
-            && store.find(run.job.id()).isPresent();
+            && !deleted.contains(run.job.id());
     if (retrying) {
       retry(run);
     } else {
@@ -717,6 +726,7 @@ public final class Engine implements Scheduler {
     }
     if (runs.admitted.isEmpty() && runs.queued.isEmpty()) {
       perJob.remove(run.job.id());
+      deleted.remove(run.job.id());
     }
   }
 

@@ -630,6 +630,46 @@ class EngineManualTest {
   }
 
   @Test
+  void deletingAJobCancelsItsWaitingRetry() {
+    h.engine.schedule(
+        job("gone", Trigger.once(h.at(0)))
+            .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofMinutes(1)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          throw new IllegalStateException("no");
+        };
+    h.engine.runDue();
+    RunId waiting = h.runs("gone").get(1).id();
+    assertThat(h.engine.delete(JobId.of("gone"))).isTrue();
+    assertThat(h.advanceAndRun(Duration.ofMinutes(5))).isZero();
+    assertThat(h.engine.run(waiting).orElseThrow().reason()).isEqualTo("the job was deleted");
+  }
+
+  @Test
+  void retriesOutliveTheEvictionOfFinishedJobs() {
+    Harness small = new Harness(Map.of(), 2);
+    small.engine.schedule(
+        job("flaky", Trigger.once(small.at(0)))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofMinutes(1)))
+            .build());
+    small.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("flaky") && ctx.attempt() == 1) {
+            throw new IllegalStateException("first try fails");
+          }
+        };
+    small.engine.runDue();
+    for (int i = 0; i < 5; i++) {
+      small.engine.schedule(job("filler" + i, Trigger.once(small.at(1))).build());
+    }
+    small.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(small.engine.get(JobId.of("flaky"))).as("evicted as finished").isEmpty();
+    assertThat(small.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
+    assertThat(small.calls).contains("flaky@" + small.at(0) + "#2");
+  }
+
+  @Test
   void historyIsBounded() {
     Harness small = new Harness(Map.of(), 5);
     small.engine.schedule(
