@@ -3,7 +3,6 @@ package dev.chime.bench.engine;
 import dev.chime.Job;
 import dev.chime.Scheduler;
 import dev.chime.Trigger;
-import java.time.Clock;
 import java.time.Instant;
 
 /**
@@ -25,14 +24,14 @@ final class ChimeEngine implements EngineSubject {
         + threads
         + ", platformThreads "
         + threads
-        + ", Clock.systemUTC()";
+        + ", the scenario's Clock";
   }
 
   @Override
   public EngineSystem<?> open(int threads, Sink sink) {
     Scheduler scheduler =
         Scheduler.builder()
-            .clock(Clock.systemUTC())
+            .clock(Sink.CLOCK)
             .maxConcurrency(threads)
             .platformThreads(threads)
             .build();

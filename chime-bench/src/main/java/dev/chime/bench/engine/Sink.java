@@ -1,5 +1,6 @@
 package dev.chime.bench.engine;
 
+import java.time.Clock;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -19,9 +20,15 @@ public final class Sink {
   private volatile CountDownLatch finished = new CountDownLatch(1);
   private volatile long lastNanos;
 
+  /**
+   * The one clock of the engine scenario: Chime is given it, and lateness is read from it, so due
+   * and start times come from the same source.
+   */
+  public static final Clock CLOCK = Clock.systemUTC();
+
   /** The wall clock in nanoseconds since the epoch (what every system here schedules by). */
   public static long wallNanos() {
-    Instant now = Instant.now();
+    Instant now = CLOCK.instant();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
   }
 
