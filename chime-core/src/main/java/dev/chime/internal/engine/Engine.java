@@ -107,7 +107,26 @@ public final class Engine implements Scheduler {
   /** Runs of one job that are admitted (ready or running) or queued behind them. */
   private static final class JobRuns {
     final List<Execution> admitted = new ArrayList<>(1);
-    final ArrayDeque<Execution> queued = new ArrayDeque<>(2);
+    private ArrayDeque<Execution> queued; // made on first use: most jobs never queue a run
+
+    int queuedCount() {
+      return queued == null ? 0 : queued.size();
+    }
+
+    ArrayDeque<Execution> queue() {
+      if (queued == null) {
+        queued = new ArrayDeque<>(2);
+      }
+      return queued;
+    }
+
+    Execution pollQueued() {
+      return queued == null ? null : queued.poll();
+    }
+
+    boolean unqueue(Execution run) {
+      return queued != null && queued.remove(run);
+    }
   }
 
   /** A concurrency group: its limit, how many of its runs run, and who waits. */
@@ -235,7 +254,7 @@ public final class Engine implements Scheduler {
         () -> {
           openOrFail();
           check(keyed);
-          JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 0));
+          JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 1));
           dependencies.put(keyed.id(), keyed.trigger());
           jobChanged(SchedulerEvent.Change.ADDED, info);
           finishIfDone(info);
@@ -552,8 +571,8 @@ public final class Engine implements Scheduler {
     }
     switch (overlap.mode()) {
       case QUEUE -> {
-        if (runs.queued.size() < overlap.queueLimit()) {
-          runs.queued.add(run);
+        if (runs.queuedCount() < overlap.queueLimit()) {
+          runs.queue().add(run);
           changed(run);
         } else {
           end(run, RunState.SKIPPED, "overlap: " + overlap.queueLimit() + " run(s) already queued");
@@ -566,7 +585,7 @@ public final class Engine implements Scheduler {
           runs.admitted.add(run); // the replaced run had not started: its place is free now
           makeReady(run);
         } else {
-          runs.queued.addFirst(run); // starts when the replaced run's code returns
+          runs.queue().addFirst(run); // starts when the replaced run's code returns
           changed(run);
         }
       }
@@ -585,7 +604,7 @@ public final class Engine implements Scheduler {
       admit(run, false);
     } else {
       live.put(run.id, run);
-      runs.queued.add(run);
+      runs.queue().add(run);
       changed(run);
     }
   }
@@ -717,14 +736,14 @@ public final class Engine implements Scheduler {
       return;
     }
     if (!runs.admitted.remove(run)) {
-      runs.queued.remove(run);
+      runs.unqueue(run);
     }
-    while (!runs.queued.isEmpty() && runs.admitted.size() < run.job.overlap().maxConcurrent()) {
-      Execution next = runs.queued.poll();
+    while (runs.queuedCount() > 0 && runs.admitted.size() < run.job.overlap().maxConcurrent()) {
+      Execution next = runs.pollQueued();
       runs.admitted.add(next);
       makeReady(next);
     }
-    if (runs.admitted.isEmpty() && runs.queued.isEmpty()) {
+    if (runs.admitted.isEmpty() && runs.queuedCount() == 0) {
       perJob.remove(run.job.id());
       deleted.remove(run.job.id());
     }

@@ -24,6 +24,10 @@ final class Execution implements JobContext {
   final int attempt;
   final long order;
   final long pipelineRun;
+  // The ready queue's keys, copied out of the job and the instant so that ordering runs does not
+  // chase two more objects per comparison.
+  private final int priority;
+  private final long dueNanos;
   private final Clock clock;
 
   RunState state = RunState.SCHEDULED;
@@ -57,16 +61,17 @@ final class Execution implements JobContext {
     this.attempt = attempt;
     this.order = order;
     this.pipelineRun = pipelineRun;
+    this.priority = job.priority();
+    this.dueNanos = dev.chime.internal.timer.Nanos.of(scheduledFor);
     this.clock = clock;
   }
 
   /** Runs before {@code other}: higher priority first, then earlier occurrence, then older. */
   boolean before(Execution other) {
-    if (job.priority() != other.job.priority()) {
-      return job.priority() > other.job.priority();
+    if (priority != other.priority) {
+      return priority > other.priority;
     }
-    int byTime = scheduledFor.compareTo(other.scheduledFor);
-    return byTime != 0 ? byTime < 0 : order < other.order;
+    return dueNanos != other.dueNanos ? dueNanos < other.dueNanos : order < other.order;
   }
 
   static int compare(Execution a, Execution b) {

@@ -1,5 +1,6 @@
 package dev.chime.internal.store;
 
+import dev.chime.Job;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
 import dev.chime.JobQuery;
@@ -39,17 +40,43 @@ public final class InMemoryStore implements JobStore {
   private final LinkedHashMap<RunId, Run> history;
   private final Map<JobId, Integer> historyByJob = new HashMap<>();
   private final AtomicLong runIds = new AtomicLong();
-  private final java.util.ArrayDeque<JobId> finished = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<Slot> finished = new java.util.ArrayDeque<>();
   private final int historyLimit;
 
+  /**
+   * A job's state, kept as fields rather than as a {@link JobInfo} so that moving a job on ({@link
+   * #advance}, once per fired occurrence) writes a few fields instead of allocating a new record
+   * and storing it into a long-lived object (at 1M pending that churn was a large part of the young
+   * collections' work); a {@code JobInfo} is made when one is read.
+   */
   private static final class Slot {
-    private JobInfo info;
+    private final JobId id;
+    private Job job;
+    private JobState state;
+    private String note;
+    private Instant nextFireAt;
+    private long runCount;
+    private long version;
+    private long token;
     private TimerHeap.Entry<Slot> dueEntry;
     private TimerHeap.Entry<Slot> leaseEntry;
-    private long token;
 
-    private Slot(JobInfo info) {
-      this.info = info;
+    private Slot(JobInfo info, long version) {
+      this.id = info.id();
+      set(info, version);
+    }
+
+    private void set(JobInfo info, long newVersion) {
+      job = info.job();
+      state = info.state();
+      note = info.note();
+      nextFireAt = info.nextFireAt();
+      runCount = info.runCount();
+      version = newVersion;
+    }
+
+    private JobInfo info() {
+      return new JobInfo(job, state, note, nextFireAt, runCount, version);
     }
   }
 
@@ -82,14 +109,12 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized JobInfo insert(JobInfo job) {
-    if (jobs.containsKey(job.id())) {
+    Slot slot = new Slot(job, 1);
+    if (jobs.putIfAbsent(job.id(), slot) != null) {
       throw new SchedulerException(Kind.CONFLICT, "job " + job.id() + " already exists");
     }
-    JobInfo stored = withVersion(job, 1);
-    Slot slot = new Slot(stored);
-    jobs.put(job.id(), slot);
     queue(slot);
-    return stored;
+    return job.version() == 1 ? job : slot.info();
   }
 
   @Override
@@ -98,36 +123,37 @@ public final class InMemoryStore implements JobStore {
     if (slot == null) {
       throw new SchedulerException(Kind.NOT_FOUND, "no job " + job.id());
     }
-    if (slot.info.version() != job.version()) {
+    if (slot.version != job.version()) {
       throw new SchedulerException(
           Kind.CONFLICT,
           "job "
               + job.id()
               + " was changed meanwhile (version "
-              + slot.info.version()
+              + slot.version
               + ", the update was based on version "
               + job.version()
               + ")");
     }
     unqueue(slot);
     slot.token++;
-    slot.info = withVersion(job, job.version() + 1);
+    slot.set(job, job.version() + 1);
     queue(slot);
-    return slot.info;
+    return slot.info();
   }
 
   @Override
   public synchronized Optional<JobInfo> find(JobId id) {
     Slot slot = jobs.get(id);
-    return slot == null ? Optional.empty() : Optional.of(slot.info);
+    return slot == null ? Optional.empty() : Optional.of(slot.info());
   }
 
   @Override
   public synchronized List<JobInfo> list(JobQuery query) {
     List<JobInfo> found = new ArrayList<>();
     for (Slot slot : jobs.values()) {
-      if (query.matches(slot.info)) {
-        found.add(slot.info);
+      JobInfo info = slot.info();
+      if (query.matches(info)) {
+        found.add(info);
       }
     }
     found.sort(Comparator.comparing(info -> info.id().value()));
@@ -168,7 +194,7 @@ public final class InMemoryStore implements JobStore {
           slot.dueEntry = null;
           slot.token++;
           slot.leaseEntry = leases.add(leaseEnd, slot);
-          claims.add(new Claim(slot.info, slot.info.nextFireAt(), slot.token));
+          claims.add(new Claim(slot.info(), slot.nextFireAt, slot.token));
         });
     return claims;
   }
@@ -185,9 +211,9 @@ public final class InMemoryStore implements JobStore {
     if (slot == null) {
       return false;
     }
-    slot.info =
-        new JobInfo(
-            slot.info.job(), state, slot.info.note(), nextFireAt, runCount, slot.info.version());
+    slot.state = state;
+    slot.nextFireAt = nextFireAt;
+    slot.runCount = runCount;
     queue(slot);
     return true;
   }
@@ -256,26 +282,24 @@ public final class InMemoryStore implements JobStore {
   }
 
   private void queue(Slot slot) {
-    JobInfo info = slot.info;
-    if (info.state() == JobState.FINISHED) {
-      retire(info.id());
+    if (slot.state == JobState.FINISHED) {
+      retire(slot);
     }
     if (slot.leaseEntry == null
         && slot.dueEntry == null
-        && info.state() == JobState.ACTIVE
-        && info.nextFireAt() != null) {
-      slot.dueEntry = due.add(Nanos.of(info.nextFireAt()), slot);
+        && slot.state == JobState.ACTIVE
+        && slot.nextFireAt != null) {
+      slot.dueEntry = due.add(Nanos.of(slot.nextFireAt), slot);
     }
   }
 
   /** Remembers a finished job and drops the oldest ones still finished beyond the limit. */
-  private void retire(JobId id) {
-    finished.add(id);
+  private void retire(Slot slot) {
+    finished.add(slot);
     while (finished.size() > historyLimit) {
-      JobId oldest = finished.poll();
-      Slot slot = jobs.get(oldest);
-      if (slot != null && slot.info.state() == JobState.FINISHED && slot.leaseEntry == null) {
-        jobs.remove(oldest);
+      Slot oldest = finished.poll();
+      if (oldest.state == JobState.FINISHED && oldest.leaseEntry == null) {
+        jobs.remove(oldest.id, oldest); // unless it was deleted and its id taken again
       }
     }
   }
@@ -289,10 +313,5 @@ public final class InMemoryStore implements JobStore {
       leases.cancel(slot.leaseEntry);
       slot.leaseEntry = null;
     }
-  }
-
-  private static JobInfo withVersion(JobInfo job, long version) {
-    return new JobInfo(
-        job.job(), job.state(), job.note(), job.nextFireAt(), job.runCount(), version);
   }
 }

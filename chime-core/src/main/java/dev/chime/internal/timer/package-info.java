@@ -8,10 +8,13 @@
  * tick gives ~1 ms p50 lateness, a heap plus one precise park gives the timer-slack floor (~50 us).
  * Four children per node halve the depth of a binary heap and keep siblings in one cache line;
  * {@code pollDue} drains every due entry in one call, so the engine wakes once per batch. An entry
- * is one small object (deadline, sequence, payload, slot: 40 bytes with compressed oops) plus a
- * 4-byte array slot, well under the 200-byte budget per pending job. Ties are broken by insertion
- * order, so runs due together start first-come first-served before priority ordering is applied by
- * the admission step.
+ * is one small object (deadline, payload, slot: 32 bytes with compressed oops) plus 20 bytes of
+ * array slots (the entry reference and the two keys, see below), well under the 200-byte budget.
+ * Ties are broken by insertion order, so runs due together start first-come first-served before
+ * priority ordering is applied by the admission step. The keys (deadline, insertion order) are kept
+ * in two {@code long[]} arrays beside the entry array, so a sift reads contiguous memory instead of
+ * one entry object per comparison (at 1M pending, entries scattered over the heap made every
+ * comparison a cache miss).
  *
  * <p>Not thread-safe: the engine owns it under its own lock.
  */
