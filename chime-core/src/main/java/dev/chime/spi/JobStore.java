@@ -76,7 +76,10 @@ public interface JobStore extends AutoCloseable {
   /** A new run id, never handed out before by this store. */
   RunId newRunId();
 
-  /** Records runs (new, or a newer state of one recorded before). */
+  /**
+   * Records runs (new, or a newer state of one recorded before). The list is read during the call
+   * only: the caller reuses it, so the store must not keep a reference to it.
+   */
   void record(List<Run> runs);
 
   /** A recorded run. */

@@ -176,7 +176,7 @@ public final class Engine implements Scheduler {
   private void unlock() {
     try {
       if (!unrecorded.isEmpty()) {
-        store.record(List.copyOf(unrecorded));
+        store.record(unrecorded); // read during the call only (the SPI's contract): no copy
         unrecorded.clear();
       }
     } finally {
@@ -1021,27 +1021,15 @@ public final class Engine implements Scheduler {
     JobInfo info = claim.job();
     Job job = info.job();
     Instant now = firing;
-    List<Instant> toRun = new ArrayList<>(1);
     Instant last = claim.scheduledFor();
-    Instant lateLimit = now.minus(job.misfire().grace());
-    if (claim.scheduledFor().isBefore(lateLimit)) {
-      last = catchUp(job, claim.scheduledFor(), lateLimit, now, toRun);
-    } else {
-      toRun.add(claim.scheduledFor());
-    }
     long runs = info.runCount();
-    for (Instant at : toRun) {
-      if (job.endAt() != null && at.isAfter(job.endAt())
-          || job.maxRuns() > 0 && runs >= job.maxRuns()) {
-        break;
-      }
-      runs++;
-      Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock);
-      if (toRun.size() > 1) {
-        catchUpRun(run);
-      } else {
-        admit(run, false);
-      }
+    Instant lateLimit = now.minus(job.misfire().grace());
+    if (!last.isBefore(lateLimit)) {
+      runs = startOccurrences(job, List.of(last), runs); // on time: the usual case
+    } else {
+      List<Instant> toRun = new ArrayList<>();
+      last = catchUp(job, last, lateLimit, now, toRun);
+      runs = startOccurrences(job, toRun, runs);
     }
     Instant next = nextAfter(job, last);
     boolean done = next == null && !fixedDelay(job) || job.maxRuns() > 0 && runs >= job.maxRuns();
@@ -1052,6 +1040,25 @@ public final class Engine implements Scheduler {
           .ifPresent(finished -> jobChanged(SchedulerEvent.Change.FINISHED, finished));
     }
     pausedSince.remove(job.id());
+  }
+
+  /** Admits runs for the occurrences, in order, within the job's end and run limit; new count. */
+  private long startOccurrences(Job job, List<Instant> occurrences, long runCount) {
+    long runs = runCount;
+    for (Instant at : occurrences) {
+      if (job.endAt() != null && at.isAfter(job.endAt())
+          || job.maxRuns() > 0 && runs >= job.maxRuns()) {
+        break;
+      }
+      runs++;
+      Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock);
+      if (occurrences.size() > 1) {
+        catchUpRun(run);
+      } else {
+        admit(run, false);
+      }
+    }
+    return runs;
   }
 
   private static boolean fixedDelay(Job job) {
