@@ -70,6 +70,59 @@ public interface JobStore extends AutoCloseable {
    */
   boolean advance(Claim claim, Instant nextFireAt, long runCount, JobState state);
 
+  /**
+   * Applies the advances and records the runs. Each advance and its own runs are written together
+   * or not at all; an advance whose claim's token is stale (or whose job is gone) is refused, and
+   * then none of its runs are written. Returns the claims of the refused advances. A durable store
+   * writes everything in one transaction; the lists are read during the call only.
+   *
+   * <p>The default applies the advances one by one through {@link #advance} and then {@link
+   * #record}s the runs: right for a store whose calls cannot fail halfway.
+   */
+  default List<Claim> write(List<Advance> advances, List<Run> runs) {
+    List<Claim> refused = new java.util.ArrayList<>();
+    List<Run> accepted = new java.util.ArrayList<>(runs);
+    for (Advance advance : advances) {
+      if (advance(advance.claim(), advance.nextFireAt(), advance.runCount(), advance.state())) {
+        accepted.addAll(advance.runs());
+      } else {
+        refused.add(advance.claim());
+      }
+    }
+    if (!accepted.isEmpty()) {
+      record(accepted);
+    }
+    return refused;
+  }
+
+  /**
+   * How long a claim holds before another scheduler may take the occurrence (the engine asks for
+   * leases this long); at least {@link #claimAhead()}. A store shared by several nodes keeps it
+   * short, so a dead node's claims come free soon.
+   */
+  default Duration lease() {
+    return Duration.ofMinutes(10);
+  }
+
+  /**
+   * Whether the store outlives the process. A durable store gets every run recorded when it is
+   * admitted (state CLAIMED), in the same {@link #write} as its occurrence's advance, so that a run
+   * under way when the process died is found by {@link #recover} afterwards.
+   */
+  default boolean durable() {
+    return false;
+  }
+
+  /**
+   * Runs that were admitted or running under a scheduler that stopped without ending them (its
+   * node's lease ran out), now taken over by this one, so that it records how they ended and
+   * retries them by their jobs' policies. Each such run is handed to one caller only. A store in
+   * memory has none.
+   */
+  default List<Run> recover(Instant now) {
+    return List.of();
+  }
+
   /** Ends the claim without moving the job, so the occurrence can be claimed again. */
   boolean release(Claim claim);
 

@@ -13,6 +13,7 @@ import dev.chime.RunId;
 import dev.chime.RunState;
 import dev.chime.SchedulerException;
 import dev.chime.Trigger;
+import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
 import java.time.Duration;
@@ -281,6 +282,40 @@ public abstract class StoreContractTest {
   @Test
   void claimAheadIsNotNegativeAndLessThanALease() {
     assertThat(store.claimAhead()).isBetween(Duration.ZERO, LEASE);
+    assertThat(store.lease()).isGreaterThanOrEqualTo(store.claimAhead()).isPositive();
+  }
+
+  @Test
+  void writeAppliesEachAdvanceWithItsRunsAndRefusesAStaleOneWhole() {
+    store.insert(job("a", NOW));
+    store.insert(job("b", NOW));
+    List<Claim> claims = claimNow(NOW, 10);
+    Claim a = claims.get(0).job().id().value().equals("a") ? claims.get(0) : claims.get(1);
+    Claim b = a == claims.get(0) ? claims.get(1) : claims.get(0);
+    JobInfo current = store.find(JobId.of("b")).orElseThrow();
+    store.update(withNote(current, "changed meanwhile")); // voids b's claim
+    Run ranA = run(store.newRunId(), JobId.of("a"), NOW, RunState.CLAIMED);
+    Run ranB = run(store.newRunId(), JobId.of("b"), NOW, RunState.CLAIMED);
+    Run other = run(store.newRunId(), JobId.of("c"), NOW, RunState.SKIPPED);
+
+    List<Claim> refused =
+        store.write(
+            List.of(
+                new Advance(a, NOW.plusSeconds(60), 1, JobState.ACTIVE, List.of(ranA)),
+                new Advance(b, NOW.plusSeconds(60), 1, JobState.ACTIVE, List.of(ranB))),
+            List.of(other));
+
+    assertThat(refused).containsExactly(b);
+    assertThat(store.find(JobId.of("a")).orElseThrow().nextFireAt()).isEqualTo(NOW.plusSeconds(60));
+    assertThat(store.find(JobId.of("b")).orElseThrow().nextFireAt()).isEqualTo(NOW);
+    assertThat(store.run(ranA.id())).contains(ranA);
+    assertThat(store.run(ranB.id())).as("a refused advance's runs are not written").isEmpty();
+    assertThat(store.run(other.id())).contains(other);
+  }
+
+  @Test
+  void aFreshStoreHasNoOrphanedRuns() {
+    assertThat(store.recover(NOW)).isEmpty();
   }
 
   @Test

@@ -21,10 +21,10 @@ import dev.chime.SchedulerListener;
 import dev.chime.Trigger;
 import dev.chime.internal.timer.Nanos;
 import dev.chime.internal.timer.TimerHeap;
+import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,8 +64,8 @@ public final class Engine implements Scheduler {
   /** How long an idle worker waits for more work before it ends. */
   static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
-  /** How long a claim is held before another scheduler may take the occurrence. */
-  static final Duration LEASE = Duration.ofMinutes(10);
+  /** How often a durable store is asked for runs orphaned by a scheduler that died. */
+  static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** Skipped occurrences recorded one by one in a catch-up; beyond, one summary record. */
   static final int CATCH_UP_RECORDS = 1_000;
@@ -90,6 +90,12 @@ public final class Engine implements Scheduler {
   private final Dependencies dependencies = new Dependencies();
   private final Pipelines pipelines = new Pipelines();
   private final List<Run> unrecorded = new ArrayList<>();
+  private final List<Advance> unwritten = new ArrayList<>();
+  private List<Run> firingRuns; // while an occurrence fires: the runs written with its advance
+  private final boolean durable;
+  private final long claimAheadNanos;
+  private long claimedUntil = Long.MIN_VALUE; // every due job up to here is claimed (look-ahead)
+  private long recoverAt = Long.MIN_VALUE;
   private final ExecutorService pool;
   private long order;
   private int workers;
@@ -145,6 +151,8 @@ public final class Engine implements Scheduler {
     this.settings = Objects.requireNonNull(settings, "settings");
     this.clock = settings.clock();
     this.store = settings.store();
+    this.durable = store.durable();
+    this.claimAheadNanos = store.claimAhead().toNanos();
     settings.groupLimits().forEach((name, limit) -> groups.put(name, new Group(limit)));
     this.pool =
         settings.manual()
@@ -175,13 +183,64 @@ public final class Engine implements Scheduler {
 
   private void unlock() {
     try {
-      if (!unrecorded.isEmpty()) {
-        store.record(unrecorded); // read during the call only (the SPI's contract): no copy
-        unrecorded.clear();
-      }
+      flush();
     } finally {
       lock.unlock();
       events.deliver();
+    }
+  }
+
+  /**
+   * Writes what the locked section produced: each fired occurrence's advance with its runs, and the
+   * other run records, before any worker can take the runs (workers need this lock). Runs of an
+   * occurrence whose advance the store refused (its claim went to another scheduler) are dropped
+   * unstarted.
+   */
+  private void flush() {
+    while (!unwritten.isEmpty() || !unrecorded.isEmpty()) {
+      List<Claim> refused;
+      try {
+        refused = store.write(unwritten, unrecorded); // read during the call only: no copies
+      } finally {
+        unrecorded.clear();
+      }
+      if (events.wanted()) {
+        finishedEvents(refused);
+      }
+      unwritten.clear();
+      for (Claim claim : refused) {
+        dropRunsOf(claim);
+      }
+    }
+  }
+
+  private void finishedEvents(List<Claim> refused) {
+    for (Advance advance : unwritten) {
+      if (advance.state() == JobState.FINISHED && !refused.contains(advance.claim())) {
+        store
+            .find(advance.claim().job().id())
+            .ifPresent(done -> jobChanged(SchedulerEvent.Change.FINISHED, done));
+      }
+    }
+  }
+
+  /** Forgets the unstarted runs a refused advance made: another scheduler owns the occurrence. */
+  private void dropRunsOf(Claim claim) {
+    LOG.info(
+        "occurrence {} of job {} was taken over by another scheduler; its runs are not started",
+        claim.scheduledFor(),
+        claim.job().id());
+    for (Execution run : new ArrayList<>(live.values())) {
+      if (run.claim == claim && run.state != RunState.RUNNING) {
+        if (!ready.remove(run)) {
+          Group group = run.job.group() == null ? null : groups.get(run.job.group());
+          if (group != null) {
+            group.waiting.remove(run);
+          }
+        }
+        live.remove(run.id);
+        leaveJob(run);
+      }
     }
   }
 
@@ -196,7 +255,7 @@ public final class Engine implements Scheduler {
   }
 
   private void record(Run run) {
-    unrecorded.add(run);
+    (firingRuns != null ? firingRuns : unrecorded).add(run);
     if (events.wanted()) {
       events.emit(new SchedulerEvent.RunChanged(run));
     }
@@ -564,6 +623,7 @@ public final class Engine implements Scheduler {
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
     OverlapPolicy overlap = run.job.overlap();
     live.put(run.id, run);
+    admitted(run, RunState.CLAIMED);
     if (force || runs.admitted.size() < overlap.maxConcurrent()) {
       runs.admitted.add(run);
       makeReady(run);
@@ -604,8 +664,16 @@ public final class Engine implements Scheduler {
       admit(run, false);
     } else {
       live.put(run.id, run);
+      admitted(run, RunState.CLAIMED);
       runs.queue().add(run);
       changed(run);
+    }
+  }
+
+  /** A durable store records every run when it is admitted, so a crash cannot hide it. */
+  private void admitted(Execution run, RunState as) {
+    if (durable) {
+      (firingRuns != null ? firingRuns : unrecorded).add(run.snapshotAs(as));
     }
   }
 
@@ -765,6 +833,7 @@ public final class Engine implements Scheduler {
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
     live.put(next.id, next);
+    admitted(next, RunState.RETRYING);
     next.timerEntry = timer.add(Nanos.of(at), next);
     changed(next);
     wake(at);
@@ -967,6 +1036,10 @@ public final class Engine implements Scheduler {
   private long cycle() {
     firing = now();
     long now = Nanos.of(firing);
+    if (durable && now >= recoverAt && !closing) {
+      recoverAt = now + RECOVER_EVERY_NANOS;
+      store.recover(firing).forEach(this::orphaned);
+    }
     if (pausedAllSince == null && !closing) {
       claimDue(now);
       timer.drainDue(now, Integer.MAX_VALUE, this::due);
@@ -976,20 +1049,30 @@ public final class Engine implements Scheduler {
         Integer.MAX_VALUE,
         run -> run.stop(RunState.TIMED_OUT, "ran longer than its timeout " + run.job.timeout()));
     long next = Math.min(timer.nextDeadline(), timeouts.nextDeadline());
-    if (pausedAllSince == null) {
-      Optional<Instant> due = store.nextDue();
-      if (due.isPresent()) {
-        next = Math.min(next, Nanos.of(due.get()));
-      }
+    if (durable) {
+      next = Math.min(next, recoverAt);
     }
-    return next;
+    if (pausedAllSince != null) {
+      return next;
+    }
+    if (claimAheadNanos > 0) {
+      // The next claim is due when the claimed window runs low (at most claimAhead / 2 away):
+      // that is also how jobs added elsewhere (another node) are found.
+      return Math.min(next, reclaimAt());
+    }
+    Optional<Instant> due = store.nextDue();
+    return due.isPresent() ? Math.min(next, Nanos.of(due.get())) : next;
   }
 
   private void claimDue(long nowNanos) {
+    if (claimAheadNanos > 0 && nowNanos < reclaimAt()) {
+      return; // claimed far enough ahead; new or moved jobs due sooner reset claimedUntil (wake)
+    }
     Instant now = Nanos.toInstant(nowNanos);
     Instant horizon = now.plus(store.claimAhead());
+    Instant leaseUntil = now.plus(store.lease());
     for (int calls = 0; calls < CLAIMS_PER_CYCLE; calls++) {
-      List<Claim> claims = store.claim(now, horizon, CLAIM_BATCH, now.plus(LEASE));
+      List<Claim> claims = store.claim(now, horizon, CLAIM_BATCH, leaseUntil);
       for (Claim claim : claims) {
         long due = Nanos.of(claim.scheduledFor());
         if (due <= nowNanos) {
@@ -999,10 +1082,17 @@ public final class Engine implements Scheduler {
         }
       }
       if (claims.size() < CLAIM_BATCH) {
+        claimedUntil = Nanos.of(horizon);
         return;
       }
       timer.drainDue(nowNanos, Integer.MAX_VALUE, this::due);
     }
+    claimedUntil = Long.MIN_VALUE; // more is due than one cycle claims: claim again next cycle
+  }
+
+  /** When the claimed look-ahead window runs low and the store is asked again. */
+  private long reclaimAt() {
+    return claimedUntil == Long.MIN_VALUE ? Long.MIN_VALUE : claimedUntil - claimAheadNanos / 2;
   }
 
   private void due(Object payload) {
@@ -1016,34 +1106,97 @@ public final class Engine implements Scheduler {
     }
   }
 
+  /**
+   * A run a dead scheduler left unfinished (see {@link JobStore#recover}): one waiting for a retry
+   * waits again here; one admitted or running may have run, so it ends as failed, interrupted, and
+   * its job's retry policy decides whether a new attempt follows.
+   */
+  private void orphaned(Run orphan) {
+    Optional<JobInfo> info = store.find(orphan.jobId());
+    if (info.isEmpty()) {
+      record(
+          ended(orphan, RunState.CANCELLED, "the scheduler running it stopped; the job is gone"));
+      return;
+    }
+    Execution run =
+        new Execution(
+            orphan.id(),
+            info.get().job(),
+            orphan.scheduledFor(),
+            orphan.attempt(),
+            order++,
+            0,
+            clock);
+    live.put(run.id, run);
+    if (orphan.state() == RunState.RETRYING) {
+      run.state = RunState.RETRYING;
+      run.reason = orphan.reason();
+      admitted(run, RunState.RETRYING);
+      run.timerEntry = timer.add(Nanos.of(firing), run);
+      return;
+    }
+    run.startedAt = orphan.startedAt();
+    run.failure = INTERRUPTED;
+    run.error = "interrupted: the scheduler running it stopped before it ended";
+    end(run, RunState.FAILED, run.error);
+  }
+
+  private Run ended(Run run, RunState state, String reason) {
+    return new Run(
+        run.id(),
+        run.jobId(),
+        run.scheduledFor(),
+        run.attempt(),
+        state,
+        reason,
+        run.startedAt(),
+        now(),
+        run.error(),
+        run.log(),
+        run.progress(),
+        run.progressMessage(),
+        run.result());
+  }
+
+  /** The failure an orphaned run is retried for (retry-on and abort-on lists see this type). */
+  private static final RuntimeException INTERRUPTED = new OrphanedRun();
+
+  /** Why a run a dead scheduler left unfinished failed. */
+  static final class OrphanedRun extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    OrphanedRun() {
+      super("the scheduler running it stopped before it ended", null, false, false);
+    }
+  }
+
   /** Fires a claimed occurrence: the misfire policy for late ones, then the overlap policy. */
   private void fire(Claim claim) {
     JobInfo info = claim.job();
     Job job = info.job();
+    firingRuns = new ArrayList<>(durable ? 2 : 0);
     Instant now = firing;
     Instant last = claim.scheduledFor();
     long runs = info.runCount();
     Instant lateLimit = now.minus(job.misfire().grace());
     if (!last.isBefore(lateLimit)) {
-      runs = startOccurrences(job, List.of(last), runs); // on time: the usual case
+      runs = startOccurrences(claim, List.of(last), runs); // on time: the usual case
     } else {
       List<Instant> toRun = new ArrayList<>();
       last = catchUp(job, last, lateLimit, now, toRun);
-      runs = startOccurrences(job, toRun, runs);
+      runs = startOccurrences(claim, toRun, runs);
     }
     Instant next = nextAfter(job, last);
     boolean done = next == null && !fixedDelay(job) || job.maxRuns() > 0 && runs >= job.maxRuns();
     JobState state = done ? JobState.FINISHED : JobState.ACTIVE;
-    if (store.advance(claim, done ? null : next, runs, state) && done && events.wanted()) {
-      store
-          .find(job.id())
-          .ifPresent(finished -> jobChanged(SchedulerEvent.Change.FINISHED, finished));
-    }
+    unwritten.add(new Advance(claim, done ? null : next, runs, state, firingRuns));
+    firingRuns = null;
     pausedSince.remove(job.id());
   }
 
   /** Admits runs for the occurrences, in order, within the job's end and run limit; new count. */
-  private long startOccurrences(Job job, List<Instant> occurrences, long runCount) {
+  private long startOccurrences(Claim claim, List<Instant> occurrences, long runCount) {
+    Job job = claim.job().job();
     long runs = runCount;
     for (Instant at : occurrences) {
       if (job.endAt() != null && at.isAfter(job.endAt())
@@ -1052,6 +1205,7 @@ public final class Engine implements Scheduler {
       }
       runs++;
       Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock);
+      run.claim = claim;
       if (occurrences.size() > 1) {
         catchUpRun(run);
       } else {
@@ -1206,7 +1360,14 @@ public final class Engine implements Scheduler {
   }
 
   private void wake(Instant at) {
-    if (at != null && Nanos.of(at) < wakeAt) {
+    if (at == null) {
+      return;
+    }
+    long due = Nanos.of(at);
+    if (due <= claimedUntil) {
+      claimedUntil = Long.MIN_VALUE; // inside the window already claimed: claim again
+    }
+    if (due < wakeAt || claimedUntil == Long.MIN_VALUE && claimAheadNanos > 0) {
       wakeNow();
     }
   }
@@ -1277,6 +1438,7 @@ public final class Engine implements Scheduler {
       lock.lock();
       try {
         cycle();
+        flush(); // what fired is written (or refused) before a run of it can start
         run = takeReady();
       } finally {
         unlock();

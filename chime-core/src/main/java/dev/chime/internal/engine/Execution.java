@@ -38,6 +38,7 @@ final class Execution implements JobContext {
   Throwable failure;
   long deadlineNanos = Long.MAX_VALUE;
   TimerHeap.Entry<Object> timerEntry;
+  dev.chime.spi.Claim claim; // the occurrence's claim, for runs a firing made; else null
   TimerHeap.Entry<Execution> timeoutEntry;
   private volatile String stopReason;
   private volatile RunState stopState;
@@ -110,6 +111,12 @@ final class Execution implements JobContext {
       thread = null;
     }
     Thread.interrupted();
+  }
+
+  /** The record a durable store gets when the run is admitted (CLAIMED) or set to retry. */
+  Run snapshotAs(RunState as) {
+    return new Run(
+        id, job.id(), scheduledFor, attempt, as, reason, null, null, null, "", 0, null, null);
   }
 
   synchronized Run snapshot() {

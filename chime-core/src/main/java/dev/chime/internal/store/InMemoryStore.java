@@ -11,6 +11,7 @@ import dev.chime.SchedulerException;
 import dev.chime.SchedulerException.Kind;
 import dev.chime.internal.timer.Nanos;
 import dev.chime.internal.timer.TimerHeap;
+import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
 import java.time.Duration;
@@ -216,6 +217,22 @@ public final class InMemoryStore implements JobStore {
     slot.runCount = runCount;
     queue(slot);
     return true;
+  }
+
+  /** Atomic under the store's monitor: no other call sees an advance without its runs. */
+  @Override
+  public synchronized List<Claim> write(List<Advance> advances, List<Run> runs) {
+    List<Claim> refused = List.of();
+    for (Advance advance : advances) {
+      if (advance(advance.claim(), advance.nextFireAt(), advance.runCount(), advance.state())) {
+        record(advance.runs());
+      } else {
+        refused = refused.isEmpty() ? new ArrayList<>() : refused;
+        refused.add(advance.claim());
+      }
+    }
+    record(runs);
+    return refused;
   }
 
   @Override

@@ -65,9 +65,11 @@ final class Harness {
   }
 
   Harness(Map<String, Integer> groups, int history) {
-    engine =
-        new Engine(
-            new Settings(clock, JobStore.inMemory(history), 256, 0, Duration.ZERO, groups, true));
+    this(JobStore.inMemory(history), groups);
+  }
+
+  Harness(JobStore store, Map<String, Integer> groups) {
+    engine = new Engine(new Settings(clock, store, 256, 0, Duration.ZERO, groups, true));
     engine.register(
         "work",
         ctx -> {

@@ -1,0 +1,322 @@
+package dev.chime.internal.engine;
+
+import static dev.chime.internal.engine.Harness.job;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.RetryPolicy;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.Trigger;
+import dev.chime.spi.Advance;
+import dev.chime.spi.Claim;
+import dev.chime.spi.JobStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * How the engine drives a durable store: advances written with their runs before any run starts,
+ * refused advances dropping their runs, claims made ahead and not on every cycle, and runs left by
+ * a dead scheduler recovered by policy. The store is the in-memory one behind a scripted front that
+ * says it is durable, claims ahead and reports what was written.
+ */
+class EngineDurableTest {
+
+  /** The in-memory store, scripted: durable, look-ahead, and open to inspection. */
+  static final class ScriptedStore implements JobStore {
+    final JobStore inner = JobStore.inMemory(10_000);
+    final Duration ahead;
+    final List<Run> written = new ArrayList<>();
+    final List<Run> orphans = new ArrayList<>();
+    int claims;
+    boolean refuseNext;
+
+    ScriptedStore(Duration ahead) {
+      this.ahead = ahead;
+    }
+
+    @Override
+    public boolean durable() {
+      return true;
+    }
+
+    @Override
+    public Duration claimAhead() {
+      return ahead;
+    }
+
+    @Override
+    public Duration lease() {
+      return Duration.ofSeconds(30);
+    }
+
+    @Override
+    public List<Run> recover(Instant now) {
+      List<Run> taken = List.copyOf(orphans);
+      orphans.clear();
+      return taken;
+    }
+
+    @Override
+    public List<Claim> write(List<Advance> advances, List<Run> runs) {
+      if (refuseNext && !advances.isEmpty()) {
+        refuseNext = false;
+        List<Claim> refused = new ArrayList<>();
+        for (Advance advance : advances) {
+          inner.release(advance.claim());
+          refused.add(advance.claim());
+        }
+        written.addAll(runs);
+        inner.record(runs);
+        return refused;
+      }
+      advances.forEach(a -> written.addAll(a.runs()));
+      written.addAll(runs);
+      return inner.write(advances, runs);
+    }
+
+    @Override
+    public List<Claim> claim(Instant now, Instant horizon, int limit, Instant leaseUntil) {
+      claims++;
+      return inner.claim(now, horizon, limit, leaseUntil);
+    }
+
+    @Override
+    public boolean supportsInlineHandlers() {
+      return false;
+    }
+
+    @Override
+    public JobInfo insert(JobInfo job) {
+      return inner.insert(job);
+    }
+
+    @Override
+    public JobInfo update(JobInfo job) {
+      return inner.update(job);
+    }
+
+    @Override
+    public Optional<JobInfo> find(JobId id) {
+      return inner.find(id);
+    }
+
+    @Override
+    public List<JobInfo> list(JobQuery query) {
+      return inner.list(query);
+    }
+
+    @Override
+    public boolean delete(JobId id) {
+      return inner.delete(id);
+    }
+
+    @Override
+    public Optional<Instant> nextDue() {
+      return inner.nextDue();
+    }
+
+    @Override
+    public boolean advance(Claim claim, Instant nextFireAt, long runCount, JobState state) {
+      return inner.advance(claim, nextFireAt, runCount, state);
+    }
+
+    @Override
+    public boolean release(Claim claim) {
+      return inner.release(claim);
+    }
+
+    @Override
+    public RunId newRunId() {
+      return inner.newRunId();
+    }
+
+    @Override
+    public void record(List<Run> runs) {
+      written.addAll(runs);
+      inner.record(runs);
+    }
+
+    @Override
+    public Optional<Run> run(RunId id) {
+      return inner.run(id);
+    }
+
+    @Override
+    public List<Run> runs(JobId job, int limit) {
+      return inner.runs(job, limit);
+    }
+
+    @Override
+    public void close() {
+      inner.close();
+    }
+  }
+
+  private final ScriptedStore store = new ScriptedStore(Duration.ofSeconds(2));
+  private final Harness h = new Harness(store, Map.of());
+
+  @Test
+  void aRunIsWrittenAsClaimedWithItsAdvanceBeforeItsHandlerStarts() {
+    List<List<RunState>> seenByHandler = new ArrayList<>();
+    h.behaviour =
+        ctx ->
+            seenByHandler.add(
+                store.written.stream()
+                    .filter(r -> r.id().equals(ctx.runId()))
+                    .map(Run::state)
+                    .toList());
+    h.engine.schedule(job("a", Trigger.once(h.at(10))).build());
+    h.advanceAndRun(Duration.ofSeconds(10));
+
+    assertThat(seenByHandler).containsExactly(List.of(RunState.CLAIMED));
+    assertThat(store.written).extracting(Run::state).endsWith(RunState.SUCCEEDED);
+    assertThat(store.find(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+  }
+
+  @Test
+  void runsOfARefusedAdvanceAreDroppedUnstartedAndTheOccurrenceFiresLater() {
+    h.engine.schedule(job("a", Trigger.once(h.at(10))).build());
+    store.refuseNext = true;
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isZero();
+    assertThat(h.calls).isEmpty();
+    assertThat(h.engine.runs(JobId.of("a"), 10)).isEmpty();
+
+    // The occurrence is the store's again (released here, as a lease that ran out would be).
+    h.clock.advance(Duration.ofSeconds(1));
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.calls).containsExactly("a@" + h.at(10) + "#1");
+  }
+
+  @Test
+  void occurrencesAreClaimedAheadNotOnEveryCycle() {
+    h.engine.schedule(job("tick", Trigger.every(Duration.ofMillis(100))).build());
+    h.engine.runDue();
+    int afterFirst = store.claims;
+    for (int i = 0; i < 9; i++) {
+      h.advanceAndRun(Duration.ofMillis(100)); // 0.9 s: inside half the 2 s window
+    }
+    assertThat(store.claims).isEqualTo(afterFirst);
+    h.advanceAndRun(Duration.ofMillis(200)); // past half the window: claim again
+    assertThat(store.claims).isEqualTo(afterFirst + 1);
+  }
+
+  @Test
+  void aJobAddedInsideTheClaimedWindowIsClaimedAtOnce() {
+    h.engine.schedule(job("far", Trigger.once(h.at(3600))).build());
+    h.engine.runDue();
+    h.engine.schedule(job("soon", Trigger.once(h.at(1))).build());
+    h.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(h.calls).containsExactly("soon@" + h.at(1) + "#1");
+  }
+
+  @Test
+  void anOrphanedRunFailsAsInterruptedAndIsRetriedByItsPolicy() {
+    h.engine.schedule(
+        job("a", Trigger.once(h.at(3600)))
+            .retry(RetryPolicy.fixed(3, Duration.ofSeconds(5)))
+            .build());
+    Run orphan =
+        new Run(
+            store.newRunId(),
+            JobId.of("a"),
+            h.at(-60),
+            1,
+            RunState.RUNNING,
+            null,
+            h.at(-60),
+            null,
+            null,
+            "",
+            40,
+            "half way",
+            null);
+    store.orphans.add(orphan);
+    h.engine.runDue();
+    Run failed = h.engine.run(orphan.id()).orElseThrow();
+    assertThat(failed.state()).isEqualTo(RunState.FAILED);
+    assertThat(failed.reason()).contains("interrupted");
+
+    h.advanceAndRun(Duration.ofSeconds(5));
+    assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
+  }
+
+  @Test
+  void anOrphanWithoutRetriesLeft() {
+    h.engine.schedule(job("a", Trigger.once(h.at(3600))).build());
+    store.orphans.add(
+        new Run(
+            store.newRunId(),
+            JobId.of("a"),
+            h.at(-60),
+            1,
+            RunState.CLAIMED,
+            null,
+            null,
+            null,
+            null,
+            "",
+            0,
+            null,
+            null));
+    h.engine.runDue();
+    h.advanceAndRun(Duration.ofMinutes(5));
+    assertThat(h.calls).isEmpty();
+    assertThat(h.runs("a")).extracting(Run::state).containsExactly(RunState.FAILED);
+  }
+
+  @Test
+  void anOrphanOfADeletedJobIsRecordedAsCancelled() {
+    Run orphan =
+        new Run(
+            store.newRunId(),
+            JobId.of("gone"),
+            h.at(-60),
+            1,
+            RunState.RUNNING,
+            null,
+            h.at(-60),
+            null,
+            null,
+            "",
+            0,
+            null,
+            null);
+    store.orphans.add(orphan);
+    h.engine.runDue();
+    Run recorded = h.engine.run(orphan.id()).orElseThrow();
+    assertThat(recorded.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(recorded.reason()).contains("job is gone");
+  }
+
+  @Test
+  void anOrphanWaitingToRetryWaitsAgainWithTheSameAttempt() {
+    h.engine.schedule(job("a", Trigger.once(h.at(3600))).build());
+    store.orphans.add(
+        new Run(
+            store.newRunId(),
+            JobId.of("a"),
+            h.at(-60),
+            2,
+            RunState.RETRYING,
+            "attempt 1 failed",
+            null,
+            null,
+            null,
+            "",
+            0,
+            null,
+            null));
+    h.engine.runDue();
+    assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
+  }
+}
