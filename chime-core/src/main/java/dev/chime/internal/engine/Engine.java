@@ -64,6 +64,9 @@ public final class Engine implements Scheduler {
   /** How long an idle worker waits for more work before it ends. */
   static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
 
+  /** How long after a failed write the engine waits before it writes run records again. */
+  static final long WRITE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** How often a durable store is asked for runs orphaned by a scheduler that died. */
   static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -96,6 +99,7 @@ public final class Engine implements Scheduler {
   private final long claimAheadNanos;
   private long claimedUntil = Long.MIN_VALUE; // every due job up to here is claimed (look-ahead)
   private long recoverAt = Long.MIN_VALUE;
+  private long writeFailedAt = Long.MIN_VALUE; // epoch nanos (clock) of the last failed write
   private final ExecutorService pool;
   private long order;
   private int workers;
@@ -197,20 +201,49 @@ public final class Engine implements Scheduler {
    * unstarted.
    */
   private void flush() {
+    if (unwritten.isEmpty()
+        && writeFailedAt != Long.MIN_VALUE
+        && Nanos.of(now()) - writeFailedAt < WRITE_RETRY_NANOS) {
+      return; // the store failed a moment ago: keep the records until it has had time
+    }
     while (!unwritten.isEmpty() || !unrecorded.isEmpty()) {
       List<Claim> refused;
       try {
         refused = store.write(unwritten, unrecorded); // read during the call only: no copies
-      } finally {
         unrecorded.clear();
+        writeFailedAt = Long.MIN_VALUE;
+      } catch (RuntimeException e) {
+        writeFailed(e);
+        return;
       }
       if (events.wanted()) {
         finishedEvents(refused);
       }
       unwritten.clear();
       for (Claim claim : refused) {
-        dropRunsOf(claim);
+        dropRunsOf(claim, "another scheduler took the occurrence over");
       }
+    }
+  }
+
+  /**
+   * The store could not write: the runs of what fired are dropped unstarted (their claims run out
+   * and the occurrences are claimed again), and the other records wait for the next try, a second
+   * or more later, so a store that is down does not stall every locked section.
+   */
+  private void writeFailed(RuntimeException e) {
+    if (writeFailedAt == Long.MIN_VALUE) {
+      LOG.warn(
+          "the store failed to write ({} occurrence(s), {} run record(s)); retrying: {}",
+          unwritten.size(),
+          unrecorded.size(),
+          e.toString());
+    }
+    writeFailedAt = Nanos.of(now());
+    List<Advance> lost = new ArrayList<>(unwritten);
+    unwritten.clear();
+    for (Advance advance : lost) {
+      dropRunsOf(advance.claim(), "the store could not record it");
     }
   }
 
@@ -225,11 +258,12 @@ public final class Engine implements Scheduler {
   }
 
   /** Forgets the unstarted runs a refused advance made: another scheduler owns the occurrence. */
-  private void dropRunsOf(Claim claim) {
+  private void dropRunsOf(Claim claim, String why) {
     LOG.info(
-        "occurrence {} of job {} was taken over by another scheduler; its runs are not started",
+        "occurrence {} of job {}: {}; its runs are not started",
         claim.scheduledFor(),
-        claim.job().id());
+        claim.job().id(),
+        why);
     for (Execution run : new ArrayList<>(live.values())) {
       if (run.claim == claim && run.state != RunState.RUNNING) {
         if (!ready.remove(run)) {

@@ -40,14 +40,14 @@
  * JobStore.write} when the locked section ends, before the lock is released, so no worker can start
  * a run whose occurrence is not yet recorded as taken. A store refuses an advance whose token is
  * stale (the lease ran out and another scheduler claimed the occurrence); the engine then drops
- * that advance's runs unstarted. A durable store also gets every run recorded as CLAIMED when it
- * is admitted, in the same write, so that after a crash {@code JobStore.recover} finds the runs
- * that were admitted or running: each may have run, so it ends as FAILED ("interrupted") and its
- * job's retry policy decides on a new attempt (never the same attempt twice); a run that was
- * waiting for a retry waits again with its attempt. With a look-ahead store ({@code claimAhead >
- * 0}) the dispatcher claims when half the claimed window is left, not on every wake-up; a job
- * added or moved into the claimed window resets it, and the half-window cadence is also how jobs
- * added by another node are found (at most {@code claimAhead / 2} late).
+ * that advance's runs unstarted. A durable store also gets every run recorded as CLAIMED when it is
+ * admitted, in the same write, so that after a crash {@code JobStore.recover} finds the runs that
+ * were admitted or running: each may have run, so it ends as FAILED ("interrupted") and its job's
+ * retry policy decides on a new attempt (never the same attempt twice); a run that was waiting for
+ * a retry waits again with its attempt. With a look-ahead store ({@code claimAhead > 0}) the
+ * dispatcher claims when half the claimed window is left, not on every wake-up; a job added or
+ * moved into the claimed window resets it, and the half-window cadence is also how jobs added by
+ * another node are found (at most {@code claimAhead / 2} late).
  *
  * <p><b>Manual mode.</b> The test kit's {@code ManualScheduler} runs the same code with no threads:
  * {@link dev.chime.internal.engine.Engine#runDue} fires what is due by the clock and runs it on the

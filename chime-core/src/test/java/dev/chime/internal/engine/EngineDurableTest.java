@@ -39,6 +39,7 @@ class EngineDurableTest {
     final List<Run> orphans = new ArrayList<>();
     int claims;
     boolean refuseNext;
+    int failWrites;
 
     ScriptedStore(Duration ahead) {
       this.ahead = ahead;
@@ -68,6 +69,10 @@ class EngineDurableTest {
 
     @Override
     public List<Claim> write(List<Advance> advances, List<Run> runs) {
+      if (failWrites > 0) {
+        failWrites--;
+        throw new IllegalStateException("the database is down");
+      }
       if (refuseNext && !advances.isEmpty()) {
         refuseNext = false;
         List<Claim> refused = new ArrayList<>();
@@ -195,6 +200,23 @@ class EngineDurableTest {
     h.clock.advance(Duration.ofSeconds(1));
     assertThat(h.engine.runDue()).isEqualTo(1);
     assertThat(h.calls).containsExactly("a@" + h.at(10) + "#1");
+  }
+
+  @Test
+  void aStoreThatCannotWriteDelaysTheOccurrenceButLosesNeitherItNorARecord() {
+    h.engine.schedule(job("a", Trigger.once(h.at(10))).build());
+    h.engine.schedule(job("b", Trigger.once(h.at(20))).build());
+    store.failWrites = 1;
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).as("not started unrecorded").isZero();
+    assertThat(h.calls).isEmpty();
+
+    // a's claim holds for the 30 s lease, then a is claimed again; b falls due meanwhile
+    assertThat(h.advanceAndRun(Duration.ofSeconds(31))).isEqualTo(2);
+    assertThat(h.calls).containsExactly("a@" + h.at(10) + "#1", "b@" + h.at(20) + "#1");
+    assertThat(store.written)
+        .filteredOn(r -> r.state() == RunState.SUCCEEDED)
+        .extracting(r -> r.jobId().value())
+        .containsExactlyInAnyOrder("a", "b");
   }
 
   @Test
