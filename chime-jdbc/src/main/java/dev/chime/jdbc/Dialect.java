@@ -109,10 +109,6 @@ abstract sealed class Dialect implements AutoCloseable permits SqliteDialect, Po
   /** The column type of instants in {@code chime_migrations}. */
   abstract String instantType();
 
-  final boolean isClosed() {
-    return closed;
-  }
-
   @Override
   public final void close() {
     if (!closed) {

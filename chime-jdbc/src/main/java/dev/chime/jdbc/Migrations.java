@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The schema's numbered SQL files ({@code db/migration/DIALECT/V<n>__<description>.sql}), applied
@@ -56,6 +58,8 @@ final class Migrations {
       return statements;
     }
   }
+
+  private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
 
   private Migrations() {}
 
@@ -102,6 +106,14 @@ final class Migrations {
   /** Applies what is missing, in one transaction; returns the versions it applied. */
   static List<Integer> apply(Dialect dialect, Clock clock) {
     List<Migration> known = load(dialect.migrationFolder());
+    List<Integer> applied = transaction(dialect, known, clock);
+    if (!applied.isEmpty()) {
+      LOG.info("applied schema migrations {} to {}", applied, dialect.describe());
+    }
+    return applied;
+  }
+
+  private static List<Integer> transaction(Dialect dialect, List<Migration> known, Clock clock) {
     return dialect.transaction(
         "apply the schema migrations",
         session -> {
