@@ -45,14 +45,36 @@ abstract sealed class Dialect implements AutoCloseable permits SqliteDialect, Po
       throw new SchedulerException(Kind.CLOSED, "the store on " + describe() + " is closed");
     }
     try {
-      return session(transaction, work);
+      return lend(transaction ? session -> inTransaction(session, work) : work);
     } catch (SQLException e) {
       throw failure(what, e);
     }
   }
 
-  /** Lends a session to the work, in a transaction or not. */
-  abstract <T> T session(boolean transaction, Work<T> work) throws SQLException;
+  private <T> T inTransaction(Session session, Work<T> work) throws SQLException {
+    begin(session);
+    try {
+      T result = work.run(session);
+      commit(session);
+      return result;
+    } catch (SQLException | RuntimeException | Error e) {
+      try {
+        rollback(session);
+      } catch (SQLException failed) {
+        e.addSuppressed(failed);
+      }
+      throw e;
+    }
+  }
+
+  /** Lends a session to the work, holding its connection (or the lock on it) until it ends. */
+  abstract <T> T lend(Work<T> work) throws SQLException;
+
+  abstract void begin(Session session) throws SQLException;
+
+  abstract void commit(Session session) throws SQLException;
+
+  abstract void rollback(Session session) throws SQLException;
 
   /** The database error as a refusal that names what failed, where, and the driver's words. */
   final SchedulerException failure(String what, SQLException e) {

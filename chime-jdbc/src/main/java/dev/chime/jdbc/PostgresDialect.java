@@ -77,30 +77,27 @@ final class PostgresDialect extends Dialect {
   }
 
   @Override
-  <T> T session(boolean transaction, Work<T> work) throws SQLException {
+  <T> T lend(Work<T> work) throws SQLException {
     try (Connection connection = pool.getConnection();
         Session session = new Session(connection)) {
-      if (!transaction) {
-        return work.run(session);
-      }
-      connection.setAutoCommit(false);
-      try {
-        T result = work.run(session);
-        connection.commit();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollback(connection, e);
-        throw e;
-      }
+      return work.run(session);
     }
   }
 
-  private static void rollback(Connection connection, Throwable failure) {
-    try {
-      connection.rollback();
-    } catch (SQLException e) {
-      failure.addSuppressed(e);
-    }
+  @Override
+  void begin(Session session) throws SQLException {
+    // The pool sets autocommit back when the connection returns.
+    session.connection().setAutoCommit(false);
+  }
+
+  @Override
+  void commit(Session session) throws SQLException {
+    session.connection().commit();
+  }
+
+  @Override
+  void rollback(Session session) throws SQLException {
+    session.connection().rollback();
   }
 
   @Override

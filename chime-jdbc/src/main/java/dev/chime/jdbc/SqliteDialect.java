@@ -84,32 +84,28 @@ final class SqliteDialect extends Dialect {
   }
 
   @Override
-  <T> T session(boolean transaction, Work<T> work) throws SQLException {
+  <T> T lend(Work<T> work) throws SQLException {
     lock.lock();
     try {
-      if (!transaction) {
-        return work.run(session);
-      }
-      session.prepare("BEGIN IMMEDIATE").execute();
-      try {
-        T result = work.run(session);
-        session.prepare("COMMIT").execute();
-        return result;
-      } catch (SQLException | RuntimeException | Error e) {
-        rollback(e);
-        throw e;
-      }
+      return work.run(session);
     } finally {
       lock.unlock();
     }
   }
 
-  private void rollback(Throwable failure) {
-    try {
-      session.prepare("ROLLBACK").execute();
-    } catch (SQLException e) {
-      failure.addSuppressed(e);
-    }
+  @Override
+  void begin(Session work) throws SQLException {
+    work.prepare("BEGIN IMMEDIATE").execute();
+  }
+
+  @Override
+  void commit(Session work) throws SQLException {
+    work.prepare("COMMIT").execute();
+  }
+
+  @Override
+  void rollback(Session work) throws SQLException {
+    work.prepare("ROLLBACK").execute();
   }
 
   @Override
