@@ -2,7 +2,7 @@ package dev.chime;
 
 /**
  * A request the scheduler refuses, with a {@link Kind} a server maps to a status (not found: 404,
- * conflict: 409, invalid: 400, closed: 503) and a message that says what to fix.
+ * conflict: 409, invalid: 400, closed and unavailable: 503) and a message that says what to fix.
  */
 public final class SchedulerException extends RuntimeException {
   private static final long serialVersionUID = 1L;
@@ -16,7 +16,9 @@ public final class SchedulerException extends RuntimeException {
     /** The request itself is wrong: an unregistered handler, a bad selector. */
     INVALID,
     /** The scheduler is shut down. */
-    CLOSED
+    CLOSED,
+    /** The store failed or cannot be reached (a database error); a server answers 503. */
+    UNAVAILABLE
   }
 
   private final Kind kind;
@@ -24,6 +26,12 @@ public final class SchedulerException extends RuntimeException {
   /** A refusal of the kind with the message. */
   public SchedulerException(Kind kind, String message) {
     super(message);
+    this.kind = kind;
+  }
+
+  /** A refusal of the kind with the message, caused by {@code cause} (kept for logs). */
+  public SchedulerException(Kind kind, String message, Throwable cause) {
+    super(message, cause);
     this.kind = kind;
   }
 

@@ -6,6 +6,7 @@ import dev.chime.JobQuery;
 import dev.chime.JobState;
 import dev.chime.Run;
 import dev.chime.RunId;
+import dev.chime.RunState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -140,6 +141,42 @@ public interface JobStore extends AutoCloseable {
 
   /** The job's recorded runs, newest first, at most {@code limit}. */
   List<Run> runs(JobId job, int limit);
+
+  /**
+   * Runs the query selects, newest first (by id), one page at a time: pass the page's {@link
+   * RunPage#nextCursor} as the next query's {@code before}.
+   *
+   * @throws UnsupportedOperationException if the store has no run queries (the default)
+   */
+  default RunPage runs(RunQuery query) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " has no run queries");
+  }
+
+  /**
+   * Deletes ended runs (in a {@linkplain RunState#isFinal final} state) that ended before {@code
+   * endedBefore}, except each job's newest {@code keepPerJob} ended runs, at most {@code batchSize}
+   * rows per transaction; returns how many it deleted.
+   *
+   * @throws UnsupportedOperationException if the store cannot prune (the default)
+   */
+  default int prune(Instant endedBefore, int keepPerJob, int batchSize) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot prune runs");
+  }
+
+  /** The jobs set aside as unusable, ordered by id; none by default. */
+  default List<Quarantined> quarantined() {
+    return List.of();
+  }
+
+  /**
+   * Sets the job aside with the reason (its handler is not registered, say): it is not claimed
+   * until it is replaced ({@link #update}) or deleted, and any claim of it is void.
+   *
+   * @throws UnsupportedOperationException if the store cannot (the default)
+   */
+  default void quarantine(JobId id, String reason) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot quarantine jobs");
+  }
 
   /** Releases the store's resources. */
   @Override

@@ -1,0 +1,348 @@
+package dev.chime.jdbc;
+
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.SchedulerException;
+import dev.chime.SchedulerException.Kind;
+import dev.chime.spi.Claim;
+import dev.chime.spi.JobStore;
+import dev.chime.spi.Quarantined;
+import dev.chime.spi.RunPage;
+import dev.chime.spi.RunQuery;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A durable {@link JobStore} in SQLite (embedded, one file) or PostgreSQL (shared by the nodes of a
+ * cluster). Opening it applies the schema migrations that are missing. Jobs must name their handler
+ * (a lambda cannot be stored); every database error is a {@link SchedulerException} of kind {@link
+ * Kind#UNAVAILABLE} that names what failed and where.
+ *
+ * {@snippet :
+ * JobStore store = JdbcJobStore.sqlite(Path.of("chime-data/chime.db"));
+ * JobStore shared =
+ *     JdbcJobStore.builder("jdbc:postgresql://db.internal/app").schema("chime").user("chime").open();
+ * Scheduler scheduler = Scheduler.builder().store(shared).build();
+ * }
+ */
+public final class JdbcJobStore implements JobStore {
+  /** How far ahead of their fire time occurrences are claimed. */
+  public static final Duration CLAIM_AHEAD = Duration.ofSeconds(2);
+
+  /** The most rows {@link #prune} deletes in one transaction. */
+  public static final int MAX_PRUNE_BATCH = 10_000;
+
+  private final Dialect db;
+  private final Jobs jobs;
+  private final Runs runs;
+  private final RunIds runIds;
+
+  private JdbcJobStore(Dialect db, Clock clock) {
+    this.db = db;
+    this.runIds = new RunIds(db);
+    this.jobs = new Jobs(db, clock, runIds::nextValue);
+    this.runs = new Runs(db, clock);
+  }
+
+  /** Opens (creating if missing) the SQLite database in the file, with the defaults. */
+  public static JdbcJobStore sqlite(Path file) {
+    Objects.requireNonNull(file, "file must not be null");
+    return builder(SqliteDialect.PREFIX + file).open();
+  }
+
+  /** Opens the PostgreSQL database at the URL (user and password in it, if any), with defaults. */
+  public static JdbcJobStore postgres(String jdbcUrl) {
+    return builder(jdbcUrl).open();
+  }
+
+  /**
+   * A builder for the database at the URL: {@code jdbc:sqlite:FILE} or {@code jdbc:postgresql:}.
+   */
+  public static Builder builder(String jdbcUrl) {
+    return new Builder(jdbcUrl);
+  }
+
+  @Override
+  public boolean supportsInlineHandlers() {
+    return false;
+  }
+
+  @Override
+  public JobInfo insert(JobInfo job) {
+    return jobs.insert(Objects.requireNonNull(job, "job must not be null"));
+  }
+
+  @Override
+  public JobInfo update(JobInfo job) {
+    return jobs.update(Objects.requireNonNull(job, "job must not be null"));
+  }
+
+  @Override
+  public Optional<JobInfo> find(JobId id) {
+    return jobs.find(Objects.requireNonNull(id, "id must not be null"));
+  }
+
+  @Override
+  public List<JobInfo> list(JobQuery query) {
+    return jobs.list(Objects.requireNonNull(query, "query must not be null"));
+  }
+
+  @Override
+  public boolean delete(JobId id) {
+    return jobs.delete(Objects.requireNonNull(id, "id must not be null"));
+  }
+
+  @Override
+  public Duration claimAhead() {
+    return CLAIM_AHEAD;
+  }
+
+  @Override
+  public Optional<Instant> nextDue() {
+    return jobs.nextDue();
+  }
+
+  @Override
+  public List<Claim> claim(Instant now, Instant horizon, int limit, Instant leaseUntil) {
+    return jobs.claim(
+        Objects.requireNonNull(now, "now must not be null"),
+        Objects.requireNonNull(horizon, "horizon must not be null"),
+        limit,
+        Objects.requireNonNull(leaseUntil, "leaseUntil must not be null"));
+  }
+
+  @Override
+  public boolean advance(Claim claim, Instant nextFireAt, long runCount, JobState state) {
+    return jobs.advance(
+        Objects.requireNonNull(claim, "claim must not be null"),
+        nextFireAt,
+        runCount,
+        Objects.requireNonNull(state, "state must not be null"));
+  }
+
+  @Override
+  public boolean release(Claim claim) {
+    return jobs.release(Objects.requireNonNull(claim, "claim must not be null"));
+  }
+
+  @Override
+  public RunId newRunId() {
+    return runIds.next();
+  }
+
+  @Override
+  public void record(List<Run> batch) {
+    runs.record(Objects.requireNonNull(batch, "runs must not be null"));
+  }
+
+  @Override
+  public Optional<Run> run(RunId id) {
+    return runs.find(Objects.requireNonNull(id, "id must not be null"));
+  }
+
+  @Override
+  public List<Run> runs(JobId job, int limit) {
+    Objects.requireNonNull(job, "job must not be null");
+    if (limit < 1) {
+      return List.of();
+    }
+    return runs.query(new RunQuery(job, Set.of(), Math.min(limit, RunQuery.MAX_LIMIT), null))
+        .items();
+  }
+
+  @Override
+  public RunPage runs(RunQuery query) {
+    return runs.query(Objects.requireNonNull(query, "query must not be null"));
+  }
+
+  @Override
+  public int prune(Instant endedBefore, int keepPerJob, int batchSize) {
+    Objects.requireNonNull(endedBefore, "endedBefore must not be null");
+    if (keepPerJob < 0) {
+      throw new IllegalArgumentException("keepPerJob must not be negative, was " + keepPerJob);
+    }
+    if (batchSize < 1 || batchSize > MAX_PRUNE_BATCH) {
+      throw new IllegalArgumentException(
+          "batchSize must be 1-" + MAX_PRUNE_BATCH + ", was " + batchSize);
+    }
+    return runs.prune(endedBefore, keepPerJob, batchSize);
+  }
+
+  @Override
+  public List<Quarantined> quarantined() {
+    return jobs.quarantined();
+  }
+
+  @Override
+  public void quarantine(JobId id, String reason) {
+    jobs.quarantine(
+        Objects.requireNonNull(id, "id must not be null"),
+        Objects.requireNonNull(reason, "reason must not be null"));
+  }
+
+  /** Closes the connections; later calls fail as {@link Kind#CLOSED}. */
+  @Override
+  public void close() {
+    db.close();
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcJobStore(" + db.describe() + ")";
+  }
+
+  /** Opens a {@link JdbcJobStore}; every setter checks its value at once. */
+  public static final class Builder {
+    /** Connections in the PostgreSQL pool unless set. */
+    public static final int DEFAULT_POOL_SIZE = 4;
+
+    /** The most connections in the PostgreSQL pool. */
+    public static final int MAX_POOL_SIZE = 100;
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+
+    private final String url;
+    private final boolean postgres;
+    private String schema;
+    private String user;
+    private String password;
+    private int poolSize = DEFAULT_POOL_SIZE;
+    private Clock clock = Clock.systemUTC();
+    private boolean applyMigrations = true;
+
+    private Builder(String url) {
+      Objects.requireNonNull(url, "jdbcUrl must not be null");
+      this.postgres = url.startsWith(PostgresDialect.PREFIX);
+      if (!postgres && !url.startsWith(SqliteDialect.PREFIX)) {
+        throw new IllegalArgumentException(
+            "a JDBC URL must start with "
+                + SqliteDialect.PREFIX
+                + " or "
+                + PostgresDialect.PREFIX
+                + ", was '"
+                + PostgresDialect.masked(url)
+                + "'");
+      }
+      if (url.equals(SqliteDialect.PREFIX)) {
+        throw new IllegalArgumentException(
+            "a SQLite URL must name a file (jdbc:sqlite:chime-data/chime.db), was '" + url + "'");
+      }
+      this.url = url;
+    }
+
+    /**
+     * PostgreSQL only: the schema the tables live in (created if missing); default: the first of
+     * the connection's search_path.
+     */
+    public Builder schema(String name) {
+      requirePostgres("schema");
+      Objects.requireNonNull(name, "schema must not be null");
+      if (!IDENTIFIER.matcher(name).matches()) {
+        throw new IllegalArgumentException(
+            "schema must be an SQL identifier (1-63 letters, digits and _, not starting with a"
+                + " digit), was '"
+                + name
+                + "'");
+      }
+      this.schema = name;
+      return this;
+    }
+
+    /** PostgreSQL only: the user to connect as (default: the URL's). */
+    public Builder user(String name) {
+      requirePostgres("user");
+      this.user = Objects.requireNonNull(name, "user must not be null");
+      return this;
+    }
+
+    /** PostgreSQL only: the password (default: the URL's, or none). */
+    public Builder password(String secret) {
+      requirePostgres("password");
+      this.password = Objects.requireNonNull(secret, "password must not be null");
+      return this;
+    }
+
+    /** PostgreSQL only: the most pooled connections, 1-{@value #MAX_POOL_SIZE}. */
+    public Builder poolSize(int connections) {
+      requirePostgres("poolSize");
+      if (connections < 1 || connections > MAX_POOL_SIZE) {
+        throw new IllegalArgumentException(
+            "poolSize must be 1-" + MAX_POOL_SIZE + ", was " + connections);
+      }
+      this.poolSize = connections;
+      return this;
+    }
+
+    /** The clock for the rows' created/updated times (default: the system clock, UTC). */
+    public Builder clock(Clock source) {
+      this.clock = Objects.requireNonNull(source, "clock must not be null");
+      return this;
+    }
+
+    /**
+     * Whether opening applies the missing migrations (default true). Turn it off when your own
+     * migration tool applies the SQL files (docs/schema.md); the store then checks the tables are
+     * there.
+     */
+    public Builder applyMigrations(boolean apply) {
+      this.applyMigrations = apply;
+      return this;
+    }
+
+    private void requirePostgres(String option) {
+      if (!postgres) {
+        throw new IllegalArgumentException(option + " applies to PostgreSQL only, not to " + url);
+      }
+    }
+
+    /** Connects and brings the schema up to date; fails naming the database and the cause. */
+    public JdbcJobStore open() {
+      Dialect db =
+          postgres
+              ? PostgresDialect.open(url, user, password, schema, poolSize)
+              : SqliteDialect.open(url);
+      try {
+        if (applyMigrations) {
+          Migrations.apply(db, clock);
+        } else {
+          requireTables(db);
+        }
+        return new JdbcJobStore(db, clock);
+      } catch (RuntimeException e) {
+        db.close();
+        throw e;
+      }
+    }
+
+    private static void requireTables(Dialect db) {
+      for (String table : List.of("chime_jobs", "chime_runs")) {
+        try {
+          db.autocommit(
+              "find the table " + table,
+              session -> session.prepare("SELECT 1 FROM " + table + " WHERE 1 = 0").execute());
+        } catch (SchedulerException e) {
+          throw new SchedulerException(
+              Kind.INVALID,
+              db.describe()
+                  + " has no table "
+                  + table
+                  + ": apply the files in db/migration/"
+                  + db.migrationFolder()
+                  + " (docs/schema.md), or let the store apply them",
+              e);
+        }
+      }
+    }
+  }
+}

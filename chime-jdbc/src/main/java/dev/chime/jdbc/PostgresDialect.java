@@ -1,0 +1,195 @@
+package dev.chime.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.chime.SchedulerException;
+import dev.chime.SchedulerException.Kind;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+
+/**
+ * PostgreSQL: a small Hikari pool, a connection lent per piece of work; single statements run in
+ * autocommit (one round trip), the rest in a transaction. The claim is one {@code UPDATE ... WHERE
+ * id = ANY(ARRAY(SELECT ... FOR UPDATE SKIP LOCKED)) RETURNING} statement, so nodes claiming at
+ * once take disjoint rows without waiting for each other. Instants are {@code timestamptz}, bound
+ * as UTC offset date-times, so the session's time zone never enters. The optional schema is the
+ * connections' {@code search_path}: the SQL names no schema, as the migration files do not.
+ */
+final class PostgresDialect extends Dialect {
+  static final String PREFIX = "jdbc:postgresql:";
+
+  /** Keys the migration lock, with the schema's hash ("chim" in ASCII). */
+  private static final int LOCK_SPACE = 0x6368696D;
+
+  private final String url;
+  private final String schema;
+  private final HikariDataSource pool;
+
+  private PostgresDialect(String url, String schema, HikariDataSource pool) {
+    this.url = url;
+    this.schema = schema;
+    this.pool = pool;
+  }
+
+  /** Connects (the pool's first connection is opened now, so a bad URL fails here). */
+  static PostgresDialect open(
+      String url, String user, String password, String schema, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(url);
+    config.setUsername(user);
+    config.setPassword(password);
+    config.setSchema(schema);
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(1);
+    config.setPoolName("chime" + (schema == null ? "" : "-" + schema));
+    config.setConnectionTimeout(10_000);
+    config.addDataSourceProperty("ApplicationName", "chime");
+    try {
+      return new PostgresDialect(url, schema, new HikariDataSource(config));
+    } catch (RuntimeException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      throw new SchedulerException(
+          Kind.UNAVAILABLE,
+          "cannot connect to PostgreSQL at " + masked(url) + ": " + cause.getMessage(),
+          e);
+    }
+  }
+
+  /** The URL without a password in it. */
+  static String masked(String url) {
+    return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+  }
+
+  @Override
+  String describe() {
+    return "PostgreSQL at " + masked(url) + (schema == null ? "" : ", schema " + schema);
+  }
+
+  @Override
+  String migrationFolder() {
+    return "postgresql";
+  }
+
+  @Override
+  <T> T lend(Work<T> work) throws SQLException {
+    try (Connection connection = pool.getConnection();
+        Session session = new Session(connection)) {
+      return work.run(session);
+    }
+  }
+
+  @Override
+  void begin(Session session) throws SQLException {
+    // The pool sets autocommit back when the connection returns.
+    session.connection().setAutoCommit(false);
+  }
+
+  @Override
+  void commit(Session session) throws SQLException {
+    session.connection().commit();
+  }
+
+  @Override
+  void rollback(Session session) throws SQLException {
+    session.connection().rollback();
+  }
+
+  @Override
+  void setInstant(PreparedStatement statement, int index, Instant value) throws SQLException {
+    if (value == null) {
+      statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      statement.setObject(index, OffsetDateTime.ofInstant(stored(value), ZoneOffset.UTC));
+    }
+  }
+
+  @Override
+  Instant instant(ResultSet row, String column) throws SQLException {
+    OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  @Override
+  void setJson(PreparedStatement statement, int index, String json) throws SQLException {
+    // Types.OTHER sends the text untyped, so the server reads it as the column's json.
+    statement.setObject(index, json, Types.OTHER);
+  }
+
+  @Override
+  String text(String value) {
+    return value == null || value.indexOf('\0') < 0 ? value : value.replace('\0', '\uFFFD');
+  }
+
+  /**
+   * {@code id = ANY(ARRAY(...))} rather than {@code id IN (...)}: with IN the planner hashes the
+   * claimed ids and scans the whole table for them (28 ms for 512 claims among 100k jobs here); the
+   * array makes it an index lookup per claimed id (9 ms).
+   */
+  @Override
+  String claimSql() {
+    return """
+        UPDATE chime_jobs SET token = token + 1, lease_until = ?
+        WHERE id = ANY(ARRAY(SELECT id FROM chime_jobs
+          WHERE state = 'active' AND quarantine IS NULL AND next_fire_at <= ?
+            AND (lease_until IS NULL OR lease_until <= ?)
+          ORDER BY next_fire_at LIMIT ? FOR UPDATE SKIP LOCKED))
+        RETURNING\s"""
+        + Jobs.COLUMNS;
+  }
+
+  @Override
+  long[] reserveRunIds(Session session) throws SQLException {
+    // The sequence's increment is the block size (hi/lo): each nextval owns [value, value + inc).
+    PreparedStatement next =
+        session.prepare(
+            "SELECT nextval('chime_run_ids'), seqincrement FROM pg_sequence"
+                + " WHERE seqrelid = 'chime_run_ids'::regclass");
+    try (ResultSet row = next.executeQuery()) {
+      row.next();
+      long first = row.getLong(1);
+      return new long[] {first, first + row.getLong(2) - 1};
+    }
+  }
+
+  @Override
+  void lockForMigrations(Session session) throws SQLException {
+    String name = schema == null ? currentSchema(session) : schema;
+    PreparedStatement lock = session.prepare("SELECT pg_advisory_xact_lock(?, hashtext(?))");
+    lock.setInt(1, LOCK_SPACE);
+    lock.setString(2, name);
+    lock.execute();
+    PreparedStatement exists = session.prepare("SELECT 1 FROM pg_namespace WHERE nspname = ?");
+    exists.setString(1, name);
+    try (ResultSet row = exists.executeQuery()) {
+      if (!row.next()) {
+        session.execute("CREATE SCHEMA \"" + name + "\"");
+      }
+    }
+  }
+
+  private static String currentSchema(Session session) throws SQLException {
+    try (ResultSet row = session.prepare("SELECT current_schema()").executeQuery()) {
+      String name = row.next() ? row.getString(1) : null;
+      if (name == null) {
+        throw new SQLException("no schema: the search_path names none that exists");
+      }
+      return name;
+    }
+  }
+
+  @Override
+  String instantType() {
+    return "timestamptz";
+  }
+
+  @Override
+  void release() {
+    pool.close();
+  }
+}

@@ -1,0 +1,717 @@
+package dev.chime.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.Job;
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.Scheduler;
+import dev.chime.SchedulerEvent;
+import dev.chime.SchedulerException;
+import dev.chime.SchedulerException.Kind;
+import dev.chime.Trigger;
+import dev.chime.spi.Claim;
+import dev.chime.spi.JobStore;
+import dev.chime.spi.Quarantined;
+import dev.chime.spi.RunPage;
+import dev.chime.spi.RunQuery;
+import dev.chime.testkit.FakeClock;
+import dev.chime.testkit.StoreContractTest;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a JDBC store does beyond the store contract, run against each database by a subclass:
+ * durability of every field, UTC storage, quarantine, two stores on one database, history queries
+ * and pruning, migrations, and a real scheduler on top.
+ */
+abstract class JdbcStoreTest extends StoreContractTest {
+  /** The bookkeeping clock of the stores under test. */
+  protected final FakeClock clock = FakeClock.at(NOW);
+
+  /** A builder for a store on the database under test. */
+  protected abstract JdbcJobStore.Builder builder();
+
+  /** A builder for a store on a database (or schema) with no Chime tables. */
+  protected abstract JdbcJobStore.Builder emptyDatabase();
+
+  /** A plain connection to the database under test. */
+  protected abstract Connection raw() throws SQLException;
+
+  /** The dialect's folder of migration files. */
+  protected abstract String migrationFolder();
+
+  /** SQL for the epoch microseconds of an instant column. */
+  protected abstract String epochMicros(String column);
+
+  /** An SQL literal for the instant, as the column stores it. */
+  protected abstract String instantLiteral(Instant instant);
+
+  @Override
+  protected JobStore newStore() {
+    return builder().clock(clock).open();
+  }
+
+  JdbcJobStore jdbc() {
+    return (JdbcJobStore) store;
+  }
+
+  private static JobInfo info(Job job, Instant next) {
+    return new JobInfo(job, JobState.ACTIVE, null, next, 0, 0);
+  }
+
+  // ---------------------------------------------------------------- jobs
+
+  @Test
+  void refusesJobsWhoseHandlerIsALambda() {
+    assertThat(store.supportsInlineHandlers()).isFalse();
+    Job lambda = Job.of("inline", Trigger.every(Duration.ofMinutes(1)), ctx -> {});
+    assertThatThrownBy(() -> store.insert(info(lambda, NOW)))
+        .isInstanceOfSatisfying(
+            SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+        .hasMessageContaining("job inline has a lambda handler");
+    assertThat(store.find(JobId.of("inline"))).isEmpty();
+  }
+
+  @Test
+  void everyPartOfAJobSurvivesAnotherStore() {
+    JobInfo stored = store.insert(info(SampleJobs.rich("rich"), NOW));
+    assertThat(stored.job()).isEqualTo(SampleJobs.rich("rich"));
+    try (JdbcJobStore other = builder().open()) {
+      assertThat(other.find(JobId.of("rich"))).contains(stored);
+    }
+  }
+
+  @Test
+  void instantsAreStoredAsUtcMicroseconds() throws SQLException {
+    Instant precise = Instant.parse("2026-03-29T01:30:00.123456789Z");
+    Instant up = Instant.parse("2026-03-29T01:30:00.123457Z");
+    Instant down = Instant.parse("2026-03-29T01:30:00.123456Z");
+    JobInfo stored = store.insert(info(SampleJobs.rich("utc"), precise));
+    assertThat(stored.nextFireAt()).as("an occurrence rounds up").isEqualTo(up);
+    assertThat(store.find(JobId.of("utc")).orElseThrow().nextFireAt()).isEqualTo(up);
+    RunId id = store.newRunId();
+    store.record(List.of(run(id, JobId.of("utc"), precise, RunState.SUCCEEDED)));
+    assertThat(store.run(id).orElseThrow().scheduledFor()).as("a record truncates").isEqualTo(down);
+
+    assertThat(rawLong("SELECT " + epochMicros("next_fire_at") + " FROM chime_jobs"))
+        .isEqualTo(SqliteDialect.micros(up));
+    assertThat(rawLong("SELECT " + epochMicros("scheduled_for") + " FROM chime_runs"))
+        .isEqualTo(SqliteDialect.micros(down));
+    assertThat(rawLong("SELECT " + epochMicros("created_at") + " FROM chime_jobs"))
+        .as("bookkeeping times come from the store's clock")
+        .isEqualTo(SqliteDialect.micros(NOW));
+  }
+
+  @Test
+  void anOccurrenceBetweenMicrosecondsIsStoredRoundedUpSoItFiresOnce() {
+    Instant at = Instant.parse("2026-03-29T00:30:00.000000500Z");
+    Job once = Job.builder("once").handler("h").trigger(Trigger.once(at)).build();
+    JobInfo stored = store.insert(info(once, at));
+    assertThat(stored.job()).isEqualTo(once);
+    assertThat(stored.nextFireAt()).isEqualTo(Instant.parse("2026-03-29T00:30:00.000001Z"));
+    Claim claim = store.claim(NOW, NOW.plusSeconds(1), 10, NOW.plusSeconds(30)).get(0);
+    assertThat(claim.scheduledFor()).isAfterOrEqualTo(at);
+    assertThat(once.trigger().nextAfter(claim.scheduledFor())).isEmpty();
+  }
+
+  @Test
+  void anInsertAfterADeleteDoesNotAcceptTheOldClaim() {
+    store.insert(job("a", NOW));
+    Claim old = store.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0);
+    store.delete(JobId.of("a"));
+    store.insert(job("a", NOW));
+    Claim fresh = store.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0);
+    assertThat(fresh.token()).isNotEqualTo(old.token());
+    assertThat(store.advance(old, NOW.plusSeconds(60), 1, JobState.ACTIVE)).isFalse();
+    assertThat(store.advance(fresh, NOW.plusSeconds(60), 1, JobState.ACTIVE)).isTrue();
+  }
+
+  @Test
+  void listsFilterByLabelAndTextAsTheQuerySays() {
+    store.insert(info(SampleJobs.rich("weekly-sales"), NOW));
+    store.insert(job("other", NOW));
+    assertThat(store.list(JobQuery.ALL.withLabel("finance")))
+        .extracting(i -> i.id().value())
+        .containsExactly("weekly-sales");
+    assertThat(store.list(JobQuery.ALL.withText("SALES")))
+        .extracting(i -> i.id().value())
+        .containsExactly("weekly-sales");
+    assertThat(store.list(JobQuery.ALL.withState(JobState.ACTIVE))).hasSize(2);
+  }
+
+  @Test
+  void aStaleUpdateFromAnotherStoreIsAConflictNamingBothVersions() {
+    store.insert(job("a", NOW));
+    try (JdbcJobStore other = builder().open()) {
+      JobInfo seen = other.find(JobId.of("a")).orElseThrow();
+      JobInfo current = store.find(JobId.of("a")).orElseThrow();
+      store.update(withState(current, JobState.PAUSED));
+      assertThatThrownBy(() -> other.update(withState(seen, JobState.ACTIVE)))
+          .isInstanceOfSatisfying(
+              SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
+          .hasMessage("job a was changed meanwhile (version 2, the update was based on version 1)");
+    }
+    assertThat(store.find(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.PAUSED);
+  }
+
+  private static JobInfo withState(JobInfo info, JobState state) {
+    return new JobInfo(
+        info.job(), state, info.note(), info.nextFireAt(), info.runCount(), info.version());
+  }
+
+  // ---------------------------------------------------------------- two stores
+
+  @Test
+  void claimsFromTwoStoresNeverShareAnOccurrence() throws Exception {
+    int jobs = 60;
+    int occurrences = 11;
+    for (int i = 0; i < jobs; i++) {
+      store.insert(job("j" + i, NOW));
+    }
+    Instant horizon = NOW.plus(Duration.ofMinutes(occurrences - 1));
+    Set<String> claimed = ConcurrentHashMap.newKeySet();
+    AtomicInteger duplicates = new AtomicInteger();
+    AtomicInteger staleAdvances = new AtomicInteger();
+    int total = jobs * occurrences;
+    try (JdbcJobStore other = builder().open()) {
+      ExecutorService threads = Executors.newFixedThreadPool(6);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<?>> done = new ArrayList<>();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      for (int t = 0; t < 6; t++) {
+        JobStore claimer = t % 2 == 0 ? store : other;
+        done.add(
+            threads.submit(
+                () -> {
+                  go.await();
+                  while (claimed.size() < total && System.nanoTime() < deadline) {
+                    for (Claim claim : claimer.claim(NOW, horizon, 7, NOW.plusSeconds(3600))) {
+                      if (!claimed.add(claim.job().id() + "@" + claim.scheduledFor())) {
+                        duplicates.incrementAndGet();
+                      }
+                      Instant next = claim.scheduledFor().plus(Duration.ofMinutes(1));
+                      if (!claimer.advance(claim, next, 0, JobState.ACTIVE)) {
+                        staleAdvances.incrementAndGet();
+                      }
+                    }
+                  }
+                  return null;
+                }));
+      }
+      go.countDown();
+      for (Future<?> f : done) {
+        f.get();
+      }
+      threads.shutdown();
+    }
+    assertThat(duplicates).hasValue(0);
+    assertThat(staleAdvances).hasValue(0);
+    assertThat(claimed).hasSize(total);
+  }
+
+  @Test
+  void runIdsAreUniqueAcrossStoresOnOneDatabase() throws Exception {
+    Set<RunId> ids = ConcurrentHashMap.newKeySet();
+    try (JdbcJobStore other = builder().open()) {
+      ExecutorService threads = Executors.newFixedThreadPool(4);
+      List<Future<?>> done = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        JobStore source = t % 2 == 0 ? store : other;
+        done.add(
+            threads.submit(
+                () -> {
+                  for (int i = 0; i < 1500; i++) {
+                    ids.add(source.newRunId());
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      threads.shutdown();
+    }
+    assertThat(ids).hasSize(6000);
+  }
+
+  // ---------------------------------------------------------------- quarantine
+
+  /** Definitions the database accepts and Chime cannot read, with what the reason must say. */
+  protected Map<String, String> unreadableDefinitions() {
+    Map<String, String> bad = new LinkedHashMap<>();
+    bad.put(
+        "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"lunar\",\"phase\":\"full\"}}",
+        "trigger.kind: unknown trigger kind 'lunar'");
+    bad.put(
+        "{\"v\":2,\"handler\":\"h\",\"trigger\":{\"kind\":\"once\",\"at\":\"2026-01-01T00:00:00Z\"}}",
+        "format version 2 is not known");
+    bad.put(
+        "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"once\",\"at\":\"2026-01-01T00:00:00Z\"},"
+            + "\"colour\":\"red\"}",
+        "colour: unknown field");
+    return bad;
+  }
+
+  @Test
+  void anUnreadableRowIsQuarantinedAndEveryOtherJobIsClaimed() throws SQLException {
+    store.insert(job("good-1", NOW));
+    store.insert(job("good-2", NOW.minusSeconds(1)));
+    Map<String, String> expected = new LinkedHashMap<>();
+    int n = 0;
+    for (Map.Entry<String, String> bad : unreadableDefinitions().entrySet()) {
+      String id = "bad-" + n++;
+      insertRaw(id, bad.getKey(), NOW.minusSeconds(60));
+      expected.put(id, bad.getValue());
+    }
+
+    assertThat(store.claim(NOW, NOW, 10, NOW.plusSeconds(30)))
+        .extracting(c -> c.job().id().value())
+        .containsExactly("good-2", "good-1");
+    assertThat(store.quarantined())
+        .extracting(q -> q.id().value())
+        .containsExactlyElementsOf(expected.keySet());
+    for (Quarantined q : store.quarantined()) {
+      assertThat(q.reason())
+          .startsWith("unreadable definition")
+          .contains(expected.get(q.id().value()));
+      assertThat(q.since()).isEqualTo(NOW);
+    }
+    assertThat(store.nextDue()).as("quarantined rows are not due").isEmpty();
+    assertThat(store.claim(NOW.plusSeconds(60), NOW.plusSeconds(60), 10, NOW.plusSeconds(90)))
+        .extracting(c -> c.job().id().value())
+        .containsExactly("good-2", "good-1");
+    assertThat(store.list(JobQuery.ALL))
+        .extracting(i -> i.id().value())
+        .containsExactly("good-1", "good-2");
+    assertThat(store.find(JobId.of("bad-0"))).isEmpty();
+    assertThatThrownBy(() -> store.insert(job("bad-0", NOW)))
+        .isInstanceOfSatisfying(
+            SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
+        .hasMessageContaining("job bad-0 already exists (quarantined: unreadable definition");
+    assertThat(store.delete(JobId.of("bad-0"))).isTrue();
+    assertThat(store.quarantined()).extracting(q -> q.id().value()).doesNotContain("bad-0");
+  }
+
+  @Test
+  void aRowFoundUnreadableByListIsQuarantinedToo() throws SQLException {
+    insertRaw("paused-bad", "{\"v\":1}", null);
+    store.insert(job("fine", null));
+    assertThat(store.list(JobQuery.ALL)).extracting(i -> i.id().value()).containsExactly("fine");
+    assertThat(store.quarantined())
+        .singleElement()
+        .satisfies(q -> assertThat(q.reason()).contains("handler is missing"));
+  }
+
+  @Test
+  void aQuarantinedJobIsSetAsideUntilItIsReplaced() {
+    JobInfo a = store.insert(job("a", NOW));
+    Claim claim = store.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0);
+    clock.advance(Duration.ofSeconds(5));
+    store.quarantine(JobId.of("a"), "no handler named 'h' is registered");
+    assertThat(store.quarantined())
+        .containsExactly(
+            new Quarantined(
+                JobId.of("a"), "no handler named 'h' is registered", NOW.plusSeconds(5)));
+    assertThat(store.advance(claim, NOW.plusSeconds(60), 1, JobState.ACTIVE))
+        .as("quarantine voids the claim")
+        .isFalse();
+    assertThat(store.claim(NOW.plusSeconds(60), NOW.plusSeconds(60), 10, NOW.plusSeconds(90)))
+        .isEmpty();
+    assertThat(store.find(a.id())).isEmpty();
+
+    JobInfo replaced = store.update(a);
+    assertThat(replaced.version()).isEqualTo(2);
+    assertThat(store.quarantined()).isEmpty();
+    assertThat(store.claim(NOW.plusSeconds(60), NOW.plusSeconds(60), 10, NOW.plusSeconds(90)))
+        .hasSize(1);
+    assertThatThrownBy(() -> store.quarantine(JobId.of("ghost"), "x"))
+        .isInstanceOfSatisfying(
+            SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
+  }
+
+  void insertRaw(String id, String definition, Instant next) throws SQLException {
+    String nextSql = next == null ? "NULL" : instantLiteral(next);
+    String now = instantLiteral(NOW);
+    rawExecute(
+        "INSERT INTO chime_jobs (id, definition, state, next_fire_at, run_count, version, token,"
+            + " created_at, updated_at) VALUES ('"
+            + id
+            + "', '"
+            + definition.replace("'", "''")
+            + "', 'active', "
+            + nextSql
+            + ", 0, 1, 0, "
+            + now
+            + ", "
+            + now
+            + ")");
+  }
+
+  // ---------------------------------------------------------------- runs
+
+  @Test
+  void everyPartOfARunSurvives() {
+    RunId id = store.newRunId();
+    Run run =
+        new Run(
+            id,
+            JobId.of("a"),
+            NOW,
+            2,
+            RunState.FAILED,
+            "handler threw",
+            NOW.plusMillis(3),
+            NOW.plusSeconds(2),
+            "java.io.IOException: disk full",
+            "line one\nlíne twö ✓\n",
+            42,
+            "copying",
+            Map.of("rows", 12, "files", List.of("a.csv", "b.csv"), "ok", false));
+    store.record(List.of(run));
+    assertThat(store.run(id)).contains(run);
+    Run bare =
+        new Run(
+            store.newRunId(),
+            JobId.of("a"),
+            NOW,
+            1,
+            RunState.SCHEDULED,
+            null,
+            null,
+            null,
+            null,
+            null,
+            0,
+            null,
+            null);
+    store.record(List.of(bare));
+    assertThat(store.run(bare.id())).contains(bare);
+  }
+
+  @Test
+  void recordWritesLargeBatchesAndKeepsTheNewestRecordOfEachRun() {
+    JobId a = JobId.of("a");
+    List<Run> batch = new ArrayList<>();
+    RunId twice = store.newRunId();
+    batch.add(run(twice, a, NOW, RunState.RUNNING));
+    for (int i = 0; i < 2 * Runs.CHUNK + 50; i++) {
+      batch.add(run(store.newRunId(), a, NOW.plusSeconds(i), RunState.SUCCEEDED));
+    }
+    batch.add(run(twice, a, NOW, RunState.SUCCEEDED));
+    store.record(batch);
+    assertThat(store.run(twice).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(store.runs(a, 10_000)).hasSize(2 * Runs.CHUNK + 51);
+
+    store.record(List.of(run(twice, a, NOW, RunState.RUNNING)));
+    assertThat(store.run(twice).orElseThrow().state())
+        .as("an ended run is not taken back by an older, unfinished record")
+        .isEqualTo(RunState.SUCCEEDED);
+    store.record(List.of(run(twice, a, NOW, RunState.CANCELLED)));
+    assertThat(store.run(twice).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+    store.record(List.of());
+  }
+
+  @Test
+  void runQueriesFilterAndPageNewestFirst() {
+    JobId a = JobId.of("a");
+    JobId b = JobId.of("b");
+    List<Run> all = new ArrayList<>();
+    RunState[] states = {RunState.SUCCEEDED, RunState.FAILED, RunState.SKIPPED};
+    for (int i = 0; i < 30; i++) {
+      all.add(run(store.newRunId(), i % 2 == 0 ? a : b, NOW.plusSeconds(i), states[i % 3]));
+    }
+    store.record(all);
+
+    List<Run> expected =
+        all.stream()
+            .filter(r -> r.jobId().equals(a) && r.state() != RunState.SKIPPED)
+            .sorted(Comparator.comparing((Run r) -> r.id().value()).reversed())
+            .toList();
+    assertThat(expected).hasSize(10);
+    List<Run> paged = new ArrayList<>();
+    List<Integer> sizes = new ArrayList<>();
+    Long cursor = null;
+    do {
+      RunPage page =
+          store.runs(new RunQuery(a, Set.of(RunState.SUCCEEDED, RunState.FAILED), 4, cursor));
+      paged.addAll(page.items());
+      sizes.add(page.items().size());
+      cursor = page.nextCursor();
+    } while (cursor != null);
+    assertThat(paged).isEqualTo(expected);
+    assertThat(sizes).containsExactly(4, 4, 2);
+
+    RunPage newest = store.runs(new RunQuery(null, Set.of(), 3, null));
+    assertThat(newest.items())
+        .extracting(Run::scheduledFor)
+        .containsExactly(NOW.plusSeconds(29), NOW.plusSeconds(28), NOW.plusSeconds(27));
+    assertThat(newest.nextCursor()).isEqualTo(newest.items().get(2).id().value());
+    RunPage skipped = store.runs(new RunQuery(null, Set.of(RunState.SKIPPED), 100, null));
+    assertThat(skipped.items())
+        .extracting(Run::scheduledFor)
+        .containsExactly(
+            NOW.plusSeconds(29),
+            NOW.plusSeconds(26),
+            NOW.plusSeconds(23),
+            NOW.plusSeconds(20),
+            NOW.plusSeconds(17),
+            NOW.plusSeconds(14),
+            NOW.plusSeconds(11),
+            NOW.plusSeconds(8),
+            NOW.plusSeconds(5),
+            NOW.plusSeconds(2));
+    assertThat(skipped.nextCursor()).isNull();
+    assertThat(store.runs(new RunQuery(b, Set.of(), 100, newest.nextCursor())).items())
+        .extracting(Run::scheduledFor)
+        .allMatch(at -> at.isBefore(NOW.plusSeconds(27)))
+        .hasSize(13);
+  }
+
+  @Test
+  void pruneDeletesOldEndedRunsBeyondTheNewestPerJobInSmallBatches() {
+    Instant old = NOW.minus(Duration.ofDays(30));
+    List<Run> runs = new ArrayList<>();
+    List<RunId> aEnded = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      Run r = run(store.newRunId(), JobId.of("a"), old.plusSeconds(i), RunState.SUCCEEDED);
+      aEnded.add(r.id());
+      runs.add(r);
+    }
+    Run aRunning = run(store.newRunId(), JobId.of("a"), old, RunState.RUNNING);
+    runs.add(aRunning);
+    for (int i = 0; i < 3; i++) {
+      runs.add(run(store.newRunId(), JobId.of("b"), old.plusSeconds(i), RunState.FAILED));
+    }
+    for (int i = 0; i < 5; i++) {
+      runs.add(run(store.newRunId(), JobId.of("c"), NOW.minusSeconds(i), RunState.SKIPPED));
+    }
+    store.record(runs);
+
+    Instant cutoff = NOW.minus(Duration.ofDays(1));
+    assertThat(store.prune(cutoff, 2, 3)).isEqualTo(8 + 1);
+    assertThat(store.runs(JobId.of("a"), 100))
+        .extracting(Run::id)
+        .containsExactlyInAnyOrder(aEnded.get(8), aEnded.get(9), aRunning.id());
+    assertThat(store.runs(JobId.of("b"), 100)).hasSize(2);
+    assertThat(store.runs(JobId.of("c"), 100)).as("ended after the cut-off").hasSize(5);
+    assertThat(store.prune(cutoff, 2, 3)).isZero();
+    assertThat(store.prune(cutoff, 0, 1)).isEqualTo(4);
+    assertThat(store.runs(JobId.of("a"), 100)).extracting(Run::id).containsExactly(aRunning.id());
+    assertThat(store.prune(NOW.plusSeconds(1), 0, 100)).isEqualTo(5);
+  }
+
+  @Test
+  void pruneWalksPastManyJobs() {
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < Runs.PRUNE_JOBS * 2 + 7; i++) {
+      JobId job = JobId.of("job-" + i);
+      runs.add(run(store.newRunId(), job, NOW.minusSeconds(120), RunState.SUCCEEDED));
+      runs.add(run(store.newRunId(), job, NOW.minusSeconds(60), RunState.SUCCEEDED));
+    }
+    store.record(runs);
+    assertThat(store.prune(NOW, 1, 50)).isEqualTo(Runs.PRUNE_JOBS * 2 + 7);
+    assertThat(store.runs(new RunQuery(null, Set.of(), 10_000, null)).items())
+        .hasSize(Runs.PRUNE_JOBS * 2 + 7)
+        .allMatch(r -> r.scheduledFor().equals(NOW.minusSeconds(60)));
+  }
+
+  @Test
+  void pruneChecksItsArguments() {
+    assertThatThrownBy(() -> store.prune(NOW, -1, 10))
+        .hasMessage("keepPerJob must not be negative, was -1");
+    assertThatThrownBy(() -> store.prune(NOW, 1, 0)).hasMessage("batchSize must be 1-10000, was 0");
+    assertThat(store.runs(JobId.of("a"), 0)).isEmpty();
+  }
+
+  // ---------------------------------------------------------------- life cycle
+
+  @Test
+  void aClosedStoreSaysSo() {
+    JdbcJobStore other = builder().open();
+    other.close();
+    other.close();
+    assertThatThrownBy(() -> other.find(JobId.of("a")))
+        .isInstanceOfSatisfying(
+            SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CLOSED))
+        .hasMessageContaining("is closed");
+    assertThat(other.toString()).startsWith("JdbcJobStore(");
+  }
+
+  @Test
+  void migrationsAreAppliedOnceAndRecorded() throws SQLException {
+    List<Migrations.Migration> known = Migrations.load(migrationFolder());
+    builder().open().close();
+    try (Connection c = raw();
+        Statement s = c.createStatement();
+        ResultSet rows =
+            s.executeQuery("SELECT version, description, checksum FROM chime_migrations")) {
+      List<String> recorded = new ArrayList<>();
+      while (rows.next()) {
+        recorded.add(rows.getInt(1) + " " + rows.getString(2) + " " + rows.getString(3));
+      }
+      assertThat(recorded)
+          .containsExactlyElementsOf(
+              known.stream()
+                  .map(m -> m.version() + " " + m.description() + " " + m.checksum())
+                  .toList());
+    }
+    assertThat(known.getFirst().checksum())
+        .isEqualTo(Migrations.sha256(known.getFirst().sql().getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void aChangedMigrationStopsTheStoreAndNamesTheFile() throws SQLException {
+    String checksum = rawString("SELECT checksum FROM chime_migrations WHERE version = 1");
+    rawExecute("UPDATE chime_migrations SET checksum = 'edited' WHERE version = 1");
+    try {
+      assertThatThrownBy(() -> builder().open())
+          .isInstanceOfSatisfying(
+              SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
+          .hasMessageContaining("V1__init.sql was changed after it was applied")
+          .hasMessageContaining("checksum edited recorded, " + checksum + " now");
+    } finally {
+      rawExecute("UPDATE chime_migrations SET checksum = '" + checksum + "' WHERE version = 1");
+    }
+  }
+
+  @Test
+  void aSchemaNewerThanThisCodeStopsTheStore() throws SQLException {
+    rawExecute(
+        "INSERT INTO chime_migrations (version, description, checksum, applied_at)"
+            + " VALUES (99, 'future', 'x', "
+            + instantLiteral(NOW)
+            + ")");
+    try {
+      assertThatThrownBy(() -> builder().open())
+          .isInstanceOfSatisfying(
+              SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
+          .hasMessageContaining("has migration 99, newer than this Chime knows (up to 1)");
+    } finally {
+      rawExecute("DELETE FROM chime_migrations WHERE version = 99");
+    }
+  }
+
+  @Test
+  void withoutMigrationsTheTablesMustBeThere() {
+    assertThatThrownBy(() -> emptyDatabase().applyMigrations(false).open())
+        .isInstanceOfSatisfying(
+            SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+        .hasMessageContaining("has no table chime_jobs: apply the files in db/migration/");
+    try (JdbcJobStore migrated = builder().applyMigrations(false).open()) {
+      assertThat(migrated.find(JobId.of("a"))).isEmpty();
+    }
+  }
+
+  @Test
+  void aSchedulerRunsJobsFromTheStoreAndKeepsThemAcrossARestart() throws Exception {
+    CountDownLatch ran = new CountDownLatch(1);
+    CountDownLatch recorded = new CountDownLatch(1);
+    JobId id;
+    try (Scheduler scheduler =
+        Scheduler.builder()
+            .clock(Clock.systemUTC())
+            .store(store)
+            .shutdownGrace(Duration.ofSeconds(5))
+            .build()) {
+      scheduler.register(
+          "greet",
+          ctx -> {
+            ctx.log("hello " + ctx.params().get("who"));
+            ctx.result(Map.of("greeted", ctx.params().get("who")));
+            ran.countDown();
+          });
+      scheduler.addListener(
+          event -> {
+            if (event instanceof SchedulerEvent.RunChanged changed
+                && changed.run().state() == RunState.SUCCEEDED) {
+              recorded.countDown();
+            }
+          });
+      id =
+          scheduler.schedule(
+              Job.builder("greeter")
+                  .handler("greet")
+                  .params(Map.of("who", "world"))
+                  .trigger(Trigger.once(Clock.systemUTC().instant()))
+                  .build());
+      scheduler.schedule(
+          Job.builder("later")
+              .handler("greet")
+              .trigger(
+                  Trigger.every(Duration.ofDays(1))
+                      .startingAt(Instant.parse("2100-01-01T00:00:00Z")))
+              .build());
+      scheduler.start();
+      assertThat(ran.await(30, TimeUnit.SECONDS)).as("the handler ran").isTrue();
+      assertThat(recorded.await(30, TimeUnit.SECONDS)).as("the run ended").isTrue();
+    }
+    try (JdbcJobStore reopened = builder().open()) {
+      List<Run> history = reopened.runs(id, 10);
+      assertThat(history)
+          .singleElement()
+          .satisfies(
+              r -> {
+                assertThat(r.state()).isEqualTo(RunState.SUCCEEDED);
+                assertThat(r.log()).isEqualTo("hello world\n");
+                assertThat(r.result()).isEqualTo(Map.of("greeted", "world"));
+              });
+      assertThat(reopened.find(id).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+      assertThat(reopened.find(JobId.of("later")).orElseThrow().nextFireAt())
+          .isEqualTo(Instant.parse("2100-01-01T00:00:00Z"));
+    }
+  }
+
+  // ---------------------------------------------------------------- raw SQL
+
+  long rawLong(String sql) throws SQLException {
+    try (Connection c = raw();
+        Statement s = c.createStatement();
+        ResultSet row = s.executeQuery(sql)) {
+      assertThat(row.next()).as(sql).isTrue();
+      return row.getLong(1);
+    }
+  }
+
+  String rawString(String sql) throws SQLException {
+    try (Connection c = raw();
+        Statement s = c.createStatement();
+        ResultSet row = s.executeQuery(sql)) {
+      assertThat(row.next()).as(sql).isTrue();
+      return row.getString(1);
+    }
+  }
+
+  void rawExecute(String sql) throws SQLException {
+    try (Connection c = raw();
+        Statement s = c.createStatement()) {
+      s.execute(sql);
+    }
+  }
+}

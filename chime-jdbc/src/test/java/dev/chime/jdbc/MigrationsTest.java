@@ -1,0 +1,53 @@
+package dev.chime.jdbc;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The migration files: all listed, numbered in order, split into statements. */
+class MigrationsTest {
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void everyFileInTheFolderIsListedInOrder(String folder) throws IOException {
+    try (Stream<Path> files = Files.list(Path.of("src/main/resources/db/migration", folder))) {
+      assertThat(files.map(p -> p.getFileName().toString()).sorted())
+          .containsExactlyElementsOf(Migrations.FILES);
+    }
+    List<Migrations.Migration> migrations = Migrations.load(folder);
+    for (int i = 0; i < migrations.size(); i++) {
+      assertThat(migrations.get(i).version()).isEqualTo(i + 1);
+      assertThat(migrations.get(i).statements()).isNotEmpty().allMatch(s -> !s.endsWith(";"));
+    }
+  }
+
+  @Test
+  void statementsEndAtSemicolonsThatEndALine() {
+    Migrations.Migration migration =
+        new Migrations.Migration(
+            1,
+            "t",
+            "V1__t.sql",
+            "-- a comment; not a statement\nCREATE TABLE a (\n  x text -- note; here\n);\n\n"
+                + "INSERT INTO a VALUES ('x;y');\nSELECT 1",
+            "c");
+    assertThat(migration.statements())
+        .containsExactly(
+            "CREATE TABLE a (\n  x text -- note; here\n)",
+            "INSERT INTO a VALUES ('x;y')",
+            "SELECT 1");
+  }
+
+  @Test
+  void checksumsIgnoreWindowsLineEnds() {
+    assertThat(Migrations.load("sqlite").getFirst().sql()).doesNotContain("\r");
+    assertThat(Migrations.sha256(new byte[0]))
+        .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+}
