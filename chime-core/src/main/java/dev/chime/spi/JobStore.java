@@ -178,6 +178,13 @@ public interface JobStore extends AutoCloseable {
     throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot quarantine jobs");
   }
 
+  /**
+   * Writes whatever the store has queued ({@link #write} may queue run records it need not write at
+   * once); the scheduler calls it when it shuts down, so its last records are stored when {@code
+   * close()} returns. Nothing by default.
+   */
+  default void flush() {}
+
   /** Releases the store's resources. */
   @Override
   void close();

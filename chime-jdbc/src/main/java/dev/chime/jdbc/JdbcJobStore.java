@@ -8,6 +8,7 @@ import dev.chime.Run;
 import dev.chime.RunId;
 import dev.chime.SchedulerException;
 import dev.chime.SchedulerException.Kind;
+import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
 import dev.chime.spi.Quarantined;
@@ -17,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -43,16 +45,26 @@ public final class JdbcJobStore implements JobStore {
   /** The most rows {@link #prune} deletes in one transaction. */
   public static final int MAX_PRUNE_BATCH = 10_000;
 
+  /** How long a claim, and a node's silence, last before another node may take over. */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
+
   private final Dialect db;
   private final Jobs jobs;
   private final Runs runs;
   private final RunIds runIds;
+  private final Duration lease;
+  private final WriteBehind behind;
+  private final Nodes nodes;
 
-  private JdbcJobStore(Dialect db, Clock clock) {
+  private JdbcJobStore(Dialect db, Clock clock, Duration lease) {
     this.db = db;
+    this.lease = lease;
     this.runIds = new RunIds(db);
     this.jobs = new Jobs(db, clock, runIds::nextValue);
-    this.runs = new Runs(db, clock);
+    String node = Nodes.newId();
+    this.runs = new Runs(db, clock, node);
+    this.behind = new WriteBehind(runs);
+    this.nodes = new Nodes(db, clock, lease, runs, node);
   }
 
   /** Opens (creating if missing) the SQLite database in the file, with the defaults. */
@@ -131,6 +143,62 @@ public final class JdbcJobStore implements JobStore {
         Objects.requireNonNull(state, "state must not be null"));
   }
 
+  /**
+   * One transaction: the advances (a batch of token-checked updates), the runs of those applied,
+   * the other runs, and whatever run records were still queued. Without advances the records are
+   * only queued (written within milliseconds by the writer thread): a lost run end is found later
+   * as an unfinished run and recovered, so the engine need not wait for it.
+   */
+  @Override
+  public List<Claim> write(List<Advance> advances, List<Run> records) {
+    Objects.requireNonNull(advances, "advances must not be null");
+    Objects.requireNonNull(records, "runs must not be null");
+    if (advances.isEmpty()) {
+      behind.add(records);
+      return List.of();
+    }
+    return behind.writeOrdered(
+        queued ->
+            db.transaction(
+                "write " + advances.size() + " advances and their runs",
+                session -> {
+                  boolean[] applied = jobs.advance(session, advances);
+                  List<Run> all = new ArrayList<>(queued);
+                  List<Claim> refused = new ArrayList<>();
+                  for (int i = 0; i < applied.length; i++) {
+                    if (applied[i]) {
+                      all.addAll(advances.get(i).runs());
+                    } else {
+                      refused.add(advances.get(i).claim());
+                    }
+                  }
+                  all.addAll(records);
+                  runs.write(session, all);
+                  return refused;
+                }));
+  }
+
+  @Override
+  public void flush() {
+    behind.flush();
+  }
+
+  /** True: the store outlives the process, and runs under way when it died are recovered. */
+  @Override
+  public boolean durable() {
+    return true;
+  }
+
+  @Override
+  public Duration lease() {
+    return lease;
+  }
+
+  @Override
+  public List<Run> recover(Instant now) {
+    return nodes.recover(Objects.requireNonNull(now, "now must not be null"));
+  }
+
   @Override
   public boolean release(Claim claim) {
     return jobs.release(Objects.requireNonNull(claim, "claim must not be null"));
@@ -143,11 +211,12 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public void record(List<Run> batch) {
-    runs.record(Objects.requireNonNull(batch, "runs must not be null"));
+    behind.add(List.copyOf(Objects.requireNonNull(batch, "runs must not be null")));
   }
 
   @Override
   public Optional<Run> run(RunId id) {
+    behind.flush();
     return runs.find(Objects.requireNonNull(id, "id must not be null"));
   }
 
@@ -157,12 +226,14 @@ public final class JdbcJobStore implements JobStore {
     if (limit < 1) {
       return List.of();
     }
+    behind.flush();
     return runs.query(new RunQuery(job, Set.of(), Math.min(limit, RunQuery.MAX_LIMIT), null))
         .items();
   }
 
   @Override
   public RunPage runs(RunQuery query) {
+    behind.flush();
     return runs.query(Objects.requireNonNull(query, "query must not be null"));
   }
 
@@ -176,6 +247,7 @@ public final class JdbcJobStore implements JobStore {
       throw new IllegalArgumentException(
           "batchSize must be 1-" + MAX_PRUNE_BATCH + ", was " + batchSize);
     }
+    behind.flush();
     return runs.prune(endedBefore, keepPerJob, batchSize);
   }
 
@@ -194,7 +266,15 @@ public final class JdbcJobStore implements JobStore {
   /** Closes the connections; later calls fail as {@link Kind#CLOSED}. */
   @Override
   public void close() {
-    db.close();
+    try {
+      behind.close();
+    } finally {
+      try {
+        nodes.close();
+      } finally {
+        db.close();
+      }
+    }
   }
 
   @Override
@@ -220,6 +300,7 @@ public final class JdbcJobStore implements JobStore {
     private int poolSize = DEFAULT_POOL_SIZE;
     private Clock clock = Clock.systemUTC();
     private boolean applyMigrations = true;
+    private Duration lease = DEFAULT_LEASE;
 
     private Builder(String url) {
       Objects.requireNonNull(url, "jdbcUrl must not be null");
@@ -300,6 +381,22 @@ public final class JdbcJobStore implements JobStore {
       return this;
     }
 
+    /**
+     * How long a claim lasts, and how long a node may be silent before the others take over its
+     * runs (default {@link JdbcJobStore#DEFAULT_LEASE}); at least twice the claim look-ahead, at
+     * most an hour.
+     */
+    public Builder lease(Duration length) {
+      Objects.requireNonNull(length, "lease must not be null");
+      if (length.compareTo(CLAIM_AHEAD.multipliedBy(2)) < 0
+          || length.compareTo(Duration.ofHours(1)) > 0) {
+        throw new IllegalArgumentException(
+            "lease must be " + CLAIM_AHEAD.multipliedBy(2) + " to PT1H, was " + length);
+      }
+      this.lease = length;
+      return this;
+    }
+
     private void requirePostgres(String option) {
       if (!postgres) {
         throw new IllegalArgumentException(option + " applies to PostgreSQL only, not to " + url);
@@ -318,7 +415,7 @@ public final class JdbcJobStore implements JobStore {
         } else {
           requireTables(db);
         }
-        return new JdbcJobStore(db, clock);
+        return new JdbcJobStore(db, clock, lease);
       } catch (RuntimeException e) {
         db.close();
         throw e;

@@ -275,6 +275,30 @@ final class Jobs {
         });
   }
 
+  /**
+   * Applies the advances on the session (one batch of token-checked updates); returns, per advance,
+   * whether it was applied.
+   */
+  boolean[] advance(Session session, List<dev.chime.spi.Advance> advances) throws SQLException {
+    PreparedStatement advance = session.prepare(ADVANCE);
+    Instant now = clock.instant();
+    for (dev.chime.spi.Advance a : advances) {
+      db.setInstant(advance, 1, Dialect.storedOccurrence(a.nextFireAt()));
+      advance.setLong(2, a.runCount());
+      advance.setString(3, name(a.state()));
+      db.setInstant(advance, 4, now);
+      advance.setString(5, a.claim().job().id().value());
+      advance.setLong(6, a.claim().token());
+      advance.addBatch();
+    }
+    int[] counts = advance.executeBatch();
+    boolean[] applied = new boolean[counts.length];
+    for (int i = 0; i < counts.length; i++) {
+      applied[i] = counts[i] > 0 || counts[i] == java.sql.Statement.SUCCESS_NO_INFO;
+    }
+    return applied;
+  }
+
   boolean release(Claim claim) {
     return db.autocommit(
         "release job " + claim.job().id(),

@@ -33,10 +33,14 @@ final class Runs {
   /** Jobs per pass of {@link #prune}. */
   static final int PRUNE_JOBS = 100;
 
-  private static final String COLUMNS =
+  static final String COLUMNS =
       "id, job_id, scheduled_for, attempt, state, reason, started_at, finished_at, error, log,"
           + " progress, progress_message, result, updated_at";
-  private static final int WIDTH = 14;
+
+  /** The columns written: {@link #COLUMNS} and the node that wrote the record. */
+  private static final String WRITTEN = COLUMNS + ", node";
+
+  private static final int WIDTH = 15;
 
   /** The SQL list of final states: ('succeeded', ...). */
   static final String FINAL =
@@ -52,18 +56,23 @@ final class Runs {
           + " state = excluded.state, reason = excluded.reason, started_at = excluded.started_at,"
           + " finished_at = excluded.finished_at, error = excluded.error, log = excluded.log,"
           + " progress = excluded.progress, progress_message = excluded.progress_message,"
-          + " result = excluded.result, updated_at = excluded.updated_at"
-          + " WHERE chime_runs.state NOT IN "
+          + " result = excluded.result, updated_at = excluded.updated_at, node = excluded.node"
+          + " WHERE (chime_runs.state NOT IN "
           + FINAL
           + " OR excluded.state IN "
-          + FINAL;
+          + FINAL
+          // A node writes only its own runs: once another node has taken a run over (recover),
+          // a late record from the node that lost it is not applied.
+          + ") AND (chime_runs.node IS NULL OR chime_runs.node = excluded.node)";
 
   private final Dialect db;
   private final Clock clock;
+  private final String node;
 
-  Runs(Dialect db, Clock clock) {
+  Runs(Dialect db, Clock clock, String node) {
     this.db = db;
     this.clock = clock;
+    this.node = node;
   }
 
   // ---------------------------------------------------------------- writing
@@ -73,20 +82,22 @@ final class Runs {
     if (newest.isEmpty()) {
       return;
     }
-    Instant now = clock.instant();
     String what = "record " + newest.size() + " runs";
     if (newest.size() <= CHUNK) {
-      db.autocommit(what, session -> upsert(session, newest, now));
+      db.autocommit(what, session -> upsert(session, newest, clock.instant()));
     } else {
-      db.transaction(
-          what,
-          session -> {
-            for (int from = 0; from < newest.size(); from += CHUNK) {
-              upsert(session, newest.subList(from, Math.min(from + CHUNK, newest.size())), now);
-            }
-            return null;
-          });
+      db.transaction(what, session -> write(session, newest));
     }
+  }
+
+  /** Records the runs on the session, in its transaction, the newest record of each run. */
+  Void write(Session session, List<Run> runs) throws SQLException {
+    List<Run> newest = newestPerId(runs);
+    Instant now = clock.instant();
+    for (int from = 0; from < newest.size(); from += CHUNK) {
+      upsert(session, newest.subList(from, Math.min(from + CHUNK, newest.size())), now);
+    }
+    return null;
   }
 
   /** The last record of each run in the batch (one statement cannot upsert a row twice). */
@@ -103,7 +114,7 @@ final class Runs {
     String row = "(" + String.join(", ", Collections.nCopies(WIDTH, "?")) + ")";
     String sql =
         "INSERT INTO chime_runs ("
-            + COLUMNS
+            + WRITTEN
             + ") VALUES "
             + String.join(", ", Collections.nCopies(runs.size(), row))
             + UPSERT_TAIL;
@@ -124,6 +135,7 @@ final class Runs {
       upsert.setString(++i, db.text(run.progressMessage()));
       db.setJson(upsert, ++i, JobCodec.encodeValue(run.result()));
       db.setInstant(upsert, ++i, now);
+      upsert.setString(++i, node);
     }
     upsert.executeUpdate();
     return null;
@@ -192,7 +204,7 @@ final class Runs {
     return runs;
   }
 
-  private Run run(ResultSet row) throws SQLException {
+  Run run(ResultSet row) throws SQLException {
     long id = row.getLong("id");
     try {
       return new Run(

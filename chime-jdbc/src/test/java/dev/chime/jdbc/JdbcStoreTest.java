@@ -86,6 +86,57 @@ abstract class JdbcStoreTest extends StoreContractTest {
     return new JobInfo(job, JobState.ACTIVE, null, next, 0, 0);
   }
 
+  // ---------------------------------------------------------------- nodes and recovery
+
+  @Test
+  void isDurableWithALeaseLongerThanItsLookAhead() {
+    assertThat(store.durable()).isTrue();
+    assertThat(store.lease()).isEqualTo(JdbcJobStore.DEFAULT_LEASE);
+    assertThat(builder().lease(Duration.ofSeconds(4))).isNotNull();
+    assertThatThrownBy(() -> builder().lease(Duration.ofSeconds(3)))
+        .hasMessage("lease must be PT4S to PT1H, was PT3S");
+    assertThatThrownBy(() -> builder().lease(Duration.ofHours(2)))
+        .hasMessage("lease must be PT4S to PT1H, was PT2H");
+  }
+
+  @Test
+  void runsOfADeadNodeAreTakenOverOnceAndItsLateRecordsAreNotApplied() {
+    Run running = run(store.newRunId(), JobId.of("a"), NOW, RunState.RUNNING);
+    Run claimed = run(store.newRunId(), JobId.of("b"), NOW, RunState.CLAIMED);
+    Run done = run(store.newRunId(), JobId.of("c"), NOW, RunState.SUCCEEDED);
+    store.record(List.of(running, claimed, done));
+    store.flush();
+    assertThat(store.recover(NOW)).as("a live node's runs stay its own").isEmpty();
+
+    // Another node a minute later: this store's heartbeat (at NOW) is older than the lease.
+    FakeClock later = FakeClock.at(NOW.plus(Duration.ofMinutes(1)));
+    try (JdbcJobStore other = builder().clock(later).open()) {
+      assertThat(other.recover(later.instant()))
+          .extracting(Run::id)
+          .containsExactlyInAnyOrder(running.id(), claimed.id());
+      assertThat(other.recover(later.instant())).as("each orphan is handed out once").isEmpty();
+
+      store.record(List.of(run(running.id(), JobId.of("a"), NOW, RunState.SUCCEEDED)));
+      store.flush();
+      assertThat(other.run(running.id()).orElseThrow().state())
+          .as("the dead node's late record is not applied")
+          .isEqualTo(RunState.RUNNING);
+      other.record(List.of(run(running.id(), JobId.of("a"), NOW, RunState.FAILED)));
+      assertThat(other.run(running.id()).orElseThrow().state()).isEqualTo(RunState.FAILED);
+    }
+  }
+
+  @Test
+  void queuedRunRecordsAreWrittenByCloseAndSeenByAnotherStore() {
+    Run run = run(store.newRunId(), JobId.of("a"), NOW, RunState.SUCCEEDED);
+    store.write(List.of(), List.of(run));
+    store.close();
+    try (JdbcJobStore other = builder().clock(clock).open()) {
+      assertThat(other.run(run.id())).contains(run);
+    }
+    store = builder().clock(clock).open(); // for the contract's @AfterEach
+  }
+
   // ---------------------------------------------------------------- jobs
 
   @Test

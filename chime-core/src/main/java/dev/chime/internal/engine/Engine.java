@@ -1556,6 +1556,7 @@ public final class Engine implements Scheduler {
           closed = true;
           return null;
         });
+    store.flush(); // the last run records are stored once close() returns
     Thread thread = dispatcher;
     if (thread != null) {
       LockSupport.unpark(thread);
