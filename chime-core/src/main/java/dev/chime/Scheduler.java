@@ -95,6 +95,19 @@ public interface Scheduler extends AutoCloseable {
   /** The job's runs, newest first, at most {@code limit}. */
   List<Run> runs(JobId id, int limit);
 
+  /**
+   * Recorded runs the query selects (by job and state), newest first, one page at a time: pass the
+   * page's {@code nextCursor} as the next query's {@code before}. Runs still under way are read as
+   * last recorded.
+   */
+  dev.chime.spi.RunPage runs(dev.chime.spi.RunQuery query);
+
+  /**
+   * Jobs set aside as unusable, with why: a stored row that cannot be read, or a job whose handler
+   * is not registered here when it comes due. Replacing the job ({@link #update}) takes it back.
+   */
+  List<dev.chime.spi.Quarantined> quarantined();
+
   /** Defines (or redefines) a pipeline; its jobs must be scheduled. */
   void definePipeline(Pipeline pipeline);
 

@@ -137,6 +137,39 @@ abstract class JdbcStoreTest extends StoreContractTest {
     store = builder().clock(clock).open(); // for the contract's @AfterEach
   }
 
+  @Test
+  void aJobWhoseHandlerIsGoneIsQuarantinedWhenItComesDueAndTheOthersRun() throws Exception {
+    Instant due = Clock.systemUTC().instant().plusMillis(200);
+    try (Scheduler before = Scheduler.builder().store(builder().open()).build()) {
+      before.register("renamed", ctx -> {});
+      before.register("kept", ctx -> {});
+      before.schedule(Job.builder("orphan").handler("renamed").trigger(Trigger.once(due)).build());
+      before.schedule(Job.builder("fine").handler("kept").trigger(Trigger.once(due)).build());
+    }
+    CountDownLatch ran = new CountDownLatch(1);
+    try (JdbcJobStore shared = builder().open();
+        Scheduler after = Scheduler.builder().store(shared).build()) {
+      after.register("kept", ctx -> ran.countDown());
+      after.start();
+      assertThat(ran.await(30, TimeUnit.SECONDS)).as("the other job ran").isTrue();
+      long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (after.quarantined().isEmpty() && System.nanoTime() < end) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+      }
+      assertThat(after.quarantined())
+          .singleElement()
+          .satisfies(
+              q -> {
+                assertThat(q.id()).isEqualTo(JobId.of("orphan"));
+                assertThat(q.reason()).isEqualTo("no handler named 'renamed' is registered");
+              });
+      assertThat(after.runs(JobId.of("orphan"), 10)).isEmpty();
+      assertThat(after.runs(new RunQuery(JobId.of("fine"), Set.of(), 10, null)).items())
+          .extracting(Run::state)
+          .containsExactly(RunState.SUCCEEDED);
+    }
+  }
+
   // ---------------------------------------------------------------- jobs
 
   @Test

@@ -191,6 +191,16 @@ public final class ManualScheduler implements Scheduler {
   }
 
   @Override
+  public dev.chime.spi.RunPage runs(dev.chime.spi.RunQuery query) {
+    return engine.runs(query);
+  }
+
+  @Override
+  public List<dev.chime.spi.Quarantined> quarantined() {
+    return engine.quarantined();
+  }
+
+  @Override
   public List<Run> runs(JobId id, int limit) {
     return engine.runs(id, limit);
   }

@@ -314,6 +314,31 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void runQueriesFilterAndPageNewestFirst() {
+    List<Run> runs = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      RunState state = i % 2 == 0 ? RunState.SUCCEEDED : RunState.FAILED;
+      runs.add(run(store.newRunId(), JobId.of("a"), NOW.plusSeconds(i), state));
+    }
+    runs.add(run(store.newRunId(), JobId.of("b"), NOW, RunState.SUCCEEDED));
+    store.record(runs);
+
+    dev.chime.spi.RunPage first =
+        store.runs(new dev.chime.spi.RunQuery(JobId.of("a"), Set.of(), 2, null));
+    assertThat(first.items()).containsExactly(runs.get(4), runs.get(3));
+    dev.chime.spi.RunPage second =
+        store.runs(new dev.chime.spi.RunQuery(JobId.of("a"), Set.of(), 2, first.nextCursor()));
+    assertThat(second.items()).containsExactly(runs.get(2), runs.get(1));
+    dev.chime.spi.RunPage last =
+        store.runs(new dev.chime.spi.RunQuery(JobId.of("a"), Set.of(), 2, second.nextCursor()));
+    assertThat(last.items()).containsExactly(runs.get(0));
+    assertThat(last.nextCursor()).isNull();
+    assertThat(
+            store.runs(new dev.chime.spi.RunQuery(null, Set.of(RunState.FAILED), 10, null)).items())
+        .containsExactly(runs.get(3), runs.get(1));
+  }
+
+  @Test
   void aFreshStoreHasNoOrphanedRuns() {
     assertThat(store.recover(NOW)).isEmpty();
   }

@@ -1011,6 +1011,18 @@ public final class Engine implements Scheduler {
     return List.copyOf(found.subList(0, Math.min(limit, found.size())));
   }
 
+  @Override
+  public dev.chime.spi.RunPage runs(dev.chime.spi.RunQuery query) {
+    Objects.requireNonNull(query, "query must not be null");
+    locked(() -> null); // what is buffered is written first, so the page includes it
+    return store.runs(query);
+  }
+
+  @Override
+  public List<dev.chime.spi.Quarantined> quarantined() {
+    return store.quarantined();
+  }
+
   // ---------------------------------------------------------------- pipelines
 
   @Override
@@ -1108,6 +1120,9 @@ public final class Engine implements Scheduler {
     for (int calls = 0; calls < CLAIMS_PER_CYCLE; calls++) {
       List<Claim> claims = store.claim(now, horizon, CLAIM_BATCH, leaseUntil);
       for (Claim claim : claims) {
+        if (unrunnable(claim)) {
+          continue;
+        }
         long due = Nanos.of(claim.scheduledFor());
         if (due <= nowNanos) {
           fire(claim);
@@ -1122,6 +1137,25 @@ public final class Engine implements Scheduler {
       timer.drainDue(nowNanos, Integer.MAX_VALUE, this::due);
     }
     claimedUntil = Long.MIN_VALUE; // more is due than one cycle claims: claim again next cycle
+  }
+
+  /**
+   * A claimed job whose handler is not registered here is quarantined (a durable store keeps jobs
+   * across deployments, and a handler may have been renamed or dropped): it stops firing, and
+   * {@link #quarantined} says why, instead of failing every occurrence.
+   */
+  private boolean unrunnable(Claim claim) {
+    Job job = claim.job().job();
+    if (job.code() != null || handlers.containsKey(job.handler())) {
+      return false;
+    }
+    try {
+      store.quarantine(job.id(), "no handler named '" + job.handler() + "' is registered");
+      LOG.warn("job {} quarantined: no handler named '{}' is registered", job.id(), job.handler());
+      return true;
+    } catch (UnsupportedOperationException e) {
+      return false; // a store that cannot quarantine: the run fails and says why
+    }
   }
 
   /** When the claimed look-ahead window runs low and the store is asked again. */

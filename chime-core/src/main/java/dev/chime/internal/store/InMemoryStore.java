@@ -293,6 +293,25 @@ public final class InMemoryStore implements JobStore {
     return found;
   }
 
+  /** Filters the bounded history (at most historyLimit runs), newest id first. */
+  @Override
+  public synchronized dev.chime.spi.RunPage runs(dev.chime.spi.RunQuery query) {
+    List<Run> found = new ArrayList<>();
+    for (Run run : history.values()) {
+      if ((query.job() == null || run.jobId().equals(query.job()))
+          && (query.states().isEmpty() || query.states().contains(run.state()))
+          && (query.before() == null || run.id().value() < query.before())) {
+        found.add(run);
+      }
+    }
+    found.sort(Comparator.comparing((Run run) -> run.id().value()).reversed());
+    if (found.size() <= query.limit()) {
+      return new dev.chime.spi.RunPage(List.copyOf(found), null);
+    }
+    List<Run> page = List.copyOf(found.subList(0, query.limit()));
+    return new dev.chime.spi.RunPage(page, page.getLast().id().value());
+  }
+
   @Override
   public void close() {
     // Nothing to release.
