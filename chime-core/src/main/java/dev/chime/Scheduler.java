@@ -44,6 +44,14 @@ public interface Scheduler extends AutoCloseable {
    */
   JobId schedule(Job job);
 
+  /**
+   * Adds the jobs, all or none, in one store call (one transaction on a database: much faster than
+   * one {@link #schedule} per job); returns their ids in order. Fails like {@link #schedule} for
+   * the first bad job, and for a job with an {@link Trigger.After} trigger (schedule those one at a
+   * time) or an id given twice.
+   */
+  List<JobId> scheduleAll(java.util.Collection<Job> jobs);
+
   /** The job, if there is one with the id. */
   Optional<JobInfo> get(JobId id);
 

@@ -34,6 +34,21 @@ public interface JobStore extends AutoCloseable {
   JobInfo insert(JobInfo job);
 
   /**
+   * Adds the jobs, each with version 1, all or none: CONFLICT (naming the taken ids) if any id is
+   * taken. The default inserts one by one, which is all-or-none only for a store no other caller
+   * writes to meanwhile; a database store does it in one transaction.
+   */
+  default List<JobInfo> insertAll(List<JobInfo> jobs) {
+    List<JobInfo> taken = jobs.stream().filter(job -> find(job.id()).isPresent()).toList();
+    if (!taken.isEmpty()) {
+      throw new dev.chime.SchedulerException(
+          dev.chime.SchedulerException.Kind.CONFLICT,
+          "jobs already exist: " + taken.stream().map(JobInfo::id).toList());
+    }
+    return jobs.stream().map(this::insert).toList();
+  }
+
+  /**
    * Replaces a job if its stored version equals {@code job.version()}, and returns it with the next
    * version; CONFLICT if the version is stale, NOT_FOUND if there is no such job. A replaced job's
    * claim, if any, is void: its token no longer advances it.

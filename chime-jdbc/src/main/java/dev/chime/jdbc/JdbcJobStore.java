@@ -95,6 +95,13 @@ public final class JdbcJobStore implements JobStore {
     return jobs.insert(Objects.requireNonNull(job, "job must not be null"));
   }
 
+  /** One transaction: all the jobs, or none (CONFLICT naming the ids taken). */
+  @Override
+  public List<JobInfo> insertAll(List<JobInfo> batch) {
+    Objects.requireNonNull(batch, "jobs must not be null");
+    return batch.isEmpty() ? List.of() : jobs.insertAll(batch);
+  }
+
   @Override
   public JobInfo update(JobInfo job) {
     return jobs.update(Objects.requireNonNull(job, "job must not be null"));

@@ -110,6 +110,47 @@ final class Jobs {
     return stored(info, definition, 1);
   }
 
+  /** Inserts the jobs in one transaction (one batch of inserts), all or none. */
+  List<JobInfo> insertAll(List<JobInfo> infos) {
+    List<String> definitions = infos.stream().map(info -> JobCodec.encode(info.job())).toList();
+    db.transaction(
+        "insert " + infos.size() + " jobs",
+        session -> {
+          PreparedStatement insert = session.prepare(INSERT);
+          Instant now = clock.instant();
+          for (int i = 0; i < infos.size(); i++) {
+            JobInfo info = infos.get(i);
+            insert.setString(1, info.id().value());
+            db.setJson(insert, 2, definitions.get(i));
+            insert.setString(3, name(info.state()));
+            insert.setString(4, db.text(info.note()));
+            db.setInstant(insert, 5, Dialect.storedOccurrence(info.nextFireAt()));
+            insert.setLong(6, info.runCount());
+            insert.setLong(7, freshIds.getAsLong() << TOKEN_SHIFT);
+            db.setInstant(insert, 8, now);
+            db.setInstant(insert, 9, now);
+            insert.addBatch();
+          }
+          int[] counts = insert.executeBatch();
+          List<JobId> taken = new ArrayList<>();
+          for (int i = 0; i < counts.length; i++) {
+            if (counts[i] == 0) {
+              taken.add(infos.get(i).id());
+            }
+          }
+          if (!taken.isEmpty()) {
+            // Thrown inside the transaction, so it is rolled back: all or none.
+            throw new SchedulerException(Kind.CONFLICT, "jobs already exist: " + taken);
+          }
+          return null;
+        });
+    List<JobInfo> stored = new ArrayList<>(infos.size());
+    for (int i = 0; i < infos.size(); i++) {
+      stored.add(stored(infos.get(i), definitions.get(i), 1));
+    }
+    return stored;
+  }
+
   JobInfo update(JobInfo info) {
     String definition = JobCodec.encode(info.job());
     int updated =

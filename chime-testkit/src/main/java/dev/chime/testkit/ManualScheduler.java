@@ -201,6 +201,11 @@ public final class ManualScheduler implements Scheduler {
   }
 
   @Override
+  public List<JobId> scheduleAll(java.util.Collection<Job> jobs) {
+    return engine.scheduleAll(jobs);
+  }
+
+  @Override
   public List<Run> runs(JobId id, int limit) {
     return engine.runs(id, limit);
   }

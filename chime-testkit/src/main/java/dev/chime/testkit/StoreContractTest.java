@@ -339,6 +339,19 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void insertAllAddsEveryJobOrNone() {
+    List<JobInfo> added = store.insertAll(List.of(job("a", NOW), job("b", NOW.plusSeconds(1))));
+    assertThat(added).extracting(JobInfo::version).containsExactly(1L, 1L);
+    assertThat(store.list(JobQuery.ALL)).extracting(i -> i.id().value()).containsExactly("a", "b");
+    assertThatThrownBy(() -> store.insertAll(List.of(job("c", NOW), job("a", NOW))))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CONFLICT))
+        .hasMessageContaining("a");
+    assertThat(store.find(JobId.of("c"))).as("none of a refused batch is added").isEmpty();
+  }
+
+  @Test
   void aFreshStoreHasNoOrphanedRuns() {
     assertThat(store.recover(NOW)).isEmpty();
   }

@@ -356,6 +356,40 @@ public final class Engine implements Scheduler {
         });
   }
 
+  @Override
+  public List<JobId> scheduleAll(java.util.Collection<Job> given) {
+    Objects.requireNonNull(given, "jobs must not be null");
+    List<Job> jobs = given.stream().map(job -> keyed(Objects.requireNonNull(job, "job"))).toList();
+    java.util.Set<JobId> seen = new java.util.HashSet<>();
+    for (Job job : jobs) {
+      if (!seen.add(job.id())) {
+        throw new SchedulerException(Kind.INVALID, "job " + job.id() + " is given twice");
+      }
+      if (containsAfter(job.trigger())) {
+        throw new SchedulerException(
+            Kind.INVALID,
+            "job " + job.id() + " has an after trigger: schedule such jobs one at a time");
+      }
+    }
+    return locked(
+        () -> {
+          openOrFail();
+          List<JobInfo> initial = new ArrayList<>(jobs.size());
+          for (Job job : jobs) {
+            check(job);
+            initial.add(initial(job, JobState.ACTIVE, null, 0, 1));
+          }
+          List<JobInfo> stored = store.insertAll(initial);
+          for (JobInfo info : stored) {
+            dependencies.put(info.id(), info.job().trigger());
+            jobChanged(SchedulerEvent.Change.ADDED, info);
+            finishIfDone(info);
+            wake(info.nextFireAt());
+          }
+          return jobs.stream().map(Job::id).toList();
+        });
+  }
+
   /** The job with its cron {@code H} fields hashed from its id, as Jenkins does. */
   private static Job keyed(Job job) {
     if (!(job.trigger() instanceof Trigger.Cron cron)) {

@@ -118,6 +118,12 @@ public final class InMemoryStore implements JobStore {
     return job.version() == 1 ? job : slot.info();
   }
 
+  /** Atomic under the store's monitor. */
+  @Override
+  public synchronized List<JobInfo> insertAll(List<JobInfo> batch) {
+    return JobStore.super.insertAll(batch);
+  }
+
   @Override
   public synchronized JobInfo update(JobInfo job) {
     Slot slot = jobs.get(job.id());

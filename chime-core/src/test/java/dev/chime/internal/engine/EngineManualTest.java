@@ -46,6 +46,41 @@ class EngineManualTest {
   }
 
   @Test
+  void scheduleAllAddsTheJobsTogetherAndRefusesABadBatchWhole() {
+    List<JobId> ids =
+        h.engine.scheduleAll(
+            List.of(
+                job("x", Trigger.once(h.at(5))).build(), job("y", Trigger.once(h.at(6))).build()));
+    assertThat(ids).containsExactly(JobId.of("x"), JobId.of("y"));
+    assertThat(h.advanceAndRun(Duration.ofSeconds(6))).isEqualTo(2);
+
+    assertThatThrownBy(
+            () ->
+                h.engine.scheduleAll(
+                    List.of(
+                        job("z", Trigger.once(h.at(60))).build(),
+                        job("z", Trigger.once(h.at(61))).build())))
+        .hasMessage("job z is given twice");
+    assertThatThrownBy(
+            () ->
+                h.engine.scheduleAll(
+                    List.of(
+                        job("z", Trigger.once(h.at(60))).build(),
+                        job("x", Trigger.once(h.at(61))).build())))
+        .hasMessageContaining("already exist");
+    assertThatThrownBy(
+            () -> h.engine.scheduleAll(List.of(job("w", Trigger.after(JobId.of("x"))).build())))
+        .hasMessageContaining("schedule such jobs one at a time");
+    assertThatThrownBy(
+            () ->
+                h.engine.scheduleAll(
+                    List.of(
+                        Job.builder("v").handler("nobody").trigger(Trigger.once(h.at(9))).build())))
+        .hasMessageContaining("no handler named 'nobody'");
+    assertThat(h.engine.get(JobId.of("z"))).isEmpty();
+  }
+
+  @Test
   void aOnceJobInThePastRunsAsACatchUp() {
     h.engine.schedule(job("past", Trigger.once(h.at(-30))).build());
     assertThat(h.engine.runDue()).isEqualTo(1);
