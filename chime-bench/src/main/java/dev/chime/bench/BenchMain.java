@@ -1,6 +1,7 @@
 package dev.chime.bench;
 
 import dev.chime.bench.engine.EngineScenario;
+import dev.chime.bench.harness.Print;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -248,8 +249,8 @@ public final class BenchMain {
           s.worst,
           s.worstId,
           s.bytes,
-          ratio(s.median, chime == null ? Double.NaN : chime.median),
-          ratio(s.worst, chime == null ? Double.NaN : chime.worst));
+          Print.ratio(s.median, chime == null ? Double.NaN : chime.median),
+          Print.ratio(s.worst, chime == null ? Double.NaN : chime.worst));
     }
     System.out.printf(Locale.ROOT, "%nper expression, ns/op:%n%-16s", "expr");
     for (String method : scores.keySet()) {
@@ -273,11 +274,5 @@ public final class BenchMain {
     }
     System.out.println("(* worst-case only: counts for worst_ns_per_op, not for the median)");
     System.out.println("(! wrong answers: left out of that system's median and worst)");
-  }
-
-  private static String ratio(double value, double base) {
-    return Double.isFinite(value) && Double.isFinite(base) && base > 0
-        ? String.format(Locale.ROOT, "%.1fx", value / base)
-        : "";
   }
 }
