@@ -1,5 +1,6 @@
 package dev.chime.bench;
 
+import dev.chime.bench.durable.DurableScenario;
 import dev.chime.bench.engine.EngineScenario;
 import dev.chime.bench.harness.Print;
 import java.io.IOException;
@@ -27,10 +28,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * in DESIGN.md, then prints a table. Usage: {@code BenchMain RESULTS_DIR [SCENARIO...]} (default:
  * every scenario). System properties: {@code bench.quick=true} for a short smoke run (numbers not
  * worth reporting), {@code bench.include=REGEX} to run a subset of the cron benchmark methods; the
- * engine scenario's own are in {@link EngineScenario}.
+ * engine and durable scenarios' own are in {@link EngineScenario} and {@link DurableScenario}.
  */
 public final class BenchMain {
-  static final List<String> SCENARIOS = List.of("cron", "engine");
+  static final List<String> SCENARIOS = List.of("cron", "engine", "durable");
 
   /** The benchmark methods of the cron scenario, in table order: method, system, metric prefix. */
   private static final List<String[]> CRON_RUNS =
@@ -69,6 +70,10 @@ public final class BenchMain {
         }
       } else if (scenario.equals("engine")) {
         if (!EngineScenario.run(results.resolve("engine.json"))) {
+          System.exit(1);
+        }
+      } else if (scenario.equals("durable")) {
+        if (!DurableScenario.run(results.resolve("durable.json"))) {
           System.exit(1);
         }
       }
