@@ -1,6 +1,8 @@
 package dev.chime.bench;
 
+import dev.chime.bench.durable.DurableScenario;
 import dev.chime.bench.engine.EngineScenario;
+import dev.chime.bench.harness.Print;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,10 +28,10 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * in DESIGN.md, then prints a table. Usage: {@code BenchMain RESULTS_DIR [SCENARIO...]} (default:
  * every scenario). System properties: {@code bench.quick=true} for a short smoke run (numbers not
  * worth reporting), {@code bench.include=REGEX} to run a subset of the cron benchmark methods; the
- * engine scenario's own are in {@link EngineScenario}.
+ * engine and durable scenarios' own are in {@link EngineScenario} and {@link DurableScenario}.
  */
 public final class BenchMain {
-  static final List<String> SCENARIOS = List.of("cron", "engine");
+  static final List<String> SCENARIOS = List.of("cron", "engine", "durable");
 
   /** The benchmark methods of the cron scenario, in table order: method, system, metric prefix. */
   private static final List<String[]> CRON_RUNS =
@@ -68,6 +70,10 @@ public final class BenchMain {
         }
       } else if (scenario.equals("engine")) {
         if (!EngineScenario.run(results.resolve("engine.json"))) {
+          System.exit(1);
+        }
+      } else if (scenario.equals("durable")) {
+        if (!DurableScenario.run(results.resolve("durable.json"))) {
           System.exit(1);
         }
       }
@@ -248,8 +254,8 @@ public final class BenchMain {
           s.worst,
           s.worstId,
           s.bytes,
-          ratio(s.median, chime == null ? Double.NaN : chime.median),
-          ratio(s.worst, chime == null ? Double.NaN : chime.worst));
+          Print.ratio(s.median, chime == null ? Double.NaN : chime.median),
+          Print.ratio(s.worst, chime == null ? Double.NaN : chime.worst));
     }
     System.out.printf(Locale.ROOT, "%nper expression, ns/op:%n%-16s", "expr");
     for (String method : scores.keySet()) {
@@ -273,11 +279,5 @@ public final class BenchMain {
     }
     System.out.println("(* worst-case only: counts for worst_ns_per_op, not for the median)");
     System.out.println("(! wrong answers: left out of that system's median and worst)");
-  }
-
-  private static String ratio(double value, double base) {
-    return Double.isFinite(value) && Double.isFinite(base) && base > 0
-        ? String.format(Locale.ROOT, "%.1fx", value / base)
-        : "";
   }
 }

@@ -3,6 +3,7 @@ package dev.chime.bench.engine;
 import dev.chime.Job;
 import dev.chime.Scheduler;
 import dev.chime.Trigger;
+import dev.chime.bench.harness.Sink;
 import java.time.Instant;
 
 /**

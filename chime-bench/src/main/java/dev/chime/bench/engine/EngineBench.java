@@ -1,10 +1,12 @@
 package dev.chime.bench.engine;
 
+import dev.chime.bench.harness.Print;
+import dev.chime.bench.harness.Sink;
+import dev.chime.bench.harness.Steady;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
@@ -171,7 +173,7 @@ final class EngineBench {
 
   /** Runs the passes into {@code result}, one after another, a full GC before each. */
   void measure(EngineSubject subject, Passes passes, Result result) {
-    log(
+    Print.log(
         "%s: %s (%s; before: %d MiB heap in use after GC, %d MiB max, %d live threads)",
         subject.name(),
         result.description,
@@ -206,7 +208,7 @@ final class EngineBench {
 
   private static void fail(Result result, String pass, Throwable e) {
     result.notes.add(pass + " failed: " + e);
-    log("%s: %s failed: %s", result.system, pass, e);
+    Print.log("%s: %s failed: %s", result.system, pass, e);
   }
 
   /**
@@ -236,7 +238,7 @@ final class EngineBench {
     List<J> jobs = new ArrayList<>(n);
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) {
-      jobs.add(system.prepare(seq++, micros(base + (long) (random.nextDouble() * FAR_NANOS))));
+      jobs.add(system.prepare(seq++, Sink.micros(base + (long) (random.nextDouble() * FAR_NANOS))));
     }
     long gc0 = gcMillis();
     long t1 = System.nanoTime();
@@ -251,7 +253,7 @@ final class EngineBench {
       result.prepareNs = (double) (t1 - t0) / n;
       result.scheduleNs = (double) (t2 - t1) / n;
       result.heapBytes = (double) (after - before) / n;
-      log(
+      Print.log(
           "%s: schedule %.0f ns/call, of which GC %.0f ns (building the job outside the loop: %.0f"
               + " ns), %.0f bytes per pending job, over %,d jobs due in 1-2 h",
           result.system,
@@ -283,9 +285,9 @@ final class EngineBench {
     long lead =
         Math.max(TimeUnit.MILLISECONDS.toNanos(500), (long) (n * perJob * 2) + 300_000_000L);
     sink.expect(n, false);
-    long firstDue = micros(Sink.wallNanos() + lead);
+    long firstDue = Sink.micros(Sink.wallNanos() + lead);
     for (int i = 0; i < n; i++) {
-      long due = firstDue + micros(order[i] * BURST_SPAN_NANOS / n);
+      long due = firstDue + Sink.micros(order[i] * BURST_SPAN_NANOS / n);
       system.schedule(system.prepare(seq++, due));
     }
     long scheduled = Sink.wallNanos();
@@ -313,7 +315,7 @@ final class EngineBench {
               n,
               result.executionsSeconds));
     }
-    log(
+    Print.log(
         "%s: %,d jobs: %,.0f executions/s (%.2f s from the first due to the last start)",
         result.system, n, result.executionsPerSec, result.executionsSeconds);
   }
@@ -341,55 +343,36 @@ final class EngineBench {
   }
 
   /**
-   * Schedules {@code rate × seconds} jobs at a steady pace, job i sent at {@code start + i/rate}
-   * and due {@link #LEAD_NANOS} after that nominal instant, then waits for all of them and ranks
-   * their lateness. The producer parks between batches (never spins), so a batch holds what came
-   * due while it slept.
+   * One steady pass ({@link Steady}): job i sent at {@code start + i/rate} and due {@link
+   * #LEAD_NANOS} after that nominal instant; then the lateness of every job is ranked.
    */
   private <J> Lateness steady(
       EngineSystem<J> system, Sink sink, int rate, double seconds, Result result, String pass)
       throws Exception {
-    int n = Math.max(1, (int) Math.round(rate * seconds));
-    double period = 1e9 / rate;
-    sink.expect(n, true);
-    long wall0 = Sink.wallNanos();
-    long nano0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
-    long dueBase = wall0 + TimeUnit.MILLISECONDS.toNanos(5) + LEAD_NANOS;
-    long maxLag = 0;
-    int i = 0;
-    while (i < n) {
-      long now = System.nanoTime();
-      long sendAt = nano0 + (long) (i * period);
-      if (now < sendAt) {
-        LockSupport.parkNanos(sendAt - now);
-        continue;
-      }
-      int first = i;
-      while (i < n && nano0 + (long) (i * period) <= now) {
-        system.schedule(system.prepare(seq++, micros(dueBase + (long) (i * period))));
-        i++;
-      }
-      maxLag = Math.max(maxLag, System.nanoTime() - (nano0 + (long) (first * period)));
-    }
-    long producedIn = System.nanoTime() - nano0;
-    long lastDue = dueBase + (long) ((n - 1) * period);
-    boolean done = sink.await(lastDue + GRACE_NANOS);
-    long[] late = sink.lateness();
-    Arrays.sort(late);
-    long completed = late.length;
+    Steady.Pass run =
+        Steady.run(
+            due -> system.schedule(system.prepare(seq++, due)),
+            sink,
+            rate,
+            seconds,
+            LEAD_NANOS,
+            GRACE_NANOS);
+    int n = run.jobs();
+    boolean done = run.done();
+    long completed = run.completed();
     Lateness lateness =
         new Lateness(
             rate,
             n,
             completed,
-            percentileUs(late, n, 0.50),
-            percentileUs(late, n, 0.99),
-            done && completed > 0 ? late[late.length - 1] / 1e3 : Double.POSITIVE_INFINITY,
-            Arrays.stream(late).filter(l -> l < 0).count(),
-            completed > 0 ? late[0] / 1e3 : Double.NaN,
-            n / (producedIn / 1e9),
-            maxLag / 1e6);
-    log(
+            run.percentile(0.50) / 1e3,
+            run.percentile(0.99) / 1e3,
+            run.maxNanos() / 1e3,
+            run.early(),
+            run.minNanos() / 1e3,
+            run.achievedRate(),
+            run.maxLagNanos() / 1e6);
+    Print.log(
         "%s: lateness at %,d jobs/s (%s, %,d jobs%s): p50 %.0f us, p99 %.0f us, max %.0f us,"
             + " %,d early (earliest %.0f us); producer reached %,.0f jobs/s, lagged at most %.1f ms",
         result.system,
@@ -416,23 +399,6 @@ final class EngineBench {
               TimeUnit.NANOSECONDS.toSeconds(GRACE_NANOS)));
     }
     return lateness;
-  }
-
-  /**
-   * The nearest-rank percentile in microseconds over {@code total} jobs, of which {@code sorted}
-   * ran; positive infinity when it falls among jobs that never ran.
-   */
-  static double percentileUs(long[] sorted, int total, double quantile) {
-    int rank = (int) Math.ceil(quantile * total);
-    if (rank < 1) {
-      rank = 1;
-    }
-    return rank <= sorted.length ? sorted[rank - 1] / 1e3 : Double.POSITIVE_INFINITY;
-  }
-
-  /** The instant truncated to a whole microsecond (the finest every peer's clock reports). */
-  static long micros(long nanos) {
-    return Math.floorDiv(nanos, 1000L) * 1000L;
   }
 
   private static int[] shuffled(int n, Random random) {
@@ -475,9 +441,5 @@ final class EngineBench {
 
   static void gc() {
     usedHeapAfterGc();
-  }
-
-  static void log(String format, Object... args) {
-    System.out.println("bench: " + String.format(Locale.ROOT, format, args));
   }
 }

@@ -1,17 +1,15 @@
 package dev.chime.bench.engine;
 
 import dev.chime.bench.Metric;
+import dev.chime.bench.harness.Fork;
+import dev.chime.bench.harness.Print;
 import java.io.IOException;
-import java.io.Reader;
-import java.io.Writer;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.Set;
 
 /**
@@ -53,7 +51,7 @@ public final class EngineScenario {
     boolean fork = !"false".equals(System.getProperty("bench.fork"));
     String only = System.getProperty("bench.systems", "");
     Set<String> wanted = only.isBlank() ? Set.of() : Set.of(only.split(","));
-    EngineBench.log(
+    Print.log(
         "engine: %d worker threads per system, %d CPUs, %s%s",
         threads,
         Runtime.getRuntime().availableProcessors(),
@@ -98,36 +96,15 @@ public final class EngineScenario {
   private static void forked(
       EngineSubject subject, EngineBench.Passes passes, String heap, EngineBench.Result result)
       throws IOException, InterruptedException {
-    Path measured = Files.createTempFile("chime-bench-engine-", ".properties");
-    try {
-      List<String> command = new ArrayList<>();
-      command.add(ProcessHandle.current().info().command().orElse("java"));
-      command.add("-Xms" + heap);
-      command.add("-Xmx" + heap);
-      ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
-          .filter(arg -> arg.startsWith("-D"))
-          .forEach(command::add);
-      command.add("-cp");
-      command.add(System.getProperty("java.class.path"));
-      command.add(EngineScenario.class.getName());
-      command.add(subject.name());
-      command.add(passes.name());
-      command.add(measured.toString());
-      int exit = new ProcessBuilder(command).inheritIO().start().waitFor();
-      Properties properties = new Properties();
-      try (Reader in = Files.newBufferedReader(measured)) {
-        properties.load(in);
-      }
-      result.merge(properties);
-      if (exit != 0) {
-        result.notes.add(
-            "the forked JVM for the "
-                + passes.name().toLowerCase(Locale.ROOT)
-                + " passes exited "
-                + exit);
-      }
-    } finally {
-      Files.deleteIfExists(measured);
+    Fork.Forked forked =
+        Fork.run(EngineScenario.class, heap, List.of(subject.name(), passes.name()));
+    result.merge(forked.measured());
+    if (forked.exit() != 0) {
+      result.notes.add(
+          "the forked JVM for the "
+              + passes.name().toLowerCase(Locale.ROOT)
+              + " passes exited "
+              + forked.exit());
     }
   }
 
@@ -142,9 +119,7 @@ public final class EngineScenario {
     EngineBench.Result result =
         bench.empty(subject, Sizes.standard(Boolean.getBoolean("bench.quick")));
     bench.measure(subject, EngineBench.Passes.valueOf(args[1]), result);
-    try (Writer out = Files.newBufferedWriter(Path.of(args[2]))) {
-      result.toProperties().store(out, subject.name() + " " + args[1]);
-    }
+    Fork.write(Path.of(args[2]), result.toProperties(), subject.name() + " " + args[1]);
     System.exit(0);
   }
 
@@ -206,24 +181,24 @@ public final class EngineScenario {
           Locale.ROOT,
           "%-8s %16s %10s %10s %6s %11s %11s %6s %12s %11s%n",
           r.system,
-          number(r.executionsPerSec),
-          r.low == null ? "n/a" : number(r.low.p50Us()),
-          r.low == null ? "n/a" : number(r.low.p99Us()),
+          Print.number(r.executionsPerSec),
+          r.low == null ? "n/a" : Print.number(r.low.p50Us()),
+          r.low == null ? "n/a" : Print.number(r.low.p99Us()),
           r.low == null ? "" : String.format(Locale.ROOT, "%,d", r.low.early()),
-          r.high == null ? "n/a" : number(r.high.p50Us()),
-          r.high == null ? "n/a" : number(r.high.p99Us()),
+          r.high == null ? "n/a" : Print.number(r.high.p50Us()),
+          r.high == null ? "n/a" : Print.number(r.high.p99Us()),
           r.high == null ? "" : String.format(Locale.ROOT, "%,d", r.high.early()),
-          number(r.scheduleNs),
-          number(r.heapBytes));
+          Print.number(r.scheduleNs),
+          Print.number(r.heapBytes));
       System.out.printf(
           Locale.ROOT,
           "%-8s %16s %29s %31s %12s %11s%n",
           "",
-          "(" + count(r.sizes.executions()) + ")",
-          r.low == null ? "" : "(" + count(r.low.jobs()) + ")",
-          r.high == null ? "" : "(" + count(r.high.jobs()) + ")",
-          "(" + count(r.sizes.pending()) + ")",
-          "(" + count(r.sizes.pending()) + ")");
+          "(" + Print.count(r.sizes.executions()) + ")",
+          r.low == null ? "" : "(" + Print.count(r.low.jobs()) + ")",
+          r.high == null ? "" : "(" + Print.count(r.high.jobs()) + ")",
+          "(" + Print.count(r.sizes.pending()) + ")",
+          "(" + Print.count(r.sizes.pending()) + ")");
     }
     System.out.println();
     for (EngineBench.Result r : results) {
@@ -236,8 +211,8 @@ public final class EngineScenario {
                 "  at %,d jobs/s: max %s us, earliest %s us; the producer reached %,.0f jobs/s"
                     + " and lagged at most %.1f ms%n",
                 l.rate(),
-                number(l.maxUs()),
-                number(l.minUs()),
+                Print.number(l.maxUs()),
+                Print.number(l.minUs()),
                 l.achievedRate(),
                 l.maxProducerLagMs());
           }
@@ -251,23 +226,5 @@ public final class EngineScenario {
             + " scheduled; early = started before its due; n/a = pass failed%s)%n",
         threads,
         quick ? "; QUICK MODE: numbers not worth reporting" : "");
-  }
-
-  private static String number(double value) {
-    if (Double.isNaN(value)) {
-      return "n/a";
-    }
-    if (Double.isInfinite(value)) {
-      return "unfinished";
-    }
-    return String.format(Locale.ROOT, Math.abs(value) >= 100 ? "%,.0f" : "%,.1f", value);
-  }
-
-  private static String count(long jobs) {
-    return jobs >= 1_000_000 && jobs % 1_000_000 == 0
-        ? jobs / 1_000_000 + "M"
-        : jobs >= 1000 && jobs % 1000 == 0
-            ? jobs / 1000 + "k"
-            : String.format(Locale.ROOT, "%,d", jobs);
   }
 }

@@ -1,5 +1,7 @@
 package dev.chime.bench.engine;
 
+import dev.chime.bench.harness.Sink;
+
 /** A system the engine scenario measures: its name, settings and how to start one. */
 public interface EngineSubject {
 

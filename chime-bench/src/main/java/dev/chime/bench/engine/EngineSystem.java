@@ -1,5 +1,7 @@
 package dev.chime.bench.engine;
 
+import dev.chime.bench.harness.Sink;
+
 /**
  * One scheduler under test, started and ready, behind the few calls the engine scenario needs.
  * Every execution of a job must call {@link Sink#ran} first thing, with the due instant as the

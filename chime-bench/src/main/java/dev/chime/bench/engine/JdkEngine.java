@@ -1,5 +1,6 @@
 package dev.chime.bench.engine;
 
+import dev.chime.bench.harness.Sink;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 

@@ -1,5 +1,7 @@
 package dev.chime.bench.engine;
 
+import dev.chime.bench.harness.Sink;
+import dev.chime.bench.harness.Versions;
 import java.time.Duration;
 import java.time.Instant;
 import org.jobrunr.configuration.JobRunr;

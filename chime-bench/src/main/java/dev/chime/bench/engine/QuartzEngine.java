@@ -1,13 +1,12 @@
 package dev.chime.bench.engine;
 
+import dev.chime.bench.harness.QuartzNoop;
+import dev.chime.bench.harness.Sink;
 import java.util.Date;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.quartz.Job;
 import org.quartz.JobBuilder;
 import org.quartz.JobDetail;
-import org.quartz.JobExecutionContext;
-import org.quartz.JobExecutionException;
 import org.quartz.Scheduler;
 import org.quartz.SchedulerException;
 import org.quartz.Trigger;
@@ -21,7 +20,6 @@ import org.quartz.impl.StdSchedulerFactory;
  * lateness is measured from that rounded instant (the trigger's scheduled fire time).
  */
 final class QuartzEngine implements EngineSubject {
-  private static final String SINK = "bench.sink";
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
   @Override
@@ -49,22 +47,6 @@ final class QuartzEngine implements EngineSubject {
     return new Running(threads, sink);
   }
 
-  /** The no-op job; Quartz makes one instance per execution with the public constructor. */
-  public static final class Noop implements Job {
-    /** For Quartz. */
-    public Noop() {}
-
-    @Override
-    public void execute(JobExecutionContext context) throws JobExecutionException {
-      try {
-        Sink sink = (Sink) context.getScheduler().getContext().get(SINK);
-        sink.ran(context.getScheduledFireTime().getTime() * 1_000_000L);
-      } catch (SchedulerException e) {
-        throw new JobExecutionException(e);
-      }
-    }
-  }
-
   /** A job as Quartz takes it. */
   record Prepared(JobDetail job, Trigger trigger) {}
 
@@ -82,14 +64,14 @@ final class QuartzEngine implements EngineSubject {
       p.setProperty("org.quartz.jobStore.class", "org.quartz.simpl.RAMJobStore");
       p.setProperty("org.quartz.jobStore.misfireThreshold", "3600000");
       scheduler = new StdSchedulerFactory(p).getScheduler();
-      scheduler.getContext().put(SINK, sink);
+      scheduler.getContext().put(QuartzNoop.SINK, sink);
       scheduler.start();
     }
 
     @Override
     public Prepared prepare(long seq, long dueEpochNanos) {
       long dueMillis = Math.floorDiv(dueEpochNanos + 999_999, 1_000_000L);
-      JobDetail job = JobBuilder.newJob(Noop.class).withIdentity("j-" + seq).build();
+      JobDetail job = JobBuilder.newJob(QuartzNoop.class).withIdentity("j-" + seq).build();
       Trigger trigger =
           TriggerBuilder.newTrigger().withIdentity("t-" + seq).startAt(new Date(dueMillis)).build();
       return new Prepared(job, trigger);

@@ -1,4 +1,4 @@
-package dev.chime.bench.engine;
+package dev.chime.bench.harness;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -6,12 +6,13 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /** Peer versions from the build (the shaded jar keeps no manifest of theirs). */
-final class Versions {
+public final class Versions {
   private static final Properties VERSIONS = load();
 
   private Versions() {}
 
-  static String of(String library) {
+  /** The version of {@code library} as the build resolved it, or "?". */
+  public static String of(String library) {
     return VERSIONS.getProperty(library, "?");
   }
 

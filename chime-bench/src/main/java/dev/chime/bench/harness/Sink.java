@@ -1,4 +1,4 @@
-package dev.chime.bench.engine;
+package dev.chime.bench.harness;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Where every job execution reports: counts completions, records lateness (start minus due, in
  * nanoseconds) when asked to, and releases the waiting harness when the expected count is reached.
  * One sink per scheduler; the harness calls {@link #expect} between passes, when nothing runs.
+ * Every scenario that runs jobs uses it.
  */
 public final class Sink {
   private final AtomicLong slots = new AtomicLong();
@@ -21,8 +22,8 @@ public final class Sink {
   private volatile long lastNanos;
 
   /**
-   * The one clock of the engine scenario: Chime is given it, and lateness is read from it, so due
-   * and start times come from the same source.
+   * The one clock of the scenarios that run jobs: Chime is given it, and lateness is read from it,
+   * so due and start times come from the same source.
    */
   public static final Clock CLOCK = Clock.systemUTC();
 
@@ -30,6 +31,22 @@ public final class Sink {
   public static long wallNanos() {
     Instant now = CLOCK.instant();
     return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+  }
+
+  /** Nanoseconds since the epoch of the instant. */
+  public static long nanos(Instant instant) {
+    return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+  }
+
+  /** The instant {@code epochNanos} nanoseconds after the epoch. */
+  public static Instant instant(long epochNanos) {
+    return Instant.ofEpochSecond(
+        Math.floorDiv(epochNanos, 1_000_000_000L), Math.floorMod(epochNanos, 1_000_000_000L));
+  }
+
+  /** The instant truncated to a whole microsecond (the finest every peer's clock reports). */
+  public static long micros(long nanos) {
+    return Math.floorDiv(nanos, 1000L) * 1000L;
   }
 
   /**
@@ -51,7 +68,7 @@ public final class Sink {
   }
 
   /** Starts a pass of {@code count} executions, recording their lateness if {@code record}. */
-  void expect(long count, boolean record) {
+  public void expect(long count, boolean record) {
     finished = new CountDownLatch(1);
     lateness = record ? new long[Math.toIntExact(count)] : new long[0];
     slots.set(0);
@@ -61,22 +78,22 @@ public final class Sink {
   }
 
   /** Waits until every expected execution ran or the wall clock passes the deadline. */
-  boolean await(long deadlineEpochNanos) throws InterruptedException {
+  public boolean await(long deadlineEpochNanos) throws InterruptedException {
     long wait = deadlineEpochNanos - wallNanos();
     return finished.await(Math.max(0, wait), TimeUnit.NANOSECONDS);
   }
 
-  long completed() {
+  public long completed() {
     return completed.get();
   }
 
   /** Wall-clock nanoseconds when the last expected execution started; 0 before. */
-  long lastNanos() {
+  public long lastNanos() {
     return lastNanos;
   }
 
   /** The lateness recorded so far, in completion order. */
-  long[] lateness() {
+  public long[] lateness() {
     long[] late = lateness;
     return Arrays.copyOf(late, (int) Math.min(late.length, completed.get()));
   }
