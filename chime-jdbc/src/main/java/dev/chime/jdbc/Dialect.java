@@ -78,8 +78,13 @@ abstract sealed class Dialect implements AutoCloseable permits SqliteDialect, Po
 
   /** The database error as a refusal that names what failed, where, and the driver's words. */
   final SchedulerException failure(String what, SQLException e) {
+    boolean duplicate =
+        "23505".equals(e.getSQLState())
+            || e.getMessage() != null && e.getMessage().contains("UNIQUE constraint failed");
     return new SchedulerException(
-        Kind.UNAVAILABLE, "cannot " + what + " in " + describe() + ": " + e.getMessage(), e);
+        duplicate ? Kind.CONFLICT : Kind.UNAVAILABLE,
+        "cannot " + what + " in " + describe() + ": " + e.getMessage(),
+        e);
   }
 
   /** The instant as stored: whole microseconds (both databases keep no more). */

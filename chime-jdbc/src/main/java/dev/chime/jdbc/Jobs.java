@@ -38,6 +38,9 @@ final class Jobs {
       "INSERT INTO chime_jobs (id, definition, state, note, next_fire_at, run_count, version,"
           + " token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
           + " ON CONFLICT (id) DO NOTHING";
+  private static final String INSERT_STRICT =
+      "INSERT INTO chime_jobs (id, definition, state, note, next_fire_at, run_count, version,"
+          + " token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
   private static final String UPDATE =
       "UPDATE chime_jobs SET definition = ?, state = ?, note = ?, next_fire_at = ?, run_count = ?,"
           + " version = version + 1, token = token + 1, lease_until = NULL, quarantine = NULL,"
@@ -110,13 +113,22 @@ final class Jobs {
     return stored(info, definition, 1);
   }
 
-  /** Inserts the jobs in one transaction (one batch of inserts), all or none. */
+  /**
+   * Inserts the jobs in one transaction, all or none: first the ids already taken are looked up
+   * (CONFLICT naming them), then one batch of plain inserts (a job inserted meanwhile by another
+   * store fails the batch as a duplicate key, also CONFLICT).
+   */
   List<JobInfo> insertAll(List<JobInfo> infos) {
     List<String> definitions = infos.stream().map(info -> JobCodec.encode(info.job())).toList();
     db.transaction(
         "insert " + infos.size() + " jobs",
         session -> {
-          PreparedStatement insert = session.prepare(INSERT);
+          List<String> taken = taken(session, infos);
+          if (!taken.isEmpty()) {
+            // Thrown inside the transaction, so it is rolled back: all or none.
+            throw new SchedulerException(Kind.CONFLICT, "jobs already exist: " + taken);
+          }
+          PreparedStatement insert = session.prepare(INSERT_STRICT);
           Instant now = clock.instant();
           for (int i = 0; i < infos.size(); i++) {
             JobInfo info = infos.get(i);
@@ -131,17 +143,7 @@ final class Jobs {
             db.setInstant(insert, 9, now);
             insert.addBatch();
           }
-          int[] counts = insert.executeBatch();
-          List<JobId> taken = new ArrayList<>();
-          for (int i = 0; i < counts.length; i++) {
-            if (counts[i] == 0) {
-              taken.add(infos.get(i).id());
-            }
-          }
-          if (!taken.isEmpty()) {
-            // Thrown inside the transaction, so it is rolled back: all or none.
-            throw new SchedulerException(Kind.CONFLICT, "jobs already exist: " + taken);
-          }
+          insert.executeBatch();
           return null;
         });
     List<JobInfo> stored = new ArrayList<>(infos.size());
@@ -149,6 +151,29 @@ final class Jobs {
       stored.add(stored(infos.get(i), definitions.get(i), 1));
     }
     return stored;
+  }
+
+  /** The ids of the jobs that are taken already, looked up in chunks. */
+  private static List<String> taken(Session session, List<JobInfo> infos) throws SQLException {
+    List<String> taken = new ArrayList<>();
+    int chunk = 500;
+    for (int from = 0; from < infos.size(); from += chunk) {
+      List<JobInfo> part = infos.subList(from, Math.min(from + chunk, infos.size()));
+      PreparedStatement select =
+          session.prepare(
+              "SELECT id FROM chime_jobs WHERE id IN ("
+                  + String.join(", ", java.util.Collections.nCopies(part.size(), "?"))
+                  + ") ORDER BY id");
+      for (int i = 0; i < part.size(); i++) {
+        select.setString(i + 1, part.get(i).id().value());
+      }
+      try (ResultSet row = select.executeQuery()) {
+        while (row.next()) {
+          taken.add(row.getString(1));
+        }
+      }
+    }
+    return taken;
   }
 
   JobInfo update(JobInfo info) {

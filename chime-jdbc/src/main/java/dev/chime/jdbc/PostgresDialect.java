@@ -50,6 +50,9 @@ final class PostgresDialect extends Dialect {
     config.setPoolName("chime" + (schema == null ? "" : "-" + schema));
     config.setConnectionTimeout(10_000);
     config.addDataSourceProperty("ApplicationName", "chime");
+    // A batch of inserts goes as multi-row INSERTs: scheduleAll at 25k jobs/s became ~100k here.
+    // (Update counts of rewritten inserts are SUCCESS_NO_INFO, so insertAll checks ids first.)
+    config.addDataSourceProperty("reWriteBatchedInserts", "true");
     try {
       return new PostgresDialect(url, schema, new HikariDataSource(config));
     } catch (RuntimeException e) {
