@@ -168,6 +168,26 @@ class EngineDurableTest {
   }
 
   private final ScriptedStore store = new ScriptedStore(Duration.ofSeconds(2));
+
+  /** A run a dead scheduler left behind, for an occurrence a minute before the harness's start. */
+  private Run orphan(String job, int attempt, RunState state, String reason) {
+    Instant started = state == RunState.RUNNING ? h.at(-60) : null;
+    return new Run(
+        store.newRunId(),
+        JobId.of(job),
+        h.at(-60),
+        attempt,
+        state,
+        reason,
+        started,
+        null,
+        null,
+        "",
+        0,
+        null,
+        null);
+  }
+
   private final Harness h = new Harness(store, Map.of());
 
   @Test
@@ -247,21 +267,7 @@ class EngineDurableTest {
         job("a", Trigger.once(h.at(3600)))
             .retry(RetryPolicy.fixed(3, Duration.ofSeconds(5)))
             .build());
-    Run orphan =
-        new Run(
-            store.newRunId(),
-            JobId.of("a"),
-            h.at(-60),
-            1,
-            RunState.RUNNING,
-            null,
-            h.at(-60),
-            null,
-            null,
-            "",
-            40,
-            "half way",
-            null);
+    Run orphan = orphan("a", 1, RunState.RUNNING, null);
     store.orphans.add(orphan);
     h.engine.runDue();
     Run failed = h.engine.run(orphan.id()).orElseThrow();
@@ -275,21 +281,7 @@ class EngineDurableTest {
   @Test
   void anOrphanWithoutRetriesLeft() {
     h.engine.schedule(job("a", Trigger.once(h.at(3600))).build());
-    store.orphans.add(
-        new Run(
-            store.newRunId(),
-            JobId.of("a"),
-            h.at(-60),
-            1,
-            RunState.CLAIMED,
-            null,
-            null,
-            null,
-            null,
-            "",
-            0,
-            null,
-            null));
+    store.orphans.add(orphan("a", 1, RunState.CLAIMED, null));
     h.engine.runDue();
     h.advanceAndRun(Duration.ofMinutes(5));
     assertThat(h.calls).isEmpty();
@@ -298,21 +290,7 @@ class EngineDurableTest {
 
   @Test
   void anOrphanOfADeletedJobIsRecordedAsCancelled() {
-    Run orphan =
-        new Run(
-            store.newRunId(),
-            JobId.of("gone"),
-            h.at(-60),
-            1,
-            RunState.RUNNING,
-            null,
-            h.at(-60),
-            null,
-            null,
-            "",
-            0,
-            null,
-            null);
+    Run orphan = orphan("gone", 1, RunState.RUNNING, null);
     store.orphans.add(orphan);
     h.engine.runDue();
     Run recorded = h.engine.run(orphan.id()).orElseThrow();
@@ -323,21 +301,7 @@ class EngineDurableTest {
   @Test
   void anOrphanWaitingToRetryWaitsAgainWithTheSameAttempt() {
     h.engine.schedule(job("a", Trigger.once(h.at(3600))).build());
-    store.orphans.add(
-        new Run(
-            store.newRunId(),
-            JobId.of("a"),
-            h.at(-60),
-            2,
-            RunState.RETRYING,
-            "attempt 1 failed",
-            null,
-            null,
-            null,
-            "",
-            0,
-            null,
-            null));
+    store.orphans.add(orphan("a", 2, RunState.RETRYING, "attempt 1 failed"));
     h.engine.runDue();
     assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
   }
