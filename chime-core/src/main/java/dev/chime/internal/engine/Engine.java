@@ -1624,7 +1624,11 @@ public final class Engine implements Scheduler {
           closed = true;
           return null;
         });
-    store.flush(); // the last run records are stored once close() returns
+    try {
+      store.flush(); // the last run records are stored once close() returns
+    } catch (RuntimeException e) {
+      LOG.warn("the store could not write the last run records at shutdown: {}", e.toString());
+    }
     Thread thread = dispatcher;
     if (thread != null) {
       LockSupport.unpark(thread);
