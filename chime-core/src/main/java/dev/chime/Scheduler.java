@@ -158,6 +158,8 @@ public interface Scheduler extends AutoCloseable {
     private int platformThreads;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int historyLimit = DEFAULT_HISTORY_LIMIT;
+    private Duration retention;
+    private int retainPerJob;
     private final Map<String, Integer> groupLimits = new LinkedHashMap<>();
 
     private Builder() {}
@@ -218,6 +220,23 @@ public interface Scheduler extends AutoCloseable {
       return this;
     }
 
+    /**
+     * Deletes ended runs older than {@code maxAge} from a store that can prune (a database store),
+     * keeping each job's newest {@code keepPerJob} ended runs whatever their age; checked every
+     * minute, deleted in small transactions. Default: history is kept until pruned. The in-memory
+     * store bounds its history by {@link #historyLimit} instead.
+     */
+    public Builder retention(Duration maxAge, int keepPerJob) {
+      Objects.requireNonNull(maxAge, "retention maxAge must not be null");
+      if (maxAge.compareTo(Duration.ofMinutes(1)) < 0) {
+        throw new IllegalArgumentException(
+            "retention maxAge must be at least 1 minute, was " + maxAge);
+      }
+      this.retainPerJob = inRange("retention keepPerJob", keepPerJob, 0, 1_000_000);
+      this.retention = maxAge;
+      return this;
+    }
+
     /** The scheduler, not yet started. */
     public Scheduler build() {
       return new dev.chime.internal.engine.Engine(
@@ -228,7 +247,9 @@ public interface Scheduler extends AutoCloseable {
               platformThreads,
               shutdownGrace,
               Map.copyOf(groupLimits),
-              false));
+              false,
+              retention,
+              retainPerJob));
     }
 
     private static int inRange(String what, int value, int low, int high) {

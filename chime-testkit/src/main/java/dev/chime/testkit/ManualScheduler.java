@@ -69,6 +69,9 @@ public final class ManualScheduler implements Scheduler {
       this.clock = Objects.requireNonNull(clock, "clock must not be null");
     }
 
+    private Duration retention;
+    private int retainPerJob;
+
     /** The store to use. Default: in memory. */
     public Builder store(JobStore jobs) {
       this.store = Objects.requireNonNull(jobs, "store must not be null");
@@ -89,6 +92,16 @@ public final class ManualScheduler implements Scheduler {
       return this;
     }
 
+    /**
+     * Ended runs older than {@code maxAge} are pruned (see {@link Scheduler.Builder#retention}).
+     */
+    public Builder retention(Duration maxAge, int keepPerJob) {
+      Scheduler.builder().retention(maxAge, keepPerJob); // the same checks
+      this.retention = maxAge;
+      this.retainPerJob = keepPerJob;
+      return this;
+    }
+
     /** The manual scheduler. */
     public ManualScheduler build() {
       return new ManualScheduler(
@@ -100,7 +113,9 @@ public final class ManualScheduler implements Scheduler {
                   0,
                   Duration.ZERO,
                   Map.copyOf(groupLimits),
-                  true)));
+                  true,
+                  retention,
+                  retainPerJob)));
     }
   }
 

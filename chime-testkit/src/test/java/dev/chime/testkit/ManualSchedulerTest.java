@@ -133,6 +133,13 @@ class ManualSchedulerTest {
   void builderSettingsAreChecked() {
     assertThatThrownBy(() -> ManualScheduler.builder(clock).historyLimit(0))
         .hasMessage("historyLimit must be 1-10000000, was 0");
+    assertThatThrownBy(() -> ManualScheduler.builder(clock).retention(Duration.ofSeconds(59), 1))
+        .hasMessage("retention maxAge must be at least 1 minute, was PT59S");
+    assertThatThrownBy(() -> ManualScheduler.builder(clock).retention(Duration.ofDays(7), -1))
+        .hasMessage("retention keepPerJob must be 0-1000000, was -1");
+    assertThat(ManualScheduler.builder(clock).retention(Duration.ofDays(7), 10).build())
+        .as("a store that cannot prune is fine: it is asked once")
+        .isNotNull();
     assertThatThrownBy(() -> ManualScheduler.builder(clock).groupLimit("g", 0))
         .hasMessage("limit of group g must be 1-100000, was 0");
     ManualScheduler grouped =

@@ -67,6 +67,12 @@ public final class Engine implements Scheduler {
   /** How long after a failed write the engine waits before it writes run records again. */
   static final long WRITE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** How often history is pruned when a retention is set. */
+  static final long PRUNE_EVERY_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+  /** Rows deleted per transaction when pruning (short transactions keep vacuum working). */
+  static final int PRUNE_BATCH = 500;
+
   /** How often a durable store is asked for runs orphaned by a scheduler that died. */
   static final long RECOVER_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -99,6 +105,11 @@ public final class Engine implements Scheduler {
   private final long claimAheadNanos;
   private long claimedUntil = Long.MIN_VALUE; // every due job up to here is claimed (look-ahead)
   private long recoverAt = Long.MIN_VALUE;
+  private long pruneAt = Long.MIN_VALUE;
+  private Instant pruneDue; // set under the lock when pruning is due; done outside it
+  private volatile boolean pruning = true; // false once the store says it cannot prune
+  private final java.util.concurrent.atomic.AtomicBoolean pruneRunning =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private long writeFailedAt = Long.MIN_VALUE; // epoch nanos (clock) of the last failed write
   private final ExecutorService pool;
   private long order;
@@ -1116,6 +1127,10 @@ public final class Engine implements Scheduler {
   private long cycle() {
     firing = now();
     long now = Nanos.of(firing);
+    if (settings.retention() != null && pruning && now >= pruneAt && !closing) {
+      pruneAt = now + PRUNE_EVERY_NANOS;
+      pruneDue = firing;
+    }
     if (durable && now >= recoverAt && !closing) {
       recoverAt = now + RECOVER_EVERY_NANOS;
       store.recover(firing).forEach(this::orphaned);
@@ -1511,6 +1526,20 @@ public final class Engine implements Scheduler {
         next = cycle();
         kick();
         wakeAt = next;
+        Instant prune = takePruneDue();
+        if (prune != null && pruneRunning.compareAndSet(false, true)) {
+          Thread.ofPlatform()
+              .name("chime-prune")
+              .daemon(true)
+              .start(
+                  () -> {
+                    try {
+                      prune(prune);
+                    } finally {
+                      pruneRunning.set(false);
+                    }
+                  });
+        }
       } catch (RuntimeException e) {
         LOG.error("the dispatcher's cycle failed; retrying in a second", e);
         next = Nanos.of(now()) + TimeUnit.SECONDS.toNanos(1);
@@ -1521,6 +1550,29 @@ public final class Engine implements Scheduler {
       if (wait > 0 && wakeAt != Long.MIN_VALUE) {
         LockSupport.parkNanos(this, wait);
       }
+    }
+  }
+
+  /** Takes the pruning that fell due, if any (under the lock). */
+  private Instant takePruneDue() {
+    Instant due = pruneDue;
+    pruneDue = null;
+    return due;
+  }
+
+  /** Deletes ended runs past the retention, outside the engine's lock (many short transactions). */
+  private void prune(Instant now) {
+    try {
+      int deleted =
+          store.prune(now.minus(settings.retention()), settings.retainPerJob(), PRUNE_BATCH);
+      if (deleted > 0) {
+        LOG.info("pruned {} ended run(s) older than {}", deleted, settings.retention());
+      }
+    } catch (UnsupportedOperationException e) {
+      pruning = false;
+      LOG.info("this store does not prune; its own bound keeps history ({})", e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.warn("pruning history failed (tried again in a minute): {}", e.toString());
     }
   }
 
@@ -1537,13 +1589,18 @@ public final class Engine implements Scheduler {
     int ran = 0;
     while (true) {
       Execution run;
+      Instant prune;
       lock.lock();
       try {
         cycle();
         flush(); // what fired is written (or refused) before a run of it can start
         run = takeReady();
+        prune = takePruneDue();
       } finally {
         unlock();
+      }
+      if (prune != null) {
+        prune(prune);
       }
       if (run == null) {
         return ran;

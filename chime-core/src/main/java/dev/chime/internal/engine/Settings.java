@@ -15,6 +15,9 @@ import java.util.Map;
  * @param shutdownGrace how long shutdown waits for running runs
  * @param groupLimits runs at once per concurrency group
  * @param manual whether runs happen only in {@link Engine#runDue} on the caller's thread
+ * @param retention how old an ended run may grow before a store that prunes deletes it (each job's
+ *     newest {@code retainPerJob} ended runs stay), or null to keep history until pruned
+ * @param retainPerJob ended runs per job kept whatever their age
  */
 public record Settings(
     Clock clock,
@@ -23,11 +26,21 @@ public record Settings(
     int platformThreads,
     Duration shutdownGrace,
     Map<String, Integer> groupLimits,
-    boolean manual) {
+    boolean manual,
+    Duration retention,
+    int retainPerJob) {
 
   /** These settings, for a scheduler driven by {@link Engine#runDue} (the test kit). */
   public Settings manually() {
     return new Settings(
-        clock, store, maxConcurrency, platformThreads, shutdownGrace, groupLimits, true);
+        clock,
+        store,
+        maxConcurrency,
+        platformThreads,
+        shutdownGrace,
+        groupLimits,
+        true,
+        retention,
+        retainPerJob);
   }
 }

@@ -40,6 +40,17 @@ class EngineDurableTest {
     int claims;
     boolean refuseNext;
     int failWrites;
+    final List<String> prunes = new ArrayList<>();
+    boolean canPrune = true;
+
+    @Override
+    public int prune(Instant endedBefore, int keepPerJob, int batchSize) {
+      if (!canPrune) {
+        throw new UnsupportedOperationException("cannot prune");
+      }
+      prunes.add(endedBefore + " keep " + keepPerJob + " by " + batchSize);
+      return 0;
+    }
 
     ScriptedStore(Duration ahead) {
       this.ahead = ahead;
@@ -237,6 +248,24 @@ class EngineDurableTest {
         .filteredOn(r -> r.state() == RunState.SUCCEEDED)
         .extracting(r -> r.jobId().value())
         .containsExactlyInAnyOrder("a", "b");
+  }
+
+  @Test
+  void aRetentionPrunesEveryMinuteInSmallBatchesAndStopsForAStoreThatCannot() {
+    Harness kept = new Harness(store, Map.of(), Duration.ofHours(1), 3);
+    kept.engine.runDue();
+    kept.advanceAndRun(Duration.ofSeconds(30));
+    kept.advanceAndRun(Duration.ofSeconds(31));
+    assertThat(store.prunes)
+        .containsExactly(
+            kept.at(-3600) + " keep 3 by " + Engine.PRUNE_BATCH,
+            kept.at(-3600 + 61) + " keep 3 by " + Engine.PRUNE_BATCH);
+
+    store.canPrune = false;
+    kept.advanceAndRun(Duration.ofMinutes(1));
+    store.canPrune = true;
+    kept.advanceAndRun(Duration.ofMinutes(5));
+    assertThat(store.prunes).as("not asked again once it said it cannot").hasSize(2);
   }
 
   @Test

@@ -69,7 +69,14 @@ final class Harness {
   }
 
   Harness(JobStore store, Map<String, Integer> groups) {
-    engine = new Engine(new Settings(clock, store, 256, 0, Duration.ZERO, groups, true));
+    this(store, groups, null, 0);
+  }
+
+  Harness(JobStore store, Map<String, Integer> groups, Duration retention, int retainPerJob) {
+    engine =
+        new Engine(
+            new Settings(
+                clock, store, 256, 0, Duration.ZERO, groups, true, retention, retainPerJob));
     engine.register(
         "work",
         ctx -> {
