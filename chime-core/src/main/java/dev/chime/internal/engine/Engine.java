@@ -106,6 +106,7 @@ public final class Engine implements Scheduler {
   private long claimedUntil = Long.MIN_VALUE; // every due job up to here is claimed (look-ahead)
   private long recoverAt = Long.MIN_VALUE;
   private long pruneAt = Long.MIN_VALUE;
+  private final List<Execution> inDoubt = new ArrayList<>(); // written when the store failed
   private Instant pruneDue; // set under the lock when pruning is due; done outside it
   private volatile boolean pruning = true; // false once the store says it cannot prune
   private final java.util.concurrent.atomic.AtomicBoolean pruneRunning =
@@ -254,7 +255,7 @@ public final class Engine implements Scheduler {
     List<Advance> lost = new ArrayList<>(unwritten);
     unwritten.clear();
     for (Advance advance : lost) {
-      dropRunsOf(advance.claim(), "the store could not record it");
+      inDoubt.addAll(dropRunsOf(advance.claim(), "the store could not record it"));
     }
   }
 
@@ -269,12 +270,13 @@ public final class Engine implements Scheduler {
   }
 
   /** Forgets the unstarted runs a refused advance made: another scheduler owns the occurrence. */
-  private void dropRunsOf(Claim claim, String why) {
+  private List<Execution> dropRunsOf(Claim claim, String why) {
     LOG.info(
         "occurrence {} of job {}: {}; its runs are not started",
         claim.scheduledFor(),
         claim.job().id(),
         why);
+    List<Execution> dropped = new ArrayList<>();
     for (Execution run : new ArrayList<>(live.values())) {
       if (run.claim == claim && run.state != RunState.RUNNING) {
         if (!ready.remove(run)) {
@@ -285,6 +287,28 @@ public final class Engine implements Scheduler {
         }
         live.remove(run.id);
         leaveJob(run);
+        dropped.add(run);
+      }
+    }
+    return dropped;
+  }
+
+  /**
+   * Runs whose write failed are in doubt: the transaction may have committed with only its answer
+   * lost (a connection cut at commit). Once the store answers again, each is looked up: a run on
+   * record was taken for good, so it is admitted again (late, never twice: it had not started); a
+   * run not on record was never taken, and its occurrence is claimed again when the claim ends.
+   */
+  private void settleInDoubt() {
+    List<Execution> doubtful = new ArrayList<>(inDoubt);
+    for (Execution run : doubtful) {
+      boolean recorded = store.run(run.id).isPresent(); // throws while the store is down
+      inDoubt.remove(run);
+      if (recorded) {
+        LOG.info("run {} of job {} was recorded after all; starting it", run.id, run.job.id());
+        run.claim = null;
+        run.state = RunState.SCHEDULED;
+        admit(run, false);
       }
     }
   }
@@ -1127,6 +1151,14 @@ public final class Engine implements Scheduler {
   private long cycle() {
     firing = now();
     long now = Nanos.of(firing);
+    if (!inDoubt.isEmpty()
+        && (writeFailedAt == Long.MIN_VALUE || now - writeFailedAt >= WRITE_RETRY_NANOS)) {
+      try {
+        settleInDoubt();
+      } catch (RuntimeException e) {
+        writeFailedAt = now; // still down: ask again a second later
+      }
+    }
     if (settings.retention() != null && pruning && now >= pruneAt && !closing) {
       pruneAt = now + PRUNE_EVERY_NANOS;
       pruneDue = firing;

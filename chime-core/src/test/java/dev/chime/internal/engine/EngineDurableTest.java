@@ -40,6 +40,7 @@ class EngineDurableTest {
     int claims;
     boolean refuseNext;
     int failWrites;
+    int loseAnswers;
     final List<String> prunes = new ArrayList<>();
     boolean canPrune = true;
 
@@ -80,6 +81,12 @@ class EngineDurableTest {
 
     @Override
     public List<Claim> write(List<Advance> advances, List<Run> runs) {
+      if (loseAnswers > 0) {
+        loseAnswers--;
+        advances.forEach(a -> written.addAll(a.runs()));
+        inner.write(advances, runs);
+        throw new IllegalStateException("the connection broke while committing");
+      }
       if (failWrites > 0) {
         failWrites--;
         throw new IllegalStateException("the database is down");
@@ -266,6 +273,19 @@ class EngineDurableTest {
     store.canPrune = true;
     kept.advanceAndRun(Duration.ofMinutes(5));
     assertThat(store.prunes).as("not asked again once it said it cannot").hasSize(2);
+  }
+
+  @Test
+  void aWriteThatCommittedButLostItsAnswerStartsItsRunsOnceTheStoreAnswersAgain() {
+    h.engine.schedule(job("a", Trigger.once(h.at(10))).build());
+    store.loseAnswers = 1;
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isZero();
+
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
+    assertThat(h.calls).containsExactly("a@" + h.at(10) + "#1");
+    h.advanceAndRun(Duration.ofMinutes(2)); // past the claim's lease: nothing fires twice
+    assertThat(h.calls).hasSize(1);
+    assertThat(h.runs("a")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
   }
 
   @Test
