@@ -262,9 +262,18 @@ public final class Engine implements Scheduler {
   private void finishedEvents(List<Claim> refused) {
     for (Advance advance : unwritten) {
       if (advance.state() == JobState.FINISHED && !refused.contains(advance.claim())) {
-        store
-            .find(advance.claim().job().id())
-            .ifPresent(done -> jobChanged(SchedulerEvent.Change.FINISHED, done));
+        // The job as the advance left it (an advance keeps note and version): no store read
+        // under the lock for every finished job.
+        JobInfo claimed = advance.claim().job();
+        jobChanged(
+            SchedulerEvent.Change.FINISHED,
+            new JobInfo(
+                claimed.job(),
+                JobState.FINISHED,
+                claimed.note(),
+                advance.nextFireAt(),
+                advance.runCount(),
+                claimed.version()));
       }
     }
   }

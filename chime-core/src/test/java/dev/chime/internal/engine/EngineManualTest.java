@@ -610,6 +610,14 @@ class EngineManualTest {
                 .filter(e -> e instanceof SchedulerEvent.JobChanged)
                 .map(e -> ((SchedulerEvent.JobChanged) e).change()))
         .containsExactly(SchedulerEvent.Change.ADDED, SchedulerEvent.Change.FINISHED);
+    assertThat(
+            h.events.stream()
+                .filter(e -> e instanceof SchedulerEvent.JobChanged)
+                .map(e -> ((SchedulerEvent.JobChanged) e).job())
+                .toList()
+                .getLast())
+        .as("the finished event carries the job as stored")
+        .isEqualTo(h.engine.get(JobId.of("e")).orElseThrow());
   }
 
   @Test
