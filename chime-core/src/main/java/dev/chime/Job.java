@@ -37,6 +37,8 @@ import java.util.regex.Pattern;
  * @param maxRuns the job finishes after this many runs; 0 for no limit
  * @param endAt the job finishes at this instant, or null for never
  * @param labels tags to select jobs by
+ * @param owner who manages the definition: {@value #OWNER_CODE} (a program, the default), {@code
+ *     api} (the REST API) or {@code file:PATH} (a job file, which prunes only its own jobs)
  * @param code the handler itself, for a job made with {@link #of} (in-memory stores only), or null
  */
 public record Job(
@@ -53,10 +55,14 @@ public record Job(
     long maxRuns,
     Instant endAt,
     Set<String> labels,
+    String owner,
     JobHandler code) {
 
   /** The name of the handler of a job whose code is a lambda ({@link #of}). */
   public static final String INLINE_HANDLER = "inline";
+
+  /** The owner of a job that does not set one: the program that scheduled it. */
+  public static final String OWNER_CODE = "code";
 
   /** The priority of a job that does not set one. */
   public static final int DEFAULT_PRIORITY = 5;
@@ -79,6 +85,17 @@ public record Job(
     Objects.requireNonNull(overlap, "overlap must not be null");
     Objects.requireNonNull(misfire, "misfire must not be null");
     labels = Set.copyOf(labels == null ? Set.of() : labels);
+    owner = owner == null ? OWNER_CODE : requireOwner(owner, id);
+  }
+
+  private static String requireOwner(String owner, JobId job) {
+    if (owner.isBlank()
+        || owner.length() > 1000
+        || owner.chars().anyMatch(Character::isISOControl)) {
+      throw new IllegalArgumentException(
+          "owner of job " + job + " must be 1-1000 characters without control characters");
+    }
+    return owner;
   }
 
   /**
@@ -127,6 +144,7 @@ public record Job(
     private long maxRuns;
     private Instant endAt;
     private final Set<String> labels = new TreeSet<>();
+    private String owner = OWNER_CODE;
     private JobHandler code;
 
     private Builder(JobId id) {
@@ -229,11 +247,20 @@ public record Job(
       return this;
     }
 
+    /**
+     * Who manages the definition ({@code api}, {@code file:PATH}, ...); {@value #OWNER_CODE} if
+     * unset.
+     */
+    public Builder owner(String who) {
+      this.owner = requireOwner(Objects.requireNonNull(who, "owner must not be null"), id);
+      return this;
+    }
+
     /** The job; fails naming the first required part that is missing. */
     public Job build() {
       return new Job(
           id, handler, params, trigger, timeout, retry, overlap, misfire, priority, group, maxRuns,
-          endAt, labels, code);
+          endAt, labels, owner, code);
     }
   }
 }

@@ -29,6 +29,19 @@ class JobTest {
     assertThat(job.maxRuns()).isZero();
     assertThat(job.endAt()).isNull();
     assertThat(job.labels()).isEmpty();
+    assertThat(job.owner()).isEqualTo(Job.OWNER_CODE);
+  }
+
+  @Test
+  void ownerIsKeptAndChecked() {
+    Job job =
+        Job.builder("j").handler("h").trigger(NIGHTLY).owner("file:/etc/chime/jobs.yaml").build();
+    assertThat(job.owner()).isEqualTo("file:/etc/chime/jobs.yaml");
+    Job.Builder builder = Job.builder("j");
+    assertThatThrownBy(() -> builder.owner(" "))
+        .hasMessage("owner of job j must be 1-1000 characters without control characters");
+    assertThatThrownBy(() -> builder.owner("a\nb")).hasMessageStartingWith("owner of job j");
+    assertThatThrownBy(() -> builder.owner(null)).hasMessage("owner must not be null");
   }
 
   @Test

@@ -84,6 +84,9 @@ final class JobCodec {
     root.put("maxRuns", job.maxRuns());
     putInstant(root, "endAt", job.endAt());
     root.set("labels", sorted(job.labels()));
+    if (!Job.OWNER_CODE.equals(job.owner())) {
+      root.put("owner", job.owner());
+    }
     return root.toString();
   }
 
@@ -135,6 +138,10 @@ final class JobCodec {
         job.endAt(endAt);
       }
       job.labels(root.texts("labels").toArray(String[]::new));
+      String owner = root.optionalText("owner");
+      if (owner != null) {
+        job.owner(owner);
+      }
       root.end();
       return job.build();
     } catch (IllegalArgumentException | DateTimeException e) {

@@ -137,6 +137,16 @@ class JobCodecTest {
     assertThat(plain.endAt()).isNull();
     assertThat(plain.params()).isEmpty();
     assertThat(plain.labels()).isEmpty();
+    assertThat(plain.owner()).isEqualTo(Job.OWNER_CODE);
+    assertThat(JobCodec.encode(plain)).doesNotContain("owner");
+    Job owned =
+        roundTrip(
+            Job.builder("owned")
+                .handler("h")
+                .trigger(Trigger.once(T))
+                .owner("file:a.yaml")
+                .build());
+    assertThat(owned.owner()).isEqualTo("file:a.yaml");
   }
 
   @Test

@@ -456,6 +456,7 @@ public final class Engine implements Scheduler {
             job.maxRuns(),
             job.endAt(),
             job.labels(),
+            job.owner(),
             job.code());
   }
 
