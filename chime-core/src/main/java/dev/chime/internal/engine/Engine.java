@@ -323,7 +323,7 @@ public final class Engine implements Scheduler {
       boolean recorded =
           record.isPresent()
               && !record.get().state().isFinal()
-              && (record.get().node() == null || record.get().node().equals(node));
+              && (node == null || record.get().node() == null || record.get().node().equals(node));
       if (record.isPresent() && !recorded) {
         LOG.info(
             "run {} of job {} was taken over by node {}",
