@@ -209,6 +209,11 @@ abstract class JdbcStoreTest extends StoreContractTest {
                 assertThat(q.reason()).isEqualTo("no handler named 'renamed' is registered");
               });
       assertThat(after.runs(JobId.of("orphan"), 10)).isEmpty();
+      // The handler counted down while it ran; its run ends (and is recorded) just after.
+      RunQuery fine = new RunQuery(JobId.of("fine"), Set.of(RunState.SUCCEEDED), 10, null);
+      while (after.runs(fine).items().isEmpty() && System.nanoTime() < end) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // poll the condition
+      }
       assertThat(after.runs(new RunQuery(JobId.of("fine"), Set.of(), 10, null)).items())
           .extracting(Run::state)
           .containsExactly(RunState.SUCCEEDED);
