@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The {@code command} kind: runs a program (an argv list; {@code /bin/sh -c script} only with
@@ -25,6 +27,7 @@ final class CommandJob implements JobHandler {
   private static final Set<String> RESERVED_ENV =
       Set.of("CHIME_JOB_ID", "CHIME_RUN_ID", "CHIME_SCHEDULED_FOR", "CHIME_ATTEMPT");
   private static final long POLL_MILLIS = 100;
+  private static final Pattern ERRNO = Pattern.compile("error[=:] ?\\d+(?:, (.+)| \\((.+)\\))$");
   private static final long DRAIN_MILLIS = 1_000;
 
   /** The params, checked. */
@@ -129,10 +132,14 @@ final class CommandJob implements JobHandler {
     }
   }
 
+  /** The system's reason in the JDK's message ("... error=2, No such file or directory"). */
   private static String reason(IOException e) {
-    String message = String.valueOf(e.getMessage());
-    int colon = message.lastIndexOf(", ");
-    return colon >= 0 ? message.substring(colon + 2) : message;
+    String message = String.valueOf(e.getMessage()).strip();
+    Matcher m = ERRNO.matcher(message);
+    if (m.find()) {
+      return m.group(1) != null ? m.group(1) : m.group(2);
+    }
+    return message;
   }
 
   /** Waits for the exit, checking for a stop (a cancel or a timeout by the clock) on the way. */

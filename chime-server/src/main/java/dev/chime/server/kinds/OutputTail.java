@@ -61,13 +61,15 @@ final class OutputTail {
     byte[] bytes = line.toByteArray();
     line.reset();
     total += bytes.length + newline;
-    int from = (int) Math.max(0, bytes.length + 1 - limit);
+    // the mark counts, so the kept text is within the limit as the log shows it
+    int from = (int) Math.max(0, mark.length() + bytes.length + 1 - limit);
+    from = Math.min(from, bytes.length);
     truncated |= from > 0;
+    long size = mark.length() + bytes.length - from + 1;
     lines.addLast(
         new Line(
-            mark + new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8),
-            bytes.length - from + 1));
-    kept += bytes.length - from + 1;
+            mark + new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8), size));
+    kept += size;
     while (kept > limit && lines.size() > 1) {
       kept -= lines.removeFirst().bytes();
       truncated = true;
