@@ -163,6 +163,8 @@ class CommandJobTest {
 
     assertThat(run.state()).isEqualTo(RunState.TIMED_OUT);
     assertThat(run.error()).contains("stopped: killed pid " + tree.get(0).pid());
+    assertThat(Duration.between(run.startedAt(), run.finishedAt()))
+        .isLessThan(Duration.ofSeconds(3));
     Kinds.awaitDead(tree);
   }
 
