@@ -203,7 +203,7 @@ final class CleanupJob implements JobHandler {
           kept.add(file);
           why.add("newer than older_than " + spec.olderThan());
         }
-      } else if (spec.keepLast() != null) {
+      } else if (spec.maxTotal() == null) {
         report.delete(file, "beyond keep_last " + protect);
       } else {
         kept.add(file);

@@ -37,10 +37,12 @@
  * /*.tmp} matches {@code .tmp} files at any depth below the top, {@code **.tmp} at any depth). The
  * rules, on matching regular files sorted newest first: the newest {@code keep_last} are always
  * kept; of the rest, those older than {@code older_than} (last-modified time against the injected
- * clock) go, or with {@code keep_last} and no {@code older_than} all of them go; then, while the
- * kept files together exceed {@code max_total} bytes, the oldest kept file beyond {@code keep_last}
- * goes (so {@code keep_last} wins over {@code max_total}, and the report says so). At least one of
- * the three rules is required. {@code dry_run} reports without deleting.
+ * clock) go; then, while the kept files together exceed {@code max_total} bytes, the oldest kept
+ * file beyond {@code keep_last} goes (so {@code keep_last} wins over {@code max_total}, and the
+ * report says so). With {@code keep_last} alone, everything beyond the newest {@code keep_last}
+ * goes; with another rule, {@code keep_last} only protects. At least one of the three rules is
+ * required. {@code max_total} counts the matching files only. {@code dry_run} reports without
+ * deleting.
  *
  * <p><b>Plugins.</b> One class loader per jar, so an error names its jar; a handler whose name is a
  * built-in kind, or that two plugins both give, is refused rather than shadowed.
