@@ -72,7 +72,7 @@ final class CleanupJob implements JobHandler {
     }
     Duration olderThan = p.duration("older_than");
     Long keepLast = p.integer("keep_last", 0, Integer.MAX_VALUE);
-    Long maxTotal = p.size("max_total", Long.MAX_VALUE);
+    Long maxTotal = p.size("max_total", 0, Long.MAX_VALUE);
     if (!p.has("older_than") && !p.has("keep_last") && !p.has("max_total")) {
       p.error("older_than", "cleanup needs at least one of older_than, keep_last, max_total");
     }

@@ -73,7 +73,7 @@ final class CommandJob implements JobHandler {
     if (cwd != null && !Path.of(cwd).isAbsolute()) {
       p.error("cwd", "must be an absolute path, was '" + cwd + "'");
     }
-    Long limit = p.integer("output_limit", 1, MAX_OUTPUT_LIMIT);
+    Long limit = p.size("output_limit", 1, MAX_OUTPUT_LIMIT);
     return new Spec(command, env, cwd, limit == null ? DEFAULT_OUTPUT_LIMIT : limit);
   }
 

@@ -134,17 +134,17 @@ final class Params {
   }
 
   /** A size in bytes: a whole number, or text like {@code 500MB}; null if absent or bad. */
-  Long size(String field, long max) {
+  Long size(String field, long min, long max) {
     Object value = values.get(field);
     if (value instanceof String text) {
       try {
-        return inRange(field, Values.size(text), 0, max);
+        return inRange(field, Values.size(text), min, max);
       } catch (IllegalArgumentException e) {
         error(field, e.getMessage());
         return null;
       }
     }
-    return integer(field, 0, max);
+    return integer(field, min, max);
   }
 
   /** A positive duration (ISO-8601 like PT30S, or 30s); null if absent or bad. */

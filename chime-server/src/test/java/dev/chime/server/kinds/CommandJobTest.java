@@ -99,7 +99,7 @@ class CommandJobTest {
   @Test
   void keepsTheTailOfBigOutputWithinTheLimitWithoutStalling() {
     String script = "yes 0123456789 | head -c 3000000; yes err | head -c 300000 >&2; echo last >&2";
-    Run run = run(Map.of("shell", true, "script", script, "output_limit", 2000));
+    Run run = run(Map.of("shell", true, "script", script, "output_limit", "2KB"));
 
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(result(run))
