@@ -26,10 +26,11 @@
  * path. Symlinks are never followed: a symlink to a file is neither followed nor deleted (it is
  * reported as kept), a symlink to a directory is not descended. Only regular files are deleted;
  * directories, the root included, never are. Before each delete the file is checked again: still a
- * regular file, and its directory's real path still the one found inside the root, so a directory
- * swapped for a symlink after the scan is not followed out (a race in the microseconds between that
- * check and the delete remains; closing it needs directory handles, {@code SecureDirectoryStream},
- * and is not done).
+ * regular file, reached without following a symlink. Where the file system offers directory handles
+ * ({@code SecureDirectoryStream}, as on Linux) every directory on the way is opened relative to its
+ * parent with no-follow and the file is deleted relative to its directory, so a directory swapped
+ * for a symlink after the scan cannot lead out; elsewhere the directory's real path is compared
+ * just before the delete (a race of microseconds remains there).
  *
  * <p><b>Cleanup: which files.</b> The glob is matched against the path relative to the directory
  * ({@code *.tmp} matches files directly inside it). A glob without {@code /} or {@code **} looks

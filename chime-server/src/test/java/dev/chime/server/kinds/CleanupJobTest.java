@@ -10,8 +10,10 @@ import dev.chime.Trigger;
 import dev.chime.testkit.FakeClock;
 import dev.chime.testkit.ManualScheduler;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -256,6 +258,43 @@ class CleanupJobTest {
 
     assertThat(old).doesNotExist();
     assertThat(report(run)).containsEntry("path", dir.toRealPath().toString());
+  }
+
+  @Test
+  void aDirectorySwappedForASymlinkAfterTheScanDoesNotLeadOut() throws IOException {
+    file(dir, "sub/victim.tmp", 10, days(9));
+    Path target = file(outside, "victim.tmp", 10, days(9));
+    Files.move(dir.resolve("sub"), temp.resolve("moved-away"));
+    Files.createSymbolicLink(dir.resolve("sub"), outside);
+    Files.createSymbolicLink(dir.resolve("swapped.tmp"), target);
+
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      assertThat(stream).isInstanceOf(SecureDirectoryStream.class);
+      SecureDirectoryStream<Path> secure = (SecureDirectoryStream<Path>) stream;
+      assertThat(CleanupJob.deleteIn(secure, Path.of("sub/victim.tmp"))).isFalse();
+      assertThat(CleanupJob.deleteIn(secure, Path.of("swapped.tmp"))).isFalse();
+    }
+    assertThat(CleanupJob.deleteByPath(dir.resolve("sub/victim.tmp"))).isFalse();
+    assertThat(CleanupJob.deleteByPath(dir.resolve("swapped.tmp"))).isFalse();
+
+    assertThat(target).exists();
+    assertThat(dir.resolve("swapped.tmp")).isSymbolicLink();
+  }
+
+  @Test
+  void deletesInSubdirectoriesThroughDirectoryHandlesAndByPath() throws IOException {
+    Path a = file(dir, "x/y/a.tmp", 1, days(9));
+    Path b = file(dir, "x/b.tmp", 1, days(9));
+
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      assertThat(CleanupJob.deleteIn((SecureDirectoryStream<Path>) stream, Path.of("x/y/a.tmp")))
+          .isTrue();
+    }
+    assertThat(CleanupJob.deleteByPath(b)).isTrue();
+
+    assertThat(a).doesNotExist();
+    assertThat(b).doesNotExist();
+    assertThat(dir.resolve("x/y")).isDirectory();
   }
 
   @Test
