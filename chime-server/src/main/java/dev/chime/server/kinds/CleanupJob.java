@@ -65,7 +65,7 @@ final class CleanupJob implements JobHandler {
   }
 
   private static Spec read(Params p) {
-    Path path = path(p, p.requiredString("path"));
+    Path path = path(p);
     String glob = p.string("glob");
     if (glob != null) {
       try {
@@ -89,19 +89,16 @@ final class CleanupJob implements JobHandler {
         p.bool("dry_run"));
   }
 
-  private static Path path(Params p, String text) {
-    if (text == null) {
+  private static Path path(Params p) {
+    Path path = p.absolutePath("path");
+    if (path != null && path.getParent() == null) {
+      p.error("path", "must not be the root directory");
       return null;
     }
-    Path path = Path.of(text);
-    if (!path.isAbsolute()) {
-      p.error("path", "must be an absolute path, was '" + text + "'");
-    } else if (path.normalize().getParent() == null) {
-      p.error("path", "must not be the root directory");
-    } else {
-      return path.normalize();
+    if (path == null && !p.has("path")) {
+      p.error("path", "is required");
     }
-    return null;
+    return path;
   }
 
   @Override

@@ -3,6 +3,8 @@ package dev.chime.server.kinds;
 import dev.chime.server.spec.Values;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +68,24 @@ final class Params {
       return null;
     }
     return value;
+  }
+
+  /** An absolute path, normalised; null if absent or bad. */
+  Path absolutePath(String field) {
+    String text = string(field);
+    if (text == null) {
+      return null;
+    }
+    try {
+      Path path = Path.of(text);
+      if (path.isAbsolute()) {
+        return path.normalize();
+      }
+      error(field, "must be an absolute path, was '" + text + "'");
+    } catch (InvalidPathException e) {
+      error(field, "is not a path: " + e.getMessage());
+    }
+    return null;
   }
 
   boolean bool(String field) {
