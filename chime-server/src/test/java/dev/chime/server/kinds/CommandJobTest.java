@@ -3,6 +3,8 @@ package dev.chime.server.kinds;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.chime.Job;
+import dev.chime.JobId;
+import dev.chime.RetryPolicy;
 import dev.chime.Run;
 import dev.chime.RunId;
 import dev.chime.RunState;
@@ -183,6 +185,18 @@ class CommandJobTest {
   }
 
   @Test
+  void shuttingTheSchedulerDownKillsRunningCommands() {
+    List<ProcessHandle> tree;
+    try (Kinds own = new Kinds(Duration.ZERO)) {
+      RunId id =
+          own.start(
+              JobKinds.COMMAND, Map.of("argv", List.of("sh", "-c", "sleep 600 & wait")), null);
+      tree = awaitTree(own.awaitPid(id), 1);
+    }
+    Kinds.awaitDead(tree);
+  }
+
+  @Test
   void aTreeThatIgnoresTermIsKilled() {
     String script = "trap '' TERM; echo ready; while true; do sleep 0.05; done";
     RunId id =
@@ -231,9 +245,34 @@ class CommandJobTest {
       manual.runDue();
       mover.join();
 
-      Run run = manual.runs(dev.chime.JobId.of("slow"), 1).get(0);
+      Run run = manual.runs(JobId.of("slow"), 1).get(0);
       assertThat(run.state()).isEqualTo(RunState.TIMED_OUT);
       Kinds.awaitDead(Kinds.process(pid.get()).stream().toList());
+    }
+  }
+
+  @Test
+  void aRetryIsTheNextAttemptOfTheSameOccurrence() {
+    FakeClock clock = FakeClock.at("2026-12-01T00:00:00Z");
+    try (ManualScheduler manual = ManualScheduler.builder(clock).build()) {
+      JobKinds.registerAll(manual, clock);
+      String script =
+          "echo \"attempt $CHIME_ATTEMPT for $CHIME_SCHEDULED_FOR\"; [ $CHIME_ATTEMPT = 2 ]";
+      manual.schedule(
+          Job.builder("flaky")
+              .handler(JobKinds.COMMAND)
+              .params(Map.of("shell", true, "script", script))
+              .retry(RetryPolicy.fixed(2, Duration.ofMinutes(1)))
+              .trigger(Trigger.once(clock.instant()))
+              .build());
+      manual.runDue();
+      clock.advance(Duration.ofMinutes(1));
+      manual.runDue();
+
+      List<Run> runs = manual.runs(JobId.of("flaky"), 2);
+      assertThat(runs).extracting(Run::state).containsExactly(RunState.SUCCEEDED, RunState.FAILED);
+      assertThat(runs.get(0).log()).contains("attempt 2 for 2026-12-01T00:00:00Z");
+      assertThat(runs.get(1).log()).contains("attempt 1 for 2026-12-01T00:00:00Z");
     }
   }
 
