@@ -1,7 +1,10 @@
 package dev.chime.server;
 
+import dev.chime.JobHandler;
 import dev.chime.Scheduler;
 import dev.chime.jdbc.JdbcJobStore;
+import dev.chime.server.kinds.JobKinds;
+import dev.chime.server.kinds.Plugins;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
@@ -10,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -93,7 +97,15 @@ public final class ChimeServer implements AutoCloseable {
     if (settings.retention() != null) {
       builder.retention(settings.retention(), settings.retainPerJob());
     }
-    return builder.build();
+    Map<String, JobHandler> plugins =
+        settings.pluginsDir() == null ? Map.of() : Plugins.load(settings.pluginsDir());
+    Scheduler scheduler = builder.build();
+    JobKinds.registerAll(scheduler, clock);
+    plugins.forEach(scheduler::register);
+    if (!plugins.isEmpty()) {
+      LOG.info("plugin job kinds from {}: {}", settings.pluginsDir(), plugins.keySet());
+    }
+    return scheduler;
   }
 
   private void open(Clock clock) {

@@ -2,6 +2,7 @@ package dev.chime.server;
 
 import dev.chime.Job;
 import dev.chime.Trigger;
+import dev.chime.server.kinds.JobKinds;
 import dev.chime.server.spec.Values;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -41,7 +42,14 @@ final class JobBodies {
     if (fields.get("labels") instanceof List<?> labels) {
       job.labels(labels.stream().map(String::valueOf).toArray(String[]::new));
     }
-    return job.build();
+    Job built = job.build();
+    List<String> errors = JobKinds.validate(built.handler(), built.params());
+    if (!errors.isEmpty()) {
+      String first = errors.get(0);
+      String field = built.handler() + "." + first.substring(0, Math.max(0, first.indexOf(':')));
+      throw new ApiException(422, field, String.join("; ", errors), errors);
+    }
+    return built;
   }
 
   private static Trigger trigger(Map<String, Object> fields) {
