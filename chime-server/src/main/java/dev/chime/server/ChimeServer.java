@@ -35,6 +35,7 @@ public final class ChimeServer implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private Javalin http;
+  private List<Routes.Route> routes = List.of();
 
   private ChimeServer(ServerSettings settings, JdbcJobStore store, Scheduler scheduler) {
     this.settings = settings;
@@ -111,7 +112,7 @@ public final class ChimeServer implements AutoCloseable {
   private void open(Clock clock) {
     scheduler.addListener(stream);
     scheduler.start();
-    List<Routes.Route> routes =
+    routes =
         Routes.table(
             new JobsApi(scheduler, clock),
             new RunsApi(scheduler),
@@ -146,6 +147,11 @@ public final class ChimeServer implements AutoCloseable {
                   .handle(ctx, route.role() == null ? null : auth.require(ctx, route.role())));
     }
     Problems.install(config.routes);
+  }
+
+  /** The route table it serves. */
+  List<Routes.Route> routes() {
+    return routes;
   }
 
   /** The port it listens on (the free one picked, for port 0). */
