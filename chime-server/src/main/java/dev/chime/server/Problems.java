@@ -88,6 +88,7 @@ final class Problems {
       case 403 -> "Forbidden";
       case 404 -> "Not found";
       case 405 -> "Method not allowed";
+      case 406 -> "Not acceptable";
       case 409 -> "Conflict";
       case 413 -> "Content too large";
       case 415 -> "Unsupported media type";

@@ -38,14 +38,22 @@ final class Routes {
         route(HandlerType.POST, api + "/runs/{runId}/cancel", Role.OPERATOR, runs::cancel),
         route(HandlerType.POST, api + "/events/{name}", Role.OPERATOR, system::publish),
         route(HandlerType.GET, api + "/nodes", Role.VIEWER, system::nodes),
-        route(
-            HandlerType.GET,
-            api + "/stream",
-            Role.VIEWER,
-            ctx -> new io.javalin.http.sse.SseHandler(0L, stream::subscribe).handle(ctx)),
+        route(HandlerType.GET, api + "/stream", Role.VIEWER, ctx -> stream(ctx, stream)),
         route(HandlerType.GET, api + "/openapi.json", null, system::openApi),
         route(HandlerType.GET, "/health/live", null, system::live),
         route(HandlerType.GET, "/health/ready", null, system::ready));
+  }
+
+  private static void stream(Context ctx, EventStream stream) throws Exception {
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw new ApiException(
+          406,
+          "Accept",
+          "the stream is server-sent events: send Accept: text/event-stream",
+          List.of());
+    }
+    new io.javalin.http.sse.SseHandler(stream::subscribe).handle(ctx);
   }
 
   private static Route route(
