@@ -141,10 +141,11 @@ public final class ChimeServer implements AutoCloseable {
       config.routes.addHttpHandler(
           route.method(),
           route.path(),
-          ctx ->
-              route
-                  .action()
-                  .handle(ctx, route.role() == null ? null : auth.require(ctx, route.role())));
+          ctx -> {
+            Role caller = route.role() == null ? null : auth.require(ctx, route.role());
+            route.checkQuery(ctx);
+            route.action().handle(ctx, caller);
+          });
     }
     Problems.install(config.routes);
   }

@@ -43,7 +43,7 @@ final class JobsApi {
             Params.query(ctx, "label"),
             Params.query(ctx, "q"));
     int limit = Params.limit(ctx);
-    String after = Params.cursorKey(ctx);
+    String after = Params.cursorKey(ctx, "job");
     List<JobInfo> matching =
         scheduler.list(query).stream()
             .filter(job -> after == null || job.id().value().compareTo(after) > 0)
@@ -51,7 +51,9 @@ final class JobsApi {
             .toList();
     List<JobInfo> page = matching.subList(0, Math.min(limit, matching.size()));
     String next =
-        matching.size() > limit ? Params.cursor(page.get(page.size() - 1).id().value()) : null;
+        matching.size() > limit
+            ? Params.cursor("job", page.get(page.size() - 1).id().value())
+            : null;
     ctx.json(page(page.stream().map(Views::job).toList(), next));
   }
 
@@ -143,7 +145,7 @@ final class JobsApi {
     JobId id = id(ctx);
     Set<RunState> states = Params.parsed(ctx, "state", JobsApi::runStates);
     int limit = Params.limit(ctx);
-    String cursor = Params.cursorKey(ctx);
+    String cursor = Params.cursorKey(ctx, "run");
     Long before = cursor == null ? null : runCursor(cursor);
     RunPage page =
         scheduler.runs(new RunQuery(id, states == null ? Set.of() : states, limit, before));
@@ -153,7 +155,8 @@ final class JobsApi {
     List<Map<String, Object>> items = page.items().stream().map(JobsApi::summary).toList();
     ctx.json(
         page(
-            items, page.nextCursor() == null ? null : Params.cursor(page.nextCursor().toString())));
+            items,
+            page.nextCursor() == null ? null : Params.cursor("run", page.nextCursor().toString())));
   }
 
   private static Map<String, Object> summary(Run run) {

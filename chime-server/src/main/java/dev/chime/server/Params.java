@@ -74,25 +74,28 @@ final class Params {
     }
   }
 
-  /** An opaque cursor for the text (the last key of a page). */
-  static String cursor(String key) {
+  /** An opaque cursor of the kind ("job" or "run") for the last key of a page. */
+  static String cursor(String kind, String key) {
     return Base64.getUrlEncoder()
         .withoutPadding()
-        .encodeToString(key.getBytes(StandardCharsets.UTF_8));
+        .encodeToString((kind + ":" + key).getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The key in the {@code cursor} parameter, or null; 400 when it is not one of ours. */
-  static String cursorKey(Context ctx) {
+  /**
+   * The key in the {@code cursor} parameter, or null; 400 when it is not a cursor of the kind this
+   * server handed out.
+   */
+  static String cursorKey(Context ctx, String kind) {
     String text = query(ctx, "cursor");
     if (text == null) {
       return null;
     }
     try {
       String key = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
-      if (key.isEmpty()) {
-        throw new IllegalArgumentException("empty");
+      if (!key.startsWith(kind + ":") || key.length() == kind.length() + 1) {
+        throw new IllegalArgumentException("not a " + kind + " cursor");
       }
-      return key;
+      return key.substring(kind.length() + 1);
     } catch (IllegalArgumentException e) {
       throw ApiException.malformed(
           "cursor", "cursor '" + text + "' is not a cursor this server handed out");

@@ -14,6 +14,20 @@ import org.junit.jupiter.api.io.TempDir;
 class OpenApiTest {
   @TempDir Path dir;
 
+  /** The role and the query parameters an operation documents. */
+  private static String described(JsonNode op) {
+    java.util.Set<String> query = new java.util.TreeSet<>();
+    op.get("parameters")
+        .forEach(
+            p -> {
+              if (p.get("in").asText().equals("query")) {
+                query.add(p.get("name").asText());
+              }
+            });
+    String role = op.get("x-chime-role").isNull() ? "public" : op.get("x-chime-role").asText();
+    return role + " " + query;
+  }
+
   @Test
   void documentsExactlyTheRoutes() {
     try (ChimeServer server =
@@ -34,14 +48,14 @@ class OpenApiTest {
                           op ->
                               documented.put(
                                   op.getKey().toUpperCase(Locale.ROOT) + " " + path.getKey(),
-                                  op.getValue().get("x-chime-role").isNull()
-                                      ? "public"
-                                      : op.getValue().get("x-chime-role").asText())));
+                                  described(op.getValue()))));
       Map<String, String> routed = new TreeMap<>();
       for (Routes.Route route : server.routes()) {
         routed.put(
             route.method().name() + " " + route.path(),
-            route.role() == null ? "public" : route.role().toString());
+            (route.role() == null ? "public" : route.role().toString())
+                + " "
+                + new java.util.TreeSet<>(route.query()));
       }
       assertThat(documented).isEqualTo(routed);
     }
