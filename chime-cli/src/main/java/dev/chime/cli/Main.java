@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Chime: a job scheduler for the JVM.",
-    subcommands = {CronCommand.class})
+    subcommands = {CronCommand.class, ServeCommand.class})
 public final class Main {
   /** Exit code for success. */
   static final int OK = 0;
