@@ -116,7 +116,7 @@ public final class ChimeServer implements AutoCloseable {
         Routes.table(
             new JobsApi(scheduler, clock),
             new RunsApi(scheduler),
-            new SystemApi(clock, ready::get),
+            new SystemApi(scheduler::nodes, ready::get),
             stream);
     Auth auth = new Auth(new Tokens(settings.tokens()));
     http = Javalin.create(config -> configure(config, routes, auth)).start();

@@ -190,6 +190,7 @@ abstract class ApiContractTest {
       assertThat(record.has(field)).as(field).isTrue();
     }
     assertThat(record.get("attempt").asInt()).isEqualTo(1);
+    assertThat(record.get("node").asText()).isEqualTo(server.scheduler().nodes().get(0).id());
     JsonNode runs = http.get("/api/v1/jobs/ops-1/runs?state=succeeded").json();
     assertThat(runs.get("items").get(0).get("id").asText()).isEqualTo(runId);
     assertThat(http.post("/api/v1/runs/" + runId + "/cancel", null).status()).isEqualTo(409);
@@ -246,7 +247,10 @@ abstract class ApiContractTest {
   void nodesListTheLocalNode() {
     JsonNode nodes = http.get("/api/v1/nodes").json();
     assertThat(nodes.get("items")).hasSize(1);
-    assertThat(nodes.get("items").get(0).get("leader").asBoolean()).isTrue();
+    JsonNode node = nodes.get("items").get(0);
+    assertThat(node.get("id").asText()).isEqualTo(server.scheduler().nodes().get(0).id());
+    assertThat(node.get("leader").asBoolean()).isTrue();
+    assertThat(Instant.parse(node.get("lastHeartbeat").asText())).isAfter(Instant.EPOCH);
   }
 
   @Test
