@@ -111,6 +111,15 @@ public final class ChimeServer implements AutoCloseable {
 
   private void open(Clock clock) {
     scheduler.addListener(stream);
+    if (settings.configFile() != null) {
+      JobFile.Applied applied = JobFile.apply(settings.configFile(), scheduler);
+      LOG.info(
+          "job file {}: added {}, replaced {}, removed {}",
+          settings.configFile(),
+          applied.added(),
+          applied.replaced(),
+          applied.removed());
+    }
     scheduler.start();
     routes =
         Routes.table(

@@ -224,6 +224,29 @@ abstract class ApiContractTest {
   }
 
   @Test
+  void aLongRunDoesNotHoldUpOtherJobs() throws Exception {
+    var both = new java.util.concurrent.CountDownLatch(2);
+    server
+        .scheduler()
+        .register(
+            "meet",
+            ctx -> {
+              both.countDown();
+              both.await();
+            });
+    for (String id : List.of("meet-1", "meet-2")) {
+      String body = "{\"id\": \"" + id + "\", \"trigger\": \"0 3 * * *\", \"handler\": \"meet\"}";
+      assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    }
+    assertThat(http.post("/api/v1/jobs/meet-1/run", null).status()).isEqualTo(202);
+    await(() -> both.getCount() == 1);
+    assertThat(http.post("/api/v1/jobs/meet-2/run", null).status()).isEqualTo(202);
+    assertThat(both.await(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the second job started while the first still ran")
+        .isTrue();
+  }
+
+  @Test
   void nextMarksDaylightSavingGaps() {
     String body =
         "{\"id\": \"dst-1\", \"trigger\": \"30 2 * * *\", \"zone\": \"America/New_York\","
