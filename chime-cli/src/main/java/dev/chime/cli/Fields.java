@@ -29,8 +29,14 @@ final class Fields {
     return text == null ? null : time(text, zone);
   }
 
-  /** The instant as an ISO-8601 offset date-time with seconds in the zone; other text as is. */
+  /**
+   * An instant ({@code ...Z}) as an ISO-8601 offset date-time with seconds in the zone; a time with
+   * its own offset (the trigger's zone, as the server shows fire times) and other text as is.
+   */
   static String time(String text, ZoneId zone) {
+    if (!text.endsWith("Z")) {
+      return text;
+    }
     try {
       return CronNextCommand.ISO.format(Instant.parse(text).atZone(zone));
     } catch (DateTimeParseException e) {

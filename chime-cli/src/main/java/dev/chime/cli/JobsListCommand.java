@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
     name = "list",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "List the jobs: id, state, kind, trigger and owner.")
+    description = "List the jobs: id, state, kind, trigger, next fire time and owner.")
 final class JobsListCommand extends ClientCommand {
   @Option(names = "--state", paramLabel = "STATE", description = "Only jobs in this state.")
   String state;
@@ -34,13 +34,15 @@ final class JobsListCommand extends ClientCommand {
       out().println("no jobs" + (query().isEmpty() ? "" : " match") + " on " + api().server());
       return Main.OK;
     }
-    Table table = Table.of("ID", "STATE", "KIND", "TRIGGER", "OWNER");
+    Table table = Table.of("ID", "STATE", "KIND", "TRIGGER", "NEXT", "OWNER");
     for (JsonNode job : jobs) {
+      JsonNode status = job.path("status");
       table.row(
           Fields.text(job, "id"),
-          Fields.text(job, "state"),
+          Fields.text(status, "state"),
           Fields.kind(job),
           Fields.trigger(job),
+          Fields.time(status, "nextFireAt", zone()),
           Fields.text(job, "owner"));
     }
     table.print(out());

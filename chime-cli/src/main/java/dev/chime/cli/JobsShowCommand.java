@@ -33,7 +33,14 @@ final class JobsShowCommand extends ClientCommand {
     JsonNode job = reply.json();
     PrintWriter out = out();
     for (Map.Entry<String, JsonNode> field : job.properties()) {
-      print(out, field.getKey(), value(field.getKey(), field.getValue()));
+      if (!field.getKey().equals("status")) {
+        print(out, field.getKey(), value(field.getKey(), field.getValue()));
+      }
+    }
+    for (Map.Entry<String, JsonNode> field : job.path("status").properties()) {
+      if (!field.getValue().isNull() && !field.getKey().equals("nextFireAt")) {
+        print(out, field.getKey(), value(field.getKey(), field.getValue()));
+      }
     }
     List<String> next = NextTimes.of(api(), id, UPCOMING, zone());
     if (next.isEmpty()) {

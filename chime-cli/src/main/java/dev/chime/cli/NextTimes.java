@@ -12,8 +12,7 @@ final class NextTimes {
   private NextTimes() {}
 
   static List<String> of(ApiClient api, String id, int count, ZoneId zone) {
-    JsonNode json = api.get(ClientCommand.job(id, "/next?count=" + count)).json();
-    JsonNode items = json.isArray() ? json : first(json, "items", "times", "next");
+    JsonNode items = api.get(ClientCommand.job(id, "/next?count=" + count)).json().path("items");
     List<String> times = new ArrayList<>();
     for (JsonNode item : items) {
       times.add(item.isTextual() ? Fields.time(item.asText(), zone) : describe(item, zone));
@@ -22,21 +21,13 @@ final class NextTimes {
   }
 
   private static String describe(JsonNode item, ZoneId zone) {
-    JsonNode at = first(item, "at", "time", "fireAt");
+    JsonNode at = item.path("at");
     String time = at.isTextual() ? Fields.time(at.asText(), zone) : item.toString();
-    JsonNode dst = first(item, "dst", "note", "dstNote");
-    if (dst.isBoolean()) {
-      return dst.asBoolean() ? time + "  (DST)" : time;
+    String dst = Fields.text(item, "dst");
+    String note = Fields.text(item, "note");
+    if (dst == null) {
+      return time;
     }
-    return dst.isTextual() ? time + "  (" + dst.asText() + ")" : time;
-  }
-
-  private static JsonNode first(JsonNode node, String... fields) {
-    for (String field : fields) {
-      if (node.has(field)) {
-        return node.get(field);
-      }
-    }
-    return node.path(fields[0]);
+    return time + "  (DST " + dst + (note == null ? "" : ": " + note) + ")";
   }
 }
