@@ -19,6 +19,7 @@ import java.time.Instant;
  * @param progress 0-100
  * @param progressMessage what the handler last said it was doing, or null
  * @param result the handler's JSON-friendly result, or null
+ * @param node the node (see {@link NodeInfo}) that ran or recorded it, or null if none did yet
  */
 public record Run(
     RunId id,
@@ -33,9 +34,63 @@ public record Run(
     String log,
     int progress,
     String progressMessage,
-    Object result) {
+    Object result,
+    String node) {
   /** How many characters of a run's log are kept. */
   public static final int LOG_LIMIT = 16_384;
+
+  /** A run no node has taken yet ({@code node} null). */
+  public Run(
+      RunId id,
+      JobId jobId,
+      Instant scheduledFor,
+      int attempt,
+      RunState state,
+      String reason,
+      Instant startedAt,
+      Instant finishedAt,
+      String error,
+      String log,
+      int progress,
+      String progressMessage,
+      Object result) {
+    this(
+        id,
+        jobId,
+        scheduledFor,
+        attempt,
+        state,
+        reason,
+        startedAt,
+        finishedAt,
+        error,
+        log,
+        progress,
+        progressMessage,
+        result,
+        null);
+  }
+
+  /** This run as recorded by the node. */
+  public Run withNode(String by) {
+    return java.util.Objects.equals(by, node)
+        ? this
+        : new Run(
+            id,
+            jobId,
+            scheduledFor,
+            attempt,
+            state,
+            reason,
+            startedAt,
+            finishedAt,
+            error,
+            log,
+            progress,
+            progressMessage,
+            result,
+            by);
+  }
 
   /** How late the run started after its occurrence, or null if it has not started. */
   public java.time.Duration lateness() {

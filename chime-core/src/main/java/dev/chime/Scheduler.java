@@ -116,6 +116,13 @@ public interface Scheduler extends AutoCloseable {
    */
   List<dev.chime.spi.Quarantined> quarantined();
 
+  /**
+   * The nodes sharing this scheduler's store, ordered by id: this one alone for a store in memory;
+   * every registered node for a database store, with its last heartbeat (the database's clock) and
+   * whether it is the leader.
+   */
+  List<NodeInfo> nodes();
+
   /** Defines (or redefines) a pipeline; its jobs must be scheduled. */
   void definePipeline(Pipeline pipeline);
 

@@ -139,6 +139,34 @@ public interface JobStore extends AutoCloseable {
     return List.of();
   }
 
+  /**
+   * This store's node id (the {@link Run#node} of the runs this scheduler records), or null for a
+   * store that does not name its node.
+   */
+  default String node() {
+    return null;
+  }
+
+  /** The nodes sharing the store, ordered by id; none by default. */
+  default List<dev.chime.NodeInfo> nodes() {
+    return List.of();
+  }
+
+  /**
+   * Whether this node should run the chores only one node of a cluster runs (recovering dead nodes'
+   * runs, pruning history). True unless a shared store elected another node leader.
+   */
+  default boolean leader() {
+    return true;
+  }
+
+  /**
+   * Registers what the store calls when another node says work is due now (a database store
+   * listening for its notifications); the scheduler then claims at once instead of at its next
+   * poll. Nothing by default.
+   */
+  default void onWake(Runnable wake) {}
+
   /** Ends the claim without moving the job, so the occurrence can be claimed again. */
   boolean release(Claim claim);
 

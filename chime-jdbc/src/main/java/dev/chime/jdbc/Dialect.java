@@ -110,6 +110,21 @@ abstract sealed class Dialect implements AutoCloseable permits SqliteDialect, Po
   /** Reads an instant (or null) written by {@link #setInstant}. */
   abstract Instant instant(ResultSet row, String column) throws SQLException;
 
+  /**
+   * SQL for "now plus an offset", one parameter bound by {@link #bindNowPlus}: on PostgreSQL the
+   * database's clock ({@code now()}), so that the leases and heartbeats of nodes on several hosts
+   * are judged by one clock; on SQLite (one host) the store's clock.
+   */
+  abstract String nowPlus();
+
+  /**
+   * Binds the parameter of {@link #nowPlus}: {@code offset} from now, where {@code clockNow} is now
+   * by the store's clock (used only where the database has no clock of its own to judge by).
+   */
+  abstract void bindNowPlus(
+      PreparedStatement statement, int index, Instant clockNow, java.time.Duration offset)
+      throws SQLException;
+
   /** Binds JSON text (or SQL NULL) to a JSON column. */
   abstract void setJson(PreparedStatement statement, int index, String json) throws SQLException;
 
@@ -119,8 +134,9 @@ abstract sealed class Dialect implements AutoCloseable permits SqliteDialect, Po
   }
 
   /**
-   * The claim statement: parameters lease until, horizon, now, limit; returns the claimed rows with
-   * {@link Jobs#COLUMNS}. The lease comparison lives here and only here.
+   * The claim statement: parameters lease until ({@link #nowPlus}), horizon, now ({@link
+   * #nowPlus}), limit; returns the claimed rows with {@link Jobs#COLUMNS}. The lease comparison
+   * lives here and only here.
    */
   abstract String claimSql();
 

@@ -55,9 +55,12 @@ public final class JdbcJobStore implements JobStore {
   private final Duration lease;
   private final WriteBehind behind;
   private final Nodes nodes;
+  private final Clock clock;
+  private final Wakeups wakeups; // PostgreSQL only, else null
 
   private JdbcJobStore(Dialect db, Clock clock, Duration lease) {
     this.db = db;
+    this.clock = clock;
     this.lease = lease;
     this.runIds = new RunIds(db);
     this.jobs = new Jobs(db, clock, runIds::nextValue);
@@ -65,6 +68,23 @@ public final class JdbcJobStore implements JobStore {
     this.runs = new Runs(db, clock, node);
     this.behind = new WriteBehind(runs);
     this.nodes = new Nodes(db, clock, lease, runs, node);
+    this.wakeups = db instanceof PostgresDialect postgres ? new Wakeups(postgres, node) : null;
+  }
+
+  /** Wakes the other nodes if the jobs hold one due within the look-ahead (PostgreSQL only). */
+  private <T extends Iterable<JobInfo>> T notifyIfDue(T written) {
+    if (wakeups != null) {
+      Instant soon = clock.instant().plus(CLAIM_AHEAD);
+      for (JobInfo info : written) {
+        if (info.state() == JobState.ACTIVE
+            && info.nextFireAt() != null
+            && !info.nextFireAt().isAfter(soon)) {
+          wakeups.due();
+          break;
+        }
+      }
+    }
+    return written;
   }
 
   /** Opens (creating if missing) the SQLite database in the file, with the defaults. */
@@ -92,19 +112,21 @@ public final class JdbcJobStore implements JobStore {
 
   @Override
   public JobInfo insert(JobInfo job) {
-    return jobs.insert(Objects.requireNonNull(job, "job must not be null"));
+    return notifyIfDue(List.of(jobs.insert(Objects.requireNonNull(job, "job must not be null"))))
+        .get(0);
   }
 
   /** One transaction: all the jobs, or none (CONFLICT naming the ids taken). */
   @Override
   public List<JobInfo> insertAll(List<JobInfo> batch) {
     Objects.requireNonNull(batch, "jobs must not be null");
-    return batch.isEmpty() ? List.of() : jobs.insertAll(batch);
+    return batch.isEmpty() ? List.of() : notifyIfDue(jobs.insertAll(batch));
   }
 
   @Override
   public JobInfo update(JobInfo job) {
-    return jobs.update(Objects.requireNonNull(job, "job must not be null"));
+    return notifyIfDue(List.of(jobs.update(Objects.requireNonNull(job, "job must not be null"))))
+        .get(0);
   }
 
   @Override
@@ -201,6 +223,33 @@ public final class JdbcJobStore implements JobStore {
     return lease;
   }
 
+  /** This store's node id ({@code host:pid:random}). */
+  @Override
+  public String node() {
+    return nodes.id();
+  }
+
+  /** Every node registered on the database, ordered by id, with its heartbeat (database clock). */
+  @Override
+  public List<dev.chime.NodeInfo> nodes() {
+    return nodes.list();
+  }
+
+  /** Whether this node holds the leader lease (renewed with each heartbeat). */
+  @Override
+  public boolean leader() {
+    return nodes.leader();
+  }
+
+  /** PostgreSQL: listens for the other nodes' wake-ups and calls {@code wake} on each. */
+  @Override
+  public void onWake(Runnable wake) {
+    Objects.requireNonNull(wake, "wake must not be null");
+    if (wakeups != null) {
+      wakeups.onWake(wake);
+    }
+  }
+
   @Override
   public List<Run> recover(Instant now) {
     return nodes.recover(Objects.requireNonNull(now, "now must not be null"));
@@ -274,6 +323,9 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public void close() {
     try {
+      if (wakeups != null) {
+        wakeups.close();
+      }
       behind.close();
     } finally {
       try {

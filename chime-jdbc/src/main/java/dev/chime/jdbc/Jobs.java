@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -320,9 +321,14 @@ final class Jobs {
             "claim jobs",
             session -> {
               PreparedStatement claim = session.prepare(db.claimSql());
-              db.setInstant(claim, 1, leaseUntil);
+              // Leases are judged by the database's clock where it has one: the caller's "now"
+              // enters only as its distance from the present by this store's clock (zero in
+              // production, where both are the system clock; a test's fake clock moves it).
+              Instant present = clock.instant();
+              Duration ahead = Duration.between(present, now);
+              db.bindNowPlus(claim, 1, present, ahead.plus(Duration.between(now, leaseUntil)));
               db.setInstant(claim, 2, horizon);
-              db.setInstant(claim, 3, now);
+              db.bindNowPlus(claim, 3, present, ahead);
               claim.setInt(4, limit);
               return rows(claim);
             });

@@ -1,5 +1,6 @@
 package dev.chime.jdbc;
 
+import dev.chime.NodeInfo;
 import dev.chime.Run;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -22,7 +23,16 @@ import org.slf4j.LoggerFactory;
  * This store's node in {@code chime_nodes}: registered at open, its heartbeat written every third
  * of the lease by a daemon thread, removed at close. A node whose heartbeat is older than the lease
  * is dead: {@link #recover} takes over the runs it left unfinished (one UPDATE, so of two nodes
- * recovering at once only one gets each run) and forgets the dead node.
+ * recovering at once only one gets each run) and forgets the dead node. Heartbeats and their ages
+ * are read on the database's clock (PostgreSQL's {@code now()}), so the nodes' clocks need not
+ * agree.
+ *
+ * <p><b>Leader.</b> With each heartbeat the node also takes or renews the leader lease, one row in
+ * {@code chime_leader} written by a conditional upsert (taken only if free, expired or already
+ * ours), so at most one node holds an unexpired lease. The holder acts as leader for two thirds of
+ * the lease after it asked for it (measured with {@code System.nanoTime}), so it stops before the
+ * lease can pass to another node; a node that closes deletes its lease, handing over at once. No
+ * consensus protocol: the database is the arbiter.
  */
 final class Nodes implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(Nodes.class);
@@ -35,6 +45,7 @@ final class Nodes implements AutoCloseable {
   private final Runs runs;
   private final String id;
   private final ScheduledExecutorService beat;
+  private volatile Long leaderUntil; // System.nanoTime() deadline; null: not the leader
 
   Nodes(Dialect db, Clock clock, Duration lease, Runs runs, String id) {
     this.db = db;
@@ -43,6 +54,11 @@ final class Nodes implements AutoCloseable {
     this.runs = runs;
     this.id = id;
     register();
+    try {
+      elect();
+    } catch (RuntimeException e) {
+      LOG.warn("node {} cannot take part in the leader election yet: {}", id, e.getMessage());
+    }
     this.beat =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("chime-heartbeat").daemon(true).factory());
@@ -78,12 +94,90 @@ final class Nodes implements AutoCloseable {
         session -> {
           PreparedStatement insert =
               session.prepare(
-                  "INSERT INTO chime_nodes (id, host, started_at, heartbeat_at) VALUES (?, ?, ?, ?)");
+                  "INSERT INTO chime_nodes (id, host, started_at, heartbeat_at) VALUES (?, ?, "
+                      + db.nowPlus()
+                      + ", "
+                      + db.nowPlus()
+                      + ")");
           insert.setString(1, id);
           insert.setString(2, host());
-          db.setInstant(insert, 3, now);
-          db.setInstant(insert, 4, now);
+          db.bindNowPlus(insert, 3, now, Duration.ZERO);
+          db.bindNowPlus(insert, 4, now, Duration.ZERO);
           return insert.executeUpdate();
+        });
+  }
+
+  /**
+   * Takes or renews the leader lease (the row {@code chores} of {@code chime_leader}) if it is
+   * free, expired, or this node's; remembers until when this node may act as leader (a third of the
+   * lease less than the lease it wrote, counted from before it asked, so it stops before another
+   * node can start).
+   */
+  private void elect() {
+    long startedNanos = System.nanoTime(); // elapsed time only: immune to clock steps
+    Instant started = clock.instant();
+    boolean won;
+    try {
+      won =
+          db.autocommit(
+              "elect the leader",
+              session -> {
+                PreparedStatement upsert =
+                    session.prepare(
+                        "INSERT INTO chime_leader (name, node, lease_until) VALUES ('chores', ?, "
+                            + db.nowPlus()
+                            + ") ON CONFLICT (name) DO UPDATE SET node = excluded.node,"
+                            + " lease_until = excluded.lease_until"
+                            + " WHERE chime_leader.node = excluded.node OR chime_leader.lease_until"
+                            + " <= "
+                            + db.nowPlus());
+                upsert.setString(1, id);
+                db.bindNowPlus(upsert, 2, started, lease);
+                db.bindNowPlus(upsert, 3, started, Duration.ZERO);
+                return upsert.executeUpdate() > 0;
+              });
+    } catch (RuntimeException e) {
+      leaderUntil = null;
+      throw e;
+    }
+    boolean was = leaderUntil != null;
+    leaderUntil = won ? startedNanos + lease.minus(lease.dividedBy(3)).toNanos() : null;
+    if (won != was) {
+      LOG.info(won ? "node {} is the leader" : "node {} is no longer the leader", id);
+    }
+  }
+
+  /** Whether this node holds the leader lease now. */
+  boolean leader() {
+    Long until = leaderUntil;
+    return until != null && System.nanoTime() - until < 0;
+  }
+
+  /** The registered nodes, ordered by id, with who holds the leader lease. */
+  List<NodeInfo> list() {
+    return db.autocommit(
+        "list the nodes",
+        session -> {
+          PreparedStatement select =
+              session.prepare(
+                  "SELECT n.id, n.started_at, n.heartbeat_at, l.node AS leader FROM chime_nodes n"
+                      + " LEFT JOIN chime_leader l ON l.node = n.id AND l.name = 'chores'"
+                      + " AND l.lease_until > "
+                      + db.nowPlus()
+                      + " ORDER BY n.id");
+          db.bindNowPlus(select, 1, clock.instant(), Duration.ZERO);
+          List<NodeInfo> found = new ArrayList<>();
+          try (ResultSet row = select.executeQuery()) {
+            while (row.next()) {
+              found.add(
+                  new NodeInfo(
+                      row.getString("id"),
+                      db.instant(row, "started_at"),
+                      db.instant(row, "heartbeat_at"),
+                      row.getString("leader") != null));
+            }
+          }
+          return found;
         });
   }
 
@@ -95,8 +189,9 @@ final class Nodes implements AutoCloseable {
               "write the heartbeat of node " + id,
               session -> {
                 PreparedStatement update =
-                    session.prepare("UPDATE chime_nodes SET heartbeat_at = ? WHERE id = ?");
-                db.setInstant(update, 1, clock.instant());
+                    session.prepare(
+                        "UPDATE chime_nodes SET heartbeat_at = " + db.nowPlus() + " WHERE id = ?");
+                db.bindNowPlus(update, 1, clock.instant(), Duration.ZERO);
                 update.setString(2, id);
                 return update.executeUpdate();
               });
@@ -104,6 +199,7 @@ final class Nodes implements AutoCloseable {
         LOG.warn("node {} was taken for dead (its runs may have been taken over); registering", id);
         register();
       }
+      elect();
     } catch (RuntimeException e) {
       LOG.warn("cannot write the heartbeat of node {}: {}", id, e.getMessage());
     }
@@ -114,7 +210,8 @@ final class Nodes implements AutoCloseable {
    * row at all), and forgets those nodes; returns the runs as they were recorded.
    */
   List<Run> recover(Instant now) {
-    Instant cutoff = now.minus(lease);
+    Instant present = clock.instant();
+    Duration back = Duration.between(present, now).minus(lease); // the cutoff, from the present
     return db.transaction(
         "recover the runs of dead nodes",
         session -> {
@@ -123,12 +220,14 @@ final class Nodes implements AutoCloseable {
                   "UPDATE chime_runs SET node = ? WHERE state IN "
                       + UNFINISHED
                       + " AND (node IS NULL OR node <> ? AND node NOT IN"
-                      + " (SELECT id FROM chime_nodes WHERE heartbeat_at >= ?))"
+                      + " (SELECT id FROM chime_nodes WHERE heartbeat_at >= "
+                      + db.nowPlus()
+                      + "))"
                       + " RETURNING "
-                      + Runs.COLUMNS);
+                      + Runs.WRITTEN);
           take.setString(1, id);
           take.setString(2, id);
-          db.setInstant(take, 3, cutoff);
+          db.bindNowPlus(take, 3, present, back);
           List<Run> taken = new ArrayList<>();
           try (ResultSet row = take.executeQuery()) {
             while (row.next()) {
@@ -136,8 +235,9 @@ final class Nodes implements AutoCloseable {
             }
           }
           PreparedStatement forget =
-              session.prepare("DELETE FROM chime_nodes WHERE heartbeat_at < ? AND id <> ?");
-          db.setInstant(forget, 1, cutoff);
+              session.prepare(
+                  "DELETE FROM chime_nodes WHERE heartbeat_at < " + db.nowPlus() + " AND id <> ?");
+          db.bindNowPlus(forget, 1, present, back);
           forget.setString(2, id);
           int dead = forget.executeUpdate();
           if (dead > 0 || !taken.isEmpty()) {
@@ -151,13 +251,18 @@ final class Nodes implements AutoCloseable {
   @Override
   public void close() {
     beat.shutdownNow();
+    leaderUntil = null;
     try {
       db.autocommit(
           "remove node " + id,
           session -> {
             PreparedStatement delete = session.prepare("DELETE FROM chime_nodes WHERE id = ?");
             delete.setString(1, id);
-            return delete.executeUpdate();
+            delete.executeUpdate();
+            // Hands the leader lease over at once rather than when it expires.
+            PreparedStatement resign = session.prepare("DELETE FROM chime_leader WHERE node = ?");
+            resign.setString(1, id);
+            return resign.executeUpdate();
           });
     } catch (RuntimeException e) {
       LOG.warn("cannot remove node {}: {}", id, e.getMessage());

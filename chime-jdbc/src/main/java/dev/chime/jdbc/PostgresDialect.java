@@ -9,9 +9,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.concurrent.TimeUnit;
 
 /**
  * PostgreSQL: a small Hikari pool, a connection lent per piece of work; single statements run in
@@ -30,11 +32,47 @@ final class PostgresDialect extends Dialect {
   private final String url;
   private final String schema;
   private final HikariDataSource pool;
+  private final String user;
+  private final String password;
 
-  private PostgresDialect(String url, String schema, HikariDataSource pool) {
+  private PostgresDialect(
+      String url, String schema, HikariDataSource pool, String user, String password) {
     this.url = url;
     this.schema = schema;
     this.pool = pool;
+    this.user = user;
+    this.password = password;
+  }
+
+  /**
+   * A connection of its own, not from the pool (the wake-up listener holds one for as long as the
+   * store is open).
+   */
+  Connection connectOutsideThePool() throws SQLException {
+    java.util.Properties properties = new java.util.Properties();
+    if (user != null) {
+      properties.setProperty("user", user);
+    }
+    if (password != null) {
+      properties.setProperty("password", password);
+    }
+    if (!url.toLowerCase(java.util.Locale.ROOT).contains("applicationname=")) {
+      properties.setProperty("ApplicationName", "chime");
+    }
+    return java.sql.DriverManager.getConnection(url, properties);
+  }
+
+  /**
+   * The wake-up channel of this store's tables: {@code chime_} and the schema (the first of the
+   * search path if none was set), cut to PostgreSQL's 63-byte names.
+   */
+  String channel() {
+    String name =
+        schema != null
+            ? schema
+            : autocommit("read the current schema", PostgresDialect::currentSchema);
+    String channel = "chime_" + name;
+    return channel.length() > 63 ? channel.substring(0, 63) : channel;
   }
 
   /** Connects (the pool's first connection is opened now, so a bad URL fails here). */
@@ -49,12 +87,14 @@ final class PostgresDialect extends Dialect {
     config.setMinimumIdle(1);
     config.setPoolName("chime" + (schema == null ? "" : "-" + schema));
     config.setConnectionTimeout(10_000);
-    config.addDataSourceProperty("ApplicationName", "chime");
+    if (!url.toLowerCase(java.util.Locale.ROOT).contains("applicationname=")) {
+      config.addDataSourceProperty("ApplicationName", "chime"); // unless the URL names it
+    }
     // A batch of inserts goes as multi-row INSERTs: scheduleAll at 25k jobs/s became ~100k here.
     // (Update counts of rewritten inserts are SUCCESS_NO_INFO, so insertAll checks ids first.)
     config.addDataSourceProperty("reWriteBatchedInserts", "true");
     try {
-      return new PostgresDialect(url, schema, new HikariDataSource(config));
+      return new PostgresDialect(url, schema, new HikariDataSource(config), user, password);
     } catch (RuntimeException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       throw new SchedulerException(
@@ -118,6 +158,18 @@ final class PostgresDialect extends Dialect {
     return value == null ? null : value.toInstant();
   }
 
+  /** The database's clock: {@code now()} (the transaction's start) plus microseconds. */
+  @Override
+  String nowPlus() {
+    return "(now() + ?::bigint * interval '1 microsecond')";
+  }
+
+  @Override
+  void bindNowPlus(PreparedStatement statement, int index, Instant clockNow, Duration offset)
+      throws SQLException {
+    statement.setLong(index, TimeUnit.NANOSECONDS.toMicros(offset.toNanos()));
+  }
+
   @Override
   void setJson(PreparedStatement statement, int index, String json) throws SQLException {
     // Types.OTHER sends the text untyped, so the server reads it as the column's json.
@@ -137,12 +189,13 @@ final class PostgresDialect extends Dialect {
   @Override
   String claimSql() {
     return """
-        UPDATE chime_jobs SET token = token + 1, lease_until = ?
+        UPDATE chime_jobs SET token = token + 1, lease_until = %1$s
         WHERE id = ANY(ARRAY(SELECT id FROM chime_jobs
           WHERE state = 'active' AND quarantine IS NULL AND next_fire_at <= ?
-            AND (lease_until IS NULL OR lease_until <= ?)
+            AND (lease_until IS NULL OR lease_until <= %1$s)
           ORDER BY next_fire_at LIMIT ? FOR UPDATE SKIP LOCKED))
         RETURNING\s"""
+            .formatted(nowPlus())
         + Jobs.COLUMNS;
   }
 

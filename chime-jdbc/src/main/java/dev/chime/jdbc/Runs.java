@@ -37,8 +37,8 @@ final class Runs {
       "id, job_id, scheduled_for, attempt, state, reason, started_at, finished_at, error, log,"
           + " progress, progress_message, result, updated_at";
 
-  /** The columns written: {@link #COLUMNS} and the node that wrote the record. */
-  private static final String WRITTEN = COLUMNS + ", node";
+  /** The columns written and read: {@link #COLUMNS} and the node that wrote the record. */
+  static final String WRITTEN = COLUMNS + ", node";
 
   private static final int WIDTH = 15;
 
@@ -148,7 +148,7 @@ final class Runs {
         "read run " + id,
         session -> {
           PreparedStatement select =
-              session.prepare("SELECT " + COLUMNS + " FROM chime_runs WHERE id = ?");
+              session.prepare("SELECT " + WRITTEN + " FROM chime_runs WHERE id = ?");
           select.setLong(1, id.value());
           return runs(select).stream().findFirst();
         });
@@ -160,7 +160,7 @@ final class Runs {
             "query runs",
             session -> {
               StringBuilder sql =
-                  new StringBuilder("SELECT " + COLUMNS + " FROM chime_runs WHERE 1 = 1");
+                  new StringBuilder("SELECT " + WRITTEN + " FROM chime_runs WHERE 1 = 1");
               if (query.job() != null) {
                 sql.append(" AND job_id = ?");
               }
@@ -220,7 +220,8 @@ final class Runs {
           row.getString("log"),
           row.getInt("progress"),
           row.getString("progress_message"),
-          JobCodec.decodeValue(row.getString("result"), "result"));
+          JobCodec.decodeValue(row.getString("result"), "result"),
+          row.getString("node"));
     } catch (IllegalArgumentException e) {
       throw new SchedulerException(
           Kind.UNAVAILABLE,

@@ -142,13 +142,27 @@ final class SqliteDialect extends Dialect {
   @Override
   String claimSql() {
     return """
-        UPDATE chime_jobs SET token = token + 1, lease_until = ?
+        UPDATE chime_jobs SET token = token + 1, lease_until = %1$s
         WHERE id IN (SELECT id FROM chime_jobs
           WHERE state = 'active' AND quarantine IS NULL AND next_fire_at <= ?
-            AND (lease_until IS NULL OR lease_until <= ?)
+            AND (lease_until IS NULL OR lease_until <= %1$s)
           ORDER BY next_fire_at LIMIT ?)
         RETURNING\s"""
+            .formatted(nowPlus())
         + Jobs.COLUMNS;
+  }
+
+  /** One host: the store's clock. */
+  @Override
+  String nowPlus() {
+    return "?";
+  }
+
+  @Override
+  void bindNowPlus(
+      PreparedStatement statement, int index, Instant clockNow, java.time.Duration offset)
+      throws SQLException {
+    setInstant(statement, index, clockNow.plus(offset));
   }
 
   @Override

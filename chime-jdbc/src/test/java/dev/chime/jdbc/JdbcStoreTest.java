@@ -73,6 +73,14 @@ abstract class JdbcStoreTest extends StoreContractTest {
   /** An SQL literal for the instant, as the column stores it. */
   protected abstract String instantLiteral(Instant instant);
 
+  /** SQL for the instant column moved back by the seconds. */
+  protected abstract String minusSeconds(String column, int seconds);
+
+  /** Makes every registered node look silent for the seconds (their heartbeats that much older). */
+  void ageHeartbeats(int seconds) throws SQLException {
+    rawExecute("UPDATE chime_nodes SET heartbeat_at = " + minusSeconds("heartbeat_at", seconds));
+  }
+
   @Override
   protected JobStore newStore() {
     return builder().clock(clock).open();
@@ -100,7 +108,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
   }
 
   @Test
-  void runsOfADeadNodeAreTakenOverOnceAndItsLateRecordsAreNotApplied() {
+  void runsOfADeadNodeAreTakenOverOnceAndItsLateRecordsAreNotApplied() throws SQLException {
     Run running = run(store.newRunId(), JobId.of("a"), NOW, RunState.RUNNING);
     Run claimed = run(store.newRunId(), JobId.of("b"), NOW, RunState.CLAIMED);
     Run done = run(store.newRunId(), JobId.of("c"), NOW, RunState.SUCCEEDED);
@@ -108,9 +116,12 @@ abstract class JdbcStoreTest extends StoreContractTest {
     store.flush();
     assertThat(store.recover(NOW)).as("a live node's runs stay its own").isEmpty();
 
-    // Another node a minute later: this store's heartbeat (at NOW) is older than the lease.
+    // Another node a minute later: this store's heartbeat is a minute older than the lease
+    // (heartbeats are judged by the database's clock, so it is aged in the database).
     FakeClock later = FakeClock.at(NOW.plus(Duration.ofMinutes(1)));
     try (JdbcJobStore other = builder().clock(later).open()) {
+      ageHeartbeats(60);
+      assertThat(other.nodes()).extracting(dev.chime.NodeInfo::id).contains(other.node());
       assertThat(other.recover(later.instant()))
           .extracting(Run::id)
           .containsExactlyInAnyOrder(running.id(), claimed.id());
@@ -123,6 +134,40 @@ abstract class JdbcStoreTest extends StoreContractTest {
           .isEqualTo(RunState.RUNNING);
       other.record(List.of(run(running.id(), JobId.of("a"), NOW, RunState.FAILED)));
       assertThat(other.run(running.id()).orElseThrow().state()).isEqualTo(RunState.FAILED);
+      assertThat(other.run(running.id()).orElseThrow().node())
+          .as("the run is the recovering node's now")
+          .isEqualTo(other.node());
+      assertThat(other.run(done.id()).orElseThrow().node()).isEqualTo(jdbc().node());
+    }
+  }
+
+  @Test
+  void theFirstNodeLeadsAndHandsTheLeadOverWhenItCloses() {
+    store.close();
+    JdbcJobStore first = builder().lease(Duration.ofSeconds(4)).open();
+    try (JdbcJobStore second = builder().lease(Duration.ofSeconds(4)).open()) {
+      assertThat(first.leader()).isTrue();
+      assertThat(second.leader()).isFalse();
+      assertThat(second.nodes())
+          .extracting(dev.chime.NodeInfo::id, dev.chime.NodeInfo::leader)
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple(first.node(), true),
+              org.assertj.core.groups.Tuple.tuple(second.node(), false));
+      first.close();
+      assertThat(first.leader()).as("a closed store leads nothing").isFalse();
+      // The next heartbeat of the second (a third of its lease away) takes the free lease.
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (!second.leader() && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition
+      }
+      assertThat(second.leader()).as("the lead passed to the second node").isTrue();
+      assertThat(second.nodes())
+          .singleElement()
+          .satisfies(n -> assertThat(n.leader()).isTrue())
+          .satisfies(n -> assertThat(n.lastHeartbeat()).isAfterOrEqualTo(n.startedAt()));
+    } finally {
+      first.close();
+      store = builder().clock(clock).open(); // for closeStore()
     }
   }
 
@@ -284,7 +329,9 @@ abstract class JdbcStoreTest extends StoreContractTest {
     AtomicInteger duplicates = new AtomicInteger();
     AtomicInteger staleAdvances = new AtomicInteger();
     int total = jobs * occurrences;
-    try (JdbcJobStore other = builder().open()) {
+    // The same clock as the first store: the claims' "now" is read against it (leases are judged
+    // by the database's clock, the caller's now only as its distance from the present).
+    try (JdbcJobStore other = builder().clock(clock).open()) {
       ExecutorService threads = Executors.newFixedThreadPool(6);
       CountDownLatch go = new CountDownLatch(1);
       List<Future<?>> done = new ArrayList<>();
@@ -479,7 +526,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
             "copying",
             Map.of("rows", 12, "files", List.of("a.csv", "b.csv"), "ok", false));
     store.record(List.of(run));
-    assertThat(store.run(id)).contains(run);
+    assertThat(store.run(id)).contains(run.withNode(store.node()));
     Run bare =
         new Run(
             store.newRunId(),
@@ -496,7 +543,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
             null,
             null);
     store.record(List.of(bare));
-    assertThat(store.run(bare.id())).contains(bare);
+    assertThat(store.run(bare.id())).contains(bare.withNode(store.node()));
   }
 
   @Test
@@ -655,7 +702,8 @@ abstract class JdbcStoreTest extends StoreContractTest {
     try (Connection c = raw();
         Statement s = c.createStatement();
         ResultSet rows =
-            s.executeQuery("SELECT version, description, checksum FROM chime_migrations")) {
+            s.executeQuery(
+                "SELECT version, description, checksum FROM chime_migrations ORDER BY version")) {
       List<String> recorded = new ArrayList<>();
       while (rows.next()) {
         recorded.add(rows.getInt(1) + " " + rows.getString(2) + " " + rows.getString(3));
@@ -696,7 +744,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
       assertThatThrownBy(() -> builder().open())
           .isInstanceOfSatisfying(
               SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
-          .hasMessageContaining("has migration 99, newer than this Chime knows (up to 1)");
+          .hasMessageContaining("has migration 99, newer than this Chime knows (up to 2)");
     } finally {
       rawExecute("DELETE FROM chime_migrations WHERE version = 99");
     }

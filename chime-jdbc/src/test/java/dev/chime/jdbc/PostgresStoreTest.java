@@ -185,4 +185,9 @@ class PostgresStoreTest extends JdbcStoreTest {
                 + " digit), was 'drop table; --'");
     assertThatThrownBy(() -> builder().poolSize(0)).hasMessage("poolSize must be 1-100, was 0");
   }
+
+  @Override
+  protected String minusSeconds(String column, int seconds) {
+    return column + " - interval '" + seconds + " seconds'";
+  }
 }

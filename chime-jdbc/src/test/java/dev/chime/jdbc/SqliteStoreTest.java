@@ -109,4 +109,9 @@ class SqliteStoreTest extends JdbcStoreTest {
     assertThat(SqliteDialect.instant(-1)).isEqualTo(before1970);
     assertThat(SqliteDialect.instant(SqliteDialect.micros(NOW))).isEqualTo(NOW);
   }
+
+  @Override
+  protected String minusSeconds(String column, int seconds) {
+    return column + " - " + seconds + " * 1000000";
+  }
 }

@@ -211,6 +211,11 @@ public final class ManualScheduler implements Scheduler {
   }
 
   @Override
+  public List<dev.chime.NodeInfo> nodes() {
+    return engine.nodes();
+  }
+
+  @Override
   public List<dev.chime.spi.Quarantined> quarantined() {
     return engine.quarantined();
   }

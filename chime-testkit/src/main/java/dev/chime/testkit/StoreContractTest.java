@@ -280,6 +280,31 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void recordedRunsNameTheStoresNodeWhichItLists() {
+    RunId id = store.newRunId();
+    store.record(
+        List.of(
+            new Run(
+                id,
+                JobId.of("a"),
+                NOW,
+                1,
+                RunState.SUCCEEDED,
+                null,
+                NOW,
+                NOW,
+                null,
+                "",
+                100,
+                null,
+                null)));
+    assertThat(store.run(id).orElseThrow().node()).isEqualTo(store.node());
+    if (!store.nodes().isEmpty()) {
+      assertThat(store.nodes()).extracting(dev.chime.NodeInfo::id).contains(store.node());
+    }
+  }
+
+  @Test
   void claimAheadIsNotNegativeAndLessThanALease() {
     assertThat(store.claimAhead()).isBetween(Duration.ZERO, LEASE);
     assertThat(store.lease()).isGreaterThanOrEqualTo(store.claimAhead()).isPositive();
@@ -366,7 +391,8 @@ public abstract class StoreContractTest {
   }
 
   /** A run record for the checks. */
-  protected static Run run(RunId id, JobId job, Instant at, RunState state) {
-    return new Run(id, job, at, 1, state, null, at, at.plusMillis(5), null, "", 100, null, null);
+  protected Run run(RunId id, JobId job, Instant at, RunState state) {
+    return new Run(id, job, at, 1, state, null, at, at.plusMillis(5), null, "", 100, null, null)
+        .withNode(store.node());
   }
 }

@@ -125,6 +125,9 @@ public final class Engine implements Scheduler {
   private Instant firing = Instant.EPOCH;
   private Thread dispatcher;
   private volatile long wakeAt = Long.MAX_VALUE;
+  private final Instant createdAt;
+  private final String node; // the store's node id, recorded in the runs this engine makes
+  private volatile boolean woken; // another node said work is due: claim at the next cycle
 
   /** Runs of one job that are admitted (ready or running) or queued behind them. */
   private static final class JobRuns {
@@ -169,6 +172,8 @@ public final class Engine implements Scheduler {
     this.store = settings.store();
     this.durable = store.durable();
     this.claimAheadNanos = store.claimAhead().toNanos();
+    this.node = store.node();
+    this.createdAt = clock.instant();
     settings.groupLimits().forEach((name, limit) -> groups.put(name, new Group(limit)));
     this.pool =
         settings.manual()
@@ -367,7 +372,8 @@ public final class Engine implements Scheduler {
             "",
             0,
             null,
-            null));
+            null,
+            node));
     return id;
   }
 
@@ -726,7 +732,8 @@ public final class Engine implements Scheduler {
 
   /** Creates a run of the job for the occurrence and admits it; returns its id. */
   private RunId occurrence(Job job, Instant at, int attempt, boolean force, long pipelineRun) {
-    Execution run = new Execution(store.newRunId(), job, at, attempt, order++, pipelineRun, clock);
+    Execution run =
+        new Execution(store.newRunId(), job, at, attempt, order++, pipelineRun, clock, node);
     admit(run, force);
     return run.id;
   }
@@ -940,7 +947,8 @@ public final class Engine implements Scheduler {
             attempt,
             order++,
             failed.pipelineRun,
-            clock);
+            clock,
+            node);
     next.state = RunState.RETRYING;
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
@@ -1169,11 +1177,16 @@ public final class Engine implements Scheduler {
         writeFailedAt = now; // still down: ask again a second later
       }
     }
-    if (settings.retention() != null && pruning && now >= pruneAt && !closing) {
+    if (woken) {
+      woken = false;
+      claimedUntil = Long.MIN_VALUE;
+    }
+    boolean leader = (durable || settings.retention() != null) && store.leader();
+    if (settings.retention() != null && pruning && now >= pruneAt && !closing && leader) {
       pruneAt = now + PRUNE_EVERY_NANOS;
       pruneDue = firing;
     }
-    if (durable && now >= recoverAt && !closing) {
+    if (durable && now >= recoverAt && !closing && leader) {
       recoverAt = now + RECOVER_EVERY_NANOS;
       store.recover(firing).forEach(this::orphaned);
     }
@@ -1285,7 +1298,8 @@ public final class Engine implements Scheduler {
             orphan.attempt(),
             order++,
             0,
-            clock);
+            clock,
+            node);
     live.put(run.id, run);
     if (orphan.state() == RunState.RETRYING) {
       run.state = RunState.RETRYING;
@@ -1314,7 +1328,8 @@ public final class Engine implements Scheduler {
         run.log(),
         run.progress(),
         run.progressMessage(),
-        run.result());
+        run.result(),
+        node);
   }
 
   /** The failure an orphaned run is retried for (retry-on and abort-on lists see this type). */
@@ -1363,7 +1378,7 @@ public final class Engine implements Scheduler {
         break;
       }
       runs++;
-      Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock);
+      Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock, node);
       run.claim = claim;
       if (occurrences.size() > 1) {
         catchUpRun(run);
@@ -1426,7 +1441,8 @@ public final class Engine implements Scheduler {
               "",
               0,
               null,
-              null));
+              null,
+              node));
       last = resumeFrom == null ? lateLimit : resumeFrom.minusNanos(1);
     }
     List<Instant> runs =
@@ -1540,6 +1556,22 @@ public final class Engine implements Scheduler {
   }
 
   @Override
+  public List<dev.chime.NodeInfo> nodes() {
+    List<dev.chime.NodeInfo> listed = store.nodes();
+    if (!listed.isEmpty() || node == null) {
+      return listed;
+    }
+    // A store that lists no nodes (in memory): this one alone, alive now, and its own leader.
+    return List.of(new dev.chime.NodeInfo(node, createdAt, now(), true));
+  }
+
+  /** Another node said work is due now: claim at once rather than at the next poll. */
+  private void wokenByStore() {
+    woken = true;
+    wakeNow();
+  }
+
+  @Override
   public void start() {
     locked(
         () -> {
@@ -1549,6 +1581,7 @@ public final class Engine implements Scheduler {
           }
           if (!started) {
             started = true;
+            store.onWake(this::wokenByStore);
             dispatcher =
                 Thread.ofPlatform().name("chime-dispatcher").daemon(true).unstarted(this::dispatch);
             dispatcher.start();

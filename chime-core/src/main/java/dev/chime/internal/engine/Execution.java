@@ -47,6 +47,7 @@ final class Execution implements JobContext {
   private int progress;
   private String progressMessage;
   private Object result;
+  private final String node;
 
   Execution(
       RunId id,
@@ -55,7 +56,9 @@ final class Execution implements JobContext {
       int attempt,
       long order,
       long pipelineRun,
-      Clock clock) {
+      Clock clock,
+      String node) {
+    this.node = node;
     this.id = id;
     this.job = job;
     this.scheduledFor = scheduledFor;
@@ -116,7 +119,7 @@ final class Execution implements JobContext {
   /** The record a durable store gets when the run is admitted (CLAIMED) or set to retry. */
   Run snapshotAs(RunState as) {
     return new Run(
-        id, job.id(), scheduledFor, attempt, as, reason, null, null, null, "", 0, null, null);
+        id, job.id(), scheduledFor, attempt, as, reason, null, null, null, "", 0, null, null, node);
   }
 
   synchronized Run snapshot() {
@@ -133,7 +136,8 @@ final class Execution implements JobContext {
         log == null ? "" : log.toString(),
         progress,
         progressMessage,
-        result);
+        result,
+        node);
   }
 
   @Override

@@ -43,6 +43,12 @@ public final class InMemoryStore implements JobStore {
   private final AtomicLong runIds = new AtomicLong();
   private final java.util.ArrayDeque<Slot> finished = new java.util.ArrayDeque<>();
   private final int historyLimit;
+  private final String node =
+      "local:"
+          + ProcessHandle.current().pid()
+          + ":"
+          + java.util.HexFormat.of()
+              .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
 
   /**
    * A job's state, kept as fields rather than as a {@link JobInfo} so that moving a job on ({@link
@@ -79,6 +85,12 @@ public final class InMemoryStore implements JobStore {
     private JobInfo info() {
       return new JobInfo(job, state, note, nextFireAt, runCount, version);
     }
+  }
+
+  /** This process's node: the only one a store in memory has. */
+  @Override
+  public String node() {
+    return node;
   }
 
   /** A store that keeps the newest {@code historyLimit} ended runs. */
@@ -269,7 +281,7 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized void record(List<Run> runs) {
     for (Run run : runs) {
-      if (history.put(run.id(), run) == null) {
+      if (history.put(run.id(), run.withNode(node)) == null) {
         historyByJob.merge(run.jobId(), 1, Integer::sum);
       }
     }
