@@ -61,6 +61,7 @@ final class JobsShowCommand extends ClientCommand {
 
   static void print(PrintWriter out, String label, String value) {
     String head = label.isEmpty() ? "" : label + ":";
-    out.println((head + " ".repeat(Math.max(1, LABEL_WIDTH - head.length())) + value).strip());
+    out.println(
+        (head + " ".repeat(Math.max(1, LABEL_WIDTH - head.length())) + value).stripTrailing());
   }
 }

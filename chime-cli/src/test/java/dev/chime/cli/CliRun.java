@@ -29,8 +29,12 @@ record CliRun(int code, List<String> lines, String err) {
   }
 
   static CliRun run(Main.Environment environment, String... args) {
+    return run(environment, new StringWriter(), args);
+  }
+
+  /** With stderr going to {@code err}, which another thread may read while the command runs. */
+  static CliRun run(Main.Environment environment, StringWriter err, String... args) {
     StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
     int code = Main.run(args, new PrintWriter(out), new PrintWriter(err), environment);
     return new CliRun(code, out.toString().lines().toList(), err.toString());
   }
