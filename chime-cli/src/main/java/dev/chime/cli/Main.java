@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     description = "Chime: a job scheduler for the JVM.",
     subcommands = {
       CronCommand.class,
+      ServeCommand.class,
       JobsCommand.class,
       RunsCommand.class,
       LogsCommand.class,

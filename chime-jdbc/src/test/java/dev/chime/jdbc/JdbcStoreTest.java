@@ -209,6 +209,11 @@ abstract class JdbcStoreTest extends StoreContractTest {
                 assertThat(q.reason()).isEqualTo("no handler named 'renamed' is registered");
               });
       assertThat(after.runs(JobId.of("orphan"), 10)).isEmpty();
+      // The handler has returned, but its end is recorded just after: await the record.
+      while (after.runs(JobId.of("fine"), 1).stream().noneMatch(r -> r.state().isFinal())
+          && System.nanoTime() < end) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
+      }
       assertThat(after.runs(new RunQuery(JobId.of("fine"), Set.of(), 10, null)).items())
           .extracting(Run::state)
           .containsExactly(RunState.SUCCEEDED);
