@@ -35,6 +35,7 @@ class ServerClientTest {
   ApiClient api;
   final CountDownLatch release = new CountDownLatch(1);
   final CountDownLatch releaseSecond = new CountDownLatch(1);
+  final CountDownLatch releaseAtTheEnd = new CountDownLatch(1);
 
   @BeforeAll
   void startServer(@TempDir Path data) {
@@ -74,6 +75,16 @@ class ServerClientTest {
                 throw new IllegalStateException("never released");
               }
             });
+    server
+        .scheduler()
+        .register(
+            "blocked",
+            ctx -> {
+              ctx.progress(40, "copying files");
+              if (!releaseAtTheEnd.await(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("never released");
+              }
+            });
     api = new ApiClient(URI.create(server.baseUrl()), null);
   }
 
@@ -81,6 +92,7 @@ class ServerClientTest {
   void stopServer() {
     release.countDown();
     releaseSecond.countDown();
+    releaseAtTheEnd.countDown();
     if (server != null) {
       server.close();
     }
@@ -241,6 +253,21 @@ class ServerClientTest {
     CliRun json = cli("jobs", "run", "wait-fail", "--wait", "--json");
     assertThat(json.code()).isEqualTo(1);
     assertThat(json.out()).startsWith("{\"id\":").contains("\"state\":\"failed\"");
+  }
+
+  @Test
+  void onATerminalTheProgressLineIsRedrawnInPlaceAndClearedAtTheEnd() {
+    create("wait-terminal", "blocked");
+    Main.Environment terminal =
+        new Main.Environment(
+            Clock.systemUTC(), ZoneOffset.UTC, Map.of("CHIME_SERVER", server.baseUrl()), true);
+    CliRun run =
+        CliRun.run(terminal, "jobs", "run", "wait-terminal", "--wait", "--timeout", "500ms");
+    assertThat(run.code()).isEqualTo(1);
+    String progress = run.err().substring(0, run.err().indexOf("chime: "));
+    assertThat(progress).startsWith("\r").doesNotContain("\n").contains("40% copying files  0.");
+    assertThat(progress).containsPattern("\r {20,}\r$");
+    assertThat(progress.split("\r").length).isGreaterThan(3);
   }
 
   @Test
