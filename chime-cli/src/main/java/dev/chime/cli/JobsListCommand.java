@@ -27,7 +27,10 @@ final class JobsListCommand extends ClientCommand {
   public Integer call() {
     List<JsonNode> jobs = api().all(API + "/jobs" + query());
     if (options.json) {
-      out().println(ApiClient.JSON.createObjectNode().set("items", array(jobs)).toString());
+      // Every page in one answer of the API's shape.
+      var all = ApiClient.JSON.createObjectNode();
+      all.set("items", array(jobs));
+      out().println(all.putNull("nextCursor").toString());
       return Main.OK;
     }
     if (jobs.isEmpty()) {

@@ -150,6 +150,23 @@ class ServerClientTest {
   }
 
   @Test
+  void listFollowsTheCursorPastOnePage() {
+    for (int i = 0; i < 105; i++) {
+      api.post(
+          "/api/v1/jobs",
+          "{\"id\": \"page-%03d\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\", \"labels\": [\"paged\"]}"
+              .formatted(i));
+    }
+    CliRun list = cli("jobs", "list", "--label", "paged");
+    assertOk(list);
+    assertThat(list.lines()).hasSize(106);
+    assertThat(list.lines().get(105)).startsWith("page-104 ");
+    CliRun json = cli("jobs", "list", "--label", "paged", "--json");
+    assertThat(json.out()).endsWith("],\"nextCursor\":null}");
+    assertThat(json.out().split("\"id\":\"page-")).hasSize(106);
+  }
+
+  @Test
   void showPrintsTheDefinitionStateAndNextFireTimes() {
     create("show-a", "noop");
     CliRun show = cli("jobs", "show", "show-a");
