@@ -2,7 +2,10 @@ package dev.chime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.chime.Job;
 import dev.chime.JobId;
+import dev.chime.RetryPolicy;
+import dev.chime.Trigger;
 import dev.chime.server.ChimeServer;
 import dev.chime.server.Role;
 import dev.chime.server.ServerSettings;
@@ -285,6 +288,24 @@ class ServerClientTest {
     assertThat(progress).startsWith("\r").doesNotContain("\n").contains("40% copying files  0.");
     assertThat(progress).containsPattern("\r {20,}\r$");
     assertThat(progress.split("\r").length).isGreaterThan(3);
+  }
+
+  @Test
+  void runWaitFollowsRetriesToTheLastAttempt() {
+    server
+        .scheduler()
+        .schedule(
+            Job.builder("wait-retry")
+                .handler("fail")
+                .trigger(Trigger.cron("0 3 * * *", ZoneOffset.UTC))
+                .retry(RetryPolicy.fixed(2, Duration.ofMillis(100)))
+                .build());
+    CliRun run = cli("jobs", "run", "wait-retry", "--wait");
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err())
+        .containsPattern("run \\d+ of job wait-retry failed; following attempt 2\n");
+    assertThat(run.out())
+        .matches("run \\d+ of job wait-retry \\(attempt 2\\) failed in \\S+: .*disk full");
   }
 
   @Test
