@@ -209,10 +209,10 @@ abstract class JdbcStoreTest extends StoreContractTest {
                 assertThat(q.reason()).isEqualTo("no handler named 'renamed' is registered");
               });
       assertThat(after.runs(JobId.of("orphan"), 10)).isEmpty();
-      // The handler counted down while it ran; its run ends (and is recorded) just after.
-      RunQuery fine = new RunQuery(JobId.of("fine"), Set.of(RunState.SUCCEEDED), 10, null);
-      while (after.runs(fine).items().isEmpty() && System.nanoTime() < end) {
-        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000); // poll the condition
+      // The handler has returned, but its end is recorded just after: await the record.
+      while (after.runs(JobId.of("fine"), 1).stream().noneMatch(r -> r.state().isFinal())
+          && System.nanoTime() < end) {
+        java.util.concurrent.locks.LockSupport.parkNanos(5_000_000);
       }
       assertThat(after.runs(new RunQuery(JobId.of("fine"), Set.of(), 10, null)).items())
           .extracting(Run::state)

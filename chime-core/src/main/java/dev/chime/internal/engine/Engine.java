@@ -116,6 +116,8 @@ public final class Engine implements Scheduler {
   private long order;
   private int workers;
   private int idle;
+  // workers running a handler: they take no ready run until it returns
+  private int executing;
   private int running;
   private boolean started;
   private boolean closing;
@@ -1492,7 +1494,7 @@ public final class Engine implements Scheduler {
     if (settings.manual() || pool == null || !started) {
       return;
     }
-    int wanted = Math.min(ready.size(), settings.maxConcurrency()) - (workers - idle);
+    int wanted = Math.min(ready.size(), settings.maxConcurrency()) - (workers - executing - idle);
     for (int i = 0; i < wanted && i < idle; i++) {
       hasWork.signal();
     }
@@ -1512,6 +1514,7 @@ public final class Engine implements Scheduler {
       lock.lock();
       try {
         if (run != null) {
+          executing--;
           completed(run);
         }
         run = takeReady();
@@ -1522,6 +1525,7 @@ public final class Engine implements Scheduler {
           workers--;
           return;
         }
+        executing++;
         kick();
       } finally {
         unlock();

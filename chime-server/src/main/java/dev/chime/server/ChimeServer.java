@@ -1,0 +1,213 @@
+package dev.chime.server;
+
+import dev.chime.JobHandler;
+import dev.chime.Scheduler;
+import dev.chime.jdbc.JdbcJobStore;
+import dev.chime.server.kinds.JobKinds;
+import dev.chime.server.kinds.Plugins;
+import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
+import io.javalin.json.JavalinJackson;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Chime server: the store, the scheduler and the HTTP API. {@link #start} opens them in
+ * that order; {@link #close} shuts down gracefully in the reverse order (stop firing, let running
+ * jobs finish within the grace, interrupt and record the rest, then stop listening and close the
+ * store).
+ */
+public final class ChimeServer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ChimeServer.class);
+
+  private final ServerSettings settings;
+  private final JdbcJobStore store;
+  private final Scheduler scheduler;
+  private final EventStream stream;
+  private final AtomicBoolean ready = new AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private Javalin http;
+  private List<Routes.Route> routes = List.of();
+
+  private ChimeServer(ServerSettings settings, JdbcJobStore store, Scheduler scheduler) {
+    this.settings = settings;
+    this.store = store;
+    this.scheduler = scheduler;
+    this.stream = new EventStream();
+  }
+
+  /**
+   * Opens the store, starts the scheduler and listens. Fails with a message saying what to fix: a
+   * non-loopback bind without tokens, a store that cannot be opened, a port in use.
+   */
+  public static ChimeServer start(ServerSettings settings) {
+    Objects.requireNonNull(settings, "settings must not be null");
+    if (settings.tokens().isEmpty() && !Auth.isLoopback(settings.bind())) {
+      throw new IllegalStateException(
+          "refusing to listen on "
+              + settings.bind()
+              + " without tokens: anyone on the network could run commands. Give tokens"
+              + " (--tokens FILE) or bind to 127.0.0.1");
+    }
+    JdbcJobStore store = openStore(settings);
+    Clock clock = Clock.systemUTC();
+    Scheduler scheduler;
+    try {
+      scheduler = scheduler(settings, store, clock);
+    } catch (RuntimeException e) {
+      store.close();
+      throw e;
+    }
+    ChimeServer server = new ChimeServer(settings, store, scheduler);
+    try {
+      server.open(clock);
+    } catch (RuntimeException e) {
+      server.close();
+      throw e;
+    }
+    return server;
+  }
+
+  private static JdbcJobStore openStore(ServerSettings settings) {
+    if (settings.dbUrl() == null) {
+      try {
+        Files.createDirectories(settings.dataDir());
+      } catch (IOException e) {
+        throw new UncheckedIOException(
+            "cannot create the data directory " + settings.dataDir() + ": " + e.getMessage(), e);
+      }
+    }
+    return JdbcJobStore.builder(settings.effectiveDbUrl()).open();
+  }
+
+  private static Scheduler scheduler(ServerSettings settings, JdbcJobStore store, Clock clock) {
+    Scheduler.Builder builder =
+        Scheduler.builder()
+            .clock(clock)
+            .store(store)
+            .maxConcurrency(settings.maxConcurrency())
+            .shutdownGrace(settings.shutdownGrace());
+    if (settings.retention() != null) {
+      builder.retention(settings.retention(), settings.retainPerJob());
+    }
+    Map<String, JobHandler> plugins =
+        settings.pluginsDir() == null ? Map.of() : Plugins.load(settings.pluginsDir());
+    Scheduler scheduler = builder.build();
+    JobKinds.registerAll(scheduler, clock);
+    plugins.forEach(scheduler::register);
+    if (!plugins.isEmpty()) {
+      LOG.info("plugin job kinds from {}: {}", settings.pluginsDir(), plugins.keySet());
+    }
+    return scheduler;
+  }
+
+  private void open(Clock clock) {
+    scheduler.addListener(stream);
+    if (settings.configFile() != null) {
+      JobFile.Applied applied = JobFile.apply(settings.configFile(), scheduler);
+      LOG.info(
+          "job file {}: added {}, replaced {}, removed {}",
+          settings.configFile(),
+          applied.added(),
+          applied.replaced(),
+          applied.removed());
+    }
+    scheduler.start();
+    routes =
+        Routes.table(
+            new JobsApi(scheduler, clock),
+            new RunsApi(scheduler),
+            new SystemApi(scheduler::nodes, ready::get),
+            stream);
+    Auth auth = new Auth(new Tokens(settings.tokens()));
+    http = Javalin.create(config -> configure(config, routes, auth)).start();
+    ready.set(true);
+    if (settings.tokens().isEmpty()) {
+      LOG.warn(
+          "no tokens configured: accepting requests only on loopback ({}), every caller is admin",
+          settings.bind());
+    }
+    LOG.info("Chime listening on {} (store {})", baseUrl(), store);
+  }
+
+  private void configure(JavalinConfig config, List<Routes.Route> routes, Auth auth) {
+    config.startup.showJavalinBanner = false;
+    config.startup.showOldJavalinVersionWarning = false;
+    config.jetty.host = settings.bind();
+    config.jetty.port = settings.port();
+    config.http.maxRequestSize = settings.maxRequestBytes();
+    config.concurrency.useVirtualThreads = true;
+    config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+    for (Routes.Route route : routes) {
+      config.routes.addHttpHandler(
+          route.method(),
+          route.path(),
+          ctx -> {
+            Role caller = route.role() == null ? null : auth.require(ctx, route.role());
+            route.checkQuery(ctx);
+            route.action().handle(ctx, caller);
+          });
+    }
+    Problems.install(config.routes);
+  }
+
+  /** The route table it serves. */
+  List<Routes.Route> routes() {
+    return routes;
+  }
+
+  /** The port it listens on (the free one picked, for port 0). */
+  public int port() {
+    return http.port();
+  }
+
+  /** The base URL, like {@code http://127.0.0.1:8080}. */
+  public String baseUrl() {
+    String host = settings.bind().contains(":") ? "[" + settings.bind() + "]" : settings.bind();
+    return "http://" + host + ":" + port();
+  }
+
+  /** The scheduler behind the API (for registering handlers, or reading state in tests). */
+  public Scheduler scheduler() {
+    return scheduler;
+  }
+
+  /** The settings it runs with. */
+  public ServerSettings settings() {
+    return settings;
+  }
+
+  /**
+   * Shuts down gracefully: stops firing, waits up to the grace for running jobs, interrupts and
+   * records the rest, then stops listening and closes the store. Returns whether every run ended
+   * within the grace.
+   */
+  public boolean shutdown() {
+    if (!closed.compareAndSet(false, true)) {
+      return true;
+    }
+    ready.set(false);
+    boolean clean = scheduler.shutdown();
+    stream.close();
+    if (http != null) {
+      http.stop();
+    }
+    store.close();
+    LOG.info("Chime stopped{}", clean ? "" : " (runs past the grace were interrupted)");
+    return clean;
+  }
+
+  /** {@link #shutdown()}. */
+  @Override
+  public void close() {
+    shutdown();
+  }
+}

@@ -1,0 +1,247 @@
+package dev.chime.server;
+
+import dev.chime.Job;
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobQuery;
+import dev.chime.JobState;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.Scheduler;
+import dev.chime.spi.RunPage;
+import dev.chime.spi.RunQuery;
+import io.javalin.http.Context;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** The handlers of {@code /api/v1/jobs...}. */
+final class JobsApi {
+  /** The owner of jobs made through the API. */
+  static final String OWNER_API = "api";
+
+  private final Scheduler scheduler;
+  private final Clock clock;
+
+  JobsApi(Scheduler scheduler, Clock clock) {
+    this.scheduler = scheduler;
+    this.clock = clock;
+  }
+
+  void list(Context ctx) {
+    JobQuery query =
+        new JobQuery(
+            Params.parsed(ctx, "state", JobsApi::jobState),
+            Params.query(ctx, "label"),
+            Params.query(ctx, "q"));
+    int limit = Params.limit(ctx);
+    String after = Params.cursorKey(ctx, "job");
+    List<JobInfo> matching =
+        scheduler.list(query).stream()
+            .filter(job -> after == null || job.id().value().compareTo(after) > 0)
+            .limit(limit + 1L)
+            .toList();
+    List<JobInfo> page = matching.subList(0, Math.min(limit, matching.size()));
+    String next =
+        matching.size() > limit
+            ? Params.cursor("job", page.get(page.size() - 1).id().value())
+            : null;
+    ctx.json(page(page.stream().map(Views::job).toList(), next));
+  }
+
+  void create(Context ctx, Role role) {
+    Job job = JobBodies.read(ctx.body(), owner(ctx, role));
+    scheduler.schedule(job);
+    ctx.status(201).header("Location", location(job.id()));
+    ctx.json(Views.job(found(job.id())));
+  }
+
+  void get(Context ctx) {
+    ctx.json(Views.job(found(id(ctx))));
+  }
+
+  void replace(Context ctx, Role role) {
+    JobId id = id(ctx);
+    Map<String, Object> body = Json.readObject(ctx.body());
+    Object given = body.putIfAbsent("id", id.value());
+    if (given != null && !id.value().equals(given)) {
+      throw ApiException.invalid(
+          "id", "the body's id '" + given + "' differs from the path's '" + id + "'");
+    }
+    Job job = JobBodies.read(Json.write(body), owner(ctx, role));
+    if (scheduler.get(id).isPresent()) {
+      scheduler.update(job);
+      ctx.status(200);
+    } else {
+      scheduler.schedule(job);
+      ctx.status(201).header("Location", location(id));
+    }
+    ctx.json(Views.job(found(id)));
+  }
+
+  void delete(Context ctx) {
+    JobId id = id(ctx);
+    if (!scheduler.delete(id)) {
+      throw notFound(id);
+    }
+    ctx.status(204);
+  }
+
+  void run(Context ctx) {
+    JobId id = id(ctx);
+    found(id);
+    RunId run = scheduler.runNow(id, Params.flag(ctx, "force"));
+    ctx.status(202).header("Location", "/api/v1/runs/" + run);
+    ctx.json(scheduler.run(run).map(Views::run).orElseGet(() -> Map.of("id", run.toString())));
+  }
+
+  void pause(Context ctx) {
+    JobId id = id(ctx);
+    found(id);
+    String note = null;
+    if (!ctx.body().isBlank()) {
+      Map<String, Object> body = Json.readObject(ctx.body());
+      for (String key : body.keySet()) {
+        if (!key.equals("note")) {
+          throw ApiException.invalid(key, "unknown key '" + key + "'; a pause takes only note");
+        }
+      }
+      Object value = body.get("note");
+      if (value != null && !(value instanceof String)) {
+        throw ApiException.invalid("note", "note must be a string");
+      }
+      note = (String) value;
+      if (note != null && note.length() > 1000) {
+        throw ApiException.invalid("note", "note must be at most 1000 characters");
+      }
+    }
+    ctx.json(Views.job(scheduler.pause(id, note)));
+  }
+
+  void resume(Context ctx) {
+    JobId id = id(ctx);
+    found(id);
+    ctx.json(Views.job(scheduler.resume(id)));
+  }
+
+  void next(Context ctx) {
+    JobInfo job = found(id(ctx));
+    int count = Params.integer(ctx, "count", 5, 1, 1000);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("jobId", job.id().value());
+    body.put("items", NextFireTimes.of(job, clock.instant(), count));
+    ctx.json(body);
+  }
+
+  void runs(Context ctx) {
+    JobId id = id(ctx);
+    Set<RunState> states = Params.parsed(ctx, "state", JobsApi::runStates);
+    int limit = Params.limit(ctx);
+    String cursor = Params.cursorKey(ctx, "run");
+    Long before = cursor == null ? null : runCursor(cursor);
+    RunPage page =
+        scheduler.runs(new RunQuery(id, states == null ? Set.of() : states, limit, before));
+    if (page.items().isEmpty() && before == null && scheduler.get(id).isEmpty()) {
+      throw notFound(id);
+    }
+    List<Map<String, Object>> items = page.items().stream().map(JobsApi::summary).toList();
+    ctx.json(
+        page(
+            items,
+            page.nextCursor() == null ? null : Params.cursor("run", page.nextCursor().toString())));
+  }
+
+  private static Map<String, Object> summary(Run run) {
+    Map<String, Object> view = Views.run(run);
+    view.remove("log");
+    return view;
+  }
+
+  private static Long runCursor(String key) {
+    try {
+      return Long.parseLong(key);
+    } catch (NumberFormatException e) {
+      throw ApiException.malformed("cursor", "cursor is not a cursor of this job's runs");
+    }
+  }
+
+  static Map<String, Object> page(List<?> items, String nextCursor) {
+    Map<String, Object> page = new LinkedHashMap<>();
+    page.put("items", items);
+    page.put("nextCursor", nextCursor);
+    return page;
+  }
+
+  private String owner(Context ctx, Role role) {
+    String owner = Params.query(ctx, "owner");
+    if (owner == null || owner.equals(OWNER_API)) {
+      return OWNER_API;
+    }
+    if (role != Role.ADMIN) {
+      throw new ApiException(403, "owner", "only an admin may set the owner", List.of());
+    }
+    if (!owner.startsWith("file:") || owner.length() < 6) {
+      throw ApiException.invalid("owner", "owner must be api or file:PATH, was '" + owner + "'");
+    }
+    return owner;
+  }
+
+  private JobInfo found(JobId id) {
+    return scheduler.get(id).orElseThrow(() -> notFound(id));
+  }
+
+  static ApiException notFound(JobId id) {
+    return ApiException.notFound("no job with id '" + id + "'");
+  }
+
+  /** The job id in the path; an id that cannot exist is simply not found. */
+  static JobId id(Context ctx) {
+    String text = ctx.pathParam("id");
+    try {
+      return JobId.of(text);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.notFound("no job with id '" + text + "' (" + e.getMessage() + ")");
+    }
+  }
+
+  static String location(JobId id) {
+    return "/api/v1/jobs/" + URLEncoder.encode(id.value(), StandardCharsets.UTF_8);
+  }
+
+  private static JobState jobState(String text) {
+    try {
+      return JobState.valueOf(text.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "must be active, paused or finished, was '" + text + "'", e);
+    }
+  }
+
+  private static Set<RunState> runStates(String text) {
+    return Arrays.stream(text.split(","))
+        .map(
+            name -> {
+              try {
+                return RunState.valueOf(name.trim().toUpperCase(Locale.ROOT));
+              } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                    "'"
+                        + name
+                        + "' is not a run state; use "
+                        + Arrays.stream(RunState.values())
+                            .map(Views::lower)
+                            .collect(Collectors.joining(", ")),
+                    e);
+              }
+            })
+        .collect(Collectors.toSet());
+  }
+}

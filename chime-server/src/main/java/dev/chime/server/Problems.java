@@ -1,0 +1,101 @@
+package dev.chime.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.chime.SchedulerException;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.time.DateTimeException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one exception mapper: every refusal becomes an RFC 9457 {@code application/problem+json} body
+ * with {@code type}, {@code title}, {@code status}, {@code detail} and {@code instance}, plus
+ * {@code field} (the body field or parameter at fault) and {@code errors} (every error, for a job
+ * file) when there are any.
+ */
+final class Problems {
+  static final String CONTENT_TYPE = "application/problem+json";
+
+  private static final Logger LOG = LoggerFactory.getLogger(Problems.class);
+
+  private Problems() {}
+
+  /** Registers the mappers. */
+  static void install(RoutesConfig routes) {
+    routes.exception(ApiException.class, (e, ctx) -> write(ctx, e.status(), e));
+    routes.exception(SchedulerException.class, (e, ctx) -> scheduler(ctx, e));
+    routes.exception(IllegalArgumentException.class, (e, ctx) -> write(ctx, 422, null, e));
+    routes.exception(DateTimeException.class, (e, ctx) -> write(ctx, 422, null, e));
+    routes.exception(
+        HttpResponseException.class,
+        (e, ctx) -> write(ctx, e.getStatus(), null, e.getMessage(), List.of()));
+    routes.exception(Exception.class, Problems::unexpected);
+  }
+
+  private static void scheduler(Context ctx, SchedulerException e) {
+    int status =
+        switch (e.kind()) {
+          case NOT_FOUND -> 404;
+          case CONFLICT -> 409;
+          case INVALID -> 422;
+          case CLOSED, UNAVAILABLE -> 503;
+        };
+    write(ctx, status, null, e);
+  }
+
+  private static void unexpected(Exception e, Context ctx) {
+    if (e instanceof JsonProcessingException json) {
+      write(ctx, 400, null, "the body is not valid JSON: " + json.getOriginalMessage(), List.of());
+      return;
+    }
+    LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+    write(ctx, 500, null, "the server failed: " + e, List.of());
+  }
+
+  private static void write(Context ctx, int status, ApiException e) {
+    write(ctx, status, e.field(), e.getMessage(), e.errors());
+  }
+
+  private static void write(Context ctx, int status, String field, RuntimeException e) {
+    write(ctx, status, field, e.getMessage(), List.of());
+  }
+
+  static void write(Context ctx, int status, String field, String detail, List<String> errors) {
+    Map<String, Object> problem = new LinkedHashMap<>();
+    problem.put("type", "about:blank");
+    problem.put("title", title(status));
+    problem.put("status", status);
+    problem.put("detail", detail == null ? title(status) : detail);
+    problem.put("instance", ctx.path());
+    if (field != null) {
+      problem.put("field", field);
+    }
+    if (!errors.isEmpty()) {
+      problem.put("errors", errors);
+    }
+    ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(problem));
+  }
+
+  static String title(int status) {
+    return switch (status) {
+      case 400 -> "Malformed request";
+      case 401 -> "Unauthorized";
+      case 403 -> "Forbidden";
+      case 404 -> "Not found";
+      case 405 -> "Method not allowed";
+      case 406 -> "Not acceptable";
+      case 409 -> "Conflict";
+      case 413 -> "Content too large";
+      case 415 -> "Unsupported media type";
+      case 422 -> "Invalid request";
+      case 501 -> "Not implemented";
+      case 503 -> "Unavailable";
+      default -> status >= 500 ? "Server error" : "Request refused";
+    };
+  }
+}

@@ -1,0 +1,92 @@
+package dev.chime.server;
+
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The one route table: every path, its method, the role it needs (null: open to anyone, for probes
+ * and the API document) and its handler. {@code openapi.json} documents exactly these (checked by a
+ * test both ways).
+ */
+final class Routes {
+  /** One route. */
+  record Route(HandlerType method, String path, Role role, Set<String> query, Action action) {
+    /** Refuses query parameters the route does not take (400, naming the first). */
+    void checkQuery(Context ctx) {
+      for (String name : ctx.queryParamMap().keySet()) {
+        if (!query.contains(name)) {
+          throw ApiException.malformed(
+              name,
+              "unknown query parameter '"
+                  + name
+                  + "'"
+                  + (query.isEmpty()
+                      ? "; this path takes none"
+                      : "; this path takes " + new TreeSet<>(query)));
+        }
+      }
+    }
+  }
+
+  /** A handler told the caller's role. */
+  @FunctionalInterface
+  interface Action {
+    void handle(Context ctx, Role caller) throws Exception;
+  }
+
+  private Routes() {}
+
+  static List<Route> table(JobsApi jobs, RunsApi runs, SystemApi system, EventStream stream) {
+    String api = "/api/v1";
+    return List.of(
+        route(
+            HandlerType.GET,
+            api + "/jobs",
+            Role.VIEWER,
+            Set.of("state", "label", "q", "limit", "cursor"),
+            jobs::list),
+        new Route(HandlerType.POST, api + "/jobs", Role.ADMIN, Set.of("owner"), jobs::create),
+        route(HandlerType.GET, api + "/jobs/{id}", Role.VIEWER, Set.of(), jobs::get),
+        new Route(HandlerType.PUT, api + "/jobs/{id}", Role.ADMIN, Set.of("owner"), jobs::replace),
+        route(HandlerType.DELETE, api + "/jobs/{id}", Role.ADMIN, Set.of(), jobs::delete),
+        route(HandlerType.POST, api + "/jobs/{id}/run", Role.OPERATOR, Set.of("force"), jobs::run),
+        route(HandlerType.POST, api + "/jobs/{id}/pause", Role.OPERATOR, Set.of(), jobs::pause),
+        route(HandlerType.POST, api + "/jobs/{id}/resume", Role.OPERATOR, Set.of(), jobs::resume),
+        route(HandlerType.GET, api + "/jobs/{id}/next", Role.VIEWER, Set.of("count"), jobs::next),
+        route(
+            HandlerType.GET,
+            api + "/jobs/{id}/runs",
+            Role.VIEWER,
+            Set.of("state", "limit", "cursor"),
+            jobs::runs),
+        route(HandlerType.GET, api + "/runs/{runId}", Role.VIEWER, Set.of(), runs::get),
+        route(
+            HandlerType.POST, api + "/runs/{runId}/cancel", Role.OPERATOR, Set.of(), runs::cancel),
+        route(HandlerType.POST, api + "/events/{name}", Role.OPERATOR, Set.of(), system::publish),
+        route(HandlerType.GET, api + "/nodes", Role.VIEWER, Set.of(), system::nodes),
+        route(HandlerType.GET, api + "/stream", Role.VIEWER, Set.of(), ctx -> stream(ctx, stream)),
+        route(HandlerType.GET, api + "/openapi.json", null, Set.of(), system::openApi),
+        route(HandlerType.GET, "/health/live", null, Set.of(), system::live),
+        route(HandlerType.GET, "/health/ready", null, Set.of(), system::ready));
+  }
+
+  private static void stream(Context ctx, EventStream stream) throws Exception {
+    String accept = ctx.header("Accept");
+    if (accept == null || !accept.contains("text/event-stream")) {
+      throw new ApiException(
+          406,
+          "Accept",
+          "the stream is server-sent events: send Accept: text/event-stream",
+          List.of());
+    }
+    new io.javalin.http.sse.SseHandler(stream::subscribe).handle(ctx);
+  }
+
+  private static Route route(
+      HandlerType method, String path, Role role, Set<String> query, io.javalin.http.Handler h) {
+    return new Route(method, path, role, query, (ctx, caller) -> h.handle(ctx));
+  }
+}

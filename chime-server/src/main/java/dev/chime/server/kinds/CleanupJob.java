@@ -1,0 +1,394 @@
+package dev.chime.server.kinds;
+
+import dev.chime.JobContext;
+import dev.chime.JobHandler;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * The {@code cleanup} kind, the housekeeper: deletes the regular files under {@code path} that
+ * match {@code glob} and the rules say should go; see the package note for its safety rules.
+ */
+final class CleanupJob implements JobHandler {
+  static final String DEFAULT_GLOB = "*";
+
+  /** How many files each list of the report names (the counts cover them all). */
+  static final int REPORT_LIMIT = 100;
+
+  private static final Set<String> FIELDS =
+      Set.of("path", "glob", "older_than", "keep_last", "max_total", "dry_run");
+
+  private final Clock clock;
+
+  CleanupJob(Clock clock) {
+    this.clock = clock;
+  }
+
+  /** The params, checked. */
+  record Spec(
+      Path path,
+      String glob,
+      Duration olderThan,
+      Integer keepLast,
+      Long maxTotal,
+      boolean dryRun) {}
+
+  /** A file the rules look at. */
+  private record Candidate(Path relative, Instant modified, long bytes) {}
+
+  static List<String> validate(Map<String, Object> params) {
+    Params p = new Params(params, FIELDS);
+    read(p);
+    return p.errors();
+  }
+
+  private static Spec read(Params p) {
+    Path path = path(p);
+    String glob = p.string("glob");
+    if (glob != null) {
+      try {
+        FileSystems.getDefault().getPathMatcher("glob:" + glob);
+      } catch (PatternSyntaxException e) {
+        p.error("glob", "is not a valid glob: " + e.getDescription() + " in '" + glob + "'");
+      }
+    }
+    Duration olderThan = p.duration("older_than");
+    Long keepLast = p.integer("keep_last", 0, Integer.MAX_VALUE);
+    Long maxTotal = p.size("max_total", 0, Long.MAX_VALUE);
+    if (!p.has("older_than") && !p.has("keep_last") && !p.has("max_total")) {
+      p.error("older_than", "cleanup needs at least one of older_than, keep_last, max_total");
+    }
+    return new Spec(
+        path,
+        glob == null ? DEFAULT_GLOB : glob,
+        olderThan,
+        keepLast == null ? null : keepLast.intValue(),
+        maxTotal,
+        p.bool("dry_run"));
+  }
+
+  private static Path path(Params p) {
+    Path path = p.absolutePath("path");
+    if (path != null && path.getParent() == null) {
+      p.error("path", "must not be the root directory");
+      return null;
+    }
+    if (path == null && !p.has("path")) {
+      p.error("path", "is required");
+    }
+    return path;
+  }
+
+  @Override
+  public void run(JobContext ctx) throws Exception {
+    Params p = new Params(ctx.params(), FIELDS);
+    Spec spec = read(p);
+    p.check(JobKinds.CLEANUP);
+    Path root = realDirectory(spec.path());
+    Report report = new Report(root, spec.dryRun());
+    List<Candidate> files = scan(root, spec, report, ctx);
+    decide(files, spec, report);
+    if (!spec.dryRun()) {
+      delete(root, report, ctx);
+    }
+    ctx.result(report.toMap());
+    ctx.log(report.summary());
+    if (report.stopped) {
+      throw new JobFailure("stopped: " + report.summary());
+    }
+    if (!report.errors.isEmpty()) {
+      throw new JobFailure(
+          report.errors.size() + " files could not be handled; first: " + report.errors.get(0));
+    }
+  }
+
+  private static Path realDirectory(Path path) throws JobFailure {
+    if (!Files.isDirectory(path)) {
+      throw new JobFailure("path: " + path + " is not an existing directory");
+    }
+    try {
+      Path real = path.toRealPath();
+      if (real.getParent() == null) {
+        throw new JobFailure("path: " + path + " resolves to the root directory " + real);
+      }
+      return real;
+    } catch (IOException e) {
+      throw new JobFailure("path: cannot resolve " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** The regular files under the root that match the glob; symlinks are noted, never followed. */
+  private static List<Candidate> scan(Path root, Spec spec, Report report, JobContext ctx)
+      throws JobFailure {
+    PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + spec.glob());
+    boolean recursive = spec.glob().contains("/") || spec.glob().contains("**");
+    List<Candidate> files = new ArrayList<>();
+    try {
+      Files.walkFileTree(
+          root,
+          EnumSet.noneOf(java.nio.file.FileVisitOption.class),
+          recursive ? Integer.MAX_VALUE : 1,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+              if (ctx.isCancelled()) {
+                report.stopped = true;
+                return FileVisitResult.TERMINATE;
+              }
+              Path relative = root.relativize(file);
+              if (!matcher.matches(relative)) {
+                return FileVisitResult.CONTINUE;
+              }
+              if (attrs.isSymbolicLink()) {
+                report.keep(relative, -1, "symlink: not followed, not deleted");
+              } else if (attrs.isRegularFile()) {
+                files.add(
+                    new Candidate(relative, attrs.lastModifiedTime().toInstant(), attrs.size()));
+              }
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFileFailed(Path file, IOException e) {
+              report.errors.add(root.relativize(file) + ": " + e.getMessage());
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    } catch (IOException e) {
+      throw new JobFailure("path: cannot list " + root + ": " + e.getMessage());
+    }
+    files.sort(
+        Comparator.comparing(Candidate::modified)
+            .reversed()
+            .thenComparing(c -> c.relative().toString()));
+    return files;
+  }
+
+  /** Splits the files, newest first, into kept and to delete, with a reason for each. */
+  private void decide(List<Candidate> newestFirst, Spec spec, Report report) {
+    int protect = spec.keepLast() == null ? 0 : spec.keepLast();
+    Instant cutoff = spec.olderThan() == null ? null : clock.instant().minus(spec.olderThan());
+    List<Candidate> kept = new ArrayList<>();
+    List<String> why = new ArrayList<>();
+    for (int i = 0; i < newestFirst.size(); i++) {
+      Candidate file = newestFirst.get(i);
+      if (i < protect) {
+        kept.add(file);
+        why.add("keep_last: one of the newest " + protect);
+      } else if (cutoff != null) {
+        if (file.modified().isBefore(cutoff)) {
+          report.delete(file, "older than " + spec.olderThan());
+        } else {
+          kept.add(file);
+          why.add("newer than older_than " + spec.olderThan());
+        }
+      } else if (spec.maxTotal() == null) {
+        report.delete(file, "beyond keep_last " + protect);
+      } else {
+        kept.add(file);
+        why.add("within max_total " + spec.maxTotal());
+      }
+    }
+    trimToTotal(kept, why, protect, spec, report);
+    for (int i = 0; i < kept.size(); i++) {
+      report.keep(kept.get(i).relative(), kept.get(i).bytes(), why.get(i));
+    }
+  }
+
+  /** Deletes the oldest kept files beyond keep_last until the kept total fits max_total. */
+  private static void trimToTotal(
+      List<Candidate> kept, List<String> why, int protect, Spec spec, Report report) {
+    if (spec.maxTotal() == null) {
+      return;
+    }
+    long total = kept.stream().mapToLong(Candidate::bytes).sum();
+    int oldest = kept.size() - 1;
+    while (total > spec.maxTotal() && oldest >= Math.min(protect, kept.size())) {
+      Candidate file = kept.remove(oldest);
+      why.remove(oldest);
+      total -= file.bytes();
+      report.delete(file, "over max_total " + spec.maxTotal());
+      oldest--;
+    }
+    if (total > spec.maxTotal()) {
+      report.notes.add(
+          "max_total "
+              + spec.maxTotal()
+              + " not reached: the newest "
+              + protect
+              + " files (keep_last) hold "
+              + total
+              + " bytes");
+    }
+  }
+
+  /**
+   * Deletes what the report says, checking each file again first: still a regular file (not
+   * replaced by a symlink since the scan), reached without following a symlink. Where the file
+   * system offers directory handles ({@link SecureDirectoryStream}, as on Linux), each directory on
+   * the way is opened relative to its parent with no-follow and the file is deleted relative to its
+   * directory, so a directory swapped for a symlink after the scan cannot lead out; elsewhere the
+   * directory's real path is compared just before the delete.
+   */
+  private static void delete(Path root, Report report, JobContext ctx) {
+    List<Map<String, Object>> done = new ArrayList<>();
+    try (DirectoryStream<Path> top = Files.newDirectoryStream(root)) {
+      for (Map<String, Object> entry : report.toDelete) {
+        if (ctx.isCancelled()) {
+          report.stopped = true;
+          break;
+        }
+        Path relative = Path.of((String) entry.get("file"));
+        try {
+          boolean deleted =
+              top instanceof SecureDirectoryStream<Path> secure
+                  ? deleteIn(secure, relative)
+                  : deleteByPath(root.resolve(relative));
+          if (deleted) {
+            done.add(entry);
+          } else {
+            report.errors.add(relative + ": changed since the scan (not a regular file in place)");
+          }
+        } catch (IOException e) {
+          report.errors.add(relative + ": " + e.getMessage());
+        }
+      }
+    } catch (IOException e) {
+      report.errors.add(root + ": cannot open: " + e.getMessage());
+    }
+    report.toDelete.retainAll(done);
+  }
+
+  static boolean deleteIn(SecureDirectoryStream<Path> top, Path relative) throws IOException {
+    List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
+    try {
+      SecureDirectoryStream<Path> dir = top;
+      for (int i = 0; i < relative.getNameCount() - 1; i++) {
+        try {
+          dir = dir.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+          return false; // a symlink (or no directory) where the scan saw a directory
+        }
+        opened.add(dir);
+      }
+      Path name = relative.getFileName();
+      BasicFileAttributes attrs =
+          dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes();
+      if (!attrs.isRegularFile()) {
+        return false;
+      }
+      dir.deleteFile(name);
+      return true;
+    } finally {
+      for (SecureDirectoryStream<Path> dir : opened.reversed()) {
+        dir.close();
+      }
+    }
+  }
+
+  static boolean deleteByPath(Path file) throws IOException {
+    BasicFileAttributes attrs =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attrs.isRegularFile() || !file.getParent().toRealPath().equals(file.getParent())) {
+      return false;
+    }
+    Files.delete(file);
+    return true;
+  }
+
+  /** What the run decided and did: the run's result. */
+  private static final class Report {
+    final Path root;
+    final boolean dryRun;
+    final List<Map<String, Object>> toDelete = new ArrayList<>();
+    final List<Map<String, Object>> kept = new ArrayList<>();
+    final List<String> errors = new ArrayList<>();
+    final List<String> notes = new ArrayList<>();
+    long keptBytes;
+    boolean stopped;
+
+    Report(Path root, boolean dryRun) {
+      this.root = root;
+      this.dryRun = dryRun;
+    }
+
+    void delete(Candidate file, String why) {
+      toDelete.add(entry(file.relative(), file.bytes(), why));
+    }
+
+    void keep(Path relative, long bytes, String why) {
+      kept.add(entry(relative, bytes, why));
+      keptBytes += Math.max(0, bytes);
+    }
+
+    private static Map<String, Object> entry(Path relative, long bytes, String why) {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("file", relative.toString());
+      if (bytes >= 0) {
+        entry.put("bytes", bytes);
+      }
+      entry.put("why", why);
+      return entry;
+    }
+
+    long freed() {
+      return toDelete.stream().mapToLong(e -> (Long) e.get("bytes")).sum();
+    }
+
+    Map<String, Object> toMap() {
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("path", root.toString());
+      out.put("dry_run", dryRun);
+      out.put("deleted_count", toDelete.size());
+      out.put("bytes_freed", freed());
+      out.put("deleted", capped(toDelete));
+      out.put("kept_count", kept.size());
+      out.put("kept_bytes", keptBytes);
+      out.put("kept", capped(kept));
+      out.put("error_count", errors.size());
+      out.put("errors", capped(errors));
+      out.put("notes", notes);
+      return out;
+    }
+
+    String summary() {
+      return (dryRun ? "dry run: would delete " : "deleted ")
+          + toDelete.size()
+          + " files ("
+          + freed()
+          + " bytes), kept "
+          + kept.size()
+          + " in "
+          + root
+          + (errors.isEmpty() ? "" : ", " + errors.size() + " errors")
+          + (stopped ? ", stopped before the end" : "");
+    }
+
+    private static <T> List<T> capped(List<T> list) {
+      return List.copyOf(list.subList(0, Math.min(list.size(), REPORT_LIMIT)));
+    }
+  }
+}

@@ -1,0 +1,117 @@
+package dev.chime.server.kinds;
+
+import dev.chime.JobHandler;
+import java.io.IOException;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Loads handlers from plugin jars: each {@code *.jar} in a directory gets a class loader of its own
+ * (so an error names its jar), and its {@link ChimePlugin}s are found with {@link ServiceLoader}.
+ * The loaders stay open for the life of the server.
+ */
+public final class Plugins {
+  private static final String SERVICE = "META-INF/services/" + ChimePlugin.class.getName();
+
+  private Plugins() {}
+
+  /**
+   * The handlers of every jar in the directory, by name, jars in name order; fails with a {@link
+   * PluginException} naming the jar for a jar that cannot be read, declares no plugin, whose plugin
+   * cannot be made, or that gives a name already taken (by a built-in kind or another plugin).
+   */
+  public static Map<String, JobHandler> load(Path dir) {
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new PluginException("plugins: " + dir + " is not a directory", null);
+    }
+    Map<String, JobHandler> handlers = new LinkedHashMap<>();
+    for (Path jar : jars(dir)) {
+      loadJar(jar).forEach((name, handler) -> add(handlers, jar, name, handler));
+    }
+    return handlers;
+  }
+
+  private static List<Path> jars(Path dir) {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files
+          .filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new PluginException("plugins: cannot list " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Map<String, JobHandler> loadJar(Path jar) {
+    checkJar(jar);
+    URLClassLoader loader =
+        new URLClassLoader(new URL[] {url(jar)}, Plugins.class.getClassLoader());
+    List<ChimePlugin> plugins;
+    try {
+      plugins =
+          ServiceLoader.load(ChimePlugin.class, loader).stream()
+              .filter(provider -> provider.type().getClassLoader() == loader)
+              .map(ServiceLoader.Provider::get)
+              .toList();
+    } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+      throw new PluginException("plugin " + jar + ": " + e.getMessage(), e);
+    }
+    Map<String, JobHandler> handlers = new LinkedHashMap<>();
+    for (ChimePlugin plugin : plugins) {
+      Map<String, JobHandler> given;
+      try {
+        given = plugin.handlers();
+      } catch (RuntimeException | LinkageError e) {
+        throw new PluginException(
+            "plugin " + jar + ": " + plugin.getClass().getName() + ".handlers() failed: " + e, e);
+      }
+      if (given == null) {
+        throw new PluginException("plugin " + jar + ": handlers() returned null", null);
+      }
+      given.forEach((name, handler) -> add(handlers, jar, name, handler));
+    }
+    return handlers;
+  }
+
+  private static void checkJar(Path jar) {
+    try (JarFile file = new JarFile(jar.toFile())) {
+      if (file.getEntry(SERVICE) == null) {
+        throw new PluginException(
+            "plugin " + jar + ": declares no plugin (it has no " + SERVICE + ")", null);
+      }
+    } catch (IOException e) {
+      throw new PluginException("plugin " + jar + ": not a readable jar: " + e.getMessage(), e);
+    }
+  }
+
+  private static URL url(Path jar) {
+    try {
+      return jar.toUri().toURL();
+    } catch (MalformedURLException e) {
+      throw new PluginException("plugin " + jar + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static void add(Map<String, JobHandler> into, Path jar, String name, JobHandler handler) {
+    String where = "plugin " + jar + ": handler '" + name + "'";
+    if (name == null || name.isBlank() || handler == null) {
+      throw new PluginException(where + ": a handler needs a name and code", null);
+    }
+    if (JobKinds.NAMES.contains(name)) {
+      throw new PluginException(where + " clashes with the built-in kind", null);
+    }
+    if (into.putIfAbsent(name, handler) != null) {
+      throw new PluginException(where + " is given twice", null);
+    }
+  }
+}

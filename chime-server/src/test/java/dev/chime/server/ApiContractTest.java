@@ -1,0 +1,317 @@
+package dev.chime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.JobId;
+import dev.chime.RunState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The REST API on a real server on a free loopback port, over a real store; one subclass per store.
+ * Each test uses its own job ids, so they share one server per class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class ApiContractTest {
+  ChimeServer server;
+  Http http;
+
+  /** The settings of the store under test. */
+  abstract ServerSettings.Builder settings();
+
+  /** Drops what the store left behind. */
+  void cleanUp() {}
+
+  @BeforeAll
+  void startServer() {
+    server = ChimeServer.start(settings().port(0).shutdownGrace(Duration.ofSeconds(5)).build());
+    server.scheduler().register("noop", ctx -> {});
+    http = new Http(server);
+  }
+
+  @AfterAll
+  void stopServer() {
+    if (server != null) {
+      server.close();
+    }
+    cleanUp();
+  }
+
+  static String job(String id) {
+    return """
+        {"id": "%s", "trigger": "0 3 * * *", "zone": "Europe/Berlin",
+         "handler": "noop", "labels": ["nightly"]}"""
+        .formatted(id);
+  }
+
+  @Test
+  void healthAnswers() {
+    assertThat(http.get("/health/live").status()).isEqualTo(200);
+    Http.Response ready = http.get("/health/ready");
+    assertThat(ready.status()).isEqualTo(200);
+    assertThat(ready.json().get("status").asText()).isEqualTo("ready");
+  }
+
+  @Test
+  void createsAJobWithLocationAndReadsItBack() {
+    Http.Response created = http.post("/api/v1/jobs", job("create-1"));
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(created.header("Location")).isEqualTo("/api/v1/jobs/create-1");
+    JsonNode job = http.get("/api/v1/jobs/create-1").json();
+    assertThat(job.get("id").asText()).isEqualTo("create-1");
+    assertThat(job.get("owner").asText()).isEqualTo("api");
+    assertThat(job.get("status").get("state").asText()).isEqualTo("active");
+    assertThat(Instant.parse(job.get("status").get("nextFireAt").asText())).isAfter(Instant.EPOCH);
+  }
+
+  @Test
+  void aTakenIdIsAConflict() {
+    assertThat(http.post("/api/v1/jobs", job("conflict-1")).status()).isEqualTo(201);
+    Http.Response again = http.post("/api/v1/jobs", job("conflict-1"));
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(again.json().get("detail").asText()).contains("conflict-1");
+  }
+
+  @Test
+  void unknownIdsAreNotFound() {
+    for (String path :
+        List.of(
+            "/api/v1/jobs/nope",
+            "/api/v1/jobs/nope/next",
+            "/api/v1/jobs/nope/runs",
+            "/api/v1/runs/999999",
+            "/api/v1/runs/abc",
+            "/api/v1/nothing-here")) {
+      Http.Response response = http.get(path);
+      assertThat(response.status()).as(path).isEqualTo(404);
+      assertThat(response.header("Content-Type")).as(path).startsWith("application/problem+json");
+    }
+    assertThat(http.delete("/api/v1/jobs/nope").status()).isEqualTo(404);
+    assertThat(http.post("/api/v1/jobs/nope/run", null).status()).isEqualTo(404);
+  }
+
+  @Test
+  void malformedIs400AndInvalidIs422WithTheField() {
+    Http.Response malformed = http.post("/api/v1/jobs", "{\"id\": ");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.json().get("field").asText()).isEqualTo("body");
+    Http.Response badCron =
+        http.post(
+            "/api/v1/jobs",
+            "{\"id\": \"bad-cron\", \"trigger\": \"61 * * * *\", \"handler\": \"noop\"}");
+    assertThat(badCron.status()).isEqualTo(422);
+    assertThat(badCron.json().get("detail").asText()).contains("61");
+    Http.Response badLimit = http.get("/api/v1/jobs?limit=0");
+    assertThat(badLimit.status()).isEqualTo(422);
+    assertThat(badLimit.json().get("field").asText()).isEqualTo("limit");
+    assertThat(http.get("/api/v1/jobs?limit=ten").status()).isEqualTo(400);
+    assertThat(http.get("/api/v1/jobs?state=sleeping").json().get("field").asText())
+        .isEqualTo("state");
+  }
+
+  @Test
+  void replaceIsIdempotentAndDeleteRemoves() {
+    Http.Response first = http.put("/api/v1/jobs/replace-1", job("replace-1"));
+    assertThat(first.status()).isEqualTo(201);
+    Http.Response second = http.put("/api/v1/jobs/replace-1", job("replace-1"));
+    assertThat(second.status()).isEqualTo(200);
+    Http.Response mismatch = http.put("/api/v1/jobs/replace-1", job("other"));
+    assertThat(mismatch.status()).isEqualTo(422);
+    assertThat(mismatch.json().get("field").asText()).isEqualTo("id");
+    assertThat(http.delete("/api/v1/jobs/replace-1").status()).isEqualTo(204);
+    assertThat(http.get("/api/v1/jobs/replace-1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void idsWithSlashesArePathEncoded() {
+    assertThat(http.post("/api/v1/jobs", job("team/backup")).status()).isEqualTo(201);
+    Http.Response read = http.get("/api/v1/jobs/team%2Fbackup");
+    assertThat(read.status()).as(read.toString()).isEqualTo(200);
+    assertThat(read.json().get("id").asText()).isEqualTo("team/backup");
+  }
+
+  @Test
+  void listsPageWithACursor() {
+    for (int i = 0; i < 5; i++) {
+      assertThat(http.post("/api/v1/jobs", job("page-" + i)).status()).isEqualTo(201);
+    }
+    List<String> seen = new ArrayList<>();
+    String cursor = null;
+    int pages = 0;
+    do {
+      String path = "/api/v1/jobs?q=page-&limit=2" + (cursor == null ? "" : "&cursor=" + cursor);
+      JsonNode page = http.get(path).json();
+      page.get("items").forEach(item -> seen.add(item.get("id").asText()));
+      cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asText();
+      pages++;
+    } while (cursor != null);
+    assertThat(seen).containsExactly("page-0", "page-1", "page-2", "page-3", "page-4");
+    assertThat(pages).isEqualTo(3);
+    assertThat(http.get("/api/v1/jobs?cursor=!!!").status()).isEqualTo(400);
+  }
+
+  @Test
+  void pauseResumeAndRunNow() {
+    assertThat(http.post("/api/v1/jobs", job("ops-1")).status()).isEqualTo(201);
+    Http.Response paused = http.post("/api/v1/jobs/ops-1/pause", "{\"note\": \"quarter close\"}");
+    assertThat(paused.status()).isEqualTo(200);
+    assertThat(paused.json().get("status").get("state").asText()).isEqualTo("paused");
+    assertThat(paused.json().get("status").get("note").asText()).isEqualTo("quarter close");
+    assertThat(http.post("/api/v1/jobs/ops-1/pause", "{\"why\": 1}").status()).isEqualTo(422);
+    Http.Response resumed = http.post("/api/v1/jobs/ops-1/resume", null);
+    assertThat(resumed.json().get("status").get("state").asText()).isEqualTo("active");
+
+    Http.Response run = http.post("/api/v1/jobs/ops-1/run", null);
+    assertThat(run.status()).as(run.toString()).isEqualTo(202);
+    String runId = run.json().get("id").asText();
+    assertThat(run.header("Location")).isEqualTo("/api/v1/runs/" + runId);
+    await(() -> "succeeded".equals(http.get("/api/v1/runs/" + runId).json().get("state").asText()));
+    JsonNode record = http.get("/api/v1/runs/" + runId).json();
+    for (String field :
+        List.of(
+            "id",
+            "jobId",
+            "scheduledFor",
+            "attempt",
+            "state",
+            "startedAt",
+            "finishedAt",
+            "node",
+            "error")) {
+      assertThat(record.has(field)).as(field).isTrue();
+    }
+    assertThat(record.get("attempt").asInt()).isEqualTo(1);
+    assertThat(record.get("node").asText()).isEqualTo(server.scheduler().nodes().get(0).id());
+    JsonNode runs = http.get("/api/v1/jobs/ops-1/runs?state=succeeded").json();
+    assertThat(runs.get("items").get(0).get("id").asText()).isEqualTo(runId);
+    assertThat(http.post("/api/v1/runs/" + runId + "/cancel", null).status()).isEqualTo(409);
+    assertThat(http.get("/api/v1/jobs/ops-1/runs?state=bogus").status()).isEqualTo(422);
+  }
+
+  @Test
+  void cancelsARunningRun() throws Exception {
+    var started = new java.util.concurrent.CountDownLatch(1);
+    server
+        .scheduler()
+        .register(
+            "block",
+            ctx -> {
+              started.countDown();
+              Thread.sleep(Duration.ofMinutes(5));
+            });
+    String body = "{\"id\": \"cancel-1\", \"trigger\": \"0 3 * * *\", \"handler\": \"block\"}";
+    assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    String runId = http.post("/api/v1/jobs/cancel-1/run", null).json().get("id").asText();
+    assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Http.Response cancelled = http.post("/api/v1/runs/" + runId + "/cancel", null);
+    assertThat(cancelled.status()).as(cancelled.toString()).isEqualTo(202);
+    await(
+        () ->
+            server
+                .scheduler()
+                .run(dev.chime.RunId.parse(runId))
+                .map(r -> r.state() == RunState.CANCELLED)
+                .orElse(false));
+  }
+
+  @Test
+  void aLongRunDoesNotHoldUpOtherJobs() throws Exception {
+    var both = new java.util.concurrent.CountDownLatch(2);
+    server
+        .scheduler()
+        .register(
+            "meet",
+            ctx -> {
+              both.countDown();
+              both.await();
+            });
+    for (String id : List.of("meet-1", "meet-2")) {
+      String body = "{\"id\": \"" + id + "\", \"trigger\": \"0 3 * * *\", \"handler\": \"meet\"}";
+      assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    }
+    assertThat(http.post("/api/v1/jobs/meet-1/run", null).status()).isEqualTo(202);
+    await(() -> both.getCount() == 1);
+    assertThat(http.post("/api/v1/jobs/meet-2/run", null).status()).isEqualTo(202);
+    assertThat(both.await(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the second job started while the first still ran")
+        .isTrue();
+  }
+
+  @Test
+  void nextMarksDaylightSavingGaps() {
+    String body =
+        "{\"id\": \"dst-1\", \"trigger\": \"30 2 * * *\", \"zone\": \"America/New_York\","
+            + " \"handler\": \"noop\"}";
+    assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    JsonNode next = http.get("/api/v1/jobs/dst-1/next?count=400").json().get("items");
+    assertThat(next).hasSize(400);
+    List<String> gaps = new ArrayList<>();
+    next.forEach(
+        item -> {
+          if (item.has("dst")) {
+            gaps.add(item.get("at").asText() + " " + item.get("dst").asText());
+          }
+        });
+    assertThat(gaps).hasSize(1);
+    assertThat(gaps.get(0)).endsWith("T03:00:00-04:00 gap");
+    assertThat(http.get("/api/v1/jobs/dst-1/next?count=0").status()).isEqualTo(422);
+  }
+
+  @Test
+  void nodesListTheLocalNode() {
+    JsonNode nodes = http.get("/api/v1/nodes").json();
+    assertThat(nodes.get("items")).hasSize(1);
+    JsonNode node = nodes.get("items").get(0);
+    assertThat(node.get("id").asText()).isEqualTo(server.scheduler().nodes().get(0).id());
+    assertThat(node.get("leader").asBoolean()).isTrue();
+    assertThat(Instant.parse(node.get("lastHeartbeat").asText())).isAfter(Instant.EPOCH);
+  }
+
+  @Test
+  void eventsAreRefusedPlainly() {
+    Http.Response response = http.post("/api/v1/events/deploy", "{\"version\": 3}");
+    assertThat(response.status()).isEqualTo(501);
+    assertThat(response.json().get("detail").asText()).contains("not supported");
+    assertThat(http.post("/api/v1/events/deploy", "{").status()).isEqualTo(400);
+  }
+
+  @Test
+  void commandJobsRun() {
+    String body =
+        "{\"id\": \"cmd-1\", \"trigger\": \"0 3 * * *\", \"command\": [\"echo\", \"hello\"]}";
+    Http.Response created = http.post("/api/v1/jobs", body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String runId = http.post("/api/v1/jobs/cmd-1/run", null).json().get("id").asText();
+    await(() -> "succeeded".equals(http.get("/api/v1/runs/" + runId).json().get("state").asText()));
+    assertThat(http.get("/api/v1/runs/" + runId).json().get("log").asText()).contains("hello");
+  }
+
+  @Test
+  void badCommandParamsNameTheField() {
+    String body = "{\"id\": \"cmd-bad\", \"trigger\": \"0 3 * * *\", \"command\": {\"shell\": 3}}";
+    Http.Response response = http.post("/api/v1/jobs", body);
+    assertThat(response.status()).as(response.toString()).isEqualTo(422);
+    assertThat(response.json().get("field").asText()).startsWith("command.");
+    assertThat(server.scheduler().get(JobId.of("cmd-bad"))).isEmpty();
+  }
+
+  static void await(BooleanSupplier condition) {
+    long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("condition not met within 20 s");
+      }
+      Thread.onSpinWait();
+      java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+    }
+  }
+}

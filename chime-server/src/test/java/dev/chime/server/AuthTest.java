@@ -1,0 +1,113 @@
+package dev.chime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Tokens with roles on a real server: 401 without or with a wrong token, 403 without the role. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AuthTest {
+  @TempDir static Path dir;
+  ChimeServer server;
+  Http anonymous;
+
+  @BeforeAll
+  void start() throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(
+        tokens,
+        "# role:sha256hex\nadmin:%s\noperator:%s\n\nviewer:%s\n"
+            .formatted(
+                Tokens.sha256("a-secret"), Tokens.sha256("o-secret"), Tokens.sha256("v-secret")));
+    server =
+        ChimeServer.start(
+            ServerSettings.builder()
+                .dataDir(dir.resolve("data"))
+                .port(0)
+                .tokens(Tokens.read(tokens))
+                .build());
+    server.scheduler().register("noop", ctx -> {});
+    anonymous = new Http(server);
+  }
+
+  @AfterAll
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void aMissingOrWrongTokenIs401() {
+    Http.Response missing = anonymous.get("/api/v1/jobs");
+    assertThat(missing.status()).isEqualTo(401);
+    assertThat(missing.header("WWW-Authenticate")).startsWith("Bearer");
+    assertThat(missing.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(anonymous.withToken("guess").get("/api/v1/jobs").status()).isEqualTo(401);
+  }
+
+  @Test
+  void probesAndTheDocumentAreOpen() {
+    assertThat(anonymous.get("/health/live").status()).isEqualTo(200);
+    assertThat(anonymous.get("/health/ready").status()).isEqualTo(200);
+    assertThat(anonymous.get("/api/v1/openapi.json").status()).isEqualTo(200);
+  }
+
+  @Test
+  void eachRoleDoesWhatItMayAndNoMore() {
+    Http admin = anonymous.withToken("a-secret");
+    Http operator = anonymous.withToken("o-secret");
+    Http viewer = anonymous.withToken("v-secret");
+    String job = "{\"id\": \"auth-1\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\"}";
+
+    assertThat(viewer.post("/api/v1/jobs", job).status()).isEqualTo(403);
+    assertThat(operator.post("/api/v1/jobs", job).status()).isEqualTo(403);
+    assertThat(admin.post("/api/v1/jobs", job).status()).isEqualTo(201);
+
+    assertThat(viewer.get("/api/v1/jobs/auth-1").status()).isEqualTo(200);
+    Http.Response denied = viewer.post("/api/v1/jobs/auth-1/pause", null);
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(denied.json().get("detail").asText()).contains("viewer").contains("operator");
+    assertThat(operator.post("/api/v1/jobs/auth-1/pause", null).status()).isEqualTo(200);
+    assertThat(operator.post("/api/v1/jobs/auth-1/resume", null).status()).isEqualTo(200);
+    assertThat(operator.delete("/api/v1/jobs/auth-1").status()).isEqualTo(403);
+    assertThat(admin.delete("/api/v1/jobs/auth-1").status()).isEqualTo(204);
+  }
+
+  @Test
+  void onlyAnAdminSetsTheOwner() {
+    Http admin = anonymous.withToken("a-secret");
+    String job = "{\"id\": \"owned-1\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\"}";
+    Http.Response created = admin.post("/api/v1/jobs?owner=file:/etc/chime.yaml", job);
+    assertThat(created.status()).isEqualTo(201);
+    assertThat(created.json().get("owner").asText()).isEqualTo("file:/etc/chime.yaml");
+    assertThat(admin.put("/api/v1/jobs/owned-1?owner=root", job).status()).isEqualTo(422);
+  }
+
+  @Test
+  void refusesToStartOffLoopbackWithoutTokens() {
+    assertThatThrownBy(
+            () ->
+                ChimeServer.start(
+                    ServerSettings.builder().dataDir(dir).bind("0.0.0.0").port(0).build()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("without tokens");
+  }
+
+  @Test
+  void tokensFilesAndSettingsAreChecked() throws Exception {
+    Path empty = Files.writeString(dir.resolve("empty"), "# nothing\n");
+    assertThatThrownBy(() -> Tokens.read(empty)).hasMessageContaining("lists no token");
+    assertThatThrownBy(() -> Tokens.read(dir.resolve("missing")))
+        .hasMessageContaining("cannot read tokens file");
+    assertThatThrownBy(() -> ServerSettings.builder().tokens(Map.of("abc", Role.ADMIN)))
+        .hasMessageContaining("64 lower-case hex digits");
+    assertThatThrownBy(() -> Role.parse("root")).hasMessageContaining("admin, operator or viewer");
+  }
+}
