@@ -182,12 +182,14 @@ public final class ClusterScenario {
       }
       long seen = 0;
       Set<String> distinct = new HashSet<>();
+      List<Integer> split = new ArrayList<>();
       for (Path ids : idFiles) {
-        for (String id : Files.readAllLines(ids)) {
-          seen++;
-          distinct.add(id);
-        }
+        List<String> ran = Files.readAllLines(ids);
+        split.add(ran.size());
+        seen += ran.size();
+        distinct.addAll(ran);
       }
+      Print.log("cluster: %s with %d node(s): executions per node %s", system, nodes, split);
       double seconds = (last - go) / 1000.0;
       return new Pass(jobs / seconds, seen - distinct.size(), jobs - distinct.size());
     } finally {
