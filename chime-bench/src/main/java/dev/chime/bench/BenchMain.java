@@ -32,7 +32,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * engine and durable scenarios' own are in {@link EngineScenario} and {@link DurableScenario}.
  */
 public final class BenchMain {
-  static final List<String> SCENARIOS = List.of("cron", "engine", "durable", "server");
+  static final List<String> SCENARIOS = List.of("cron", "engine", "durable", "cluster", "server");
 
   /** The benchmark methods of the cron scenario, in table order: method, system, metric prefix. */
   private static final List<String[]> CRON_RUNS =
@@ -46,7 +46,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   /** Entry point: exit 2 for an unknown scenario, 1 when a scenario cannot be measured. */
-  public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
+  public static void main(String[] args) throws Exception {
     if (args.length < 1) {
       System.err.println(
           "usage: BenchMain RESULTS_DIR [SCENARIO...]   (scenarios: " + known() + ")");
@@ -75,6 +75,10 @@ public final class BenchMain {
         }
       } else if (scenario.equals("durable")) {
         if (!DurableScenario.run(results.resolve("durable.json"))) {
+          System.exit(1);
+        }
+      } else if (scenario.equals("cluster")) {
+        if (!dev.chime.bench.durable.ClusterScenario.run(results.resolve("cluster.json"))) {
           System.exit(1);
         }
       } else if (scenario.equals("server")) {

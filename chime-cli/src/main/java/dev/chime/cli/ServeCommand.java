@@ -93,6 +93,9 @@ final class ServeCommand implements Callable<Integer> {
     ChimeServer server;
     try {
       server = ChimeServer.start(settings);
+    } catch (IllegalArgumentException e) {
+      err.println("chime serve: " + e.getMessage());
+      return Main.USAGE;
     } catch (RuntimeException e) {
       err.println("chime serve: " + e.getMessage());
       return Main.FAILED;

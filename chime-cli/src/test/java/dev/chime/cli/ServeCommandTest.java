@@ -97,6 +97,22 @@ class ServeCommandTest {
   }
 
   @Test
+  void anInvalidJobFileExitsTwoListingTheErrors() throws Exception {
+    Path config = Files.writeString(dir.resolve("jobs.yaml"), "id: x\ntrigger: '99 * * * *'\n");
+    Result result =
+        serve(
+            new ServeCommand(),
+            "--data",
+            dir.toString(),
+            "--port",
+            "0",
+            "--config",
+            config.toString());
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).contains("the job file is invalid").contains("jobs[0]");
+  }
+
+  @Test
   void isASubcommandOfChime() {
     CliRun help = CliRun.of("serve", "--help");
     assertThat(help.code()).isZero();

@@ -111,12 +111,21 @@ public final class ChimeServer implements AutoCloseable {
 
   private void open(Clock clock) {
     scheduler.addListener(stream);
+    if (settings.configFile() != null) {
+      JobFile.Applied applied = JobFile.apply(settings.configFile(), scheduler);
+      LOG.info(
+          "job file {}: added {}, replaced {}, removed {}",
+          settings.configFile(),
+          applied.added(),
+          applied.replaced(),
+          applied.removed());
+    }
     scheduler.start();
     routes =
         Routes.table(
             new JobsApi(scheduler, clock),
             new RunsApi(scheduler),
-            new SystemApi(clock, ready::get),
+            new SystemApi(scheduler::nodes, ready::get),
             stream);
     Auth auth = new Auth(new Tokens(settings.tokens()));
     http = Javalin.create(config -> configure(config, routes, auth)).start();

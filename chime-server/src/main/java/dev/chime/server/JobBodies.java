@@ -25,7 +25,12 @@ final class JobBodies {
 
   /** The job the JSON body describes, owned by {@code owner}. */
   static Job read(String body, String owner) {
-    Map<String, Object> fields = Json.readObject(body);
+    return read(Json.readObject(body), owner);
+  }
+
+  /** The job the fields describe (a parsed body or one entry of a job file). */
+  static Job read(Map<String, Object> fields, String owner) {
+    fields = new LinkedHashMap<>(fields);
     fields.remove("status");
     fields.remove("owner");
     for (String key : fields.keySet()) {
@@ -76,7 +81,7 @@ final class JobBodies {
         return;
       }
       if (value instanceof Map<?, ?> params) {
-        job.handler(kind).params((Map<String, ?>) params);
+        job.handler(kind).params(normalised((Map<String, Object>) params));
         return;
       }
     }
@@ -87,6 +92,23 @@ final class JobBodies {
     if (fields.get("params") instanceof Map<?, ?> params) {
       job.params((Map<String, ?>) params);
     }
+  }
+
+  private static final Set<String> DURATIONS = Set.of("timeout", "older_than");
+  private static final Set<String> SIZES = Set.of("max_total", "output_limit");
+
+  /** Kind params with human durations as ISO-8601 and sizes as byte counts, as kinds expect. */
+  private static Map<String, Object> normalised(Map<String, Object> params) {
+    Map<String, Object> out = new LinkedHashMap<>(params);
+    params.forEach(
+        (key, value) -> {
+          if (value instanceof String text && DURATIONS.contains(key)) {
+            out.put(key, Params.parsed(key, text, Values::duration).toString());
+          } else if (value instanceof String text && SIZES.contains(key)) {
+            out.put(key, Params.parsed(key, text, Values::size));
+          }
+        });
+    return out;
   }
 
   /** The job in the job-file form, with id and owner. */

@@ -1,37 +1,30 @@
 package dev.chime.server;
 
+import dev.chime.NodeInfo;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** Health, nodes, events and the OpenAPI document. */
 final class SystemApi {
   private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
 
-  private final Clock clock;
-  private final Instant startedAt;
+  private final Supplier<List<NodeInfo>> nodes;
   private final BooleanSupplier ready;
   private final String openApi;
-  private final String nodeId;
 
-  SystemApi(Clock clock, BooleanSupplier ready) {
-    this.clock = clock;
-    this.startedAt = clock.instant();
+  SystemApi(Supplier<List<NodeInfo>> nodes, BooleanSupplier ready) {
+    this.nodes = nodes;
     this.ready = ready;
     this.openApi = resource("openapi.json");
-    this.nodeId = localNodeId();
   }
 
   void live(Context ctx) {
@@ -46,15 +39,21 @@ final class SystemApi {
     ctx.json(Map.of("status", "ready"));
   }
 
-  /** The local node until the cluster API lands. */
+  /** Every node sharing the store, with its heartbeat. */
   void nodes(Context ctx) {
-    Map<String, Object> node = new LinkedHashMap<>();
-    node.put("id", nodeId);
-    node.put("startedAt", startedAt.toString());
-    node.put("lastHeartbeat", clock.instant().toString());
-    node.put("leader", true);
-    node.put("local", true);
-    ctx.json(JobsApi.page(List.of(node), null));
+    List<Map<String, Object>> items =
+        nodes.get().stream()
+            .map(
+                node -> {
+                  Map<String, Object> view = new LinkedHashMap<>();
+                  view.put("id", node.id());
+                  view.put("startedAt", node.startedAt().toString());
+                  view.put("lastHeartbeat", node.lastHeartbeat().toString());
+                  view.put("leader", node.leader());
+                  return view;
+                })
+            .toList();
+    ctx.json(JobsApi.page(items, null));
   }
 
   /** Checks the event and its payload, then says plainly that nothing can receive it yet. */
@@ -90,15 +89,5 @@ final class SystemApi {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-  }
-
-  private static String localNodeId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "localhost";
-    }
-    return host + ":" + ManagementFactory.getRuntimeMXBean().getPid();
   }
 }

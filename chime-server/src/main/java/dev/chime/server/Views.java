@@ -35,7 +35,7 @@ final class Views {
     view.put("reason", run.reason());
     view.put("startedAt", text(run.startedAt()));
     view.put("finishedAt", text(run.finishedAt()));
-    view.put("node", null);
+    view.put("node", run.node());
     view.put("error", run.error());
     view.put("progress", run.progress());
     view.put("progressMessage", run.progressMessage());

@@ -190,6 +190,7 @@ abstract class ApiContractTest {
       assertThat(record.has(field)).as(field).isTrue();
     }
     assertThat(record.get("attempt").asInt()).isEqualTo(1);
+    assertThat(record.get("node").asText()).isEqualTo(server.scheduler().nodes().get(0).id());
     JsonNode runs = http.get("/api/v1/jobs/ops-1/runs?state=succeeded").json();
     assertThat(runs.get("items").get(0).get("id").asText()).isEqualTo(runId);
     assertThat(http.post("/api/v1/runs/" + runId + "/cancel", null).status()).isEqualTo(409);
@@ -223,6 +224,29 @@ abstract class ApiContractTest {
   }
 
   @Test
+  void aLongRunDoesNotHoldUpOtherJobs() throws Exception {
+    var both = new java.util.concurrent.CountDownLatch(2);
+    server
+        .scheduler()
+        .register(
+            "meet",
+            ctx -> {
+              both.countDown();
+              both.await();
+            });
+    for (String id : List.of("meet-1", "meet-2")) {
+      String body = "{\"id\": \"" + id + "\", \"trigger\": \"0 3 * * *\", \"handler\": \"meet\"}";
+      assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    }
+    assertThat(http.post("/api/v1/jobs/meet-1/run", null).status()).isEqualTo(202);
+    await(() -> both.getCount() == 1);
+    assertThat(http.post("/api/v1/jobs/meet-2/run", null).status()).isEqualTo(202);
+    assertThat(both.await(10, java.util.concurrent.TimeUnit.SECONDS))
+        .as("the second job started while the first still ran")
+        .isTrue();
+  }
+
+  @Test
   void nextMarksDaylightSavingGaps() {
     String body =
         "{\"id\": \"dst-1\", \"trigger\": \"30 2 * * *\", \"zone\": \"America/New_York\","
@@ -246,7 +270,10 @@ abstract class ApiContractTest {
   void nodesListTheLocalNode() {
     JsonNode nodes = http.get("/api/v1/nodes").json();
     assertThat(nodes.get("items")).hasSize(1);
-    assertThat(nodes.get("items").get(0).get("leader").asBoolean()).isTrue();
+    JsonNode node = nodes.get("items").get(0);
+    assertThat(node.get("id").asText()).isEqualTo(server.scheduler().nodes().get(0).id());
+    assertThat(node.get("leader").asBoolean()).isTrue();
+    assertThat(Instant.parse(node.get("lastHeartbeat").asText())).isAfter(Instant.EPOCH);
   }
 
   @Test

@@ -1,0 +1,83 @@
+package dev.chime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.JobId;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Job files applied at start-up: owned by the file, pruned only of its own jobs, all or none. */
+class JobFileTest {
+  @TempDir Path dir;
+
+  private ChimeServer start(Path config) {
+    return ChimeServer.start(
+        ServerSettings.builder().dataDir(dir.resolve("data")).port(0).configFile(config).build());
+  }
+
+  @Test
+  void loadsTheExamplesOwnedByTheFile() {
+    Path examples = Path.of("..", "examples", "jobs.yaml");
+    try (ChimeServer server = start(examples)) {
+      String owner = "file:" + examples.toAbsolutePath().normalize();
+      for (String id :
+          new String[] {"example-hello", "example-self-check", "example-tmp-cleanup"}) {
+        assertThat(server.scheduler().get(JobId.of(id)))
+            .as(id)
+            .hasValueSatisfying(job -> assertThat(job.job().owner()).isEqualTo(owner));
+      }
+    }
+  }
+
+  @Test
+  void prunesOnlyItsOwnJobs() throws Exception {
+    Path file = dir.resolve("chime.yaml");
+    Files.writeString(
+        file,
+        """
+        jobs:
+          - {id: keep, trigger: "0 3 * * *", command: [echo, keep]}
+          - {id: drop, trigger: "0 3 * * *", command: [echo, drop]}
+        """);
+    try (ChimeServer server = start(file)) {
+      String api = "{\"id\": \"by-api\", \"trigger\": \"0 3 * * *\", \"command\": [\"true\"]}";
+      assertThat(new Http(server).post("/api/v1/jobs", api).status()).isEqualTo(201);
+    }
+    Files.writeString(
+        file, "jobs:\n  - {id: keep, trigger: \"0 4 * * *\", command: [echo, kept]}\n");
+    try (ChimeServer server = start(file)) {
+      assertThat(server.scheduler().get(JobId.of("drop"))).isEmpty();
+      assertThat(server.scheduler().get(JobId.of("by-api"))).isPresent();
+      assertThat(server.scheduler().get(JobId.of("keep")).orElseThrow().job().params())
+          .containsEntry("argv", java.util.List.of("echo", "kept"));
+    }
+    Files.writeString(file, "id: by-api\ntrigger: \"0 3 * * *\"\ncommand: [echo]\n");
+    assertThatThrownBy(() -> start(file))
+        .hasMessageContaining("by-api: id is taken by a job owned by api");
+  }
+
+  @Test
+  void anInvalidFileStopsStartUpListingEveryError() throws Exception {
+    Path file = dir.resolve("bad.yaml");
+    Files.writeString(
+        file,
+        """
+        jobs:
+          - {id: one, trigger: "61 * * * *", command: [echo]}
+          - {id: two, trigger: "0 3 * * *", command: {argv: [echo], output_limit: lots}}
+          - {id: one, trigger: "0 3 * * *", handler: nope, colour: red}
+        """);
+    assertThatThrownBy(() -> start(file))
+        .hasMessageContaining("3 error(s)")
+        .hasMessageContaining("jobs[0]: ")
+        .hasMessageContaining("jobs[1].output_limit")
+        .hasMessageContaining("jobs[2].colour: unknown key");
+    Files.writeString(file, "- just\n- a list\n");
+    assertThatThrownBy(() -> start(file)).hasMessageContaining("expected one job or jobs: [...]");
+    assertThatThrownBy(() -> start(dir.resolve("missing.yaml")))
+        .hasMessageContaining("cannot read");
+  }
+}

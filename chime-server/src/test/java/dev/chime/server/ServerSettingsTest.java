@@ -1,0 +1,69 @@
+package dev.chime.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Every setting is checked when set, with a message naming the value and the rule. */
+class ServerSettingsTest {
+  @Test
+  void defaults() {
+    ServerSettings settings = ServerSettings.builder().build();
+    assertThat(settings.bind()).isEqualTo("127.0.0.1");
+    assertThat(settings.port()).isEqualTo(8080);
+    assertThat(settings.effectiveDbUrl())
+        .isEqualTo("jdbc:sqlite:" + Path.of("chime-data", "chime.db"));
+    assertThat(settings.shutdownGrace()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(settings.retention()).isEqualTo(Duration.ofDays(30));
+    assertThat(settings.tokens()).isEmpty();
+  }
+
+  @Test
+  void everyValueIsChecked() {
+    ServerSettings.Builder b = ServerSettings.builder();
+    assertThatThrownBy(() -> b.port(-1)).hasMessage("port must be 0-65535, was -1");
+    assertThatThrownBy(() -> b.dbUrl("jdbc:mysql://x"))
+        .hasMessageContaining("jdbc:sqlite: or jdbc:postgresql:");
+    assertThatThrownBy(() -> b.bind("a b")).hasMessageContaining("bind address");
+    assertThatThrownBy(() -> b.bind(" ")).hasMessageContaining("bind address");
+    assertThatThrownBy(() -> b.shutdownGrace(Duration.ofSeconds(-1))).hasMessageContaining("0s-1h");
+    assertThatThrownBy(() -> b.shutdownGrace(Duration.ofHours(2))).hasMessageContaining("0s-1h");
+    assertThatThrownBy(() -> b.maxConcurrency(0))
+        .hasMessage("max concurrency must be 1-10000, was 0");
+    assertThatThrownBy(() -> b.retention(Duration.ofSeconds(5), 1))
+        .hasMessageContaining("at least 1m");
+    assertThatThrownBy(() -> b.retention(Duration.ofDays(1), -1))
+        .hasMessageContaining("keep per job");
+    assertThatThrownBy(() -> b.maxRequestBytes(10)).hasMessageContaining("max request bytes");
+    assertThatThrownBy(() -> b.dataDir(null)).hasMessageContaining("data dir");
+    assertThatThrownBy(() -> b.configFile(null)).hasMessageContaining("config file");
+    assertThatThrownBy(() -> b.pluginsDir(null)).hasMessageContaining("plugins dir");
+  }
+
+  @Test
+  void valuesAreKept() {
+    ServerSettings settings =
+        ServerSettings.builder()
+            .dataDir(Path.of("/tmp/d"))
+            .dbUrl("jdbc:postgresql://h/db")
+            .bind("::1")
+            .port(0)
+            .configFile(Path.of("c.yaml"))
+            .pluginsDir(Path.of("p"))
+            .shutdownGrace(Duration.ZERO)
+            .maxConcurrency(3)
+            .retention(Duration.ofHours(1), 2)
+            .maxRequestBytes(4096)
+            .keepHistory()
+            .build();
+    assertThat(settings.effectiveDbUrl()).isEqualTo("jdbc:postgresql://h/db");
+    assertThat(settings.retention()).isNull();
+    assertThat(settings.maxConcurrency()).isEqualTo(3);
+    assertThat(settings.configFile()).isEqualTo(Path.of("c.yaml"));
+    assertThat(Auth.isLoopback(settings.bind())).isTrue();
+    assertThat(Auth.isLoopback("no-such-host.invalid")).isFalse();
+  }
+}
