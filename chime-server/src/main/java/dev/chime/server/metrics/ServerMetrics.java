@@ -38,6 +38,9 @@ public final class ServerMetrics implements AutoCloseable {
   /** How many distinct job ids get their own {@code job} tag value, unless set. */
   public static final int DEFAULT_JOB_TAG_LIMIT = 100;
 
+  /** The content type of {@link #scrape()}'s text, for the {@code /metrics} response. */
+  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
   /** The {@code job} tag value of every job past the limit. */
   public static final String OTHER_JOBS = "_other";
 
