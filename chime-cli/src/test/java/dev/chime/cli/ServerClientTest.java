@@ -249,7 +249,7 @@ class ServerClientTest {
     assertThat(runs.lines().get(0))
         .matches("RUN +SCHEDULED FOR +ATTEMPT +STATE +STARTED +TOOK +NODE +NOTE");
     assertThat(runs.lines().get(1))
-        .matches(id + " +20\\S+Z +1 +succeeded +20\\S+Z +\\d+\\.\\d\\ds +\\S+ +-");
+        .matches(id + " +20\\S+Z +1 +succeeded +20\\S+Z +\\d+\\.\\d\\ds +[^ ]+:\\d+:[0-9a-f]+ +-");
     assertThat(cli("runs", "wait-ok", "--json").out()).startsWith("{\"items\":[{\"id\":\"" + id);
     CliRun logs = cli("logs", id);
     assertOk(logs);
