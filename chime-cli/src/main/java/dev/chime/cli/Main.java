@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
       JobsCommand.class,
       RunsCommand.class,
       LogsCommand.class,
+      PlanCommand.class,
+      ApplyCommand.class,
       EventsCommand.class
     })
 public final class Main {

@@ -1,0 +1,86 @@
+package dev.chime.cli;
+
+import dev.chime.server.spec.Plan;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code chime apply FILE... [--prune]}: makes the server's jobs match the files. Each file owns
+ * its jobs ({@code file:PATH}); {@code --prune} deletes only jobs the file owns and no longer
+ * lists, never jobs made through the API or by another file.
+ */
+@Command(
+    name = "apply",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = {
+      "Apply job files: create new jobs, replace changed ones and, with --prune, delete the",
+      "jobs a file owns and no longer lists. Prints what it did."
+    })
+final class ApplyCommand extends ClientCommand {
+  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Job files (YAML or JSON).")
+  List<Path> files;
+
+  @Option(names = "--prune", description = "Delete the jobs a file owns and no longer lists.")
+  boolean prune;
+
+  ApplyCommand(Main.Environment environment) {
+    super(environment);
+  }
+
+  @Override
+  public Integer call() {
+    List<JobFiles.Desired> desired = JobFiles.read(files);
+    List<JobFiles.Step> steps =
+        JobFiles.plan(api(), desired, environment.clock().instant(), zone());
+    int width =
+        steps.stream().mapToInt(step -> step.change().id().value().length()).max().orElse(0);
+    List<String> done = new ArrayList<>();
+    for (JobFiles.Step step : steps) {
+      done.add(apply(step));
+      if (!options.json) {
+        out().println(line(step, done.get(done.size() - 1), width));
+      }
+    }
+    if (options.json) {
+      printedJson(JobFiles.json(steps, done));
+    } else if (steps.isEmpty()) {
+      out().println("the files list no jobs and own none on the server");
+    }
+    return Main.OK;
+  }
+
+  private static String line(JobFiles.Step step, String done, int width) {
+    String id = step.change().id().value();
+    String next = step.next().isEmpty() ? "" : "  next " + String.join(", ", step.next());
+    return (JobFiles.sign(step) + " " + id + " ".repeat(width - id.length()) + "  " + done + next)
+        .stripTrailing();
+  }
+
+  private String apply(JobFiles.Step step) {
+    Plan.Change change = step.change();
+    String owner = "?owner=" + ApiClient.segment(step.file().owner());
+    return switch (change.action()) {
+      case ADD -> {
+        api().post(API + "/jobs" + owner, JobFiles.body(change.after()));
+        yield "created";
+      }
+      case CHANGE -> {
+        api().put(job(change.id().value(), owner), JobFiles.body(change.after()));
+        yield "updated " + String.join(", ", step.fields());
+      }
+      case REMOVE -> {
+        if (!prune) {
+          yield "kept (not in the file; --prune removes it)";
+        }
+        api().delete(job(change.id().value(), ""));
+        yield "deleted";
+      }
+      case KEEP -> "unchanged";
+    };
+  }
+}

@@ -1,0 +1,256 @@
+package dev.chime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.chime.Job;
+import dev.chime.Trigger;
+import dev.chime.server.spec.JobSpecs;
+import dev.chime.server.spec.Plan;
+import dev.chime.server.spec.SpecError;
+import dev.chime.server.spec.SpecException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code chime plan} and {@code chime apply} share: reading the job files (all of them, every
+ * error listed before anything is sent), the server's jobs, one {@link Plan} per file owner, and
+ * the lines that show it.
+ */
+final class JobFiles {
+  static final int UPCOMING = 3;
+
+  private JobFiles() {}
+
+  /** One file's desired jobs and its owner. */
+  record Desired(Path file, String owner, List<Job> jobs) {}
+
+  /** One change of a file's plan, with the fields that differ and the next fire times. */
+  record Step(Desired file, Plan.Change change, List<String> fields, List<String> next) {}
+
+  /** Reads every file; any invalid file: every error as file:line: field: message, exit 2. */
+  static List<Desired> read(List<Path> files) {
+    List<Desired> desired = new ArrayList<>();
+    List<String> errors = new ArrayList<>();
+    for (Path file : files) {
+      if (!Files.isRegularFile(file)) {
+        errors.add(file + ": no such file");
+        continue;
+      }
+      try {
+        desired.add(new Desired(file, owner(file), JobSpecs.read(file)));
+      } catch (SpecException e) {
+        e.errors().forEach(error -> errors.add(line(error)));
+      } catch (UncheckedIOException e) {
+        errors.add(file + ": cannot read: " + e.getCause().getMessage());
+      }
+    }
+    if (!errors.isEmpty()) {
+      throw new Main.UsageError(
+          errors.size() == 1
+              ? errors.get(0)
+              : "the job files are invalid:\n" + String.join("\n", errors));
+    }
+    return desired;
+  }
+
+  static String line(SpecError error) {
+    return error.source() + ":" + error.line() + ": " + error.field() + ": " + error.message();
+  }
+
+  /** The owner {@code JobSpecs.read} gives the file's jobs. */
+  static String owner(Path file) {
+    return "file:" + file.toAbsolutePath().normalize();
+  }
+
+  /**
+   * The server's jobs, as definitions. A job of another program (a handler the file format cannot
+   * express) is left out: no file owns it. A job a file owns that cannot be read is an error.
+   */
+  static List<Job> current(ApiClient api, List<Desired> files) {
+    List<Job> jobs = new ArrayList<>();
+    for (JsonNode item : api.all(ClientCommand.API + "/jobs")) {
+      String owner = item.path("owner").asText("api");
+      try {
+        jobs.add(JobSpecs.readJson(fileForm(item).toString(), owner));
+      } catch (SpecException | IllegalArgumentException e) {
+        if (files.stream().anyMatch(file -> file.owner().equals(owner))) {
+          throw new Main.Failure(
+              "cannot read job "
+                  + item.path("id").asText()
+                  + " as the server shows it: "
+                  + e.getMessage());
+        }
+      }
+    }
+    return jobs;
+  }
+
+  /** A built-in kind shown as {@code handler} + {@code params} in its job-file form. */
+  private static JsonNode fileForm(JsonNode item) {
+    String handler = item.path("handler").asText("");
+    if (!Fields.KINDS.contains(handler) || !(item instanceof ObjectNode object)) {
+      return item;
+    }
+    ObjectNode copy = object.deepCopy();
+    copy.remove("handler");
+    copy.set(handler, copy.remove("params") == null ? copy.objectNode() : item.path("params"));
+    return copy;
+  }
+
+  /**
+   * The plan of each file against the server, removals included (apply deletes them only with
+   * --prune, and says which it kept), with changed fields and next fire times.
+   */
+  static List<Step> plan(ApiClient api, List<Desired> files, Instant now, ZoneId zone) {
+    List<Job> current = current(api, files);
+    List<Step> steps = new ArrayList<>();
+    for (Desired file : files) {
+      for (Plan.Change change : of(current, file).changes()) {
+        List<String> fields = change.fields();
+        steps.add(new Step(file, change, fields, next(api, change, fields, now, zone)));
+      }
+    }
+    return steps;
+  }
+
+  /** The file's plan; a job another owner holds is an error of the file (exit 2). */
+  private static Plan of(List<Job> current, Desired file) {
+    try {
+      return Plan.of(current, file.jobs(), file.owner(), true);
+    } catch (SpecException e) {
+      List<String> lines =
+          e.errors().stream().map(error -> file.file() + ": " + error.message()).toList();
+      throw new Main.UsageError(String.join("\n", lines));
+    }
+  }
+
+  private static List<String> next(
+      ApiClient api, Plan.Change change, List<String> fields, Instant now, ZoneId zone) {
+    if (change.action() == Plan.Action.REMOVE) {
+      return List.of();
+    }
+    boolean onServer =
+        change.before() != null && !fields.contains("trigger") && !fields.contains("zone");
+    return onServer
+        ? NextTimes.of(api, change.id().value(), UPCOMING, zone)
+        : local(change.after(), now, zone);
+  }
+
+  /** The next fire times of a job the server does not have yet, from its trigger. */
+  static List<String> local(Job job, Instant now, ZoneId zone) {
+    Trigger trigger = job.trigger();
+    ZoneId shown = zone;
+    if (trigger instanceof Trigger.Cron cron) {
+      trigger = cron.withHashKey(job.id().value());
+      shown = cron.zone();
+    }
+    List<String> times = new ArrayList<>();
+    Optional<Instant> next = trigger.nextAfter(now);
+    while (next.isPresent() && times.size() < UPCOMING) {
+      times.add(CronNextCommand.ISO.format(next.get().atZone(shown)));
+      next = trigger.nextAfter(next.get());
+    }
+    return times;
+  }
+
+  /** The job-file body of a job for the API (without its owner: the query parameter says it). */
+  static String body(Job job) {
+    Map<String, Object> spec = new LinkedHashMap<>(JobSpecs.toSpec(job));
+    spec.remove("owner");
+    if (spec.get("trigger") instanceof Map<?, ?> cron
+        && cron.size() == 2
+        && cron.get("cron") instanceof String expression
+        && defaultDialect(expression).equals(cron.get("dialect"))) {
+      // The plain string is the same trigger, and the form every reader takes.
+      spec.put("trigger", expression);
+    }
+    return ApiClient.JSON.valueToTree(spec).toString();
+  }
+
+  /** "+ id what next ..." for people. */
+  static void print(PrintWriter out, List<Step> steps, boolean prune) {
+    Path shown = null;
+    Table table = null;
+    for (Step step : steps) {
+      if (!step.file().file().equals(shown)) {
+        if (table != null) {
+          table.print(out);
+        }
+        shown = step.file().file();
+        out.println(shown + " (owner " + step.file().owner() + "):");
+        table = Table.of("", "JOB", "CHANGE", "NEXT");
+      }
+      table.row(sign(step), step.change().id(), what(step, prune), String.join(", ", step.next()));
+    }
+    if (table != null) {
+      table.print(out);
+    }
+    out.println(summary(steps, prune));
+  }
+
+  static String sign(Step step) {
+    return switch (step.change().action()) {
+      case ADD -> "+";
+      case CHANGE -> "~";
+      case REMOVE -> "-";
+      case KEEP -> "=";
+    };
+  }
+
+  static String what(Step step, boolean prune) {
+    return switch (step.change().action()) {
+      case ADD -> "add";
+      case CHANGE -> "change " + String.join(", ", step.fields());
+      case REMOVE -> prune ? "remove" : "no longer in the file (kept; --prune removes it)";
+      case KEEP -> "unchanged";
+    };
+  }
+
+  static String summary(List<Step> steps, boolean prune) {
+    Map<Plan.Action, Integer> counts = new LinkedHashMap<>();
+    for (Plan.Action action : Plan.Action.values()) {
+      counts.put(action, 0);
+    }
+    steps.forEach(step -> counts.merge(step.change().action(), 1, Integer::sum));
+    return counts.get(Plan.Action.ADD)
+        + " to add, "
+        + counts.get(Plan.Action.CHANGE)
+        + " to change, "
+        + counts.get(Plan.Action.REMOVE)
+        + (prune ? " to remove, " : " to remove with --prune, ")
+        + counts.get(Plan.Action.KEEP)
+        + " unchanged";
+  }
+
+  /** The steps as JSON for --json. */
+  static JsonNode json(List<Step> steps, List<String> done) {
+    var array = ApiClient.JSON.createArrayNode();
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      ObjectNode node = array.addObject();
+      node.put("file", step.file().file().toString());
+      node.put("owner", step.file().owner());
+      node.put("id", step.change().id().value());
+      node.put("action", step.change().action().name().toLowerCase(java.util.Locale.ROOT));
+      node.set("fields", ApiClient.JSON.valueToTree(step.fields()));
+      node.set("next", ApiClient.JSON.valueToTree(step.next()));
+      if (done != null) {
+        node.put("done", done.get(i));
+      }
+    }
+    return ApiClient.JSON.createObjectNode().set("changes", array);
+  }
+
+  private static String defaultDialect(String expression) {
+    return expression.trim().split("\\s+").length == 5 ? "unix" : "spring";
+  }
+}

@@ -1,0 +1,159 @@
+package dev.chime.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chime.JobId;
+import dev.chime.server.ChimeServer;
+import dev.chime.server.ServerSettings;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code chime plan} and {@code chime apply} against a real server, with file owners. */
+class PlanApplyTest {
+  @TempDir Path dir;
+
+  ChimeServer server;
+
+  @BeforeEach
+  void startServer() {
+    server =
+        ChimeServer.start(ServerSettings.builder().dataDir(dir.resolve("data")).port(0).build());
+  }
+
+  @AfterEach
+  void stopServer() {
+    server.close();
+  }
+
+  CliRun cli(String... args) {
+    return CliRun.run(
+        new Main.Environment(
+            Clock.systemUTC(), ZoneOffset.UTC, Map.of("CHIME_SERVER", server.baseUrl()), false),
+        args);
+  }
+
+  Path file(String name, String text) throws IOException {
+    return Files.writeString(dir.resolve(name), text);
+  }
+
+  String owner(String id) {
+    return server.scheduler().get(JobId.of(id)).orElseThrow().job().owner();
+  }
+
+  @Test
+  void planShowsAdditionsWithLocalNextTimesThenApplyCreatesThemOwnedByTheFile() throws IOException {
+    Path jobs =
+        file(
+            "jobs.yaml",
+            """
+            jobs:
+              - id: nightly
+                trigger: "0 3 * * *"
+                zone: Europe/Berlin
+                command: ["echo", "backup"]
+              - id: often
+                trigger: {every: 15m}
+                command: ["echo", "often"]
+            """);
+    CliRun plan = cli("plan", jobs.toString());
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.lines().get(0)).isEqualTo(jobs + " (owner file:" + jobs + "):");
+    assertThat(plan.out())
+        .containsPattern("\\+ +nightly +add +20\\d\\d-\\d\\d-\\d\\dT03:00:00\\+0[12]:00, ")
+        .containsPattern("\\+ +often +add +20")
+        .endsWith("2 to add, 0 to change, 0 to remove with --prune, 0 unchanged");
+    assertThat(server.scheduler().get(JobId.of("nightly"))).isEmpty();
+
+    CliRun apply = cli("apply", jobs.toString());
+    assertThat(apply.code()).as(apply.err()).isZero();
+    assertThat(apply.out()).containsPattern("\\+ nightly +created +next 20");
+    assertThat(owner("nightly")).isEqualTo("file:" + jobs);
+    CliRun again = cli("plan", jobs.toString(), "--json");
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).contains("\"action\":\"keep\"").doesNotContain("\"add\"");
+  }
+
+  @Test
+  void changesNameTheirFieldsAndPruneRemovesOnlyTheFilesOwnJobs() throws IOException {
+    Path jobs =
+        file(
+            "jobs.yaml",
+            """
+            jobs:
+              - {id: keep-me, trigger: "0 4 * * *", command: ["true"]}
+              - {id: change-me, trigger: "0 5 * * *", command: ["true"]}
+              - {id: drop-me, trigger: "0 6 * * *", command: ["true"]}
+            """);
+    Path other =
+        file(
+            "other.yaml", "jobs:\n  - {id: others, trigger: \"0 7 * * *\", command: [\"true\"]}\n");
+    assertThat(cli("apply", jobs.toString(), other.toString()).code()).isZero();
+    new ApiClient(URI.create(server.baseUrl()), null)
+        .post(
+            "/api/v1/jobs",
+            "{\"id\": \"by-api\", \"trigger\": \"0 8 * * *\", \"command\": [\"true\"]}");
+    file(
+        "jobs.yaml",
+        """
+        jobs:
+          - {id: keep-me, trigger: "0 4 * * *", command: ["true"]}
+          - {id: change-me, trigger: "30 5 * * *", command: ["true"]}
+        """);
+    CliRun plan = cli("plan", jobs.toString());
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.out())
+        .containsPattern("= +keep-me +unchanged")
+        .containsPattern("~ +change-me +change trigger +20\\S+T05:30:00Z")
+        .containsPattern("- +drop-me +no longer in the file \\(kept; --prune removes it\\)")
+        .doesNotContain("others")
+        .doesNotContain("by-api");
+    CliRun keep = cli("apply", jobs.toString());
+    assertThat(keep.out())
+        .containsPattern("- drop-me +kept \\(not in the file; --prune removes it\\)")
+        .containsPattern("~ change-me +updated trigger +next 20\\S+T05:30:00Z");
+    assertThat(server.scheduler().get(JobId.of("drop-me"))).isPresent();
+    CliRun prune = cli("apply", jobs.toString(), "--prune");
+    assertThat(prune.code()).as(prune.err()).isZero();
+    assertThat(prune.out())
+        .containsPattern("- drop-me +deleted")
+        .containsPattern("= change-me +unchanged");
+    assertThat(server.scheduler().get(JobId.of("drop-me"))).isEmpty();
+    assertThat(server.scheduler().get(JobId.of("others"))).isPresent();
+    assertThat(server.scheduler().get(JobId.of("by-api"))).isPresent();
+  }
+
+  @Test
+  void anInvalidFileListsEveryErrorAndChangesNothing() throws IOException {
+    Path bad =
+        file(
+            "bad.yaml",
+            """
+            jobs:
+              - id: one
+                trigger: "61 * * * *"
+                command: ["true"]
+              - id: two
+                colour: blue
+                trigger: "0 3 * * *"
+                command: ["true"]
+            """);
+    CliRun plan = cli("plan", bad.toString(), dir.resolve("missing.yaml").toString());
+    assertThat(plan.code()).isEqualTo(2);
+    assertThat(plan.err())
+        .contains(bad + ":3: jobs[0].trigger: minute: 61 is out of range")
+        .contains(bad + ":6: jobs[1].colour: unknown key")
+        .contains(dir.resolve("missing.yaml") + ": no such file")
+        .doesNotContain("\tat ");
+    assertThat(cli("apply", bad.toString()).code()).isEqualTo(2);
+    assertThat(server.scheduler().get(JobId.of("two"))).isEmpty();
+  }
+}
