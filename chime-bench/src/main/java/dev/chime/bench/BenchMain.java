@@ -3,6 +3,7 @@ package dev.chime.bench;
 import dev.chime.bench.durable.DurableScenario;
 import dev.chime.bench.engine.EngineScenario;
 import dev.chime.bench.harness.Print;
+import dev.chime.bench.server.ServerScenario;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * engine and durable scenarios' own are in {@link EngineScenario} and {@link DurableScenario}.
  */
 public final class BenchMain {
-  static final List<String> SCENARIOS = List.of("cron", "engine", "durable");
+  static final List<String> SCENARIOS = List.of("cron", "engine", "durable", "cluster", "server");
 
   /** The benchmark methods of the cron scenario, in table order: method, system, metric prefix. */
   private static final List<String[]> CRON_RUNS =
@@ -45,7 +46,7 @@ public final class BenchMain {
   private BenchMain() {}
 
   /** Entry point: exit 2 for an unknown scenario, 1 when a scenario cannot be measured. */
-  public static void main(String[] args) throws RunnerException, IOException, InterruptedException {
+  public static void main(String[] args) throws Exception {
     if (args.length < 1) {
       System.err.println(
           "usage: BenchMain RESULTS_DIR [SCENARIO...]   (scenarios: " + known() + ")");
@@ -74,6 +75,14 @@ public final class BenchMain {
         }
       } else if (scenario.equals("durable")) {
         if (!DurableScenario.run(results.resolve("durable.json"))) {
+          System.exit(1);
+        }
+      } else if (scenario.equals("cluster")) {
+        if (!dev.chime.bench.durable.ClusterScenario.run(results.resolve("cluster.json"))) {
+          System.exit(1);
+        }
+      } else if (scenario.equals("server")) {
+        if (!ServerScenario.run(results.resolve("server.json"))) {
           System.exit(1);
         }
       }

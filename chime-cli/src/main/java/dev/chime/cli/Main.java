@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -13,7 +14,14 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Chime: a job scheduler for the JVM.",
-    subcommands = {CronCommand.class, ServeCommand.class})
+    subcommands = {
+      CronCommand.class,
+      ServeCommand.class,
+      JobsCommand.class,
+      RunsCommand.class,
+      LogsCommand.class,
+      EventsCommand.class
+    })
 public final class Main {
   /** Exit code for success. */
   static final int OK = 0;
@@ -30,12 +38,19 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
-    System.exit(run(args, out, err, Clock.systemUTC(), ZoneId.systemDefault()));
+    Environment environment =
+        new Environment(
+            Clock.systemUTC(), ZoneId.systemDefault(), System.getenv(), System.console() != null);
+    System.exit(run(args, out, err, environment));
   }
 
   /** Runs the CLI with injected streams, clock and system zone; returns the exit code. */
   static int run(String[] args, PrintWriter out, PrintWriter err, Clock clock, ZoneId systemZone) {
-    Environment environment = new Environment(clock, systemZone);
+    return run(args, out, err, new Environment(clock, systemZone));
+  }
+
+  /** Runs the CLI with injected streams and environment; returns the exit code. */
+  static int run(String[] args, PrintWriter out, PrintWriter err, Environment environment) {
     CommandLine line = new CommandLine(new Main(), new Factory(environment));
     line.setOut(out);
     line.setErr(err);
@@ -63,14 +78,42 @@ public final class Main {
     return code;
   }
 
-  /** The time and zone the commands read "now" and the default zone from. */
-  record Environment(Clock clock, ZoneId systemZone) {}
+  /**
+   * What the commands read from outside: "now", the default zone, environment variables ({@code
+   * CHIME_SERVER}, {@code CHIME_TOKEN}), and whether stderr is a terminal (for progress display).
+   */
+  record Environment(
+      Clock clock, ZoneId systemZone, Map<String, String> variables, boolean terminal) {
+    Environment {
+      variables = Map.copyOf(variables);
+    }
+
+    /** No environment variables and no terminal. */
+    Environment(Clock clock, ZoneId systemZone) {
+      this(clock, systemZone, Map.of(), false);
+    }
+
+    /** The variable's value, or null when it is unset or blank. */
+    String variable(String name) {
+      String value = variables.get(name);
+      return value == null || value.isBlank() ? null : value;
+    }
+  }
 
   /** Bad input from the user: exit 2 with the message. */
   static final class UsageError extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     UsageError(String message) {
+      super(message);
+    }
+  }
+
+  /** An operation that failed (the server said no, or could not be reached): exit 1. */
+  static final class Failure extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    Failure(String message) {
       super(message);
     }
   }

@@ -34,11 +34,11 @@ class MainTest {
 
   @Test
   void anUnknownSubcommandExitsTwoWithPicocliMessage() {
-    CliRun run = CliRun.of("launch");
+    CliRun run = CliRun.of("xyzzy");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.lines()).isEmpty();
     assertThat(run.err())
-        .startsWith("chime: Unmatched argument at index 0: 'launch'\n")
+        .startsWith("chime: Unmatched argument at index 0: 'xyzzy'\n")
         .contains("Usage: chime");
   }
 

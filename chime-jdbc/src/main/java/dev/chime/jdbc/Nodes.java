@@ -45,6 +45,7 @@ final class Nodes implements AutoCloseable {
   private final Runs runs;
   private final String id;
   private final ScheduledExecutorService beat;
+  private volatile boolean candidate; // set by the first leader() call (a running scheduler)
   private volatile Long leaderUntil; // System.nanoTime() deadline; null: not the leader
 
   Nodes(Dialect db, Clock clock, Duration lease, Runs runs, String id) {
@@ -54,11 +55,6 @@ final class Nodes implements AutoCloseable {
     this.runs = runs;
     this.id = id;
     register();
-    try {
-      elect();
-    } catch (RuntimeException e) {
-      LOG.warn("node {} cannot take part in the leader election yet: {}", id, e.getMessage());
-    }
     this.beat =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("chime-heartbeat").daemon(true).factory());
@@ -147,8 +143,20 @@ final class Nodes implements AutoCloseable {
     }
   }
 
-  /** Whether this node holds the leader lease now. */
+  /**
+   * Whether this node holds the leader lease now. The first call makes the node a candidate (it
+   * asks for the lease now, then with every heartbeat): a store opened only to read or to add jobs
+   * (a tool, a test) never asks, so it never takes the lead from the schedulers that do the chores.
+   */
   boolean leader() {
+    if (!candidate) {
+      candidate = true;
+      try {
+        elect();
+      } catch (RuntimeException e) {
+        LOG.warn("node {} cannot take part in the leader election yet: {}", id, e.getMessage());
+      }
+    }
     Long until = leaderUntil;
     return until != null && System.nanoTime() - until < 0;
   }
@@ -199,7 +207,9 @@ final class Nodes implements AutoCloseable {
         LOG.warn("node {} was taken for dead (its runs may have been taken over); registering", id);
         register();
       }
-      elect();
+      if (candidate) {
+        elect();
+      }
     } catch (RuntimeException e) {
       LOG.warn("cannot write the heartbeat of node {}: {}", id, e.getMessage());
     }

@@ -36,11 +36,20 @@
  * run-id blocks shifted left by 20 bits, so a job deleted and inserted again never accepts a token
  * from its earlier life.
  *
- * <p><b>Leases</b> are judged by the {@code now} the engine passes (its {@link java.time.Clock}): a
- * leased row is claimable again once {@code lease_until <= now}. That is right for one node and for
- * nodes with synchronised clocks; REFERENCE.md says to judge leases by the database clock in a
- * cluster, which a later issue does by replacing the comparison with {@code now()}: it lives in one
- * place per dialect, {@code claimSql()}.
+ * <p><b>Leases</b> are judged by the database's clock on PostgreSQL: the claim writes {@code
+ * lease_until = now() + lease} and takes rows whose {@code lease_until <= now()}, so nodes whose
+ * clocks disagree still agree on when a lease ends (only the database's clock, and elapsed time on
+ * each node, matter). The {@code now} the engine passes enters only as its distance from the
+ * store's clock ({@code now() + (now - clock.instant())}: zero in production; a test's fake clock
+ * moves it). SQLite, on one host, uses the store's clock. Both live behind {@code
+ * Dialect.nowPlus()}.
+ *
+ * <p><b>Cluster.</b> Heartbeats ({@code heartbeat_at = now()}) and the dead-node cutoff ({@code
+ * now() - lease}) use the database's clock too. A leader is elected by one lease row ({@code
+ * chime_leader}, a conditional upsert renewed with each heartbeat); only the leader recovers dead
+ * nodes' runs and prunes history. A node adding or moving a job due within the look-ahead sends one
+ * debounced {@code NOTIFY} ({@code Wakeups}); the others claim at once instead of at their next
+ * poll (at most a second away). See docs/cluster.md.
  *
  * <p><b>Run ids</b> come in blocks, never one round trip per id: a PostgreSQL sequence with
  * increment 1000 read hi/lo (each {@code nextval} owns {@code [v, v + increment)}, the increment

@@ -318,8 +318,21 @@ public final class Engine implements Scheduler {
   private void settleInDoubt() {
     List<Execution> doubtful = new ArrayList<>(inDoubt);
     for (Execution run : doubtful) {
-      boolean recorded = store.run(run.id).isPresent(); // throws while the store is down
+      Optional<Run> record = store.run(run.id); // throws while the store is down
       inDoubt.remove(run);
+      // Recorded, and still this node's and unstarted: taken for good. A run another node took
+      // over meanwhile (this node was silent longer than its lease) is that node's to end.
+      boolean recorded =
+          record.isPresent()
+              && !record.get().state().isFinal()
+              && (node == null || record.get().node() == null || record.get().node().equals(node));
+      if (record.isPresent() && !recorded) {
+        LOG.info(
+            "run {} of job {} was taken over by node {}",
+            run.id,
+            run.job.id(),
+            record.get().node());
+      }
       if (recorded) {
         LOG.info("run {} of job {} was recorded after all; starting it", run.id, run.job.id());
         run.claim = null;

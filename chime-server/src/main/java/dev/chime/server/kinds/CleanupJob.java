@@ -3,13 +3,17 @@ package dev.chime.server.kinds;
 import dev.chime.JobContext;
 import dev.chime.JobHandler;
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,7 +65,7 @@ final class CleanupJob implements JobHandler {
   }
 
   private static Spec read(Params p) {
-    Path path = path(p, p.requiredString("path"));
+    Path path = path(p);
     String glob = p.string("glob");
     if (glob != null) {
       try {
@@ -72,7 +76,7 @@ final class CleanupJob implements JobHandler {
     }
     Duration olderThan = p.duration("older_than");
     Long keepLast = p.integer("keep_last", 0, Integer.MAX_VALUE);
-    Long maxTotal = p.size("max_total", Long.MAX_VALUE);
+    Long maxTotal = p.size("max_total", 0, Long.MAX_VALUE);
     if (!p.has("older_than") && !p.has("keep_last") && !p.has("max_total")) {
       p.error("older_than", "cleanup needs at least one of older_than, keep_last, max_total");
     }
@@ -85,19 +89,16 @@ final class CleanupJob implements JobHandler {
         p.bool("dry_run"));
   }
 
-  private static Path path(Params p, String text) {
-    if (text == null) {
+  private static Path path(Params p) {
+    Path path = p.absolutePath("path");
+    if (path != null && path.getParent() == null) {
+      p.error("path", "must not be the root directory");
       return null;
     }
-    Path path = Path.of(text);
-    if (!path.isAbsolute()) {
-      p.error("path", "must be an absolute path, was '" + text + "'");
-    } else if (path.normalize().getParent() == null) {
-      p.error("path", "must not be the root directory");
-    } else {
-      return path.normalize();
+    if (path == null && !p.has("path")) {
+      p.error("path", "is required");
     }
-    return null;
+    return path;
   }
 
   @Override
@@ -203,7 +204,7 @@ final class CleanupJob implements JobHandler {
           kept.add(file);
           why.add("newer than older_than " + spec.olderThan());
         }
-      } else if (spec.keepLast() != null) {
+      } else if (spec.maxTotal() == null) {
         report.delete(file, "beyond keep_last " + protect);
       } else {
         kept.add(file);
@@ -245,32 +246,77 @@ final class CleanupJob implements JobHandler {
 
   /**
    * Deletes what the report says, checking each file again first: still a regular file (not
-   * replaced by a symlink) and its directory still the one inside the root (no directory on the way
-   * replaced by a symlink since the scan).
+   * replaced by a symlink since the scan), reached without following a symlink. Where the file
+   * system offers directory handles ({@link SecureDirectoryStream}, as on Linux), each directory on
+   * the way is opened relative to its parent with no-follow and the file is deleted relative to its
+   * directory, so a directory swapped for a symlink after the scan cannot lead out; elsewhere the
+   * directory's real path is compared just before the delete.
    */
   private static void delete(Path root, Report report, JobContext ctx) {
     List<Map<String, Object>> done = new ArrayList<>();
-    for (Map<String, Object> entry : report.toDelete) {
-      if (ctx.isCancelled()) {
-        report.stopped = true;
-        break;
-      }
-      Path relative = Path.of((String) entry.get("file"));
-      Path file = root.resolve(relative);
-      try {
-        BasicFileAttributes attrs =
-            Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (!attrs.isRegularFile() || !file.getParent().toRealPath().equals(file.getParent())) {
-          report.errors.add(relative + ": changed since the scan (not a regular file in place)");
-          continue;
+    try (DirectoryStream<Path> top = Files.newDirectoryStream(root)) {
+      for (Map<String, Object> entry : report.toDelete) {
+        if (ctx.isCancelled()) {
+          report.stopped = true;
+          break;
         }
-        Files.delete(file);
-        done.add(entry);
-      } catch (IOException e) {
-        report.errors.add(relative + ": " + e.getMessage());
+        Path relative = Path.of((String) entry.get("file"));
+        try {
+          boolean deleted =
+              top instanceof SecureDirectoryStream<Path> secure
+                  ? deleteIn(secure, relative)
+                  : deleteByPath(root.resolve(relative));
+          if (deleted) {
+            done.add(entry);
+          } else {
+            report.errors.add(relative + ": changed since the scan (not a regular file in place)");
+          }
+        } catch (IOException e) {
+          report.errors.add(relative + ": " + e.getMessage());
+        }
       }
+    } catch (IOException e) {
+      report.errors.add(root + ": cannot open: " + e.getMessage());
     }
     report.toDelete.retainAll(done);
+  }
+
+  static boolean deleteIn(SecureDirectoryStream<Path> top, Path relative) throws IOException {
+    List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
+    try {
+      SecureDirectoryStream<Path> dir = top;
+      for (int i = 0; i < relative.getNameCount() - 1; i++) {
+        try {
+          dir = dir.newDirectoryStream(relative.getName(i), LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+          return false; // a symlink (or no directory) where the scan saw a directory
+        }
+        opened.add(dir);
+      }
+      Path name = relative.getFileName();
+      BasicFileAttributes attrs =
+          dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+              .readAttributes();
+      if (!attrs.isRegularFile()) {
+        return false;
+      }
+      dir.deleteFile(name);
+      return true;
+    } finally {
+      for (SecureDirectoryStream<Path> dir : opened.reversed()) {
+        dir.close();
+      }
+    }
+  }
+
+  static boolean deleteByPath(Path file) throws IOException {
+    BasicFileAttributes attrs =
+        Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+    if (!attrs.isRegularFile() || !file.getParent().toRealPath().equals(file.getParent())) {
+      return false;
+    }
+    Files.delete(file);
+    return true;
   }
 
   /** What the run decided and did: the run's result. */

@@ -31,7 +31,7 @@ final class CommandJob implements JobHandler {
   private static final long DRAIN_MILLIS = 1_000;
 
   /** The params, checked. */
-  record Spec(List<String> command, Map<String, String> env, String cwd, long outputLimit) {}
+  record Spec(List<String> command, Map<String, String> env, Path cwd, long outputLimit) {}
 
   static List<String> validate(Map<String, Object> params) {
     Params p = new Params(params, FIELDS);
@@ -40,27 +40,39 @@ final class CommandJob implements JobHandler {
   }
 
   private static Spec read(Params p) {
+    List<String> command = command(p);
+    Map<String, String> env = env(p);
+    Path cwd = p.absolutePath("cwd");
+    Long limit = p.size("output_limit", 1, MAX_OUTPUT_LIMIT);
+    return new Spec(command, env, cwd, limit == null ? DEFAULT_OUTPUT_LIMIT : limit);
+  }
+
+  /** The argv to start: the given list, or the shell with the script; null if they are bad. */
+  private static List<String> command(Params p) {
     boolean shell = p.bool("shell");
     List<String> argv = p.strings("argv");
     String script = p.string("script");
-    List<String> command = null;
     if (shell) {
       if (p.has("argv")) {
         p.error("argv", "not allowed with shell: true (give the shell text as script)");
       } else if (script == null || script.isBlank()) {
         p.error("script", "is required with shell: true");
       } else {
-        command = List.of("/bin/sh", "-c", script);
+        return List.of("/bin/sh", "-c", script);
       }
     } else if (p.has("script")) {
       p.error("script", "needs shell: true (or give an argv list, which runs without a shell)");
-    } else if (argv == null && !p.has("argv")) {
+    } else if (!p.has("argv")) {
       p.error("argv", "is required (a list: the program, then its arguments)");
     } else if (argv != null && (argv.isEmpty() || argv.get(0).isBlank())) {
       p.error("argv", "must start with the program to run");
     } else {
-      command = argv;
+      return argv;
     }
+    return null;
+  }
+
+  private static Map<String, String> env(Params p) {
     Map<String, String> env = p.stringMap("env");
     for (String name : env == null ? Set.<String>of() : env.keySet()) {
       if (name.isEmpty() || name.contains("=") || name.indexOf('\0') >= 0) {
@@ -69,12 +81,7 @@ final class CommandJob implements JobHandler {
         p.error("env." + name, "is set by Chime for every run");
       }
     }
-    String cwd = p.string("cwd");
-    if (cwd != null && !Path.of(cwd).isAbsolute()) {
-      p.error("cwd", "must be an absolute path, was '" + cwd + "'");
-    }
-    Long limit = p.integer("output_limit", 1, MAX_OUTPUT_LIMIT);
-    return new Spec(command, env, cwd, limit == null ? DEFAULT_OUTPUT_LIMIT : limit);
+    return env;
   }
 
   @Override
@@ -117,10 +124,10 @@ final class CommandJob implements JobHandler {
     env.put("CHIME_SCHEDULED_FOR", ctx.scheduledFor().toString());
     env.put("CHIME_ATTEMPT", Integer.toString(ctx.attempt()));
     if (spec.cwd() != null) {
-      if (!Files.isDirectory(Path.of(spec.cwd()))) {
+      if (!Files.isDirectory(spec.cwd())) {
         throw new JobFailure("cwd: " + spec.cwd() + " is not an existing directory");
       }
-      builder.directory(new File(spec.cwd()));
+      builder.directory(spec.cwd().toFile());
     }
     builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
     try {

@@ -129,9 +129,11 @@ final class HttpJob implements JobHandler {
     try {
       response = exchange.get(spec.timeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
-      throw new JobFailure(
-          spec.method() + " " + spec.url() + ": no response within " + spec.timeout());
+      throw timedOut(spec);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
+        throw timedOut(spec); // the request's own timeout, a hair before ours
+      }
       throw new JobFailure(spec.method() + " " + spec.url() + ": " + describe(e.getCause()));
     } finally {
       exchange.cancel(true); // a no-op once complete; ends the exchange when interrupted
@@ -153,6 +155,11 @@ final class HttpJob implements JobHandler {
               + (spec.expect().isEmpty() ? "2xx" : spec.expect())
               + ")");
     }
+  }
+
+  private static JobFailure timedOut(Spec spec) {
+    return new JobFailure(
+        spec.method() + " " + spec.url() + ": no response within " + spec.timeout());
   }
 
   private static HttpRequest request(Spec spec) throws JobFailure {

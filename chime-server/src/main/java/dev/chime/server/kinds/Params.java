@@ -3,6 +3,8 @@ package dev.chime.server.kinds;
 import dev.chime.server.spec.Values;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -66,6 +68,24 @@ final class Params {
       return null;
     }
     return value;
+  }
+
+  /** An absolute path, normalised; null if absent or bad. */
+  Path absolutePath(String field) {
+    String text = string(field);
+    if (text == null) {
+      return null;
+    }
+    try {
+      Path path = Path.of(text);
+      if (path.isAbsolute()) {
+        return path.normalize();
+      }
+      error(field, "must be an absolute path, was '" + text + "'");
+    } catch (InvalidPathException e) {
+      error(field, "is not a path: " + e.getMessage());
+    }
+    return null;
   }
 
   boolean bool(String field) {
@@ -134,17 +154,17 @@ final class Params {
   }
 
   /** A size in bytes: a whole number, or text like {@code 500MB}; null if absent or bad. */
-  Long size(String field, long max) {
+  Long size(String field, long min, long max) {
     Object value = values.get(field);
     if (value instanceof String text) {
       try {
-        return inRange(field, Values.size(text), 0, max);
+        return inRange(field, Values.size(text), min, max);
       } catch (IllegalArgumentException e) {
         error(field, e.getMessage());
         return null;
       }
     }
-    return integer(field, 0, max);
+    return integer(field, min, max);
   }
 
   /** A positive duration (ISO-8601 like PT30S, or 30s); null if absent or bad. */

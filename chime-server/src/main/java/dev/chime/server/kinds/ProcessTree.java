@@ -1,12 +1,13 @@
 package dev.chime.server.kinds;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Stops a process and everything it started: the descendants are listed while the root is still
@@ -16,6 +17,8 @@ import java.util.concurrent.TimeoutException;
 final class ProcessTree {
   /** How long TERM gets before KILL. */
   static final Duration GRACE = Duration.ofSeconds(2);
+
+  private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   private ProcessTree() {}
 
@@ -31,7 +34,7 @@ final class ProcessTree {
       if (!awaitExit(tree, GRACE)) {
         List<ProcessHandle> rest = new ArrayList<>(tree);
         rest.addAll(0, treeOf(root)); // children forked since the first look
-        rest.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        rest.stream().filter(ProcessTree::running).forEach(ProcessHandle::destroyForcibly);
         awaitExit(rest, GRACE);
       }
       return tree.size();
@@ -62,24 +65,44 @@ final class ProcessTree {
             });
   }
 
+  /**
+   * Whether the process still runs: alive and, where {@code /proc} tells, not a zombie (an orphan
+   * that has exited stays a zombie until init reaps it, which can take a second or more; the JDK
+   * counts it as alive).
+   */
+  static boolean running(ProcessHandle process) {
+    if (!process.isAlive()) {
+      return false;
+    }
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+      int end = stat.lastIndexOf(')'); // the command name in parentheses may hold spaces
+      return end < 0 || end + 2 >= stat.length() || stat.charAt(end + 2) != 'Z';
+    } catch (IOException | RuntimeException e) {
+      return process.isAlive(); // no /proc (not Linux), or it has just gone
+    }
+  }
+
+  /**
+   * Polls until every process has exited or the grace is over (the JDK's {@code onExit} of a
+   * process that is not our child polls with a back-off that reaches a second or more).
+   */
   private static boolean awaitExit(List<ProcessHandle> processes, Duration grace) {
     long deadline = System.nanoTime() + grace.toNanos();
-    for (ProcessHandle process : processes) {
-      CompletableFuture<ProcessHandle> exit = process.onExit();
-      long left = deadline - System.nanoTime();
-      while (true) {
-        try {
-          exit.get(Math.max(0, left), TimeUnit.NANOSECONDS);
-          break;
-        } catch (InterruptedException e) {
-          left = deadline - System.nanoTime(); // keep waiting: the tree must not outlive us
-        } catch (TimeoutException e) {
+    boolean interrupted = false;
+    try {
+      while (processes.stream().anyMatch(ProcessTree::running)) {
+        if (System.nanoTime() - deadline > 0) {
           return false;
-        } catch (ExecutionException e) {
-          break;
         }
+        LockSupport.parkNanos(POLL_NANOS);
+        interrupted |= Thread.interrupted(); // keep waiting: the tree must not outlive the run
+      }
+      return true;
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
       }
     }
-    return true;
   }
 }

@@ -26,10 +26,11 @@
  * path. Symlinks are never followed: a symlink to a file is neither followed nor deleted (it is
  * reported as kept), a symlink to a directory is not descended. Only regular files are deleted;
  * directories, the root included, never are. Before each delete the file is checked again: still a
- * regular file, and its directory's real path still the one found inside the root, so a directory
- * swapped for a symlink after the scan is not followed out (a race in the microseconds between that
- * check and the delete remains; closing it needs directory handles, {@code SecureDirectoryStream},
- * and is not done).
+ * regular file, reached without following a symlink. Where the file system offers directory handles
+ * ({@code SecureDirectoryStream}, as on Linux) every directory on the way is opened relative to its
+ * parent with no-follow and the file is deleted relative to its directory, so a directory swapped
+ * for a symlink after the scan cannot lead out; elsewhere the directory's real path is compared
+ * just before the delete (a race of microseconds remains there).
  *
  * <p><b>Cleanup: which files.</b> The glob is matched against the path relative to the directory
  * ({@code *.tmp} matches files directly inside it). A glob without {@code /} or {@code **} looks
@@ -37,10 +38,12 @@
  * /*.tmp} matches {@code .tmp} files at any depth below the top, {@code **.tmp} at any depth). The
  * rules, on matching regular files sorted newest first: the newest {@code keep_last} are always
  * kept; of the rest, those older than {@code older_than} (last-modified time against the injected
- * clock) go, or with {@code keep_last} and no {@code older_than} all of them go; then, while the
- * kept files together exceed {@code max_total} bytes, the oldest kept file beyond {@code keep_last}
- * goes (so {@code keep_last} wins over {@code max_total}, and the report says so). At least one of
- * the three rules is required. {@code dry_run} reports without deleting.
+ * clock) go; then, while the kept files together exceed {@code max_total} bytes, the oldest kept
+ * file beyond {@code keep_last} goes (so {@code keep_last} wins over {@code max_total}, and the
+ * report says so). With {@code keep_last} alone, everything beyond the newest {@code keep_last}
+ * goes; with another rule, {@code keep_last} only protects. At least one of the three rules is
+ * required. {@code max_total} counts the matching files only. {@code dry_run} reports without
+ * deleting.
  *
  * <p><b>Plugins.</b> One class loader per jar, so an error names its jar; a handler whose name is a
  * built-in kind, or that two plugins both give, is refused rather than shadowed.

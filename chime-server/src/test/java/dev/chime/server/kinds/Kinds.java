@@ -27,7 +27,12 @@ final class Kinds implements AutoCloseable {
   final Scheduler scheduler;
 
   Kinds() {
-    scheduler = Scheduler.builder().shutdownGrace(Duration.ofSeconds(5)).build();
+    this(Duration.ofSeconds(5));
+  }
+
+  /** With the shutdown grace after which close() interrupts running runs. */
+  Kinds(Duration shutdownGrace) {
+    scheduler = Scheduler.builder().shutdownGrace(shutdownGrace).build();
     JobKinds.registerAll(scheduler, Clock.systemUTC());
     scheduler.start();
   }

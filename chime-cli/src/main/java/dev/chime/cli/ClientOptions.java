@@ -1,0 +1,43 @@
+package dev.chime.cli;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import picocli.CommandLine.Option;
+
+/** The options every client command shares: which server, and whether to print raw JSON. */
+final class ClientOptions {
+  /** The server unless {@code --server} or {@code CHIME_SERVER} says otherwise. */
+  static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
+
+  @Option(
+      names = "--server",
+      paramLabel = "URL",
+      description = "The Chime server. Default: $CHIME_SERVER, else " + DEFAULT_SERVER + ".")
+  String server;
+
+  @Option(names = "--json", description = "Print the server's JSON as is, for scripts.")
+  boolean json;
+
+  /** A client for the chosen server with the token from {@code CHIME_TOKEN}. */
+  ApiClient connect(Main.Environment environment) {
+    String chosen = server != null ? server : environment.variable("CHIME_SERVER");
+    String what = server != null ? "--server" : "CHIME_SERVER";
+    return new ApiClient(
+        chosen == null ? URI.create(DEFAULT_SERVER) : parse(what, chosen),
+        environment.variable("CHIME_TOKEN"));
+  }
+
+  private static URI parse(String what, String text) {
+    try {
+      URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+          && uri.getHost() != null) {
+        return uri;
+      }
+    } catch (URISyntaxException e) {
+      // reported below
+    }
+    throw new Main.UsageError(
+        what + ": '" + text + "' is not an http:// or https:// URL (like " + DEFAULT_SERVER + ")");
+  }
+}

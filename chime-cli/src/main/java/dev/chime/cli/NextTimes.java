@@ -1,0 +1,33 @@
+package dev.chime.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A job's upcoming fire times from {@code GET /api/v1/jobs/{id}/next}, DST-affected ones marked.
+ */
+final class NextTimes {
+  private NextTimes() {}
+
+  static List<String> of(ApiClient api, String id, int count, ZoneId zone) {
+    JsonNode items = api.get(ClientCommand.job(id, "/next?count=" + count)).json().path("items");
+    List<String> times = new ArrayList<>();
+    for (JsonNode item : items) {
+      times.add(item.isTextual() ? Fields.time(item.asText(), zone) : describe(item, zone));
+    }
+    return times;
+  }
+
+  private static String describe(JsonNode item, ZoneId zone) {
+    JsonNode at = item.path("at");
+    String time = at.isTextual() ? Fields.time(at.asText(), zone) : item.toString();
+    String dst = Fields.text(item, "dst");
+    String note = Fields.text(item, "note");
+    if (dst == null) {
+      return time;
+    }
+    return time + "  (DST " + dst + (note == null ? "" : ": " + note) + ")";
+  }
+}

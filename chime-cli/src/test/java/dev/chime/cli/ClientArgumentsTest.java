@@ -1,0 +1,87 @@
+package dev.chime.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** What the client commands check before (or instead of) reaching a server. */
+class ClientArgumentsTest {
+
+  /** A loopback port nobody listens on (bound, then released). */
+  private static String deadServer() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return "http://127.0.0.1:" + socket.getLocalPort();
+    }
+  }
+
+  private static void assertUsage(CliRun run, String message) {
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err()).startsWith("chime: " + message).doesNotContain("\tat ");
+    assertThat(run.lines()).isEmpty();
+  }
+
+  @Test
+  void anUnreachableServerIsOneLineNamingItsUrl() throws IOException {
+    String server = deadServer();
+    CliRun run = CliRun.of("jobs", "list", "--server", server);
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err())
+        .startsWith("chime: cannot reach the Chime server at " + server + ": ")
+        .contains("CHIME_SERVER");
+    assertThat(run.err().lines()).hasSize(1);
+    CliRun fromEnvironment = CliRun.with(Map.of("CHIME_SERVER", server + "/"), "runs", "backup");
+    assertThat(fromEnvironment.code()).isEqualTo(1);
+    assertThat(fromEnvironment.err()).contains(server + ":");
+  }
+
+  @Test
+  void theServerMustBeAnHttpUrlNamingWhereItCameFrom() {
+    assertUsage(
+        CliRun.of("jobs", "list", "--server", "127.0.0.1:8080"),
+        "--server: '127.0.0.1:8080' is not an http:// or https:// URL");
+    assertUsage(
+        CliRun.with(Map.of("CHIME_SERVER", "ftp://host"), "jobs", "show", "a"),
+        "CHIME_SERVER: 'ftp://host' is not an http:// or https:// URL");
+    assertUsage(CliRun.of("jobs", "list", "--server", "http://a b"), "--server: 'http://a b'");
+  }
+
+  @Test
+  void badArgumentsExitTwoBeforeAnyRequest() {
+    assertUsage(CliRun.of("logs", "abc"), "RUN_ID: run id must be a positive number, was 'abc'");
+    assertUsage(CliRun.of("logs", "0"), "RUN_ID: run id must be positive, was 0");
+    assertUsage(CliRun.of("runs", "backup", "--limit", "0"), "--limit: must be 1-1000, was 0");
+    assertUsage(
+        CliRun.of("jobs", "run", "backup", "--timeout", "5s"), "--timeout: only with --wait");
+    assertUsage(
+        CliRun.of("jobs", "run", "backup", "--wait", "--timeout", "soon"),
+        "--timeout: 'soon' is not a duration");
+    assertUsage(
+        CliRun.of("jobs", "run", "backup", "--wait", "--timeout", "PT0S"),
+        "--timeout: must be positive, was PT0S");
+    assertUsage(CliRun.of("events", "publish", "deploy", "--data", "{oops"), "--data: not JSON (");
+    assertUsage(CliRun.of("events", "publish", "deploy", "--data", ""), "--data: empty");
+    assertUsage(CliRun.of("jobs", "show"), "Missing required parameter: 'ID'");
+  }
+
+  @Test
+  void helpListsTheClientCommands() {
+    String help = CliRun.of("--help").out();
+    assertThat(help).contains("jobs").contains("runs").contains("logs").contains("events");
+    assertThat(CliRun.of("jobs", "--help").out())
+        .contains("list")
+        .contains("show")
+        .contains("run")
+        .contains("pause")
+        .contains("resume")
+        .contains("delete");
+    assertThat(CliRun.of("jobs", "run", "--help").out())
+        .contains("--wait")
+        .contains("--timeout")
+        .contains("--server")
+        .contains("--json");
+  }
+}

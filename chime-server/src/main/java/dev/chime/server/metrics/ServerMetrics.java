@@ -1,0 +1,252 @@
+package dev.chime.server.metrics;
+
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.Scheduler;
+import dev.chime.SchedulerEvent;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The server's meters in a Prometheus registry, fed by a {@link dev.chime.SchedulerListener} on the
+ * scheduler: runs by job and outcome, run durations, lateness, runs waiting and running, job
+ * changes, plus JVM basics. {@link #scrape()} is the text {@code GET /metrics} serves. The meters
+ * are listed in docs/metrics.md.
+ *
+ * <p>Job ids are user data, so the {@code job} tag is capped: the first {@link
+ * #DEFAULT_JOB_TAG_LIMIT} distinct job ids seen get their own series, later ones share the tag
+ * value {@value #OTHER_JOBS}. A few thousand jobs would otherwise make tens of thousands of series.
+ */
+public final class ServerMetrics implements AutoCloseable {
+  /** How many distinct job ids get their own {@code job} tag value, unless set. */
+  public static final int DEFAULT_JOB_TAG_LIMIT = 100;
+
+  /** The {@code job} tag value of every job past the limit. */
+  public static final String OTHER_JOBS = "_other";
+
+  /** Histogram bucket bounds of run durations: 10 ms to 1 h. */
+  private static final Duration[] DURATION_BUCKETS = {
+    Duration.ofMillis(10),
+    Duration.ofMillis(100),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(10),
+    Duration.ofMinutes(1),
+    Duration.ofMinutes(10),
+    Duration.ofHours(1)
+  };
+
+  /** Histogram bucket bounds of lateness: 1 ms to 1 min. */
+  private static final Duration[] LATENESS_BUCKETS = {
+    Duration.ofMillis(1),
+    Duration.ofMillis(10),
+    Duration.ofMillis(100),
+    Duration.ofSeconds(1),
+    Duration.ofSeconds(10),
+    Duration.ofMinutes(1)
+  };
+
+  private final PrometheusMeterRegistry registry;
+  private final JvmGcMetrics gc;
+  private final JobTags jobs;
+  private final Map<RunId, Phase> live = new ConcurrentHashMap<>();
+  private final Map<Phase, AtomicInteger> phases = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  /** Where a live run is: what the waiting and running gauges count. */
+  private enum Phase {
+    QUEUED,
+    RUNNING,
+    RETRYING
+  }
+
+  private ServerMetrics(int jobTagLimit) {
+    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    this.jobs = new JobTags(jobTagLimit);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+    this.gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    gauge(Phase.QUEUED, "chime.runs.queued", "Runs admitted and waiting to start");
+    gauge(Phase.RUNNING, "chime.runs.running", "Runs whose handler is running");
+    gauge(Phase.RETRYING, "chime.runs.retrying", "Failed runs waiting for their retry's backoff");
+    Gauge.builder("chime.jobs.tagged", jobs, JobTags::size)
+        .description("Distinct job ids with their own job tag value (capped)")
+        .register(registry);
+  }
+
+  /** Meters fed by the scheduler's events from now on, with the default job tag limit. */
+  public static ServerMetrics bind(Scheduler scheduler) {
+    return bind(scheduler, DEFAULT_JOB_TAG_LIMIT);
+  }
+
+  /** Meters fed by the scheduler's events; at most {@code jobTagLimit} (1-10,000) job tags. */
+  public static ServerMetrics bind(Scheduler scheduler, int jobTagLimit) {
+    Objects.requireNonNull(scheduler, "scheduler must not be null");
+    if (jobTagLimit < 1 || jobTagLimit > 10_000) {
+      throw new IllegalArgumentException("jobTagLimit must be 1-10000, was " + jobTagLimit);
+    }
+    ServerMetrics metrics = new ServerMetrics(jobTagLimit);
+    scheduler.addListener(metrics::onEvent);
+    return metrics;
+  }
+
+  /** The registry, to add meters of your own. */
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** Every meter in the Prometheus text format (version 0.0.4). */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  /** Stops counting (the scheduler keeps the listener, which then ignores events). */
+  @Override
+  public void close() {
+    closed = true;
+    gc.close();
+    registry.close();
+  }
+
+  private void gauge(Phase phase, String name, String description) {
+    AtomicInteger count = phases.computeIfAbsent(phase, p -> new AtomicInteger());
+    Gauge.builder(name, count, AtomicInteger::get).description(description).register(registry);
+  }
+
+  private void onEvent(SchedulerEvent event) {
+    if (closed) {
+      return;
+    }
+    switch (event) {
+      case SchedulerEvent.RunChanged changed -> onRun(changed.run());
+      case SchedulerEvent.JobChanged changed ->
+          Counter.builder("chime.job.changes")
+              .description("Jobs added, updated, paused, resumed, finished or deleted")
+              .tag("change", lower(changed.change()))
+              .register(registry)
+              .increment();
+      case SchedulerEvent.PipelineChanged ignored -> {}
+    }
+  }
+
+  private void onRun(Run run) {
+    String job = jobs.tag(run.jobId().value());
+    RunState state = run.state();
+    switch (state) {
+      case SCHEDULED -> move(run.id(), Phase.QUEUED);
+      case CLAIMED -> {
+        move(run.id(), Phase.QUEUED);
+        Counter.builder("chime.run.claims")
+            .description("Occurrences this node took to run (admitted, about to start)")
+            .register(registry)
+            .increment();
+      }
+      case RETRYING -> {
+        move(run.id(), Phase.RETRYING);
+        Counter.builder("chime.run.retries")
+            .description("Retries scheduled after a failed attempt")
+            .tag("job", job)
+            .register(registry)
+            .increment();
+      }
+      case RUNNING -> {
+        move(run.id(), Phase.RUNNING);
+        recordLateness(run, job);
+      }
+      default -> ended(run, job);
+    }
+  }
+
+  private void recordLateness(Run run, String job) {
+    Duration late = run.lateness();
+    if (late != null) {
+      Timer.builder("chime.run.lateness")
+          .description("How late runs started after their occurrence (start minus scheduled-for)")
+          .tag("job", job)
+          .serviceLevelObjectives(LATENESS_BUCKETS)
+          .register(registry)
+          .record(late.isNegative() ? Duration.ZERO : late);
+    }
+  }
+
+  private void ended(Run run, String job) {
+    move(run.id(), null);
+    String outcome = lower(run.state());
+    Counter.builder("chime.runs")
+        .description("Runs ended, by job and outcome")
+        .tag("job", job)
+        .tag("outcome", outcome)
+        .register(registry)
+        .increment();
+    if (run.startedAt() != null && run.finishedAt() != null) {
+      Duration took = Duration.between(run.startedAt(), run.finishedAt());
+      Timer.builder("chime.run.duration")
+          .description("How long runs ran, from start to end, by job and outcome")
+          .tag("job", job)
+          .tag("outcome", outcome)
+          .serviceLevelObjectives(DURATION_BUCKETS)
+          .register(registry)
+          .record(took.isNegative() ? Duration.ZERO : took);
+    }
+  }
+
+  /** Moves a live run to a phase (null: it ended), keeping the gauges' counts. */
+  private void move(RunId id, Phase to) {
+    Phase from = to == null ? live.remove(id) : live.put(id, to);
+    if (from != null) {
+      phases.get(from).decrementAndGet();
+    }
+    if (to != null) {
+      phases.get(to).incrementAndGet();
+    }
+  }
+
+  private static String lower(Enum<?> value) {
+    return value.name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The job tag values: the first {@code limit} job ids as they are, the rest as one. */
+  private static final class JobTags {
+    private final int limit;
+    private final Map<String, Boolean> seen = new ConcurrentHashMap<>();
+
+    JobTags(int limit) {
+      this.limit = limit;
+    }
+
+    String tag(String jobId) {
+      if (seen.containsKey(jobId)) {
+        return jobId;
+      }
+      if (seen.size() >= limit) {
+        return OTHER_JOBS;
+      }
+      seen.put(jobId, Boolean.TRUE);
+      return jobId;
+    }
+
+    double size() {
+      return seen.size();
+    }
+  }
+}

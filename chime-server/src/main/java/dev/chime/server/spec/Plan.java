@@ -1,0 +1,148 @@
+package dev.chime.server.spec;
+
+import dev.chime.Job;
+import dev.chime.JobId;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What applying a job file would do: per job id, add, change, remove or keep. Only jobs the file's
+ * owner owns are changed or removed, and removed only with {@code prune}; a file naming a job that
+ * another owner (the API, another file, code) holds is an error, so a file never takes over a job.
+ *
+ * @param changes one per job, ordered by id
+ */
+public record Plan(List<Change> changes) {
+  /** What happens to one job. */
+  public enum Action {
+    /** The file adds it. */
+    ADD,
+    /** The file changes it. */
+    CHANGE,
+    /** The file no longer lists it and prunes: it is deleted. */
+    REMOVE,
+    /** The file lists it as it is. */
+    KEEP
+  }
+
+  /**
+   * One job's change.
+   *
+   * @param action what happens
+   * @param id the job
+   * @param before as it is now, or null for an added job
+   * @param after as the file has it, or null for a removed job
+   */
+  public record Change(Action action, JobId id, Job before, Job after) {
+    /** The job-file keys whose values differ (empty unless changed), in the job-file order. */
+    public List<String> fields() {
+      if (before == null || after == null) {
+        return List.of();
+      }
+      Map<String, Object> was = comparable(before);
+      Map<String, Object> will = comparable(after);
+      Set<String> keys = new LinkedHashSet<>(was.keySet());
+      keys.addAll(will.keySet());
+      return keys.stream().filter(k -> !Objects.equals(was.get(k), will.get(k))).toList();
+    }
+  }
+
+  /** Copies the changes. */
+  public Plan {
+    changes = List.copyOf(changes);
+  }
+
+  /**
+   * The plan for making {@code desired} (the file's jobs, owned by {@code owner}) true of {@code
+   * current} (the jobs there are now, of every owner).
+   *
+   * @throws SpecException naming every listed job that another owner holds
+   */
+  public static Plan of(Collection<Job> current, List<Job> desired, String owner, boolean prune) {
+    Map<JobId, Job> now = new HashMap<>();
+    for (Job job : current) {
+      now.put(job.id(), job);
+    }
+    List<SpecError> conflicts = new ArrayList<>();
+    List<Change> changes = new ArrayList<>();
+    Set<JobId> listed = new LinkedHashSet<>();
+    for (Job job : desired) {
+      listed.add(job.id());
+      Job existing = now.get(job.id());
+      if (existing == null) {
+        changes.add(new Change(Action.ADD, job.id(), null, job));
+      } else if (!existing.owner().equals(owner)) {
+        conflicts.add(
+            new SpecError(
+                owner,
+                0,
+                job.id().value(),
+                "job "
+                    + job.id()
+                    + " exists and is owned by "
+                    + existing.owner()
+                    + ": a file does not take over another owner's job (delete it first or rename"
+                    + " this one)"));
+      } else {
+        Change change = new Change(Action.CHANGE, job.id(), existing, job);
+        changes.add(
+            change.fields().isEmpty() ? new Change(Action.KEEP, job.id(), existing, job) : change);
+      }
+    }
+    if (!conflicts.isEmpty()) {
+      throw new SpecException(conflicts);
+    }
+    if (prune) {
+      for (Job job : current) {
+        if (job.owner().equals(owner) && !listed.contains(job.id())) {
+          changes.add(new Change(Action.REMOVE, job.id(), job, null));
+        }
+      }
+    }
+    changes.sort(Comparator.comparing((Change c) -> c.id().value()));
+    return new Plan(changes);
+  }
+
+  /** The changes with the action. */
+  public List<Change> with(Action action) {
+    return changes.stream().filter(c -> c.action() == action).toList();
+  }
+
+  /** True when applying changes nothing. */
+  public boolean isEmpty() {
+    return changes.stream().allMatch(c -> c.action() == Action.KEEP);
+  }
+
+  /** The job-file form minus the owner, with JSON-equal values (numbers of any width compare). */
+  private static Map<String, Object> comparable(Job job) {
+    Map<String, Object> spec = new HashMap<>(JobSpecs.toSpec(job));
+    spec.remove("owner");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> normal = (Map<String, Object>) normalise(spec);
+    return normal;
+  }
+
+  private static Object normalise(Object value) {
+    return switch (value) {
+      case Map<?, ?> map -> {
+        Map<String, Object> out = new HashMap<>();
+        map.forEach((k, v) -> out.put(String.valueOf(k), normalise(v)));
+        yield out;
+      }
+      case List<?> list -> list.stream().map(Plan::normalise).toList();
+      case Integer i -> i.longValue();
+      case Short s -> s.longValue();
+      case Byte b -> b.longValue();
+      case Float f -> f.doubleValue();
+      case null -> null;
+      default -> value;
+    };
+  }
+}

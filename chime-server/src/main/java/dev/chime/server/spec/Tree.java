@@ -1,0 +1,130 @@
+package dev.chime.server.spec;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A parsed document whose every value knows its line. Jackson's tree model drops locations, so the
+ * reader walks the streaming parser and builds these nodes itself; duplicate keys are caught here.
+ */
+final class Tree {
+  private static final JsonFactory JSON = new JsonFactory();
+  private static final YAMLFactory YAML = new YAMLFactory();
+
+  private Tree() {}
+
+  /**
+   * A value and the line it starts on: a {@code Map<String, Node>} (in order), a {@code
+   * List<Node>}, a String, Number, Boolean, or null.
+   */
+  record Node(Object value, int line) {
+    boolean isMap() {
+      return value instanceof Map<?, ?>;
+    }
+
+    @SuppressWarnings("unchecked")
+    Map<String, Node> map() {
+      return (Map<String, Node>) value;
+    }
+
+    @SuppressWarnings("unchecked")
+    List<Node> list() {
+      return (List<Node>) value;
+    }
+
+    /** What the value is, for messages: object, array, string, number, boolean or null. */
+    String kind() {
+      return switch (value) {
+        case null -> "null";
+        case Map<?, ?> m -> "object";
+        case List<?> l -> "array";
+        case String s -> "string";
+        case Number n -> "number";
+        case Boolean b -> "boolean";
+        default -> value.getClass().getSimpleName();
+      };
+    }
+  }
+
+  /**
+   * The document's root, or null with the error added. YAML unless {@code json}; a YAML stream of
+   * more than one document is an error.
+   */
+  static Node parse(String text, boolean json, String source, List<SpecError> errors) {
+    try (JsonParser parser = (json ? JSON : YAML).createParser(text)) {
+      if (parser.nextToken() == null) {
+        errors.add(new SpecError(source, 1, "", "the document is empty"));
+        return null;
+      }
+      Node root = value(parser, "", source, errors);
+      JsonToken extra = parser.nextToken();
+      if (extra != null) {
+        errors.add(
+            new SpecError(
+                source,
+                line(parser),
+                "",
+                json
+                    ? "text after the end of the JSON value"
+                    : "a second YAML document: put every job in one 'jobs:' list"));
+        return null;
+      }
+      return root;
+    } catch (JsonProcessingException e) {
+      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+      errors.add(
+          new SpecError(source, Math.max(line, 0), "", "malformed: " + e.getOriginalMessage()));
+      return null;
+    } catch (IOException e) {
+      errors.add(new SpecError(source, 0, "", "cannot be read: " + e.getMessage()));
+      return null;
+    }
+  }
+
+  private static int line(JsonParser parser) {
+    return Math.max(parser.currentTokenLocation().getLineNr(), 0);
+  }
+
+  private static Node value(JsonParser parser, String path, String source, List<SpecError> errors)
+      throws IOException {
+    int line = line(parser);
+    JsonToken token = parser.currentToken();
+    return switch (token) {
+      case START_OBJECT -> {
+        Map<String, Node> fields = new LinkedHashMap<>();
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+          String name = parser.currentName();
+          int keyLine = line(parser);
+          parser.nextToken();
+          String child = path.isEmpty() ? name : path + "." + name;
+          Node value = value(parser, child, source, errors);
+          if (fields.putIfAbsent(name, value) != null) {
+            errors.add(new SpecError(source, keyLine, child, "the key is given twice"));
+          }
+        }
+        yield new Node(fields, line);
+      }
+      case START_ARRAY -> {
+        List<Node> items = new ArrayList<>();
+        while (parser.nextToken() != JsonToken.END_ARRAY) {
+          items.add(value(parser, path + "[" + items.size() + "]", source, errors));
+        }
+        yield new Node(items, line);
+      }
+      case VALUE_STRING -> new Node(parser.getText(), line);
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> new Node(parser.getNumberValue(), line);
+      case VALUE_TRUE -> new Node(Boolean.TRUE, line);
+      case VALUE_FALSE -> new Node(Boolean.FALSE, line);
+      case VALUE_NULL -> new Node(null, line);
+      default -> new Node(parser.getText(), line);
+    };
+  }
+}

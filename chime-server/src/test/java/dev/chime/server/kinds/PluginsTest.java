@@ -1,0 +1,189 @@
+package dev.chime.server.kinds;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.JobHandler;
+import dev.chime.Run;
+import dev.chime.RunState;
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Plugin jars built here: a class compiled for the test, only in the jar, named by its services
+ * file.
+ */
+class PluginsTest {
+  private static final String SERVICE = "META-INF/services/" + ChimePlugin.class.getName();
+  @TempDir Path temp;
+
+  /** Compiles a plugin class that registers handlers logging "NAME says hi", and jars it. */
+  private Path pluginJar(Path dir, String jarName, String className, String... handlerNames)
+      throws Exception {
+    StringBuilder map = new StringBuilder();
+    for (String name : handlerNames) {
+      map.append(map.isEmpty() ? "" : ", ")
+          .append('"')
+          .append(name)
+          .append("\", (dev.chime.JobHandler) ctx -> ctx.log(\"")
+          .append(name)
+          .append(" says hi\")");
+    }
+    String source =
+        "package test.plugin;\n"
+            + "public class "
+            + className
+            + " implements dev.chime.server.kinds.ChimePlugin {\n"
+            + "  public java.util.Map<String, dev.chime.JobHandler> handlers() {\n"
+            + "    return java.util.Map.of("
+            + map
+            + ");\n"
+            + "  }\n"
+            + "}\n";
+    Path src = Files.createDirectories(temp.resolve("src-" + className + "/test/plugin"));
+    Files.writeString(src.resolve(className + ".java"), source);
+    Path classes = Files.createDirectories(temp.resolve("classes-" + className));
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    int exit =
+        javac.run(
+            null,
+            null,
+            null,
+            "-d",
+            classes.toString(),
+            "-cp",
+            classpathOf(ChimePlugin.class) + File.pathSeparator + classpathOf(JobHandler.class),
+            src.resolve(className + ".java").toString());
+    assertThat(exit).isZero();
+    Path jar = dir.resolve(jarName);
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      add(out, SERVICE, ("test.plugin." + className + "\n").getBytes(StandardCharsets.UTF_8));
+      try (Stream<Path> files = Files.walk(classes)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          add(out, classes.relativize(file).toString(), Files.readAllBytes(file));
+        }
+      }
+    }
+    return jar;
+  }
+
+  private static void add(JarOutputStream out, String name, byte[] bytes) throws IOException {
+    out.putNextEntry(new JarEntry(name));
+    out.write(bytes);
+    out.closeEntry();
+  }
+
+  private static String classpathOf(Class<?> type) throws URISyntaxException {
+    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+  }
+
+  private Path dir(String name) throws IOException {
+    return Files.createDirectories(temp.resolve(name));
+  }
+
+  @Test
+  void loadsHandlersFromEveryJarAndTheyRunInAScheduler() throws Exception {
+    Path dir = dir("plugins");
+    pluginJar(dir, "a.jar", "Greeter", "greet", "wave");
+    pluginJar(dir, "b.jar", "Other", "nod");
+    Files.writeString(dir.resolve("README.txt"), "not a jar");
+
+    Map<String, JobHandler> handlers = Plugins.load(dir);
+
+    assertThat(handlers).containsOnlyKeys("greet", "wave", "nod");
+    try (Kinds kinds = new Kinds()) {
+      handlers.forEach(kinds.scheduler::register);
+      Run run = kinds.run("greet", Map.of());
+      assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+      assertThat(run.log()).contains("greet says hi");
+    }
+  }
+
+  @Test
+  void anEmptyDirectoryGivesNoHandlers() throws IOException {
+    assertThat(Plugins.load(dir("empty"))).isEmpty();
+  }
+
+  @Test
+  void refusesANameOfABuiltInKind() throws Exception {
+    Path dir = dir("clash");
+    Path jar = pluginJar(dir, "bad.jar", "Clash", "command");
+
+    assertThatThrownBy(() -> Plugins.load(dir))
+        .isInstanceOf(PluginException.class)
+        .hasMessage("plugin " + jar + ": handler 'command' clashes with the built-in kind");
+  }
+
+  @Test
+  void refusesANameTwoPluginsGive() throws Exception {
+    Path dir = dir("twice");
+    pluginJar(dir, "a.jar", "First", "same");
+    Path second = pluginJar(dir, "b.jar", "Second", "same");
+
+    assertThatThrownBy(() -> Plugins.load(dir))
+        .hasMessage("plugin " + second + ": handler 'same' is given twice");
+  }
+
+  @Test
+  void aBrokenJarIsAClearError() throws Exception {
+    Path dir = dir("broken");
+    Path jar =
+        Files.write(dir.resolve("broken.jar"), "this is no zip".getBytes(StandardCharsets.UTF_8));
+
+    assertThatThrownBy(() -> Plugins.load(dir))
+        .isInstanceOf(PluginException.class)
+        .hasMessageStartingWith("plugin " + jar + ": not a readable jar: ");
+  }
+
+  @Test
+  void aJarWithoutAPluginIsAClearError() throws Exception {
+    Path dir = dir("none");
+    Path jar = dir.resolve("plain.jar");
+    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
+      add(out, "hello.txt", new byte[] {1});
+    }
+
+    assertThatThrownBy(() -> Plugins.load(dir))
+        .hasMessage("plugin " + jar + ": declares no plugin (it has no " + SERVICE + ")");
+  }
+
+  @Test
+  void aServicesFileNamingAMissingClassIsAClearError() throws Exception {
+    Path dir = dir("missing");
+    Path jar = dir.resolve("missing.jar");
+    try (OutputStream file = Files.newOutputStream(jar);
+        JarOutputStream out = new JarOutputStream(file)) {
+      add(out, SERVICE, "test.plugin.Nowhere\n".getBytes(StandardCharsets.UTF_8));
+    }
+
+    assertThatThrownBy(() -> Plugins.load(dir))
+        .isInstanceOf(PluginException.class)
+        .hasMessageStartingWith("plugin " + jar + ": ")
+        .hasMessageContaining("test.plugin.Nowhere");
+  }
+
+  @Test
+  void aMissingDirectoryIsAClearError() {
+    Path none = temp.resolve("nope");
+    assertThatThrownBy(() -> Plugins.load(none))
+        .hasMessage("plugins: " + none + " is not a directory");
+  }
+
+  @Test
+  void theBuiltInNamesAreTheKinds() {
+    assertThat(JobKinds.NAMES).containsExactlyInAnyOrder("command", "http", "cleanup");
+  }
+}
