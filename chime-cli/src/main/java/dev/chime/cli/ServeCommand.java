@@ -1,6 +1,7 @@
 package dev.chime.cli;
 
 import dev.chime.server.ChimeServer;
+import dev.chime.server.Logging;
 import dev.chime.server.ServerSettings;
 import dev.chime.server.Tokens;
 import dev.chime.server.spec.Values;
@@ -76,6 +77,12 @@ final class ServeCommand implements Callable<Integer> {
       description = "Each job's newest N ended runs are kept whatever their age. Default: 100.")
   Integer keepRuns;
 
+  @Option(
+      names = "--log-format",
+      paramLabel = "text|json",
+      description = "Log lines on stderr as text (default) or JSON.")
+  String logFormat;
+
   /** What to do while the server runs; by default, wait for the JVM to be told to stop. */
   Consumer<ChimeServer> whileRunning = ServeCommand::awaitShutdown;
 
@@ -85,6 +92,9 @@ final class ServeCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     ServerSettings settings;
     try {
+      if (logFormat != null) {
+        Logging.configure(logFormat);
+      }
       settings = settings();
     } catch (IllegalArgumentException e) {
       err.println("chime serve: " + e.getMessage());

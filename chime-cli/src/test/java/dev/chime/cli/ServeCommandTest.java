@@ -109,7 +109,10 @@ class ServeCommandTest {
             "--config",
             config.toString());
     assertThat(result.code()).isEqualTo(2);
-    assertThat(result.err()).contains("the job file is invalid").contains("jobs[0]");
+    assertThat(result.err()).contains("is invalid").contains(config + ":2: ");
+    Result format = serve(new ServeCommand(), "--log-format", "xml");
+    assertThat(format.code()).isEqualTo(2);
+    assertThat(format.err()).contains("log format must be one of text, json");
   }
 
   @Test

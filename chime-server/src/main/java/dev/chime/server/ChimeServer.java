@@ -5,6 +5,8 @@ import dev.chime.Scheduler;
 import dev.chime.jdbc.JdbcJobStore;
 import dev.chime.server.kinds.JobKinds;
 import dev.chime.server.kinds.Plugins;
+import dev.chime.server.metrics.ServerMetrics;
+import dev.chime.server.spec.Plan;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
@@ -35,6 +37,7 @@ public final class ChimeServer implements AutoCloseable {
   private final AtomicBoolean ready = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private Javalin http;
+  private ServerMetrics metrics;
   private List<Routes.Route> routes = List.of();
 
   private ChimeServer(ServerSettings settings, JdbcJobStore store, Scheduler scheduler) {
@@ -111,14 +114,15 @@ public final class ChimeServer implements AutoCloseable {
 
   private void open(Clock clock) {
     scheduler.addListener(stream);
+    metrics = ServerMetrics.bind(scheduler);
     if (settings.configFile() != null) {
-      JobFile.Applied applied = JobFile.apply(settings.configFile(), scheduler);
+      Plan plan = JobFile.apply(settings.configFile(), scheduler);
       LOG.info(
-          "job file {}: added {}, replaced {}, removed {}",
+          "job file {}: added {}, changed {}, removed {}",
           settings.configFile(),
-          applied.added(),
-          applied.replaced(),
-          applied.removed());
+          ids(plan, Plan.Action.ADD),
+          ids(plan, Plan.Action.CHANGE),
+          ids(plan, Plan.Action.REMOVE));
     }
     scheduler.start();
     routes =
@@ -126,7 +130,8 @@ public final class ChimeServer implements AutoCloseable {
             new JobsApi(scheduler, clock),
             new RunsApi(scheduler),
             new SystemApi(scheduler::nodes, ready::get),
-            stream);
+            stream,
+            metrics);
     Auth auth = new Auth(new Tokens(settings.tokens()));
     http = Javalin.create(config -> configure(config, routes, auth)).start();
     ready.set(true);
@@ -157,6 +162,10 @@ public final class ChimeServer implements AutoCloseable {
           });
     }
     Problems.install(config.routes);
+  }
+
+  private static List<String> ids(Plan plan, Plan.Action action) {
+    return plan.with(action).stream().map(change -> change.id().value()).toList();
   }
 
   /** The route table it serves. */
@@ -197,6 +206,9 @@ public final class ChimeServer implements AutoCloseable {
     ready.set(false);
     boolean clean = scheduler.shutdown();
     stream.close();
+    if (metrics != null) {
+      metrics.close();
+    }
     if (http != null) {
       http.stop();
     }

@@ -1,5 +1,6 @@
 package dev.chime.server;
 
+import dev.chime.server.metrics.ServerMetrics;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
 import java.util.List;
@@ -39,7 +40,8 @@ final class Routes {
 
   private Routes() {}
 
-  static List<Route> table(JobsApi jobs, RunsApi runs, SystemApi system, EventStream stream) {
+  static List<Route> table(
+      JobsApi jobs, RunsApi runs, SystemApi system, EventStream stream, ServerMetrics metrics) {
     String api = "/api/v1";
     return List.of(
         route(
@@ -70,7 +72,15 @@ final class Routes {
         route(HandlerType.GET, api + "/stream", Role.VIEWER, Set.of(), ctx -> stream(ctx, stream)),
         route(HandlerType.GET, api + "/openapi.json", null, Set.of(), system::openApi),
         route(HandlerType.GET, "/health/live", null, Set.of(), system::live),
-        route(HandlerType.GET, "/health/ready", null, Set.of(), system::ready));
+        route(HandlerType.GET, "/health/ready", null, Set.of(), system::ready),
+        route(
+            HandlerType.GET,
+            "/metrics",
+            Role.VIEWER,
+            Set.of(),
+            ctx ->
+                ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                    .result(metrics.scrape())));
   }
 
   private static void stream(Context ctx, EventStream stream) throws Exception {

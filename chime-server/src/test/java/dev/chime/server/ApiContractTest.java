@@ -58,6 +58,10 @@ abstract class ApiContractTest {
     Http.Response ready = http.get("/health/ready");
     assertThat(ready.status()).isEqualTo(200);
     assertThat(ready.json().get("status").asText()).isEqualTo("ready");
+    Http.Response metrics = http.get("/metrics");
+    assertThat(metrics.status()).isEqualTo(200);
+    assertThat(metrics.header("Content-Type")).startsWith("text/plain");
+    assertThat(metrics.body()).contains("# TYPE");
   }
 
   @Test

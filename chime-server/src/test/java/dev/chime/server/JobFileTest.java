@@ -56,7 +56,7 @@ class JobFileTest {
     }
     Files.writeString(file, "id: by-api\ntrigger: \"0 3 * * *\"\ncommand: [echo]\n");
     assertThatThrownBy(() -> start(file))
-        .hasMessageContaining("by-api: id is taken by a job owned by api");
+        .hasMessageContaining("job by-api exists and is owned by api");
   }
 
   @Test
@@ -71,13 +71,11 @@ class JobFileTest {
           - {id: one, trigger: "0 3 * * *", handler: nope, colour: red}
         """);
     assertThatThrownBy(() -> start(file))
-        .hasMessageContaining("3 error(s)")
-        .hasMessageContaining("jobs[0]: ")
-        .hasMessageContaining("jobs[1].output_limit")
-        .hasMessageContaining("jobs[2].colour: unknown key");
-    Files.writeString(file, "- just\n- a list\n");
-    assertThatThrownBy(() -> start(file)).hasMessageContaining("expected one job or jobs: [...]");
+        .hasMessageContaining("is invalid")
+        .hasMessageContaining(file + ":2: jobs[0].trigger: minute: 61")
+        .hasMessageContaining(file + ":3: jobs[1].command.output_limit")
+        .hasMessageContaining(file + ":4: jobs[2].colour: unknown key");
     assertThatThrownBy(() -> start(dir.resolve("missing.yaml")))
-        .hasMessageContaining("cannot read");
+        .hasMessageContaining("cannot be read");
   }
 }
