@@ -166,13 +166,6 @@ final class JobFiles {
   static String body(Job job) {
     Map<String, Object> spec = new LinkedHashMap<>(JobSpecs.toSpec(job));
     spec.remove("owner");
-    if (spec.get("trigger") instanceof Map<?, ?> cron
-        && cron.size() == 2
-        && cron.get("cron") instanceof String expression
-        && defaultDialect(expression).equals(cron.get("dialect"))) {
-      // The plain string is the same trigger, and the form every reader takes.
-      spec.put("trigger", expression);
-    }
     return ApiClient.JSON.valueToTree(spec).toString();
   }
 
@@ -248,9 +241,5 @@ final class JobFiles {
       }
     }
     return ApiClient.JSON.createObjectNode().set("changes", array);
-  }
-
-  private static String defaultDialect(String expression) {
-    return expression.trim().split("\\s+").length == 5 ? "unix" : "spring";
   }
 }

@@ -119,7 +119,7 @@ public final class JobSpecs {
     spec.put("id", job.id().value());
     spec.put("owner", job.owner());
     if (job.trigger() instanceof Trigger.Cron cron) {
-      spec.put("trigger", cronSpec(cron, false));
+      spec.put("trigger", plainCron(cron) ? cron.expression().text() : cronSpec(cron, false));
       spec.put("zone", cron.zone().getId());
     } else {
       spec.put("trigger", triggerSpec(job.trigger()));
@@ -231,6 +231,22 @@ public final class JobSpecs {
       case Trigger.All all ->
           Map.of("all", all.triggers().stream().map(JobSpecs::triggerSpec).toList());
     };
+  }
+
+  /**
+   * Whether the cron trigger is written as the contract's plain string: its dialect is the one its
+   * field count implies and its DST policy the default.
+   */
+  private static boolean plainCron(Trigger.Cron cron) {
+    CronExpression expression = cron.expression();
+    if (expression.dstPolicy() != null && expression.dstPolicy() != DstPolicy.AUTO) {
+      return false;
+    }
+    try {
+      return CronExpression.parse(expression.text(), null, "k").dialect() == expression.dialect();
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   /** A cron trigger; nested ones carry their zone, the job's own one leaves it to the job. */
@@ -436,11 +452,11 @@ public final class JobSpecs {
       if (fields.containsKey("params")) {
         error(fields.get("params"), at(path, "params"), "params go with handler, not with " + kind);
       }
+      int before = errors.size();
       params = kindParams(kind, value, field);
-      if (params == null) {
+      if (params == null || errors.size() > before) {
         return;
       }
-      int before = errors.size();
       for (String message : JobKinds.validate(kind, params)) {
         int colon = message.indexOf(": ");
         String sub =

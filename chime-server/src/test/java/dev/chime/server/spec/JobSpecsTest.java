@@ -425,5 +425,25 @@ class JobSpecsTest {
         .containsEntry("zone", "Europe/Berlin");
     assertThat(spec.get("command")).isEqualTo(Map.of("argv", List.of("echo", "hi")));
     assertThat(RoundTrip.back(job)).isEqualTo(job);
+    assertThat(spec.get("trigger"))
+        .isEqualTo(Map.of("cron", "0 3 * * *", "dialect", "unix", "dst", "wall_clock"));
+    Job plain = Job.builder("p").handler("h").trigger(Trigger.cron("0 3 * * *", BERLIN)).build();
+    assertThat(JobSpecs.toSpec(plain).get("trigger")).isEqualTo("0 3 * * *");
+    Job quartz =
+        Job.builder("q")
+            .handler("h")
+            .trigger(Trigger.cron("0 0 3 * * ?", CronDialect.QUARTZ, BERLIN))
+            .build();
+    assertThat(JobSpecs.toSpec(quartz).get("trigger"))
+        .isEqualTo(Map.of("cron", "0 0 3 * * ?", "dialect", "quartz"));
+    assertThat(RoundTrip.back(quartz)).isEqualTo(quartz);
+  }
+
+  @Test
+  void aBadSizeIsListedOnce() {
+    assertThat(errors("id: k\ntrigger: {every: 1m}\ncommand: {argv: [a], output_limit: lots}\n"))
+        .containsExactly(
+            "jobs.yaml:3: command.output_limit: 'lots' is not a size: use bytes or a unit, like 64KB,"
+                + " 500MB or 2GiB");
   }
 }
