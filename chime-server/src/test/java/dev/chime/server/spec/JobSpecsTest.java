@@ -368,6 +368,20 @@ class JobSpecsTest {
   }
 
   @Test
+  void refusesCleanupPathsThatAreRelativeOrResolveToTheRoot() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  - {id: a, trigger: {every: 1h}, cleanup: {path: tmp/app, keep_last: 1}}
+                  - {id: b, trigger: {every: 1h}, cleanup: {path: /var/.., keep_last: 1}}
+                """))
+        .containsExactly(
+            "jobs.yaml:2: jobs[0].cleanup.path: must be an absolute path, was 'tmp/app'",
+            "jobs.yaml:3: jobs[1].cleanup.path: must not be the root directory");
+  }
+
+  @Test
   void refusesLocalTimesThatDaylightSavingSkipsOrRepeats() {
     assertThat(
             errors(
