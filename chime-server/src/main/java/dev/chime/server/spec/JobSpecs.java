@@ -1040,10 +1040,14 @@ public final class JobSpecs {
         } catch (DateTimeException e) {
           // other forms below
         }
+        LocalDateTime local = null;
         try {
-          return LocalDateTime.parse(text).atZone(zone).toInstant();
+          local = LocalDateTime.parse(text);
         } catch (DateTimeException e) {
           // the message below
+        }
+        if (local != null) {
+          return local(node, field, local, zone);
         }
       }
       error(
@@ -1052,6 +1056,34 @@ public final class JobSpecs {
           "must be a date-time like 2026-03-08T02:30:00Z, 2026-03-08T02:30+01:00"
               + " or 2026-03-08T02:30 (read in the job's zone), was "
               + describe(node));
+      return null;
+    }
+
+    /** The local date-time in the zone; a time a DST change skips or repeats is an error. */
+    private Instant local(Node node, String field, LocalDateTime local, ZoneId zone) {
+      List<ZoneOffset> offsets = zone.getRules().getValidOffsets(local);
+      if (offsets.size() == 1) {
+        return local.toInstant(offsets.getFirst());
+      }
+      error(
+          node,
+          field,
+          offsets.isEmpty()
+              ? "'"
+                  + local
+                  + "' does not exist in "
+                  + zone
+                  + " (skipped by daylight saving):"
+                  + " give an offset or another time"
+              : "'"
+                  + local
+                  + "' happens twice in "
+                  + zone
+                  + " (daylight saving): give an offset,"
+                  + " "
+                  + local.atOffset(offsets.get(0))
+                  + " or "
+                  + local.atOffset(offsets.get(1)));
       return null;
     }
 

@@ -63,7 +63,7 @@ public record Plan(List<Change> changes) {
    * The plan for making {@code desired} (the file's jobs, owned by {@code owner}) true of {@code
    * current} (the jobs there are now, of every owner).
    *
-   * @throws SpecException naming every listed job that another owner holds
+   * @throws SpecException naming every listed job that another owner holds or that is listed twice
    */
   public static Plan of(Collection<Job> current, List<Job> desired, String owner, boolean prune) {
     Map<JobId, Job> now = new HashMap<>();
@@ -74,7 +74,11 @@ public record Plan(List<Change> changes) {
     List<Change> changes = new ArrayList<>();
     Set<JobId> listed = new LinkedHashSet<>();
     for (Job job : desired) {
-      listed.add(job.id());
+      if (!listed.add(job.id())) {
+        conflicts.add(
+            new SpecError(owner, 0, job.id().value(), "job " + job.id() + " is listed twice"));
+        continue;
+      }
       Job existing = now.get(job.id());
       if (existing == null) {
         changes.add(new Change(Action.ADD, job.id(), null, job));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -96,6 +97,16 @@ final class Tree {
   private static Node value(JsonParser parser, String path, String source, List<SpecError> errors)
       throws IOException {
     int line = line(parser);
+    if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
+      // Jackson hands an alias over as a string holding the anchor's name: never read it as text.
+      errors.add(
+          new SpecError(
+              source,
+              line,
+              path,
+              "YAML aliases (*" + parser.getText() + ") are not supported: write the value out"));
+      return new Node(null, line);
+    }
     JsonToken token = parser.currentToken();
     return switch (token) {
       case START_OBJECT -> {

@@ -96,7 +96,7 @@ class JobSpecsTest {
             jobs:
               - {id: a, handler: h, trigger: {cron: "0 0 12 ? * MON *", dialect: quartz, dst: instant}, zone: Europe/Berlin}
               - {id: b, handler: h, trigger: {every: 15m, start: "2026-01-01T00:00:00Z", end: "2026-02-01T00:00+01:00", mode: fixed_delay, jitter: 10s}}
-              - {id: c, handler: h, trigger: {at: "2026-03-08T02:30"}, zone: America/New_York}
+              - {id: c, handler: h, trigger: {at: "2026-03-08T01:30"}, zone: America/New_York}
               - {id: d, handler: h, trigger: {after: [a, b], on: completion}}
               - {id: e, handler: h, trigger: {after: a}}
               - {id: f, handler: h, trigger: {any: ["*/5 * * * *", {every: 1h}]}}
@@ -116,7 +116,7 @@ class JobSpecsTest {
                 .fixedDelay()
                 .withJitter(Duration.ofSeconds(10)));
     assertThat(jobs.get(2).trigger())
-        .isEqualTo(Trigger.once(Instant.parse("2026-03-08T07:30:00Z")));
+        .isEqualTo(Trigger.once(Instant.parse("2026-03-08T06:30:00Z")));
     assertThat(jobs.get(3).trigger())
         .isEqualTo(
             Trigger.after(JobId.of("a"), JobId.of("b")).on(Trigger.After.Outcome.COMPLETION));
@@ -365,6 +365,65 @@ class JobSpecsTest {
             "jobs.yaml:1: id: is required",
             "jobs.yaml:3: owner: 'owner' is set by the server, not by a job file");
     assertThat(yaml("jobs: []\n")).isEmpty();
+  }
+
+  @Test
+  void refusesCleanupPathsThatAreRelativeOrResolveToTheRoot() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  - {id: a, trigger: {every: 1h}, cleanup: {path: tmp/app, keep_last: 1}}
+                  - {id: b, trigger: {every: 1h}, cleanup: {path: /var/.., keep_last: 1}}
+                """))
+        .containsExactly(
+            "jobs.yaml:2: jobs[0].cleanup.path: must be an absolute path, was 'tmp/app'",
+            "jobs.yaml:3: jobs[1].cleanup.path: must not be the root directory");
+  }
+
+  @Test
+  void refusesLocalTimesThatDaylightSavingSkipsOrRepeats() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  - {id: a, handler: h, zone: Europe/Berlin, trigger: {at: "2026-03-29T02:30"}}
+                  - {id: b, handler: h, zone: Europe/Berlin, trigger: {at: "2026-10-25T02:30"}}
+                """))
+        .containsExactly(
+            "jobs.yaml:2: jobs[0].trigger.at: '2026-03-29T02:30' does not exist in Europe/Berlin"
+                + " (skipped by daylight saving): give an offset or another time",
+            "jobs.yaml:3: jobs[1].trigger.at: '2026-10-25T02:30' happens twice in Europe/Berlin"
+                + " (daylight saving): give an offset, 2026-10-25T02:30+02:00 or"
+                + " 2026-10-25T02:30+01:00");
+    assertThat(
+            yaml("id: c\nhandler: h\nzone: Europe/Berlin\ntrigger: {at: \"2026-10-25T03:30\"}\n")
+                .getFirst()
+                .trigger())
+        .isEqualTo(Trigger.once(Instant.parse("2026-10-25T02:30:00Z")));
+  }
+
+  @Test
+  void refusesYamlAliasesInsteadOfReadingTheAliasNameAsText() {
+    // Jackson's streaming YAML parser hands an alias (*name) over as the string "name", so a
+    // cleanup glob or a zone written as an alias would silently become the anchor's name.
+    assertThat(
+            errors(
+                """
+                jobs:
+                  - id: a
+                    trigger: {every: 1h}
+                    cleanup: {path: /var/tmp/app, glob: &g "*.tmp", keep_last: 3}
+                  - id: b
+                    trigger: {every: 1h}
+                    cleanup: {path: /var/tmp/other, glob: *g, keep_last: 3}
+                """))
+        .containsExactly(
+            "jobs.yaml:7: jobs[1].cleanup.glob: YAML aliases (*g) are not supported: write the"
+                + " value out");
+    // an anchor alone is harmless: the value it marks is read as written
+    assertThat(yaml("id: a\ntrigger: &t {every: 1h}\nhandler: h\n").getFirst().trigger())
+        .isEqualTo(Trigger.every(Duration.ofHours(1)));
   }
 
   @Test

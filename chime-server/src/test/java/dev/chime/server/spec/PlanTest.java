@@ -2,6 +2,7 @@ package dev.chime.server.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.chime.Job;
 import dev.chime.JobId;
@@ -69,6 +70,19 @@ class PlanTest {
                               .startsWith("job a exists and is owned by api");
                         }));
     assertThat(Plan.of(current, List.of(), FILE, true).changes()).isEmpty();
+  }
+
+  @Test
+  void aJobListedTwiceIsAnErrorNotTwoChanges() {
+    Job once = job("twice", FILE, Duration.ofMinutes(1), Map.of());
+    Job again = job("twice", FILE, Duration.ofMinutes(2), Map.of());
+    assertThatThrownBy(() -> Plan.of(List.of(), List.of(once, again), FILE, false))
+        .isInstanceOfSatisfying(
+            SpecException.class,
+            e ->
+                assertThat(e.errors())
+                    .extracting(SpecError::field, SpecError::message)
+                    .containsExactly(tuple("twice", "job twice is listed twice")));
   }
 
   @Test
