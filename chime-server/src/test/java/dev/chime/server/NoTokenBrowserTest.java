@@ -74,14 +74,33 @@ class NoTokenBrowserTest {
     assertThat(Auth.originHost("http://[::1]:8080")).isEqualTo("::1");
   }
 
+  @Test
+  void aBadlyEscapedQueryIs400NamingTheParameter() throws IOException {
+    String host = "127.0.0.1:" + server.port();
+    assertThat(raw("GET", host, "/api/v1/jobs?cursor=%%%", "", null))
+        .startsWith("HTTP/1.1 400")
+        .contains("\"field\":\"cursor\"");
+    assertThat(raw("GET", host, "/api/v1/jobs?limit=5&state=%zz", "", null))
+        .startsWith("HTTP/1.1 400")
+        .contains("\"field\":\"state\"");
+    assertThat(raw("GET", host, "/api/v1/jobs?q=a%20b", "", null)).startsWith("HTTP/1.1 200");
+  }
+
   private String raw(String method, String host, String headers, String body) throws IOException {
+    return raw(method, host, "/api/v1/jobs", headers, body);
+  }
+
+  private String raw(String method, String host, String target, String headers, String body)
+      throws IOException {
     byte[] content = body == null ? new byte[0] : body.getBytes(StandardCharsets.UTF_8);
     try (Socket socket = new Socket("127.0.0.1", server.port())) {
       socket.setSoTimeout(20_000);
       OutputStream out = socket.getOutputStream();
       out.write(
           (method
-                  + " /api/v1/jobs HTTP/1.1\r\nHost: "
+                  + " "
+                  + target
+                  + " HTTP/1.1\r\nHost: "
                   + host
                   + "\r\n"
                   + headers
