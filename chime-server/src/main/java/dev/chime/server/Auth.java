@@ -8,8 +8,10 @@ import java.util.List;
 /**
  * Bearer tokens with roles. With no token configured the server only listens on loopback (it
  * refuses to start otherwise), every request counts as admin, and a request from another address is
- * refused (403) in case the network is bridged. A missing or unknown token is 401, a token without
- * the role 403.
+ * refused (403) in case the network is bridged. So that a web page in the user's browser cannot
+ * drive it (a cross-site POST of a command job, or DNS rebinding), a request whose Host is not a
+ * loopback name, or that carries an Origin of another host, is refused (403) too. A missing or
+ * unknown token is 401, a token without the role 403.
  */
 final class Auth {
   private final Tokens tokens;
@@ -24,6 +26,27 @@ final class Auth {
       if (!isLoopback(ctx.req().getRemoteAddr())) {
         throw new ApiException(
             403, null, "without tokens this server answers only loopback clients", List.of());
+      }
+      String host = ctx.header("Host");
+      if (host != null && !isLoopbackName(hostOf(host))) {
+        throw new ApiException(
+            403,
+            "Host",
+            "without tokens this server answers only requests for a loopback host"
+                + " (localhost, 127.0.0.1, [::1]), not '"
+                + host
+                + "'",
+            List.of());
+      }
+      String origin = ctx.header("Origin");
+      if (origin != null && !isLoopbackName(originHost(origin))) {
+        throw new ApiException(
+            403,
+            "Origin",
+            "without tokens this server refuses requests sent by a web page of another site ("
+                + origin
+                + ")",
+            List.of());
       }
       return Role.ADMIN;
     }
@@ -46,6 +69,42 @@ final class Auth {
           403, null, "a " + role + " token may not do this; it needs " + needed, List.of());
     }
     return role;
+  }
+
+  /**
+   * Whether a name a client sent (Host, Origin) is {@code localhost} or a literal loopback IP.
+   * Never resolves it: under DNS rebinding an attacker's name resolves to 127.0.0.1.
+   */
+  static boolean isLoopbackName(String host) {
+    if (host == null || host.isEmpty()) {
+      return false;
+    }
+    if (host.equalsIgnoreCase("localhost")) {
+      return true;
+    }
+    boolean literal = host.contains(":") || host.matches("[0-9.]+");
+    return literal && isLoopback(host);
+  }
+
+  /** The host of a Host header ({@code name}, {@code name:port}, {@code [v6]:port}). */
+  static String hostOf(String header) {
+    String value = header.strip();
+    if (value.startsWith("[")) {
+      int end = value.indexOf(']');
+      return end < 0 ? null : value.substring(1, end);
+    }
+    int colon = value.lastIndexOf(':');
+    return colon < 0 ? value : value.substring(0, colon);
+  }
+
+  /** The host of an Origin header ({@code scheme://host[:port]}); null for "null" or junk. */
+  static String originHost(String origin) {
+    try {
+      String host = java.net.URI.create(origin.strip()).getHost();
+      return host != null && host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   /** Whether the address (a literal IP or host name) is a loopback address. */

@@ -3,6 +3,8 @@ package dev.chime.server;
 import dev.chime.server.metrics.ServerMetrics;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -15,8 +17,21 @@ import java.util.TreeSet;
 final class Routes {
   /** One route. */
   record Route(HandlerType method, String path, Role role, Set<String> query, Action action) {
-    /** Refuses query parameters the route does not take (400, naming the first). */
+    /**
+     * Refuses a query that is not percent-encoded correctly (the server would drop it silently) and
+     * query parameters the route does not take (400, naming the first).
+     */
     void checkQuery(Context ctx) {
+      String raw = ctx.queryString();
+      for (String part : raw == null ? new String[0] : raw.split("&")) {
+        try {
+          URLDecoder.decode(part, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+          String name = part.contains("=") ? part.substring(0, part.indexOf('=')) : part;
+          throw ApiException.malformed(
+              name, "query parameter '" + part + "' is not correctly percent-encoded");
+        }
+      }
       for (String name : ctx.queryParamMap().keySet()) {
         if (!query.contains(name)) {
           throw ApiException.malformed(

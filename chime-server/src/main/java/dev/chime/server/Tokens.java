@@ -70,7 +70,13 @@ public final class Tokens {
         if (colon < 0) {
           throw new IllegalArgumentException("expected role:sha256hex");
         }
-        tokens.put(requireHash(line.substring(colon + 1)), Role.parse(line.substring(0, colon)));
+        String hash = requireHash(line.substring(colon + 1));
+        Role role = Role.parse(line.substring(0, colon));
+        Role before = tokens.putIfAbsent(hash, role);
+        if (before != null) {
+          throw new IllegalArgumentException(
+              "the same token is listed again (as " + before + " before, now as " + role + ")");
+        }
       } catch (IllegalArgumentException e) {
         errors.add(file + ":" + (i + 1) + ": " + e.getMessage());
       }

@@ -109,5 +109,11 @@ class AuthTest {
     assertThatThrownBy(() -> ServerSettings.builder().tokens(Map.of("abc", Role.ADMIN)))
         .hasMessageContaining("64 lower-case hex digits");
     assertThatThrownBy(() -> Role.parse("root")).hasMessageContaining("admin, operator or viewer");
+    String hash = Tokens.sha256("twice");
+    Path twice =
+        Files.writeString(dir.resolve("twice"), "admin:" + hash + "\nviewer:" + hash + "\n");
+    assertThatThrownBy(() -> Tokens.read(twice))
+        .hasMessageContaining(twice + ":2: ")
+        .hasMessageContaining("listed again (as admin before, now as viewer)");
   }
 }
