@@ -23,8 +23,13 @@ public final class TimerHeap<T> {
   private int size;
   private long sequence;
 
-  /** One pending deadline; a handle for {@link #cancel} and {@link #reschedule}. */
-  public static final class Entry<T> {
+  /**
+   * One pending deadline; a handle for {@link #cancel} and {@link #reschedule}. A class may extend
+   * it to be its own entry (its payload is then itself), added with {@link #add(Entry, long)}: a
+   * store of a million pending jobs saves an entry object per job that way. Such an entry is in at
+   * most one heap at a time.
+   */
+  public static class Entry<T> {
     private long deadline;
     private final T payload;
     private int slot = -1;
@@ -32,6 +37,12 @@ public final class TimerHeap<T> {
     private Entry(long deadline, T payload) {
       this.deadline = deadline;
       this.payload = payload;
+    }
+
+    /** An entry that carries itself (for a subclass). */
+    @SuppressWarnings("unchecked")
+    protected Entry() {
+      this.payload = (T) this;
     }
 
     /** When it is due. */
@@ -74,13 +85,34 @@ public final class TimerHeap<T> {
   public Entry<T> add(long deadline, T payload) {
     Objects.requireNonNull(payload, "payload must not be null");
     if (size == heap.length) {
-      heap = Arrays.copyOf(heap, size * 2);
-      deadlines = Arrays.copyOf(deadlines, size * 2);
-      orders = Arrays.copyOf(orders, size * 2);
+      grow();
     }
     Entry<T> entry = new Entry<>(deadline, payload);
     siftUp(size++, entry, deadline, sequence++);
     return entry;
+  }
+
+  /**
+   * Adds an entry that carries itself ({@link Entry#Entry()}), due at {@code deadline}.
+   *
+   * @throws IllegalStateException if it is pending in a heap already
+   */
+  public void add(Entry<T> entry, long deadline) {
+    Objects.requireNonNull(entry, "entry must not be null");
+    if (entry.slot >= 0) {
+      throw new IllegalStateException("the entry is pending already");
+    }
+    if (size == heap.length) {
+      grow();
+    }
+    entry.deadline = deadline;
+    siftUp(size++, entry, deadline, sequence++);
+  }
+
+  private void grow() {
+    heap = Arrays.copyOf(heap, size * 2);
+    deadlines = Arrays.copyOf(deadlines, size * 2);
+    orders = Arrays.copyOf(orders, size * 2);
   }
 
   /** Removes a pending entry; false if it was already drained or cancelled. */

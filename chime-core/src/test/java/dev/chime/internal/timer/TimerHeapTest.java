@@ -40,6 +40,46 @@ class TimerHeapTest {
     assertThat(heap.size()).isEqualTo(7);
   }
 
+  /** An entry that is its own payload, as the in-memory store's job slots are. */
+  private static final class Own extends TimerHeap.Entry<Own> {
+    final String name;
+
+    Own(String name) {
+      this.name = name;
+    }
+  }
+
+  @Test
+  void anEntryThatCarriesItselfMovesBetweenHeapsAndIsNeverInTwo() {
+    TimerHeap<Own> due = new TimerHeap<>();
+    TimerHeap<Own> leases = new TimerHeap<>();
+    Own a = new Own("a");
+    Own b = new Own("b");
+    due.add(a, 20);
+    due.add(b, 10);
+    assertThat(a.payload()).isSameAs(a);
+    assertThat(a.deadline()).isEqualTo(20);
+    assertThatThrownBy(() -> leases.add(a, 5))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("pending already");
+    List<String> drained = new ArrayList<>();
+    due.drainDue(
+        30,
+        10,
+        own -> {
+          drained.add(own.name);
+          leases.add(own, 100 + drained.size());
+        });
+    assertThat(drained).containsExactly("b", "a");
+    assertThat(due.isEmpty()).isTrue();
+    assertThat(due.cancel(a)).as("in the other heap").isFalse();
+    assertThat(leases.cancel(b)).isTrue();
+    assertThat(b.isPending()).isFalse();
+    due.add(b, 1);
+    assertThat(due.nextDeadline()).isEqualTo(1);
+    assertThat(leases.nextDeadline()).isEqualTo(102);
+  }
+
   @Test
   void cancelRemovesWithoutAScanAndOnlyOnce() {
     TimerHeap<String> heap = new TimerHeap<>();
