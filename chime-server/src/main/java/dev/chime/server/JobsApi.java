@@ -149,7 +149,7 @@ final class JobsApi {
     Long before = cursor == null ? null : runCursor(cursor);
     RunPage page =
         scheduler.runs(new RunQuery(id, states == null ? Set.of() : states, limit, before));
-    if (page.items().isEmpty() && before == null && scheduler.get(id).isEmpty()) {
+    if (page.items().isEmpty() && scheduler.get(id).isEmpty()) {
       throw notFound(id);
     }
     List<Map<String, Object>> items = page.items().stream().map(JobsApi::summary).toList();

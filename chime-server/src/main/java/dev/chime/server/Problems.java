@@ -54,7 +54,7 @@ final class Problems {
       return;
     }
     LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-    write(ctx, 500, null, "the server failed: " + e, List.of());
+    write(ctx, 500, null, "the server failed; its log has the details", List.of());
   }
 
   private static void write(Context ctx, int status, ApiException e) {

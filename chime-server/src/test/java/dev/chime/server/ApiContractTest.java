@@ -92,6 +92,7 @@ abstract class ApiContractTest {
             "/api/v1/jobs/nope",
             "/api/v1/jobs/nope/next",
             "/api/v1/jobs/nope/runs",
+            "/api/v1/jobs/nope/runs?cursor=" + Params.cursor("run", "5"),
             "/api/v1/runs/999999",
             "/api/v1/runs/abc",
             "/api/v1/nothing-here")) {
@@ -120,6 +121,12 @@ abstract class ApiContractTest {
     assertThat(http.get("/api/v1/jobs?limit=ten").status()).isEqualTo(400);
     assertThat(http.get("/api/v1/jobs?state=sleeping").json().get("field").asText())
         .isEqualTo("state");
+    Http.Response cycle =
+        http.post(
+            "/api/v1/jobs",
+            "{\"id\": \"self\", \"trigger\": {\"after\": [\"self\"]}, \"handler\": \"noop\"}");
+    assertThat(cycle.status()).isEqualTo(422);
+    assertThat(cycle.json().get("detail").asText()).isEqualTo("dependency cycle: self -> self");
   }
 
   @Test

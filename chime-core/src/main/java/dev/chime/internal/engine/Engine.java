@@ -505,7 +505,7 @@ public final class Engine implements Scheduler {
       List<JobId> cycle = dependencies.cycleIf(job.id(), after);
       if (cycle != null) {
         throw new SchedulerException(
-            Kind.CONFLICT,
+            Kind.INVALID,
             "dependency cycle: " + String.join(" -> ", cycle.stream().map(JobId::value).toList()));
       }
     } else if (containsAfter(job.trigger())) {

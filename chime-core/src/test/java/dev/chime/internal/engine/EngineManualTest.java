@@ -524,7 +524,7 @@ class EngineManualTest {
     assertThatThrownBy(() -> h.engine.update(job("a", Trigger.after(JobId.of("c"))).build()))
         .isInstanceOfSatisfying(
             SchedulerException.class,
-            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CONFLICT))
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.INVALID))
         .hasMessage("dependency cycle: a -> c -> b -> a");
     assertThatThrownBy(() -> h.engine.schedule(job("z", Trigger.after(JobId.of("nope"))).build()))
         .hasMessage("job z depends on nope, which does not exist");
