@@ -5,7 +5,6 @@ import dev.chime.server.spec.JobSpecs;
 import dev.chime.server.spec.SpecError;
 import dev.chime.server.spec.SpecException;
 import java.util.List;
-import java.util.Map;
 
 /** Job bodies of the API: the job-file form in JSON, read and written by {@link JobSpecs}. */
 final class JobBodies {
@@ -16,10 +15,10 @@ final class JobBodies {
    * naming the first bad field (and listing every error) when it is not a valid job.
    */
   static Job read(String body, String owner) {
-    Json.read(body);
     try {
       return JobSpecs.readJson(body, owner);
     } catch (SpecException e) {
+      Json.read(body); // not JSON at all: 400 with Jackson's location, rather than 422
       List<String> errors = e.errors().stream().map(JobBodies::text).toList();
       SpecError first = e.errors().get(0);
       throw new ApiException(
@@ -33,10 +32,5 @@ final class JobBodies {
   private static String text(SpecError error) {
     return (error.field() == null || error.field().isEmpty() ? "" : error.field() + ": ")
         + error.message();
-  }
-
-  /** The job in the job-file form, with id and owner. */
-  static Map<String, Object> toSpec(Job job) {
-    return JobSpecs.toSpec(job);
   }
 }

@@ -2,6 +2,7 @@ package dev.chime.server;
 
 import dev.chime.JobInfo;
 import dev.chime.Run;
+import dev.chime.server.spec.JobSpecs;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -13,7 +14,7 @@ final class Views {
 
   /** The job in the job-file form, with a read-only {@code status} object. */
   static Map<String, Object> job(JobInfo info) {
-    Map<String, Object> view = new LinkedHashMap<>(JobBodies.toSpec(info.job()));
+    Map<String, Object> view = new LinkedHashMap<>(JobSpecs.toSpec(info.job()));
     Map<String, Object> status = new LinkedHashMap<>();
     status.put("state", lower(info.state()));
     status.put("note", info.note());
