@@ -24,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -56,6 +57,12 @@ public final class ClusterScenario {
   static final int THREADS = 8;
   static final int MAX_NODES = 3;
   private static final Duration PASS_LIMIT = Duration.ofMinutes(5);
+
+  /**
+   * The one clock of the scenario. The node JVMs and the driver compare wall times across processes
+   * (go, last execution), so it is the system clock, read only through this.
+   */
+  private static final Clock CLOCK = Clock.systemUTC();
 
   private ClusterScenario() {}
 
@@ -157,7 +164,7 @@ public final class ClusterScenario {
         idFiles.add(ids);
         children.add(startNode(system, db, i, ids));
       }
-      long go = System.currentTimeMillis();
+      long go = CLOCK.millis();
       for (Process child : children) {
         OutputStream in = child.getOutputStream();
         in.write("go\n".getBytes(StandardCharsets.UTF_8));
@@ -202,11 +209,11 @@ public final class ClusterScenario {
 
   /** Stores the jobs, all due now, in batches, through each system's own batch call. */
   private static void seed(String system, Database db, int jobs) throws SQLException {
-    Instant now = Instant.now();
+    Instant now = CLOCK.instant();
     int batch = 10_000;
     if (system.equals("chime")) {
       try (JdbcJobStore store = chimeStore(db)) {
-        Scheduler adder = Scheduler.builder().store(store).build();
+        Scheduler adder = Scheduler.builder().clock(CLOCK).store(store).build();
         adder.register("noop", ctx -> {});
         for (int from = 0; from < jobs; from += batch) {
           List<Job> part = new ArrayList<>();
@@ -295,12 +302,17 @@ public final class ClusterScenario {
     if (args[0].equals("chime")) {
       JdbcJobStore store = chimeStore(db);
       Scheduler scheduler =
-          Scheduler.builder().store(store).maxConcurrency(THREADS).platformThreads(THREADS).build();
+          Scheduler.builder()
+              .clock(CLOCK)
+              .store(store)
+              .maxConcurrency(THREADS)
+              .platformThreads(THREADS)
+              .build();
       scheduler.register(
           "noop",
           ctx -> {
             ran.add(ctx.jobId().value());
-            last.accumulateAndGet(System.currentTimeMillis(), Math::max);
+            last.accumulateAndGet(CLOCK.millis(), Math::max);
           });
       start = scheduler::start;
       stop =
@@ -315,7 +327,7 @@ public final class ClusterScenario {
               .execute(
                   (instance, ctx) -> {
                     ran.add(instance.getId());
-                    last.accumulateAndGet(System.currentTimeMillis(), Math::max);
+                    last.accumulateAndGet(CLOCK.millis(), Math::max);
                   });
       com.github.kagkarlsson.scheduler.Scheduler scheduler =
           com.github.kagkarlsson.scheduler.Scheduler.create(pool, task)
