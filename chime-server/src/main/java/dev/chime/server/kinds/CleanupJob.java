@@ -107,11 +107,12 @@ final class CleanupJob implements JobHandler {
     Spec spec = read(p);
     p.check(JobKinds.CLEANUP);
     Path root = realDirectory(spec.path());
+    Object rootKey = fileKey(root);
     Report report = new Report(root, spec.dryRun());
     List<Candidate> files = scan(root, spec, report, ctx);
     decide(files, spec, report);
     if (!spec.dryRun()) {
-      delete(root, report, ctx);
+      delete(root, rootKey, report, ctx);
     }
     ctx.result(report.toMap());
     ctx.log(report.summary());
@@ -136,6 +137,54 @@ final class CleanupJob implements JobHandler {
       return real;
     } catch (IOException e) {
       throw new JobFailure("path: cannot resolve " + path + ": " + e.getMessage());
+    }
+  }
+
+  /** The identity (device and inode on Linux) of the directory itself, read without following. */
+  private static Object fileKey(Path root) throws JobFailure {
+    try {
+      return Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
+          .fileKey();
+    } catch (IOException e) {
+      throw new JobFailure("path: cannot read " + root + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * Opens the root for the deletes: relative to its parent and without following a link where the
+   * file system offers directory handles, and only if it is still the directory that was scanned
+   * (same file key), so a root moved away and replaced by a symlink or another directory between
+   * the scan and the deletes is refused. Returns null when it was replaced.
+   */
+  static DirectoryStream<Path> openRoot(Path root, Object scannedKey) throws IOException {
+    try (DirectoryStream<Path> parent = Files.newDirectoryStream(root.getParent())) {
+      DirectoryStream<Path> dir;
+      Object key;
+      if (parent instanceof SecureDirectoryStream<Path> secure) {
+        try {
+          dir = secure.newDirectoryStream(root.getFileName(), LinkOption.NOFOLLOW_LINKS);
+        } catch (FileSystemException e) {
+          return null; // a symlink, or nothing, where the scanned directory was
+        }
+        key =
+            ((SecureDirectoryStream<Path>) dir)
+                .getFileAttributeView(BasicFileAttributeView.class)
+                .readAttributes()
+                .fileKey();
+      } else {
+        BasicFileAttributes attrs =
+            Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!attrs.isDirectory()) {
+          return null;
+        }
+        dir = Files.newDirectoryStream(root);
+        key = attrs.fileKey();
+      }
+      if (scannedKey != null && !scannedKey.equals(key)) {
+        dir.close();
+        return null;
+      }
+      return dir;
     }
   }
 
@@ -252,9 +301,14 @@ final class CleanupJob implements JobHandler {
    * directory, so a directory swapped for a symlink after the scan cannot lead out; elsewhere the
    * directory's real path is compared just before the delete.
    */
-  private static void delete(Path root, Report report, JobContext ctx) {
+  private static void delete(Path root, Object rootKey, Report report, JobContext ctx) {
     List<Map<String, Object>> done = new ArrayList<>();
-    try (DirectoryStream<Path> top = Files.newDirectoryStream(root)) {
+    try (DirectoryStream<Path> top = openRoot(root, rootKey)) {
+      if (top == null) {
+        report.errors.add(root + ": replaced since the scan; nothing deleted");
+        report.toDelete.clear();
+        return;
+      }
       for (Map<String, Object> entry : report.toDelete) {
         if (ctx.isCancelled()) {
           report.stopped = true;

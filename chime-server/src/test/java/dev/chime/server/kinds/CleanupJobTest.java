@@ -282,6 +282,23 @@ class CleanupJobTest {
   }
 
   @Test
+  void aRootSwappedAfterTheScanIsRefused() throws IOException {
+    Object scanned =
+        Files.readAttributes(dir, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+    try (DirectoryStream<Path> same = CleanupJob.openRoot(dir, scanned)) {
+      assertThat(same).isNotNull();
+    }
+
+    Files.move(dir, temp.resolve("moved-away"));
+    Files.createSymbolicLink(dir, outside);
+    assertThat(CleanupJob.openRoot(dir, scanned)).isNull();
+
+    Files.delete(dir);
+    Files.createDirectory(dir);
+    assertThat(CleanupJob.openRoot(dir, scanned)).isNull();
+  }
+
+  @Test
   void deletesInSubdirectoriesThroughDirectoryHandlesAndByPath() throws IOException {
     Path a = file(dir, "x/y/a.tmp", 1, days(9));
     Path b = file(dir, "x/b.tmp", 1, days(9));
