@@ -6,19 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.chime.JobHandler;
 import dev.chime.Run;
 import dev.chime.RunState;
-import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
-import java.util.stream.Stream;
-import javax.tools.JavaCompiler;
-import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,67 +21,12 @@ import org.junit.jupiter.api.io.TempDir;
  * file.
  */
 class PluginsTest {
-  private static final String SERVICE = "META-INF/services/" + ChimePlugin.class.getName();
+  private static final String SERVICE = PluginJars.SERVICE;
   @TempDir Path temp;
 
-  /** Compiles a plugin class that registers handlers logging "NAME says hi", and jars it. */
   private Path pluginJar(Path dir, String jarName, String className, String... handlerNames)
       throws Exception {
-    StringBuilder map = new StringBuilder();
-    for (String name : handlerNames) {
-      map.append(map.isEmpty() ? "" : ", ")
-          .append('"')
-          .append(name)
-          .append("\", (dev.chime.JobHandler) ctx -> ctx.log(\"")
-          .append(name)
-          .append(" says hi\")");
-    }
-    String source =
-        "package test.plugin;\n"
-            + "public class "
-            + className
-            + " implements dev.chime.server.kinds.ChimePlugin {\n"
-            + "  public java.util.Map<String, dev.chime.JobHandler> handlers() {\n"
-            + "    return java.util.Map.of("
-            + map
-            + ");\n"
-            + "  }\n"
-            + "}\n";
-    Path src = Files.createDirectories(temp.resolve("src-" + className + "/test/plugin"));
-    Files.writeString(src.resolve(className + ".java"), source);
-    Path classes = Files.createDirectories(temp.resolve("classes-" + className));
-    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
-    int exit =
-        javac.run(
-            null,
-            null,
-            null,
-            "-d",
-            classes.toString(),
-            "-cp",
-            classpathOf(ChimePlugin.class) + File.pathSeparator + classpathOf(JobHandler.class),
-            src.resolve(className + ".java").toString());
-    assertThat(exit).isZero();
-    Path jar = dir.resolve(jarName);
-    try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      add(out, SERVICE, ("test.plugin." + className + "\n").getBytes(StandardCharsets.UTF_8));
-      try (Stream<Path> files = Files.walk(classes)) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          add(out, classes.relativize(file).toString(), Files.readAllBytes(file));
-        }
-      }
-    }
-    return jar;
-  }
-
-  private static void add(JarOutputStream out, String name, byte[] bytes) throws IOException {
-    out.putNextEntry(new JarEntry(name));
-    out.write(bytes);
-    out.closeEntry();
-  }
-
-  private static String classpathOf(Class<?> type) throws URISyntaxException {
-    return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    return PluginJars.build(temp, dir, jarName, className, handlerNames);
   }
 
   private Path dir(String name) throws IOException {
@@ -153,7 +92,7 @@ class PluginsTest {
     Path dir = dir("none");
     Path jar = dir.resolve("plain.jar");
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      add(out, "hello.txt", new byte[] {1});
+      PluginJars.add(out, "hello.txt", new byte[] {1});
     }
 
     assertThatThrownBy(() -> Plugins.load(dir))
@@ -166,7 +105,7 @@ class PluginsTest {
     Path jar = dir.resolve("missing.jar");
     try (OutputStream file = Files.newOutputStream(jar);
         JarOutputStream out = new JarOutputStream(file)) {
-      add(out, SERVICE, "test.plugin.Nowhere\n".getBytes(StandardCharsets.UTF_8));
+      PluginJars.add(out, SERVICE, "test.plugin.Nowhere\n".getBytes(StandardCharsets.UTF_8));
     }
 
     assertThatThrownBy(() -> Plugins.load(dir))
