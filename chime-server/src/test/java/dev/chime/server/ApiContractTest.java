@@ -209,6 +209,38 @@ abstract class ApiContractTest {
   }
 
   @Test
+  void aRunningRunIsListedAsRunning() throws Exception {
+    var started = new java.util.concurrent.CountDownLatch(1);
+    var release = new java.util.concurrent.CountDownLatch(1);
+    server
+        .scheduler()
+        .register(
+            "hold",
+            ctx -> {
+              started.countDown();
+              release.await();
+            });
+    String body = "{\"id\": \"running-1\", \"trigger\": \"0 3 * * *\", \"handler\": \"hold\"}";
+    assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    String runId = http.post("/api/v1/jobs/running-1/run", null).json().get("id").asText();
+    try {
+      assertThat(started.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+      JsonNode all = http.get("/api/v1/jobs/running-1/runs").json().get("items");
+      assertThat(all.get(0).get("id").asText()).isEqualTo(runId);
+      assertThat(all.get(0).get("state").asText()).isEqualTo("running");
+      JsonNode running = http.get("/api/v1/jobs/running-1/runs?state=running").json().get("items");
+      assertThat(running).hasSize(1);
+      assertThat(running.get(0).get("id").asText()).isEqualTo(runId);
+      assertThat(http.get("/api/v1/jobs/running-1/runs?state=claimed").json().get("items"))
+          .isEmpty();
+    } finally {
+      release.countDown();
+    }
+    await(() -> "succeeded".equals(http.get("/api/v1/runs/" + runId).json().get("state").asText()));
+    assertThat(http.get("/api/v1/jobs/running-1/runs?state=running").json().get("items")).isEmpty();
+  }
+
+  @Test
   void cancelsARunningRun() throws Exception {
     var started = new java.util.concurrent.CountDownLatch(1);
     server

@@ -28,12 +28,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -1117,7 +1119,28 @@ public final class Engine implements Scheduler {
   public dev.chime.spi.RunPage runs(dev.chime.spi.RunQuery query) {
     Objects.requireNonNull(query, "query must not be null");
     locked(() -> null); // what is buffered is written first, so the page includes it
-    return store.runs(query);
+    Set<RunState> asked = query.states();
+    boolean widen = asked.contains(RunState.RUNNING) && !asked.contains(RunState.CLAIMED);
+    dev.chime.spi.RunQuery stored = query;
+    if (widen) { // a durable store records a run as claimed; whether it started is known here
+      Set<RunState> states = EnumSet.copyOf(asked);
+      states.add(RunState.CLAIMED);
+      stored = new dev.chime.spi.RunQuery(query.job(), states, query.limit(), query.before());
+    }
+    dev.chime.spi.RunPage page = store.runs(stored);
+    List<Run> items = new ArrayList<>(page.items().size());
+    locked(
+        () -> {
+          for (Run run : page.items()) {
+            Execution current = live.get(run.id());
+            Run shown = current == null ? run : current.snapshot();
+            if (asked.isEmpty() || asked.contains(shown.state())) {
+              items.add(shown);
+            }
+          }
+          return null;
+        });
+    return new dev.chime.spi.RunPage(items, page.nextCursor());
   }
 
   @Override

@@ -21,6 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -105,6 +106,21 @@ class EngineDurableTest {
       advances.forEach(a -> written.addAll(a.runs()));
       written.addAll(runs);
       return inner.write(advances, runs);
+    }
+
+    /** The latest written record of each run, newest run first, as a durable store answers. */
+    @Override
+    public dev.chime.spi.RunPage runs(dev.chime.spi.RunQuery query) {
+      Map<Long, Run> latest = new java.util.TreeMap<>(java.util.Comparator.reverseOrder());
+      written.stream()
+          .filter(r -> query.job() == null || r.jobId().equals(query.job()))
+          .forEach(r -> latest.put(r.id().value(), r));
+      List<Run> items =
+          latest.values().stream()
+              .filter(r -> query.states().isEmpty() || query.states().contains(r.state()))
+              .limit(query.limit())
+              .toList();
+      return new dev.chime.spi.RunPage(items, null);
     }
 
     @Override
@@ -224,6 +240,31 @@ class EngineDurableTest {
     assertThat(seenByHandler).containsExactly(List.of(RunState.CLAIMED));
     assertThat(store.written).extracting(Run::state).endsWith(RunState.SUCCEEDED);
     assertThat(store.find(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+  }
+
+  @Test
+  void aRunningRunIsListedAsRunningThoughTheStoreHasItAsClaimed() {
+    List<List<Run>> seenByHandler = new ArrayList<>();
+    h.behaviour =
+        ctx -> {
+          seenByHandler.add(query(RunState.RUNNING));
+          seenByHandler.add(query(RunState.CLAIMED));
+          seenByHandler.add(query());
+        };
+    h.engine.schedule(job("a", Trigger.once(h.at(10))).build());
+    h.advanceAndRun(Duration.ofSeconds(10));
+
+    assertThat(seenByHandler.get(0)).extracting(Run::state).containsExactly(RunState.RUNNING);
+    assertThat(seenByHandler.get(1)).isEmpty();
+    assertThat(seenByHandler.get(2)).extracting(Run::state).containsExactly(RunState.RUNNING);
+    assertThat(query(RunState.RUNNING)).isEmpty();
+    assertThat(query()).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+  }
+
+  private List<Run> query(RunState... states) {
+    return h.engine
+        .runs(new dev.chime.spi.RunQuery(JobId.of("a"), Set.of(states), 10, null))
+        .items();
   }
 
   @Test
