@@ -18,9 +18,10 @@ import java.util.Set;
 
 /**
  * When a job fires. A sealed family of values: {@link Once}, {@link Interval}, {@link Cron} (also
- * behind {@link #dailyAt} and {@link #weeklyOn}), {@link After} (another job's completion) and the
- * composites {@link Any} and {@link All}. Time-based triggers answer {@link #nextAfter}; the engine
- * puts every kind through the same overlap, misfire, history and metrics machinery.
+ * behind {@link #dailyAt} and {@link #weeklyOn}), {@link After} (another job's completion), {@link
+ * OnEvent} (a published event) and the composites {@link Any} and {@link All}. Time-based triggers
+ * answer {@link #nextAfter}; the engine puts every kind through the same overlap, misfire, history
+ * and metrics machinery.
  *
  * {@snippet :
  * Trigger nightly = Trigger.cron("0 3 * * *", ZoneId.of("Europe/Berlin"));
@@ -29,7 +30,13 @@ import java.util.Set;
  * }
  */
 public sealed interface Trigger
-    permits Trigger.Once, Trigger.Interval, Trigger.Cron, Trigger.After, Trigger.Any, Trigger.All {
+    permits Trigger.Once,
+        Trigger.Interval,
+        Trigger.Cron,
+        Trigger.After,
+        Trigger.OnEvent,
+        Trigger.Any,
+        Trigger.All {
 
   /**
    * The first fire time strictly after {@code after}, or empty when the trigger has no more (or is
@@ -91,6 +98,14 @@ public sealed interface Trigger
   /** Fires when each of the jobs finishes successfully. */
   static After after(JobId... jobs) {
     return new After(Set.of(jobs), After.Outcome.SUCCESS);
+  }
+
+  /**
+   * Fires once per {@link Scheduler#publish} of the named event (see {@link Event} for the names
+   * accepted). Not time-based, and a trigger of its own: any/all refuse it as a child.
+   */
+  static OnEvent onEvent(String name) {
+    return new OnEvent(name);
   }
 
   /** Fires whenever any of the triggers fires. */
@@ -281,6 +296,24 @@ public sealed interface Trigger
   }
 
   /**
+   * Fires once per published event of the name: each {@link Scheduler#publish} starts one run, with
+   * the event as {@link JobContext#event()}. Not time-based: {@link #nextAfter} is always empty.
+   *
+   * @param name the event's name
+   */
+  record OnEvent(String name) implements Trigger {
+    /** Validates the name. */
+    public OnEvent {
+      Event.checkName(name);
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Fires whenever any child fires.
    *
    * @param triggers the children; at least two
@@ -333,7 +366,15 @@ public sealed interface Trigger
     Objects.requireNonNull(triggers, kind + " needs triggers");
     List<Trigger> copy = new ArrayList<>(triggers.size());
     for (Trigger trigger : triggers) {
-      copy.add(Objects.requireNonNull(trigger, kind + ": a trigger must not be null"));
+      if (Objects.requireNonNull(trigger, kind + ": a trigger must not be null")
+          instanceof OnEvent event) {
+        throw new IllegalArgumentException(
+            kind
+                + ": an event trigger cannot be part of any/all (event '"
+                + event.name()
+                + "'); give the job its own event trigger");
+      }
+      copy.add(trigger);
     }
     if (copy.size() < 2) {
       throw new IllegalArgumentException(kind + " needs at least two triggers, was " + copy.size());

@@ -1,5 +1,6 @@
 package dev.chime.internal.engine;
 
+import dev.chime.Event;
 import dev.chime.Job;
 import dev.chime.JobHandler;
 import dev.chime.JobId;
@@ -372,10 +373,13 @@ public final class Engine implements Scheduler {
   }
 
   private RunId skip(Job job, Instant occurrence, int attempt, String reason) {
-    RunId id = store.newRunId();
-    record(
+    return skipped(job, occurrence, attempt, reason, null).id();
+  }
+
+  private Run skipped(Job job, Instant occurrence, int attempt, String reason, Event event) {
+    Run run =
         new Run(
-            id,
+            store.newRunId(),
             job.id(),
             occurrence,
             attempt,
@@ -388,8 +392,10 @@ public final class Engine implements Scheduler {
             0,
             null,
             null,
-            node));
-    return id;
+            node,
+            event);
+    record(run);
+    return run;
   }
 
   // ---------------------------------------------------------------- jobs
@@ -541,7 +547,9 @@ public final class Engine implements Scheduler {
   /** Marks a job that can never fire again as finished. */
   private void finishIfDone(JobInfo info) {
     boolean exhausted =
-        info.nextFireAt() == null && !(info.job().trigger() instanceof Trigger.After)
+        info.nextFireAt() == null
+                && !(info.job().trigger() instanceof Trigger.After
+                    || info.job().trigger() instanceof Trigger.OnEvent)
             || info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns();
     if (exhausted && info.state() == JobState.ACTIVE && !fixedDelayPending(info)) {
       JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
@@ -967,6 +975,7 @@ public final class Engine implements Scheduler {
     next.state = RunState.RETRYING;
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
+    next.event = failed.event;
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
     live.put(next.id, next);
     admitted(next, RunState.RETRYING);
@@ -1017,22 +1026,50 @@ public final class Engine implements Scheduler {
       if (verdict.reason() != null) {
         skip(info.job(), now, 1, verdict.reason());
       }
-    } else if (info.state() == JobState.PAUSED || pausedAllSince != null) {
-      skip(info.job(), now, 1, "paused" + (info.note() == null ? "" : ": " + info.note()));
-    } else if (info.state() == JobState.ACTIVE) {
-      if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
-        JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-        jobChanged(SchedulerEvent.Change.FINISHED, done);
-        return;
-      }
-      JobInfo counted =
+    } else {
+      fireUntimed(info, now, null, 1);
+      kick();
+    }
+  }
+
+  /**
+   * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
+   * paused one records a skipped run, one past its end finishes, an active one counts the run and
+   * admits it. Returns the run as admitted or skipped, or null when none was made. A job another
+   * node changed since it was read (a publish there counted a run) is read again and judged afresh,
+   * so that each run counts and max runs holds across a cluster.
+   */
+  private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
+    if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
+      return null; // finished: no occurrence is expected
+    }
+    if (info.state() == JobState.PAUSED || pausedAllSince != null) {
+      String note = info.note() == null ? "" : ": " + info.note();
+      return skipped(info.job(), now, 1, "paused" + note, event);
+    }
+    if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
+      JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
+      jobChanged(SchedulerEvent.Change.FINISHED, done);
+      return null;
+    }
+    JobInfo counted;
+    try {
+      counted =
           store.update(
               new JobInfo(
                   info.job(), info.state(), null, null, info.runCount() + 1, info.version()));
-      occurrence(info.job(), now, 1, false, 0);
-      finishIfDone(counted);
-      kick();
+    } catch (SchedulerException e) {
+      if (e.kind() != Kind.CONFLICT || tries >= UPDATE_TRIES) {
+        throw e;
+      }
+      Optional<JobInfo> again = store.find(info.id());
+      return again.isEmpty() ? null : fireUntimed(again.get(), now, event, tries + 1);
     }
+    Execution run = new Execution(store.newRunId(), info.job(), now, 1, order++, 0, clock, node);
+    run.event = event;
+    admit(run, false);
+    finishIfDone(counted);
+    return run.snapshot();
   }
 
   private Pipelines.Started pipelineStart(JobId job, long pipelineRun) {
@@ -1047,6 +1084,37 @@ public final class Engine implements Scheduler {
       return new Pipelines.Started(skipped, RunState.SKIPPED);
     }
     return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** How often a job another node keeps changing is read again before its run gives up. */
+  private static final int UPDATE_TRIES = 10;
+
+  @Override
+  public List<Run> publish(String name, Map<String, ?> payload) {
+    Event event =
+        new Event(
+            name, payload == null ? null : dev.chime.spi.JsonValues.copyMap(payload, "payload"));
+    List<Run> runs =
+        locked(
+            () -> {
+              openOrFail();
+              Instant now = now();
+              List<Run> started = new ArrayList<>();
+              for (JobInfo info : store.listening(event.name())) {
+                Run run = fireUntimed(info, now, event, 1);
+                if (run != null) {
+                  started.add(run);
+                }
+              }
+              kick();
+              return started;
+            });
+    if (durable && !runs.isEmpty()) {
+      store.flush(); // the runs (and so the event) are on record when the caller hears of them
+    }
+    return runs;
   }
 
   @Override
@@ -1315,6 +1383,7 @@ public final class Engine implements Scheduler {
             0,
             clock,
             node);
+    run.event = orphan.event();
     live.put(run.id, run);
     if (orphan.state() == RunState.RETRYING) {
       run.state = RunState.RETRYING;
@@ -1344,7 +1413,8 @@ public final class Engine implements Scheduler {
         run.progress(),
         run.progressMessage(),
         run.result(),
-        node);
+        node,
+        run.event());
   }
 
   /** The failure an orphaned run is retried for (retry-on and abort-on lists see this type). */
