@@ -226,6 +226,7 @@ public final class JobSpecs {
         spec.put("on", lower(after.outcome()));
         yield spec;
       }
+      case Trigger.OnEvent event -> Map.of("event", event.name());
       case Trigger.Any any ->
           Map.of("any", any.triggers().stream().map(JobSpecs::triggerSpec).toList());
       case Trigger.All all ->
@@ -556,7 +557,8 @@ public final class JobSpecs {
             node,
             field,
             given.isEmpty()
-                ? "names no trigger: use a cron string, cron, every, at, daily, weekly, after, any or all"
+                ? "names no trigger: use a cron string, cron, every, at, daily, weekly, after,"
+                    + " event, any or all"
                 : "give only one of " + String.join(", ", given));
         return null;
       }
@@ -593,6 +595,7 @@ public final class JobSpecs {
         }
         case "weekly" -> weekly(map, field, zone);
         case "after" -> after(map, field);
+        case "event" -> event(map, field);
         case "any", "all" -> {
           allow(map, field, form);
           Node list = map.get(form);
@@ -607,16 +610,20 @@ public final class JobSpecs {
           if (children.contains(null)) {
             yield null;
           }
-          yield form.equals("any")
-              ? Trigger.any(children.toArray(Trigger[]::new))
-              : Trigger.all(children.toArray(Trigger[]::new));
+          try {
+            yield form.equals("any") ? new Trigger.Any(children) : new Trigger.All(children);
+          } catch (IllegalArgumentException e) {
+            error(list, field + "." + form, e.getMessage()); // an event trigger among them
+            yield null;
+          }
         }
         default -> {
           error(
               map.get(form),
               field + "." + form,
               form
-                  + " triggers are not supported yet: use cron, every, at, daily, weekly or after");
+                  + " triggers are not supported yet: use cron, every, at, daily, weekly, after or"
+                  + " event");
           yield null;
         }
       };
@@ -690,6 +697,21 @@ public final class JobSpecs {
         }
       }
       return null;
+    }
+
+    private Trigger event(Map<String, Node> map, String field) {
+      allow(map, field, "event");
+      Node node = map.get("event");
+      String name = text(node, field + ".event", node);
+      if (name == null) {
+        return null;
+      }
+      try {
+        return Trigger.onEvent(name);
+      } catch (IllegalArgumentException e) {
+        error(node, field + ".event", e.getMessage());
+        return null;
+      }
     }
 
     private Trigger after(Map<String, Node> map, String field) {

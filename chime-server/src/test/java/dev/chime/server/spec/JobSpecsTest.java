@@ -205,7 +205,7 @@ class JobSpecsTest {
                     handler: h
                     retry: {attempts: 0}
                   - id: one
-                    trigger: {event: deploy}
+                    trigger: {event: "bad/name"}
                     cleanup: {path: /}
                     colour: blue
                 """))
@@ -214,10 +214,38 @@ class JobSpecsTest {
             "jobs.yaml:6: jobs[1].trigger.every: must be a duration like 30s, 15m or PT15M, was number 15",
             "jobs.yaml:8: jobs[1].retry: attempts must be 1-100, was 0",
             "jobs.yaml:9: jobs[2].id: job id 'one' is already used on line 2",
-            "jobs.yaml:10: jobs[2].trigger.event: event triggers are not supported yet: use cron, every, at, daily, weekly or after",
+            "jobs.yaml:10: jobs[2].trigger.event: event name 'bad/name' must start with a letter or digit and use only letters, digits and . _ - :",
             "jobs.yaml:11: jobs[2].cleanup.path: must not be the root directory",
             "jobs.yaml:11: jobs[2].cleanup.older_than: cleanup needs at least one of older_than, keep_last, max_total",
             "jobs.yaml:12: jobs[2].colour: unknown key (expected one of [cleanup, command, end, group, handler, http, id, labels, max_runs, misfire, overlap, params, priority, retry, timeout, trigger, zone])");
+  }
+
+  @Test
+  void readsEventTriggersAndRefusesThemInsideAnyOrAll() {
+    Job job = yaml("id: on-deploy\ntrigger: {event: deploy.done}\nhandler: h\n").get(0);
+    assertThat(job.trigger()).isEqualTo(Trigger.onEvent("deploy.done"));
+    assertThat(JobSpecs.toSpec(job)).containsEntry("trigger", Map.of("event", "deploy.done"));
+    assertThat(
+            errors(
+                """
+                id: w
+                handler: h
+                trigger:
+                  any:
+                    - {event: deploy}
+                    - "0 3 * * *"
+                """))
+        .containsExactly(
+            "jobs.yaml:5: trigger.any: any: an event trigger cannot be part of any/all (event"
+                + " 'deploy'); give the job its own event trigger");
+    assertThat(errors("id: w\ntrigger: {event: 7}\nhandler: h\n"))
+        .containsExactly("jobs.yaml:2: trigger.event: must be a string, was number");
+    assertThat(errors("id: w\ntrigger: {event: \"\"}\nhandler: h\n"))
+        .containsExactly("jobs.yaml:2: trigger.event: event name must be 1-200 characters, was 0");
+    assertThat(errors("id: w\ntrigger: {event: deploy, on: x}\nhandler: h\n"))
+        .singleElement()
+        .asString()
+        .startsWith("jobs.yaml:2: trigger.on: unknown key");
   }
 
   @Test
