@@ -99,6 +99,7 @@ public final class Engine implements Scheduler {
   private final java.util.Set<JobId> deleted = new java.util.HashSet<>();
   private final Dependencies dependencies = new Dependencies();
   private final Pipelines pipelines = new Pipelines();
+  private final FileWatch files;
   private final List<Run> unrecorded = new ArrayList<>();
   private final List<Advance> unwritten = new ArrayList<>();
   private List<Run> firingRuns; // while an occurrence fires: the runs written with its advance
@@ -177,6 +178,7 @@ public final class Engine implements Scheduler {
     this.claimAheadNanos = store.claimAhead().toNanos();
     this.node = store.node();
     this.createdAt = clock.instant();
+    this.files = new FileWatch(clock, this::wakeNow);
     settings.groupLimits().forEach((name, limit) -> groups.put(name, new Group(limit)));
     this.pool =
         settings.manual()
@@ -187,6 +189,24 @@ public final class Engine implements Scheduler {
                     Thread.ofVirtual().name("chime-worker-", 0).factory());
     for (JobInfo info : store.list(JobQuery.ALL)) {
       dependencies.put(info.id(), info.job().trigger());
+      watchFiles(info.job());
+    }
+  }
+
+  /** Watches the directory of a job with a file trigger; stops watching for any other job. */
+  private void watchFiles(Job job) {
+    if (!(job.trigger() instanceof Trigger.OnFile trigger)) {
+      files.unwatch(job.id());
+      return;
+    }
+    try {
+      files.watch(job.id(), trigger);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn(
+          "job {}: cannot watch {}, its file trigger is idle: {}",
+          job.id(),
+          trigger.path(),
+          e.toString());
     }
   }
 
@@ -420,6 +440,7 @@ public final class Engine implements Scheduler {
           check(keyed);
           JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 1));
           dependencies.put(keyed.id(), keyed.trigger());
+          watchFiles(keyed);
           jobChanged(SchedulerEvent.Change.ADDED, info);
           finishIfDone(info);
           wake(info.nextFireAt());
@@ -453,6 +474,7 @@ public final class Engine implements Scheduler {
           List<JobInfo> stored = store.insertAll(initial);
           for (JobInfo info : stored) {
             dependencies.put(info.id(), info.job().trigger());
+            watchFiles(info.job());
             jobChanged(SchedulerEvent.Change.ADDED, info);
             finishIfDone(info);
             wake(info.nextFireAt());
@@ -514,6 +536,17 @@ public final class Engine implements Scheduler {
             Kind.INVALID,
             "dependency cycle: " + String.join(" -> ", cycle.stream().map(JobId::value).toList()));
       }
+    } else if (job.trigger() instanceof Trigger.OnFile file
+        && !java.nio.file.Files.isDirectory(file.path())) {
+      throw new SchedulerException(
+          Kind.INVALID,
+          "job "
+              + job.id()
+              + ": file trigger path "
+              + file.path()
+              + (java.nio.file.Files.exists(file.path())
+                  ? " is not a directory"
+                  : " does not exist"));
     } else if (containsAfter(job.trigger())) {
       throw new SchedulerException(
           Kind.INVALID,
@@ -549,7 +582,8 @@ public final class Engine implements Scheduler {
     boolean exhausted =
         info.nextFireAt() == null
                 && !(info.job().trigger() instanceof Trigger.After
-                    || info.job().trigger() instanceof Trigger.OnEvent)
+                    || info.job().trigger() instanceof Trigger.OnEvent
+                    || info.job().trigger() instanceof Trigger.OnFile)
             || info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns();
     if (exhausted && info.state() == JobState.ACTIVE && !fixedDelayPending(info)) {
       JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
@@ -590,6 +624,7 @@ public final class Engine implements Scheduler {
           JobInfo info =
               store.update(initial(job, state, old.note(), old.runCount(), old.version()));
           dependencies.put(job.id(), job.trigger());
+          watchFiles(job);
           jobChanged(SchedulerEvent.Change.UPDATED, info);
           finishIfDone(info);
           wake(info.nextFireAt());
@@ -623,6 +658,7 @@ public final class Engine implements Scheduler {
           unclaim(id);
           store.delete(id);
           dependencies.remove(id);
+          files.unwatch(id);
           for (Execution run : new ArrayList<>(live.values())) {
             if (run.job.id().equals(id) && run.state == RunState.RETRYING) {
               cancelRun(run, "the job was deleted");
@@ -1281,7 +1317,14 @@ public final class Engine implements Scheduler {
         now,
         Integer.MAX_VALUE,
         run -> run.stop(RunState.TIMED_OUT, "ran longer than its timeout " + run.job.timeout()));
-    long next = Math.min(timer.nextDeadline(), timeouts.nextDeadline());
+    if (!closing) {
+      for (Map.Entry<JobId, Event> changed : files.takeDue(now)) {
+        store
+            .find(changed.getKey())
+            .ifPresent(info -> fireUntimed(info, firing, changed.getValue(), 1));
+      }
+    }
+    long next = Math.min(Math.min(timer.nextDeadline(), timeouts.nextDeadline()), files.nextDue());
     if (durable) {
       next = Math.min(next, recoverAt);
     }
@@ -1738,6 +1781,11 @@ public final class Engine implements Scheduler {
     }
   }
 
+  /** How many file changes are gathered for the job's next run (tests await the watcher). */
+  public int filesPending(JobId job) {
+    return files.pending(job);
+  }
+
   /**
    * One synchronous cycle for a manual engine (the test kit's {@code ManualScheduler}): fires what
    * is due by the clock, then runs every ready run on this thread, in priority order, until nothing
@@ -1787,6 +1835,7 @@ public final class Engine implements Scheduler {
         return running == 0;
       }
       closing = true;
+      files.close();
       hasWork.signalAll();
       for (Map.Entry<JobId, TimerHeap.Entry<Object>> entry : new ArrayList<>(claimed.entrySet())) {
         unclaim(entry.getKey());
