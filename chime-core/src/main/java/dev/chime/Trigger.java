@@ -377,8 +377,11 @@ public sealed interface Trigger
         try {
           path.getFileSystem().getPathMatcher("glob:" + glob);
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              "glob '" + glob + "' is not a valid glob: " + e.getMessage(), e);
+          String why =
+              e instanceof java.util.regex.PatternSyntaxException syntax
+                  ? syntax.getDescription() + " at index " + syntax.getIndex()
+                  : e.getMessage();
+          throw new IllegalArgumentException("glob '" + glob + "' is not a valid glob: " + why, e);
         }
       }
       if (Objects.requireNonNull(on, "on must not be null").isEmpty()) {

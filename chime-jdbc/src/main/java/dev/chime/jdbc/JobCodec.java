@@ -262,6 +262,15 @@ final class JobCodec {
         node.put("kind", "event");
         node.put("name", event.name());
       }
+      case Trigger.OnFile file -> {
+        node.put("kind", "file");
+        node.put("path", file.path().toString());
+        if (file.glob() != null) {
+          node.put("glob", file.glob());
+        }
+        node.set("on", sorted(file.on().stream().map(JobCodec::name).toList()));
+        putDuration(node, "debounce", file.debounce());
+      }
       case Trigger.Any any -> {
         node.put("kind", "any");
         node.set("triggers", children(any.triggers()));
@@ -299,6 +308,7 @@ final class JobCodec {
                   ids(node.texts("jobs")),
                   node.constant("outcome", Trigger.After.Outcome.class, null));
           case "event" -> new Trigger.OnEvent(node.text("name"));
+          case "file" -> file(node);
           case "any" -> new Trigger.Any(children(node, path));
           case "all" -> new Trigger.All(children(node, path));
           default ->
@@ -306,10 +316,22 @@ final class JobCodec {
                   node.where("kind")
                       + ": unknown trigger kind '"
                       + kind
-                      + "' (known: once, interval, cron, after, event, any, all)");
+                      + "' (known: once, interval, cron, after, event, file, any, all)");
         };
     node.end();
     return trigger;
+  }
+
+  private static Trigger.OnFile file(JsonObjectReader node) {
+    Set<Trigger.OnFile.Change> on = java.util.EnumSet.noneOf(Trigger.OnFile.Change.class);
+    for (String kind : node.texts("on")) {
+      on.add(JsonObjectReader.constant(kind, node.where("on"), Trigger.OnFile.Change.class));
+    }
+    return new Trigger.OnFile(
+        java.nio.file.Path.of(node.text("path")),
+        node.optionalText("glob"),
+        on,
+        node.requiredDuration("debounce"));
   }
 
   private static Trigger.Cron cron(JsonObjectReader node) {

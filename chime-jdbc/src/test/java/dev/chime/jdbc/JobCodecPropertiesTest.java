@@ -42,7 +42,9 @@ class JobCodecPropertiesTest {
     return Combinators.combine(
             names,
             Arbitraries.frequencyOf(
-                Tuple.of(9, trigger(2)), Tuple.of(1, eventNames().map(Trigger::onEvent))),
+                Tuple.of(9, trigger(2)),
+                Tuple.of(1, eventNames().map(Trigger::onEvent)),
+                Tuple.of(1, files())),
             retries(),
             overlaps(),
             misfires(),
@@ -85,6 +87,17 @@ class JobCodecPropertiesTest {
     Arbitrary<String> rest =
         Arbitraries.strings().alpha().numeric().withChars("._:-").ofMaxLength(199);
     return Combinators.combine(first, rest).as((head, tail) -> head + tail);
+  }
+
+  private static Arbitrary<Trigger> files() {
+    return Combinators.combine(
+            Arbitraries.of("/in", "/var/spool/a b", "/data/ünï"),
+            Arbitraries.of("*.csv", "report-?.{pdf,txt}").injectNull(0.3),
+            Arbitraries.of(Trigger.OnFile.Change.class).set().ofMinSize(1),
+            Arbitraries.longs().between(0, 3_600_000).map(Duration::ofMillis))
+        .as(
+            (path, glob, on, debounce) ->
+                new Trigger.OnFile(java.nio.file.Path.of(path), glob, on, debounce));
   }
 
   private static Arbitrary<Trigger> trigger(int depth) {

@@ -69,6 +69,11 @@ class JobCodecTest {
         Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.FAILURE),
         Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.COMPLETION),
         Trigger.onEvent("deploy.done"),
+        Trigger.onFile(java.nio.file.Path.of("/var/spool/in")),
+        Trigger.onFile(java.nio.file.Path.of("/data"))
+            .matching("*.{csv,tsv}")
+            .on(Trigger.OnFile.Change.DELETE, Trigger.OnFile.Change.CREATE)
+            .debounce(Duration.ofMillis(1500)),
         Trigger.any(Trigger.once(T), Trigger.cron("0 3 * * *", BERLIN)),
         Trigger.all(
             Trigger.every(Duration.ofMinutes(5)),
@@ -190,7 +195,15 @@ class JobCodecTest {
         Arguments.of(
             "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"lunar\"}}",
             "trigger.kind: unknown trigger kind 'lunar' (known: once, interval, cron, after, event,"
-                + " any, all)"),
+                + " file, any, all)"),
+        Arguments.of(
+            "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"file\",\"path\":\"/d\","
+                + "\"on\":[\"touch\"],\"debounce\":\"PT1S\"}}",
+            "trigger.on: unknown value 'touch'"),
+        Arguments.of(
+            "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"file\",\"path\":\"d\","
+                + "\"on\":[\"create\"],\"debounce\":\"PT1S\"}}",
+            "file trigger path must be absolute, was 'd'"),
         Arguments.of(
             "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"event\"}}",
             "trigger.name is missing"),

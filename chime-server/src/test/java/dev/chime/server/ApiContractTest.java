@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.JobId;
 import dev.chime.RunState;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -338,6 +340,43 @@ abstract class ApiContractTest {
     assertThat(anyOfEvent.status()).isEqualTo(422);
     assertThat(anyOfEvent.json().get("detail").asText())
         .contains("an event trigger cannot be part of any/all");
+  }
+
+  @Test
+  void aFileTriggerRunsItsCommandWithTheChanges(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    String body =
+        """
+        {"id": "inbox-%s", "command": ["env"],
+         "trigger": {"file": {"path": "%s", "glob": "*.csv", "on": ["create"], "debounce": "100ms"}}}"""
+            .formatted(getClass().getSimpleName(), dir);
+    Http.Response created = http.post("/api/v1/jobs", body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = "inbox-" + getClass().getSimpleName();
+    assertThat(
+            http.get("/api/v1/jobs/" + id).json().get("trigger").get("file").get("glob").asText())
+        .isEqualTo("*.csv");
+    Files.writeString(dir.resolve("orders.csv"), "1,2\n");
+    await(() -> http.get("/api/v1/jobs/" + id + "/runs").json().get("items").size() == 1);
+    String runId =
+        http.get("/api/v1/jobs/" + id + "/runs").json().get("items").get(0).get("id").asText();
+    await(() -> "succeeded".equals(http.get("/api/v1/runs/" + runId).json().get("state").asText()));
+    assertThat(http.get("/api/v1/runs/" + runId).json().get("log").asText())
+        .contains("CHIME_EVENT=file")
+        .contains(
+            "CHIME_EVENT_DATA={\"path\":\""
+                + dir
+                + "\",\"changes\":[{\"path\":\"orders.csv\",\"kind\":\"create\"}]}");
+
+    Http.Response missing =
+        http.post(
+            "/api/v1/jobs",
+            "{\"id\": \"inbox-gone\", \"handler\": \"noop\", \"trigger\": {\"file\": {\"path\": \""
+                + dir.resolve("gone")
+                + "\"}}}");
+    assertThat(missing.status()).as(missing.toString()).isEqualTo(422);
+    assertThat(missing.json().get("detail").asText())
+        .endsWith(dir.resolve("gone") + " does not exist");
   }
 
   @Test

@@ -60,7 +60,10 @@ final class FileWatch implements AutoCloseable {
       String key = kindName + ":" + name;
       if (!changes.containsKey(key)) {
         if (changes.size() < Trigger.OnFile.MAX_CHANGES) {
-          changes.put(key, Map.of("path", name.toString(), "kind", kindName));
+          Map<String, Object> change = new LinkedHashMap<>(); // in this order in the JSON
+          change.put("path", name.toString());
+          change.put("kind", kindName);
+          changes.put(key, change);
         } else {
           truncated = true;
         }

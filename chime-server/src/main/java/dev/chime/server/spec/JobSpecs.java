@@ -227,6 +227,16 @@ public final class JobSpecs {
         yield spec;
       }
       case Trigger.OnEvent event -> Map.of("event", event.name());
+      case Trigger.OnFile file -> {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("path", file.path().toString());
+        if (file.glob() != null) {
+          spec.put("glob", file.glob());
+        }
+        spec.put("on", file.on().stream().map(JobSpecs::lower).toList());
+        spec.put("debounce", file.debounce().toString());
+        yield Map.of("file", spec);
+      }
       case Trigger.Any any ->
           Map.of("any", any.triggers().stream().map(JobSpecs::triggerSpec).toList());
       case Trigger.All all ->
@@ -558,7 +568,7 @@ public final class JobSpecs {
             field,
             given.isEmpty()
                 ? "names no trigger: use a cron string, cron, every, at, daily, weekly, after,"
-                    + " event, any or all"
+                    + " event, file, any or all"
                 : "give only one of " + String.join(", ", given));
         return null;
       }
@@ -617,15 +627,7 @@ public final class JobSpecs {
             yield null;
           }
         }
-        default -> {
-          error(
-              map.get(form),
-              field + "." + form,
-              form
-                  + " triggers are not supported yet: use cron, every, at, daily, weekly, after or"
-                  + " event");
-          yield null;
-        }
+        default -> file(map, field); // the last form left: file
       };
     }
 
@@ -712,6 +714,61 @@ public final class JobSpecs {
         error(node, field + ".event", e.getMessage());
         return null;
       }
+    }
+
+    private Trigger file(Map<String, Node> map, String field) {
+      allow(map, field, "file");
+      String at = field + ".file";
+      Map<String, Node> spec = object(map.get("file"), at);
+      if (spec == null) {
+        return null;
+      }
+      allow(spec, at, "path", "glob", "on", "debounce");
+      int before = errors.size();
+      String path = text(spec.get("path"), at + ".path", map.get("file"));
+      String glob = spec.containsKey("glob") ? text(spec.get("glob"), at + ".glob", null) : null;
+      Set<Trigger.OnFile.Change> on = java.util.EnumSet.allOf(Trigger.OnFile.Change.class);
+      if (spec.containsKey("on")) {
+        on = changes(spec.get("on"), at + ".on");
+      }
+      Duration debounce =
+          spec.containsKey("debounce")
+              ? duration(spec.get("debounce"), at + ".debounce")
+              : Trigger.OnFile.DEFAULT_DEBOUNCE;
+      if (errors.size() > before || path == null || on == null || debounce == null) {
+        return null;
+      }
+      try {
+        return new Trigger.OnFile(Path.of(path), glob, on, debounce);
+      } catch (IllegalArgumentException e) {
+        String part =
+            e.getMessage().startsWith("glob")
+                ? "glob"
+                : e.getMessage().startsWith("debounce") ? "debounce" : "path";
+        error(spec.get(part), at + "." + part, e.getMessage());
+        return null;
+      }
+    }
+
+    private Set<Trigger.OnFile.Change> changes(Node node, String field) {
+      List<String> names = texts(node, field);
+      if (names == null) {
+        return null;
+      }
+      if (names.isEmpty()) {
+        error(node, field, "must name at least one of create, modify, delete");
+        return null;
+      }
+      Set<Trigger.OnFile.Change> on = java.util.EnumSet.noneOf(Trigger.OnFile.Change.class);
+      for (int i = 0; i < names.size(); i++) {
+        Trigger.OnFile.Change change =
+            choice(node.list().get(i), field + "[" + i + "]", Trigger.OnFile.Change.class);
+        if (change == null) {
+          return null;
+        }
+        on.add(change);
+      }
+      return on;
     }
 
     private Trigger after(Map<String, Node> map, String field) {
