@@ -67,8 +67,10 @@ class CommandJobTest {
                 .params(Map.of("argv", List.of("env")))
                 .trigger(Trigger.onEvent("build.done"))
                 .build());
-    RunId published =
-        KINDS.scheduler.publish("build.done", Map.of("sha", "abc 1", "ok", true)).get(0).id();
+    Map<String, Object> payload = new java.util.LinkedHashMap<>(); // an order the JSON keeps
+    payload.put("sha", "abc 1");
+    payload.put("ok", true);
+    RunId published = KINDS.scheduler.publish("build.done", payload).get(0).id();
     assertThat(KINDS.awaitEnd(published).log().lines())
         .contains("CHIME_EVENT=build.done", "CHIME_EVENT_DATA={\"sha\":\"abc 1\",\"ok\":true}");
     RunId bare = KINDS.scheduler.publish("build.done", null).get(0).id();
