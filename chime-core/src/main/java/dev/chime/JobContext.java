@@ -2,6 +2,7 @@ package dev.chime;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * What a running handler knows and can report: which run it is, its parameters, whether it should
@@ -22,6 +23,14 @@ public interface JobContext {
 
   /** The job's parameters. */
   Map<String, Object> params();
+
+  /**
+   * The published event this run is for (its job's trigger is {@link Trigger#onEvent}), or empty
+   * for a run that no event started.
+   */
+  default Optional<Event> event() {
+    return Optional.empty();
+  }
 
   /**
    * Whether the run should stop: it was cancelled, replaced, timed out, or the scheduler is

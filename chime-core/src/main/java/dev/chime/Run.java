@@ -20,6 +20,7 @@ import java.time.Instant;
  * @param progressMessage what the handler last said it was doing, or null
  * @param result the handler's JSON-friendly result, or null
  * @param node the node (see {@link NodeInfo}) that ran or recorded it, or null if none did yet
+ * @param event the published event that started the run (see {@link Trigger#onEvent}), or null
  */
 public record Run(
     RunId id,
@@ -35,11 +36,46 @@ public record Run(
     int progress,
     String progressMessage,
     Object result,
-    String node) {
+    String node,
+    Event event) {
   /** How many characters of a run's log are kept. */
   public static final int LOG_LIMIT = 16_384;
 
-  /** A run no node has taken yet ({@code node} null). */
+  /** A run no event started ({@code event} null). */
+  public Run(
+      RunId id,
+      JobId jobId,
+      Instant scheduledFor,
+      int attempt,
+      RunState state,
+      String reason,
+      Instant startedAt,
+      Instant finishedAt,
+      String error,
+      String log,
+      int progress,
+      String progressMessage,
+      Object result,
+      String node) {
+    this(
+        id,
+        jobId,
+        scheduledFor,
+        attempt,
+        state,
+        reason,
+        startedAt,
+        finishedAt,
+        error,
+        log,
+        progress,
+        progressMessage,
+        result,
+        node,
+        null);
+  }
+
+  /** A run no node has taken yet and no event started ({@code node} and {@code event} null). */
   public Run(
       RunId id,
       JobId jobId,
@@ -89,7 +125,8 @@ public record Run(
             progress,
             progressMessage,
             result,
-            by);
+            by,
+            event);
   }
 
   /** How late the run started after its occurrence, or null if it has not started. */

@@ -94,6 +94,21 @@ public interface Scheduler extends AutoCloseable {
   /** Runs the job now; with {@code force}, regardless of its overlap policy. */
   RunId runNow(JobId id, boolean force);
 
+  /**
+   * Publishes an event: starts one run of every job whose trigger is {@link Trigger#onEvent} for
+   * the name, each through its job's policies like any run (overlap, concurrency and group limits,
+   * priority, retries, timeout); a paused job gets a skipped run saying so, a finished one none.
+   * The runs carry the event ({@link JobContext#event()}, {@link Run#event()}). Returns them as
+   * admitted, ordered by job id (state claimed, scheduled when queued, or skipped); none when no
+   * job listens. With a durable store the runs are recorded before this returns, and in a cluster
+   * they run on this node: one publish starts each job once, whichever node receives it.
+   *
+   * @param name the event's name (see {@link Event} for the names accepted)
+   * @param payload JSON-friendly values (strings, numbers, booleans, null, lists, maps), or null
+   * @throws IllegalArgumentException if the name is not valid or the payload is not JSON
+   */
+  List<Run> publish(String name, Map<String, ?> payload);
+
   /** Cancels a waiting or running run (a running one is interrupted). False if it had ended. */
   boolean cancel(RunId id);
 

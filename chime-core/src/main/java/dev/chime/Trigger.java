@@ -18,9 +18,10 @@ import java.util.Set;
 
 /**
  * When a job fires. A sealed family of values: {@link Once}, {@link Interval}, {@link Cron} (also
- * behind {@link #dailyAt} and {@link #weeklyOn}), {@link After} (another job's completion) and the
- * composites {@link Any} and {@link All}. Time-based triggers answer {@link #nextAfter}; the engine
- * puts every kind through the same overlap, misfire, history and metrics machinery.
+ * behind {@link #dailyAt} and {@link #weeklyOn}), {@link After} (another job's completion), {@link
+ * OnEvent} (a published event), {@link OnFile} (changes in a directory) and the composites {@link
+ * Any} and {@link All}. Time-based triggers answer {@link #nextAfter}; the engine puts every kind
+ * through the same overlap, misfire, history and metrics machinery.
  *
  * {@snippet :
  * Trigger nightly = Trigger.cron("0 3 * * *", ZoneId.of("Europe/Berlin"));
@@ -29,7 +30,14 @@ import java.util.Set;
  * }
  */
 public sealed interface Trigger
-    permits Trigger.Once, Trigger.Interval, Trigger.Cron, Trigger.After, Trigger.Any, Trigger.All {
+    permits Trigger.Once,
+        Trigger.Interval,
+        Trigger.Cron,
+        Trigger.After,
+        Trigger.OnEvent,
+        Trigger.OnFile,
+        Trigger.Any,
+        Trigger.All {
 
   /**
    * The first fire time strictly after {@code after}, or empty when the trigger has no more (or is
@@ -91,6 +99,26 @@ public sealed interface Trigger
   /** Fires when each of the jobs finishes successfully. */
   static After after(JobId... jobs) {
     return new After(Set.of(jobs), After.Outcome.SUCCESS);
+  }
+
+  /**
+   * Fires once per {@link Scheduler#publish} of the named event (see {@link Event} for the names
+   * accepted). Not time-based, and a trigger of its own: any/all refuse it as a child.
+   */
+  static OnEvent onEvent(String name) {
+    return new OnEvent(name);
+  }
+
+  /**
+   * Fires when entries of the directory (an absolute path, not its subdirectories) are created,
+   * modified or deleted: one run once no change has come for {@link OnFile#DEFAULT_DEBOUNCE}, with
+   * the changes as its event. Chain {@link OnFile#matching}, {@link OnFile#on} and {@link
+   * OnFile#debounce}. The directory must exist when the job is scheduled; each node watches its own
+   * file system.
+   */
+  static OnFile onFile(java.nio.file.Path directory) {
+    return new OnFile(
+        directory, null, java.util.EnumSet.allOf(OnFile.Change.class), OnFile.DEFAULT_DEBOUNCE);
   }
 
   /** Fires whenever any of the triggers fires. */
@@ -281,6 +309,113 @@ public sealed interface Trigger
   }
 
   /**
+   * Fires once per published event of the name: each {@link Scheduler#publish} starts one run, with
+   * the event as {@link JobContext#event()}. Not time-based: {@link #nextAfter} is always empty.
+   *
+   * @param name the event's name
+   */
+  record OnEvent(String name) implements Trigger {
+    /** Validates the name. */
+    public OnEvent {
+      Event.checkName(name);
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * Fires when entries of a directory change: the changes that match the glob and the kinds are
+   * gathered until none has come for {@code debounce}, then one run starts with them as its {@link
+   * JobContext#event()}, named {@value #EVENT}, payload {@code {"path": DIR, "changes": [{"path":
+   * NAME, "kind": "create"}, ...]}} (at most {@value #MAX_CHANGES} changes, then {@code
+   * "truncated": true}). Only the directory's own entries count, not those of its subdirectories.
+   * Not time-based: {@link #nextAfter} is always empty.
+   *
+   * @param path the directory, absolute
+   * @param glob which entry names count ({@code *.csv}; {@link java.nio.file.FileSystem
+   *     #getPathMatcher} glob syntax), or null for every entry
+   * @param on which kinds of change count; at least one
+   * @param debounce how long no further change must come before the run starts, 0 to 1 hour
+   */
+  record OnFile(java.nio.file.Path path, String glob, Set<Change> on, Duration debounce)
+      implements Trigger {
+    /** How long a change waits for more, unless set. */
+    public static final Duration DEFAULT_DEBOUNCE = Duration.ofSeconds(1);
+
+    /** The longest debounce accepted. */
+    public static final Duration MAX_DEBOUNCE = Duration.ofHours(1);
+
+    /** The name of the event a file trigger's runs carry. */
+    public static final String EVENT = "file";
+
+    /** The most changes one run's event lists. */
+    public static final int MAX_CHANGES = 1000;
+
+    /** A kind of change to a directory entry. */
+    public enum Change {
+      /** The entry was created (or moved in). */
+      CREATE,
+      /** The entry was written to. */
+      MODIFY,
+      /** The entry was deleted (or moved out). */
+      DELETE
+    }
+
+    /** Validates every part and names the bad one. */
+    public OnFile {
+      Objects.requireNonNull(path, "path must not be null");
+      Objects.requireNonNull(debounce, "debounce must not be null");
+      if (!path.isAbsolute()) {
+        throw new IllegalArgumentException(
+            "file trigger path must be absolute, was '" + path + "'");
+      }
+      path = path.normalize();
+      if (glob != null) {
+        try {
+          path.getFileSystem().getPathMatcher("glob:" + glob);
+        } catch (IllegalArgumentException e) {
+          String why =
+              e instanceof java.util.regex.PatternSyntaxException syntax
+                  ? syntax.getDescription() + " at index " + syntax.getIndex()
+                  : e.getMessage();
+          throw new IllegalArgumentException("glob '" + glob + "' is not a valid glob: " + why, e);
+        }
+      }
+      if (Objects.requireNonNull(on, "on must not be null").isEmpty()) {
+        throw new IllegalArgumentException("on must name at least one kind of change");
+      }
+      on = java.util.Collections.unmodifiableSet(java.util.EnumSet.copyOf(on));
+      if (debounce.isNegative() || debounce.compareTo(MAX_DEBOUNCE) > 0) {
+        throw new IllegalArgumentException(
+            "debounce must be 0 to " + MAX_DEBOUNCE + ", was " + debounce);
+      }
+    }
+
+    /** This trigger counting only entries whose names match the glob ({@code *.csv}). */
+    public OnFile matching(String names) {
+      return new OnFile(path, names, on, debounce);
+    }
+
+    /** This trigger counting only the kinds of change given. */
+    public OnFile on(Change first, Change... more) {
+      return new OnFile(path, glob, java.util.EnumSet.of(first, more), debounce);
+    }
+
+    /** This trigger waiting {@code quiet} without a change before its run starts. */
+    public OnFile debounce(Duration quiet) {
+      return new OnFile(path, glob, on, quiet);
+    }
+
+    @Override
+    public Optional<Instant> nextAfter(Instant after) {
+      return Optional.empty();
+    }
+  }
+
+  /**
    * Fires whenever any child fires.
    *
    * @param triggers the children; at least two
@@ -333,7 +468,22 @@ public sealed interface Trigger
     Objects.requireNonNull(triggers, kind + " needs triggers");
     List<Trigger> copy = new ArrayList<>(triggers.size());
     for (Trigger trigger : triggers) {
-      copy.add(Objects.requireNonNull(trigger, kind + ": a trigger must not be null"));
+      Objects.requireNonNull(trigger, kind + ": a trigger must not be null");
+      if (trigger instanceof OnEvent event) {
+        throw new IllegalArgumentException(
+            kind
+                + ": an event trigger cannot be part of any/all (event '"
+                + event.name()
+                + "'); give the job its own event trigger");
+      }
+      if (trigger instanceof OnFile file) {
+        throw new IllegalArgumentException(
+            kind
+                + ": a file trigger cannot be part of any/all (path "
+                + file.path()
+                + "); give the job its own file trigger");
+      }
+      copy.add(trigger);
     }
     if (copy.size() < 2) {
       throw new IllegalArgumentException(kind + " needs at least two triggers, was " + copy.size());

@@ -64,6 +64,9 @@ class ClientArgumentsTest {
         "--timeout: must be positive, was PT0S");
     assertUsage(CliRun.of("events", "publish", "deploy", "--data", "{oops"), "--data: not JSON (");
     assertUsage(CliRun.of("events", "publish", "deploy", "--data", ""), "--data: empty");
+    assertUsage(
+        CliRun.of("events", "publish", "deploy", "--data", "[1]"),
+        "--data: must be a JSON object such as {\"id\": 7}, was array");
     assertUsage(CliRun.of("jobs", "show"), "Missing required parameter: 'ID'");
   }
 

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -351,14 +352,34 @@ class ServerClientTest {
   }
 
   @Test
-  void eventsPublishReportsTheServersAnswer() {
+  void eventsPublishPrintsTheRunsItStarted() {
+    for (String id : List.of("ev-b", "ev-a")) {
+      server
+          .scheduler()
+          .schedule(Job.builder(id).handler("noop").trigger(Trigger.onEvent("deploy")).build());
+    }
+    server.scheduler().pause(JobId.of("ev-b"), "frozen");
     CliRun run = cli("events", "publish", "deploy", "--data", "{\"v\": 1}");
-    assertThat(run.code()).isEqualTo(1);
-    assertThat(run.err()).startsWith("chime: 501 ");
+    assertOk(run);
+    assertThat(run.lines()).hasSize(4);
+    assertThat(run.lines().get(0)).isEqualTo("published event deploy: 2 runs");
+    assertThat(run.lines().get(1)).matches("JOB +RUN +STATE +NOTE");
+    assertThat(run.lines().get(2)).matches("ev-a +\\d+ +claimed +-");
+    assertThat(run.lines().get(3)).matches("ev-b +\\d+ +skipped +paused: frozen");
+
+    CliRun json = cli("events", "publish", "deploy", "--json");
+    assertOk(json);
+    assertThat(json.out()).startsWith("{\"event\":\"deploy\",\"runs\":[{\"id\":");
+    assertThat(json.out()).contains("\"jobId\":\"ev-a\"").contains("\"jobId\":\"ev-b\"");
+
+    CliRun none = cli("events", "publish", "nobody.listens");
+    assertOk(none);
+    assertThat(none.lines())
+        .containsExactly("published event nobody.listens: no job listens to it");
     CliRun bad = cli("events", "publish", "bad name!");
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err())
-        .startsWith("chime: 422 Invalid request: event name must be")
+        .startsWith("chime: 422 Invalid request: event name 'bad name!' must")
         .contains("(field: name)");
   }
 

@@ -61,6 +61,20 @@ public interface JobStore extends AutoCloseable {
   /** The jobs the query selects, ordered by id. */
   List<JobInfo> list(JobQuery query);
 
+  /**
+   * The jobs whose trigger is {@link dev.chime.Trigger#onEvent} for the event name, in any state,
+   * ordered by id. The default filters {@link #list} of every job; a database store asks an index.
+   */
+  default List<JobInfo> listening(String event) {
+    java.util.Objects.requireNonNull(event, "event must not be null");
+    return list(JobQuery.ALL).stream()
+        .filter(
+            info ->
+                info.job().trigger() instanceof dev.chime.Trigger.OnEvent on
+                    && on.name().equals(event))
+        .toList();
+  }
+
   /** Deletes the job (its history stays); false if there was none. */
   boolean delete(JobId id);
 

@@ -140,6 +140,11 @@ public final class JdbcJobStore implements JobStore {
   }
 
   @Override
+  public List<JobInfo> listening(String event) {
+    return jobs.listening(Objects.requireNonNull(event, "event must not be null"));
+  }
+
+  @Override
   public boolean delete(JobId id) {
     return jobs.delete(Objects.requireNonNull(id, "id must not be null"));
   }

@@ -104,8 +104,7 @@ final class JobCodec {
       Job.Builder job = Job.builder(id.value()).handler(root.text("handler"));
       JsonNode params = root.optional("params");
       if (params != null) {
-        JsonObjectReader.of(params, "params");
-        job.params(map(params));
+        job.params(map(checked(params, "params"), "params"));
       }
       job.trigger(trigger(root.required("trigger"), "trigger"));
       Duration timeout = root.optionalDuration("timeout");
@@ -156,6 +155,36 @@ final class JobCodec {
     return value == null ? null : JSON.valueToTree(value).toString();
   }
 
+  /** The event as {@code {"name": ..., "payload": ...}} (payload omitted when null), or null. */
+  static String encodeEvent(dev.chime.Event event) {
+    if (event == null) {
+      return null;
+    }
+    Map<String, Object> json = new java.util.LinkedHashMap<>();
+    json.put("name", event.name());
+    if (event.payload() != null) {
+      json.put("payload", event.payload());
+    }
+    return encodeValue(json);
+  }
+
+  /** The event {@link #encodeEvent} wrote, or null for null. */
+  static dev.chime.Event decodeEvent(String json) {
+    if (json == null) {
+      return null;
+    }
+    JsonObjectReader node = JsonObjectReader.of(parse(json, "event"), "event");
+    String name = node.text("name");
+    JsonNode payload = node.optional("payload");
+    node.end();
+    try {
+      return new dev.chime.Event(
+          name, payload == null ? null : map(checked(payload, "event.payload"), "event.payload"));
+    } catch (IllegalArgumentException e) {
+      throw new JobFormatException("event: " + e.getMessage(), e);
+    }
+  }
+
   /** The JSON-friendly value the text holds (numbers as Integer, Long, BigInteger or Double). */
   static Object decodeValue(String json, String what) {
     if (json == null) {
@@ -181,12 +210,18 @@ final class JobCodec {
     return e.getLocation() == null ? "" : " (column " + e.getLocation().getColumnNr() + ")";
   }
 
+  /** The node, which must be a JSON object (an error naming {@code what} otherwise). */
+  private static JsonNode checked(JsonNode node, String what) {
+    JsonObjectReader.of(node, what);
+    return node;
+  }
+
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(JsonNode node) {
+  private static Map<String, Object> map(JsonNode node, String what) {
     try {
       return JSON.treeToValue(node, Map.class);
     } catch (JsonProcessingException e) {
-      throw new JobFormatException("params: " + e.getOriginalMessage(), e);
+      throw new JobFormatException(what + ": " + e.getOriginalMessage(), e);
     }
   }
 
@@ -222,6 +257,19 @@ final class JobCodec {
         node.put("kind", "after");
         node.set("jobs", sorted(after.jobs().stream().map(JobId::value).toList()));
         node.put("outcome", name(after.outcome()));
+      }
+      case Trigger.OnEvent event -> {
+        node.put("kind", "event");
+        node.put("name", event.name());
+      }
+      case Trigger.OnFile file -> {
+        node.put("kind", "file");
+        node.put("path", file.path().toString());
+        if (file.glob() != null) {
+          node.put("glob", file.glob());
+        }
+        node.set("on", sorted(file.on().stream().map(JobCodec::name).toList()));
+        putDuration(node, "debounce", file.debounce());
       }
       case Trigger.Any any -> {
         node.put("kind", "any");
@@ -259,6 +307,8 @@ final class JobCodec {
               new Trigger.After(
                   ids(node.texts("jobs")),
                   node.constant("outcome", Trigger.After.Outcome.class, null));
+          case "event" -> new Trigger.OnEvent(node.text("name"));
+          case "file" -> file(node);
           case "any" -> new Trigger.Any(children(node, path));
           case "all" -> new Trigger.All(children(node, path));
           default ->
@@ -266,10 +316,22 @@ final class JobCodec {
                   node.where("kind")
                       + ": unknown trigger kind '"
                       + kind
-                      + "' (known: once, interval, cron, after, any, all)");
+                      + "' (known: once, interval, cron, after, event, file, any, all)");
         };
     node.end();
     return trigger;
+  }
+
+  private static Trigger.OnFile file(JsonObjectReader node) {
+    Set<Trigger.OnFile.Change> on = java.util.EnumSet.noneOf(Trigger.OnFile.Change.class);
+    for (String kind : node.texts("on")) {
+      on.add(JsonObjectReader.constant(kind, node.where("on"), Trigger.OnFile.Change.class));
+    }
+    return new Trigger.OnFile(
+        java.nio.file.Path.of(node.text("path")),
+        node.optionalText("glob"),
+        on,
+        node.requiredDuration("debounce"));
   }
 
   private static Trigger.Cron cron(JsonObjectReader node) {

@@ -35,17 +35,14 @@ final class Jobs {
 
   private static final Logger LOG = LoggerFactory.getLogger(Jobs.class);
 
-  private static final String INSERT =
-      "INSERT INTO chime_jobs (id, definition, state, note, next_fire_at, run_count, version,"
-          + " token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)"
-          + " ON CONFLICT (id) DO NOTHING";
   private static final String INSERT_STRICT =
       "INSERT INTO chime_jobs (id, definition, state, note, next_fire_at, run_count, version,"
-          + " token, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
+          + " token, created_at, updated_at, event) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)";
+  private static final String INSERT = INSERT_STRICT + " ON CONFLICT (id) DO NOTHING";
   private static final String UPDATE =
       "UPDATE chime_jobs SET definition = ?, state = ?, note = ?, next_fire_at = ?, run_count = ?,"
           + " version = version + 1, token = token + 1, lease_until = NULL, quarantine = NULL,"
-          + " quarantined_at = NULL, updated_at = ? WHERE id = ? AND version = ?";
+          + " quarantined_at = NULL, updated_at = ?, event = ? WHERE id = ? AND version = ?";
   private static final String ADVANCE =
       "UPDATE chime_jobs SET next_fire_at = ?, run_count = ?, state = ?, lease_until = NULL,"
           + " updated_at = ? WHERE id = ? AND token = ? AND lease_until IS NOT NULL";
@@ -105,6 +102,7 @@ final class Jobs {
               insert.setLong(7, token);
               db.setInstant(insert, 8, now);
               db.setInstant(insert, 9, now);
+              insert.setString(10, event(info));
               return insert.executeUpdate();
             });
     if (inserted == 0) {
@@ -142,6 +140,7 @@ final class Jobs {
             insert.setLong(7, freshIds.getAsLong() << TOKEN_SHIFT);
             db.setInstant(insert, 8, now);
             db.setInstant(insert, 9, now);
+            insert.setString(10, event(info));
             insert.addBatch();
           }
           insert.executeBatch();
@@ -202,8 +201,9 @@ final class Jobs {
               db.setInstant(update, 4, Dialect.storedOccurrence(info.nextFireAt()));
               update.setLong(5, info.runCount());
               db.setInstant(update, 6, clock.instant());
-              update.setString(7, info.id().value());
-              update.setLong(8, info.version());
+              update.setString(7, event(info));
+              update.setString(8, info.id().value());
+              update.setLong(9, info.version());
               return update.executeUpdate();
             });
     if (updated == 0) {
@@ -290,6 +290,28 @@ final class Jobs {
               return rows(select);
             });
     return decoded(rows).stream().filter(query::matches).toList();
+  }
+
+  /** The event the job listens to, for the indexed {@code event} column; else null. */
+  private static String event(JobInfo info) {
+    return info.job().trigger() instanceof dev.chime.Trigger.OnEvent on ? on.name() : null;
+  }
+
+  /** The jobs listening to the event, by id, found through the {@code chime_jobs_event} index. */
+  List<JobInfo> listening(String event) {
+    List<Row> rows =
+        db.autocommit(
+            "list the jobs of event " + event,
+            session -> {
+              PreparedStatement select =
+                  session.prepare(
+                      "SELECT "
+                          + COLUMNS
+                          + " FROM chime_jobs WHERE event = ? AND quarantine IS NULL ORDER BY id");
+              select.setString(1, event);
+              return rows(select);
+            });
+    return decoded(rows);
   }
 
   boolean delete(JobId id) {

@@ -112,13 +112,17 @@ final class JsonObjectReader {
       }
       return absent;
     }
-    String name = asText(value, where(field));
+    return constant(asText(value, where(field)), where(field), type);
+  }
+
+  /** The enum constant named in lower case; an unknown name is an error at {@code where}. */
+  static <E extends Enum<E>> E constant(String name, String where, Class<E> type) {
     for (E constant : type.getEnumConstants()) {
       if (constant.name().toLowerCase(Locale.ROOT).equals(name)) {
         return constant;
       }
     }
-    throw new JobFormatException(where(field) + ": unknown value '" + name + "'");
+    throw new JobFormatException(where + ": unknown value '" + name + "'");
   }
 
   /** The field's array items as texts (absent: empty). */

@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
  * query with a cursor, and pruned in small transactions.
  */
 final class Runs {
-  /** Rows per upsert statement: 200 x 14 parameters stays far below both databases' limits. */
+  /** Rows per upsert statement: 200 x 16 parameters stays far below both databases' limits. */
   static final int CHUNK = 200;
 
   /** Jobs per pass of {@link #prune}. */
@@ -37,10 +37,13 @@ final class Runs {
       "id, job_id, scheduled_for, attempt, state, reason, started_at, finished_at, error, log,"
           + " progress, progress_message, result, updated_at";
 
-  /** The columns written and read: {@link #COLUMNS} and the node that wrote the record. */
-  static final String WRITTEN = COLUMNS + ", node";
+  /**
+   * The columns written and read: {@link #COLUMNS}, the node that wrote the record and the event
+   * that started the run.
+   */
+  static final String WRITTEN = COLUMNS + ", node, event";
 
-  private static final int WIDTH = 15;
+  private static final int WIDTH = 16;
 
   /** The SQL list of final states: ('succeeded', ...). */
   static final String FINAL =
@@ -56,7 +59,8 @@ final class Runs {
           + " state = excluded.state, reason = excluded.reason, started_at = excluded.started_at,"
           + " finished_at = excluded.finished_at, error = excluded.error, log = excluded.log,"
           + " progress = excluded.progress, progress_message = excluded.progress_message,"
-          + " result = excluded.result, updated_at = excluded.updated_at, node = excluded.node"
+          + " result = excluded.result, updated_at = excluded.updated_at, node = excluded.node,"
+          + " event = excluded.event"
           + " WHERE (chime_runs.state NOT IN "
           + FINAL
           + " OR excluded.state IN "
@@ -136,6 +140,7 @@ final class Runs {
       db.setJson(upsert, ++i, JobCodec.encodeValue(run.result()));
       db.setInstant(upsert, ++i, now);
       upsert.setString(++i, node);
+      db.setJson(upsert, ++i, JobCodec.encodeEvent(run.event()));
     }
     upsert.executeUpdate();
     return null;
@@ -221,7 +226,8 @@ final class Runs {
           row.getInt("progress"),
           row.getString("progress_message"),
           JobCodec.decodeValue(row.getString("result"), "result"),
-          row.getString("node"));
+          row.getString("node"),
+          JobCodec.decodeEvent(row.getString("event")));
     } catch (IllegalArgumentException e) {
       throw new SchedulerException(
           Kind.UNAVAILABLE,

@@ -3,11 +3,14 @@ package dev.chime.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chime.Event;
 import dev.chime.Job;
+import dev.chime.JobHandler;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
 import dev.chime.JobQuery;
 import dev.chime.JobState;
+import dev.chime.RetryPolicy;
 import dev.chime.Run;
 import dev.chime.RunId;
 import dev.chime.RunState;
@@ -38,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -749,7 +753,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
       assertThatThrownBy(() -> builder().open())
           .isInstanceOfSatisfying(
               SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
-          .hasMessageContaining("has migration 99, newer than this Chime knows (up to 2)");
+          .hasMessageContaining("has migration 99, newer than this Chime knows (up to 4)");
     } finally {
       rawExecute("DELETE FROM chime_migrations WHERE version = 99");
     }
@@ -823,6 +827,88 @@ abstract class JdbcStoreTest extends StoreContractTest {
       assertThat(reopened.find(JobId.of("later")).orElseThrow().nextFireAt())
           .isEqualTo(Instant.parse("2100-01-01T00:00:00Z"));
     }
+  }
+
+  // ---------------------------------------------------------------- events
+
+  private static Scheduler systemScheduler(JdbcJobStore on, JobHandler handler) {
+    Scheduler scheduler =
+        Scheduler.builder()
+            .clock(Clock.systemUTC())
+            .store(on)
+            .shutdownGrace(Duration.ofSeconds(5))
+            .build();
+    scheduler.register("react", handler);
+    return scheduler;
+  }
+
+  @Test
+  void aPublishedEventsRunsAreOnRecordWithTheEventWhenPublishReturns() throws SQLException {
+    List<Event> seen = new CopyOnWriteArrayList<>();
+    Event event = new Event("deploy", Map.of("version", "1.2", "hosts", List.of("a", "b")));
+    try (JdbcJobStore mine = builder().open();
+        Scheduler scheduler = systemScheduler(mine, ctx -> seen.add(ctx.event().orElseThrow()))) {
+      Job.Builder listener = Job.builder("on-deploy").handler("react");
+      scheduler.schedule(listener.trigger(Trigger.onEvent("deploy")).build());
+      scheduler.schedule(
+          Job.builder("on-other").handler("react").trigger(Trigger.onEvent("other")).build());
+      List<Run> started = scheduler.publish("deploy", event.payload());
+      assertThat(started).extracting(run -> run.jobId().value()).containsExactly("on-deploy");
+      try (JdbcJobStore other = builder().open()) {
+        Run recorded = other.run(started.get(0).id()).orElseThrow();
+        assertThat(recorded.state()).isEqualTo(RunState.CLAIMED);
+        assertThat(recorded.event()).isEqualTo(event);
+      }
+      assertThat(rawString("SELECT event FROM chime_jobs WHERE id = 'on-deploy'"))
+          .isEqualTo("deploy");
+      scheduler.start();
+      Await.until(() -> seen.size() == 1, Duration.ofSeconds(30), "the run");
+      assertThat(seen).containsExactly(event);
+    }
+    try (JdbcJobStore reopened = builder().open()) {
+      assertThat(reopened.runs(JobId.of("on-deploy"), 10))
+          .singleElement()
+          .satisfies(
+              run -> {
+                assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+                assertThat(run.event()).isEqualTo(event);
+              });
+      assertThat(reopened.runs(JobId.of("on-other"), 10)).isEmpty();
+      assertThat(reopened.find(JobId.of("on-deploy")).orElseThrow().runCount()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aPublishedEventsRunThatADeadNodeLeftIsRetriedElsewhereWithTheEvent() {
+    Job job =
+        Job.builder("on-deploy")
+            .handler("react")
+            .trigger(Trigger.onEvent("deploy"))
+            .retry(RetryPolicy.fixed(2, Duration.ZERO))
+            .build();
+    JdbcJobStore dying = builder().open();
+    Scheduler first = systemScheduler(dying, ctx -> {});
+    first.schedule(job);
+    RunId orphan = first.publish("deploy", Map.of("n", 7)).get(0).id();
+    dying.close(); // the node goes before its scheduler ever started the run: it is left claimed
+
+    Event event = new Event("deploy", Map.of("n", 7));
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (JdbcJobStore survivor = builder().open();
+        Scheduler second =
+            systemScheduler(
+                survivor, ctx -> seen.add(ctx.attempt() + ":" + ctx.event().orElseThrow()))) {
+      second.start();
+      Await.until(
+          () ->
+              second.runs(JobId.of("on-deploy"), 10).stream()
+                  .anyMatch(run -> run.state() == RunState.SUCCEEDED),
+          Duration.ofSeconds(30),
+          "the retry to succeed");
+      assertThat(second.run(orphan).orElseThrow().state()).isEqualTo(RunState.FAILED);
+      assertThat(second.runs(JobId.of("on-deploy"), 10)).extracting(Run::event).containsOnly(event);
+    }
+    assertThat(seen).containsExactly("2:" + event);
   }
 
   // ---------------------------------------------------------------- raw SQL

@@ -22,6 +22,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 
 /** Any job the builder accepts comes back from the JSON equal, and encodes the same again. */
 class JobCodecPropertiesTest {
@@ -40,7 +41,10 @@ class JobCodecPropertiesTest {
         Arbitraries.strings().alpha().numeric().ofMinLength(1).ofMaxLength(12);
     return Combinators.combine(
             names,
-            trigger(2),
+            Arbitraries.frequencyOf(
+                Tuple.of(9, trigger(2)),
+                Tuple.of(1, eventNames().map(Trigger::onEvent)),
+                Tuple.of(1, files())),
             retries(),
             overlaps(),
             misfires(),
@@ -75,6 +79,25 @@ class JobCodecPropertiesTest {
                 Arbitraries.integers()
                     .between(0, 999_999_999)
                     .map(n -> Instant.ofEpochSecond(s, n)));
+  }
+
+  /** Event names: a letter or digit, then any of the characters names may use. */
+  private static Arbitrary<String> eventNames() {
+    Arbitrary<Character> first = Arbitraries.chars().alpha().numeric();
+    Arbitrary<String> rest =
+        Arbitraries.strings().alpha().numeric().withChars("._:-").ofMaxLength(199);
+    return Combinators.combine(first, rest).as((head, tail) -> head + tail);
+  }
+
+  private static Arbitrary<Trigger> files() {
+    return Combinators.combine(
+            Arbitraries.of("/in", "/var/spool/a b", "/data/ünï"),
+            Arbitraries.of("*.csv", "report-?.{pdf,txt}").injectNull(0.3),
+            Arbitraries.of(Trigger.OnFile.Change.class).set().ofMinSize(1),
+            Arbitraries.longs().between(0, 3_600_000).map(Duration::ofMillis))
+        .as(
+            (path, glob, on, debounce) ->
+                new Trigger.OnFile(java.nio.file.Path.of(path), glob, on, debounce));
   }
 
   private static Arbitrary<Trigger> trigger(int depth) {

@@ -3,6 +3,7 @@ package dev.chime.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chime.Event;
 import dev.chime.Job;
 import dev.chime.JobId;
 import dev.chime.MisfirePolicy;
@@ -67,6 +68,12 @@ class JobCodecTest {
         Trigger.after(JobId.of("b"), JobId.of("a")),
         Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.FAILURE),
         Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.COMPLETION),
+        Trigger.onEvent("deploy.done"),
+        Trigger.onFile(java.nio.file.Path.of("/var/spool/in")),
+        Trigger.onFile(java.nio.file.Path.of("/data"))
+            .matching("*.{csv,tsv}")
+            .on(Trigger.OnFile.Change.DELETE, Trigger.OnFile.Change.CREATE)
+            .debounce(Duration.ofMillis(1500)),
         Trigger.any(Trigger.once(T), Trigger.cron("0 3 * * *", BERLIN)),
         Trigger.all(
             Trigger.every(Duration.ofMinutes(5)),
@@ -187,8 +194,22 @@ class JobCodecTest {
         Arguments.of("{\"v\":1,\"handler\":\"h\"}", "trigger is missing"),
         Arguments.of(
             "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"lunar\"}}",
-            "trigger.kind: unknown trigger kind 'lunar' (known: once, interval, cron, after, any,"
-                + " all)"),
+            "trigger.kind: unknown trigger kind 'lunar' (known: once, interval, cron, after, event,"
+                + " file, any, all)"),
+        Arguments.of(
+            "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"file\",\"path\":\"/d\","
+                + "\"on\":[\"touch\"],\"debounce\":\"PT1S\"}}",
+            "trigger.on: unknown value 'touch'"),
+        Arguments.of(
+            "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"file\",\"path\":\"d\","
+                + "\"on\":[\"create\"],\"debounce\":\"PT1S\"}}",
+            "file trigger path must be absolute, was 'd'"),
+        Arguments.of(
+            "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"event\"}}",
+            "trigger.name is missing"),
+        Arguments.of(
+            "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"event\",\"name\":\"a/b\"}}",
+            "event name 'a/b' must start with a letter or digit"),
         Arguments.of(
             "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"once\",\"at\":\"2026-01-01T00:00:00Z\","
                 + "\"phase\":1}}",
@@ -257,6 +278,25 @@ class JobCodecTest {
     assertThat(job.misfire()).isEqualTo(MisfirePolicy.skip(MisfirePolicy.DEFAULT_GRACE));
     assertThat(job.overlap()).isEqualTo(OverlapPolicy.SKIP);
     assertThat(job.priority()).isEqualTo(Job.DEFAULT_PRIORITY);
+  }
+
+  @Test
+  void eventsRoundTripAndWhatCannotBeReadIsNamed() {
+    Event event = new Event("deploy", Map.of("hosts", List.of("a", "b"), "n", 3, "ok", true));
+    assertThat(JobCodec.decodeEvent(JobCodec.encodeEvent(event))).isEqualTo(event);
+    assertThat(JobCodec.encodeEvent(new Event("tick", null))).isEqualTo("{\"name\":\"tick\"}");
+    assertThat(JobCodec.decodeEvent("{\"name\":\"tick\"}")).isEqualTo(new Event("tick", null));
+    assertThat(JobCodec.encodeEvent(null)).isNull();
+    assertThat(JobCodec.decodeEvent(null)).isNull();
+    assertThatThrownBy(() -> JobCodec.decodeEvent("{\"name\":\"x\",\"payload\":[1]}"))
+        .isInstanceOf(JobFormatException.class)
+        .hasMessage("event.payload must be a JSON object, was array");
+    assertThatThrownBy(() -> JobCodec.decodeEvent("{\"name\":\"x\",\"when\":1}"))
+        .isInstanceOf(JobFormatException.class)
+        .hasMessageContaining("event.when: unknown field");
+    assertThatThrownBy(() -> JobCodec.decodeEvent("{\"name\":\"\"}"))
+        .isInstanceOf(JobFormatException.class)
+        .hasMessage("event: event name must be 1-200 characters, was 0");
   }
 
   @Test

@@ -129,7 +129,7 @@ public final class ChimeServer implements AutoCloseable {
         Routes.table(
             new JobsApi(scheduler, clock),
             new RunsApi(scheduler),
-            new SystemApi(scheduler::nodes, ready::get),
+            new SystemApi(scheduler::nodes, ready::get, scheduler::publish),
             stream,
             metrics);
     Auth auth = new Auth(new Tokens(settings.tokens()));

@@ -1,6 +1,7 @@
 package dev.chime.server;
 
 import dev.chime.NodeInfo;
+import dev.chime.Run;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,21 +10,24 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 
 /** Health, nodes, events and the OpenAPI document. */
 final class SystemApi {
-  private static final Pattern EVENT_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,199}");
-
   private final Supplier<List<NodeInfo>> nodes;
   private final BooleanSupplier ready;
+  private final BiFunction<String, Map<String, Object>, List<Run>> publisher;
   private final String openApi;
 
-  SystemApi(Supplier<List<NodeInfo>> nodes, BooleanSupplier ready) {
+  SystemApi(
+      Supplier<List<NodeInfo>> nodes,
+      BooleanSupplier ready,
+      BiFunction<String, Map<String, Object>, List<Run>> publisher) {
     this.nodes = nodes;
     this.ready = ready;
+    this.publisher = publisher;
     this.openApi = resource("openapi.json");
   }
 
@@ -56,24 +60,23 @@ final class SystemApi {
     ctx.json(JobsApi.page(items, null));
   }
 
-  /** Checks the event and its payload, then says plainly that nothing can receive it yet. */
+  /**
+   * Publishes the event (the body, a JSON object, is its payload; no body, none): 202 with the runs
+   * it started, one per listening job (none is still 202), or 422 naming the bad name or body.
+   */
   void publish(Context ctx) {
     String name = ctx.pathParam("name");
-    if (!EVENT_NAME.matcher(name).matches()) {
-      throw ApiException.invalid(
-          "name", "event name must be 1-200 letters, digits or . _ : - , was '" + name + "'");
+    Map<String, Object> payload = ctx.body().isBlank() ? null : Json.readObject(ctx.body());
+    List<Run> runs;
+    try {
+      runs = publisher.apply(name, payload);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.invalid("name", e.getMessage());
     }
-    if (!ctx.body().isBlank()) {
-      Json.read(ctx.body());
-    }
-    Problems.write(
-        ctx,
-        501,
-        null,
-        "event triggers are not supported yet: no job can listen to event '"
-            + name
-            + "', so it was not published",
-        List.of());
+    Map<String, Object> answer = new LinkedHashMap<>();
+    answer.put("event", name);
+    answer.put("runs", runs.stream().map(Views::run).toList());
+    ctx.status(202).json(answer);
   }
 
   void openApi(Context ctx) {

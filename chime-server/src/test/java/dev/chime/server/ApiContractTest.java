@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.JobId;
 import dev.chime.RunState;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -320,11 +322,93 @@ abstract class ApiContractTest {
   }
 
   @Test
-  void eventsAreRefusedPlainly() {
-    Http.Response response = http.post("/api/v1/events/deploy", "{\"version\": 3}");
-    assertThat(response.status()).isEqualTo(501);
-    assertThat(response.json().get("detail").asText()).contains("not supported");
-    assertThat(http.post("/api/v1/events/deploy", "{").status()).isEqualTo(400);
+  void aPublishStartsEveryListeningJobAndAnswersWithItsRuns() {
+    String body =
+        "{\"id\": \"ev-1\", \"trigger\": {\"event\": \"deploy\"}, \"command\": [\"env\"]}";
+    Http.Response created = http.post("/api/v1/jobs", body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    assertThat(http.get("/api/v1/jobs/ev-1").json().get("trigger").get("event").asText())
+        .isEqualTo("deploy");
+    assertThat(http.get("/api/v1/jobs/ev-1").json().get("status").get("nextFireAt").isNull())
+        .isTrue();
+
+    Http.Response published = http.post("/api/v1/events/deploy", "{\"version\": 3}");
+    assertThat(published.status()).as(published.toString()).isEqualTo(202);
+    assertThat(published.json().get("event").asText()).isEqualTo("deploy");
+    JsonNode runs = published.json().get("runs");
+    assertThat(runs).hasSize(1);
+    assertThat(runs.get(0).get("jobId").asText()).isEqualTo("ev-1");
+    String runId = runs.get(0).get("id").asText();
+    await(() -> "succeeded".equals(http.get("/api/v1/runs/" + runId).json().get("state").asText()));
+    assertThat(http.get("/api/v1/runs/" + runId).json().get("log").asText())
+        .contains("CHIME_EVENT=deploy")
+        .contains("CHIME_EVENT_DATA={\"version\":3}");
+
+    Http.Response none = http.post("/api/v1/events/nobody.listens", null);
+    assertThat(none.status()).isEqualTo(202);
+    assertThat(none.json().get("runs")).isEmpty();
+  }
+
+  @Test
+  void aBadEventNameOrBodyIsAProblem() {
+    Http.Response malformed = http.post("/api/v1/events/deploy", "{");
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.header("Content-Type")).startsWith("application/problem+json");
+    Http.Response array = http.post("/api/v1/events/deploy", "[1, 2]");
+    assertThat(array.status()).isEqualTo(422);
+    assertThat(array.json().get("field").asText()).isEqualTo("body");
+    Http.Response name = http.post("/api/v1/events/.hidden", "{}");
+    assertThat(name.status()).isEqualTo(422);
+    assertThat(name.json().get("field").asText()).isEqualTo("name");
+    assertThat(name.json().get("detail").asText())
+        .isEqualTo(
+            "event name '.hidden' must start with a letter or digit and use only letters, digits"
+                + " and . _ - :");
+    Http.Response anyOfEvent =
+        http.post(
+            "/api/v1/jobs",
+            "{\"id\": \"ev-any\", \"handler\": \"noop\", \"trigger\": {\"any\": [{\"event\": \"e\"},"
+                + " \"0 3 * * *\"]}}");
+    assertThat(anyOfEvent.status()).isEqualTo(422);
+    assertThat(anyOfEvent.json().get("detail").asText())
+        .contains("an event trigger cannot be part of any/all");
+  }
+
+  @Test
+  void aFileTriggerRunsItsCommandWithTheChanges(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    String body =
+        """
+        {"id": "inbox-%s", "command": ["env"],
+         "trigger": {"file": {"path": "%s", "glob": "*.csv", "on": ["create"], "debounce": "100ms"}}}"""
+            .formatted(getClass().getSimpleName(), dir);
+    Http.Response created = http.post("/api/v1/jobs", body);
+    assertThat(created.status()).as(created.toString()).isEqualTo(201);
+    String id = "inbox-" + getClass().getSimpleName();
+    assertThat(
+            http.get("/api/v1/jobs/" + id).json().get("trigger").get("file").get("glob").asText())
+        .isEqualTo("*.csv");
+    Files.writeString(dir.resolve("orders.csv"), "1,2\n");
+    await(() -> http.get("/api/v1/jobs/" + id + "/runs").json().get("items").size() == 1);
+    String runId =
+        http.get("/api/v1/jobs/" + id + "/runs").json().get("items").get(0).get("id").asText();
+    await(() -> "succeeded".equals(http.get("/api/v1/runs/" + runId).json().get("state").asText()));
+    assertThat(http.get("/api/v1/runs/" + runId).json().get("log").asText())
+        .contains("CHIME_EVENT=file")
+        .contains(
+            "CHIME_EVENT_DATA={\"path\":\""
+                + dir
+                + "\",\"changes\":[{\"path\":\"orders.csv\",\"kind\":\"create\"}]}");
+
+    Http.Response missing =
+        http.post(
+            "/api/v1/jobs",
+            "{\"id\": \"inbox-gone\", \"handler\": \"noop\", \"trigger\": {\"file\": {\"path\": \""
+                + dir.resolve("gone")
+                + "\"}}}");
+    assertThat(missing.status()).as(missing.toString()).isEqualTo(422);
+    assertThat(missing.json().get("detail").asText())
+        .endsWith(dir.resolve("gone") + " does not exist");
   }
 
   @Test

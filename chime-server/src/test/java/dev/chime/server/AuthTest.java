@@ -78,6 +78,11 @@ class AuthTest {
     assertThat(operator.post("/api/v1/jobs/auth-1/resume", null).status()).isEqualTo(200);
     assertThat(operator.delete("/api/v1/jobs/auth-1").status()).isEqualTo(403);
     assertThat(admin.delete("/api/v1/jobs/auth-1").status()).isEqualTo(204);
+
+    assertThat(viewer.post("/api/v1/events/auth-event", "{}").status()).isEqualTo(403);
+    assertThat(anonymous.post("/api/v1/events/auth-event", "{}").status()).isEqualTo(401);
+    assertThat(operator.post("/api/v1/events/auth-event", "{}").status()).isEqualTo(202);
+    assertThat(admin.post("/api/v1/events/auth-event", null).status()).isEqualTo(202);
   }
 
   @Test

@@ -196,6 +196,11 @@ public final class ManualScheduler implements Scheduler {
   }
 
   @Override
+  public List<Run> publish(String name, Map<String, ?> payload) {
+    return engine.publish(name, payload);
+  }
+
+  @Override
   public boolean cancel(RunId id) {
     return engine.cancel(id);
   }

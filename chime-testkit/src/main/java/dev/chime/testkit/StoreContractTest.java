@@ -3,6 +3,7 @@ package dev.chime.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.chime.Event;
 import dev.chime.Job;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -141,6 +143,83 @@ public abstract class StoreContractTest {
         .extracting(i -> i.id().value())
         .containsExactly("c");
     assertThat(store.list(JobQuery.ALL.withLabel("other"))).isEmpty();
+  }
+
+  private static JobInfo listener(String id, String event) {
+    Job job = Job.builder(id).handler("h").trigger(Trigger.onEvent(event)).build();
+    return new JobInfo(job, JobState.ACTIVE, null, null, 0, 0);
+  }
+
+  @Test
+  void listeningFindsTheJobsOfAnEventByIdInAnyStateAndFollowsUpdates() {
+    store.insert(listener("b", "deploy"));
+    JobInfo a = store.insert(listener("a", "deploy"));
+    store.insert(listener("c", "deploy.done"));
+    store.insert(job("d", NOW));
+    store.update(new JobInfo(a.job(), JobState.PAUSED, "n", null, 0, a.version()));
+    assertThat(store.listening("deploy")).extracting(i -> i.id().value()).containsExactly("a", "b");
+    assertThat(store.listening("deploy").get(0).state()).isEqualTo(JobState.PAUSED);
+    assertThat(store.listening("deploy.done")).extracting(i -> i.id().value()).containsExactly("c");
+    assertThat(store.listening("nobody")).isEmpty();
+
+    JobInfo b = store.find(JobId.of("b")).orElseThrow();
+    store.update(
+        new JobInfo(listener("b", "other").job(), JobState.ACTIVE, null, null, 0, b.version()));
+    store.delete(JobId.of("a"));
+    assertThat(store.listening("deploy")).isEmpty();
+    assertThat(store.listening("other")).extracting(i -> i.id().value()).containsExactly("b");
+    store.insertAll(List.of(listener("e", "other")));
+    assertThat(store.listening("other")).extracting(i -> i.id().value()).containsExactly("b", "e");
+    assertThat(claimNow(NOW.plusSeconds(3600), 10))
+        .extracting(claim -> claim.job().id().value())
+        .containsExactly("d");
+  }
+
+  @Test
+  void aRunKeepsTheEventThatStartedIt() {
+    RunId id = store.newRunId();
+    Event event = new Event("deploy", Map.of("version", "1.2", "hosts", List.of("a", "b"), "n", 3));
+    Run claimed =
+        new Run(
+            id,
+            JobId.of("a"),
+            NOW,
+            1,
+            RunState.CLAIMED,
+            null,
+            null,
+            null,
+            null,
+            "",
+            0,
+            null,
+            null,
+            store.node(),
+            event);
+    store.record(List.of(claimed));
+    assertThat(store.run(id).orElseThrow().event()).isEqualTo(event);
+    store.record(List.of(run(id, JobId.of("a"), NOW, RunState.SUCCEEDED)));
+    assertThat(store.run(id).orElseThrow().event()).isNull();
+    Run bare = run(store.newRunId(), JobId.of("a"), NOW, RunState.SUCCEEDED);
+    store.record(
+        List.of(
+            new Run(
+                bare.id(),
+                bare.jobId(),
+                bare.scheduledFor(),
+                1,
+                RunState.SKIPPED,
+                "paused",
+                null,
+                NOW,
+                null,
+                "",
+                0,
+                null,
+                null,
+                store.node(),
+                new Event("tick", null))));
+    assertThat(store.run(bare.id()).orElseThrow().event()).isEqualTo(new Event("tick", null));
   }
 
   @Test

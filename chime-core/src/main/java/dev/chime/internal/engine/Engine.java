@@ -1,5 +1,6 @@
 package dev.chime.internal.engine;
 
+import dev.chime.Event;
 import dev.chime.Job;
 import dev.chime.JobHandler;
 import dev.chime.JobId;
@@ -100,6 +101,7 @@ public final class Engine implements Scheduler {
   private final java.util.Set<JobId> deleted = new java.util.HashSet<>();
   private final Dependencies dependencies = new Dependencies();
   private final Pipelines pipelines = new Pipelines();
+  private final FileWatch files;
   private final List<Run> unrecorded = new ArrayList<>();
   private final List<Advance> unwritten = new ArrayList<>();
   private List<Run> firingRuns; // while an occurrence fires: the runs written with its advance
@@ -178,6 +180,7 @@ public final class Engine implements Scheduler {
     this.claimAheadNanos = store.claimAhead().toNanos();
     this.node = store.node();
     this.createdAt = clock.instant();
+    this.files = new FileWatch(clock, this::wakeNow);
     settings.groupLimits().forEach((name, limit) -> groups.put(name, new Group(limit)));
     this.pool =
         settings.manual()
@@ -188,6 +191,24 @@ public final class Engine implements Scheduler {
                     Thread.ofVirtual().name("chime-worker-", 0).factory());
     for (JobInfo info : store.list(JobQuery.ALL)) {
       dependencies.put(info.id(), info.job().trigger());
+      watchFiles(info.job());
+    }
+  }
+
+  /** Watches the directory of a job with a file trigger; stops watching for any other job. */
+  private void watchFiles(Job job) {
+    if (!(job.trigger() instanceof Trigger.OnFile trigger)) {
+      files.unwatch(job.id());
+      return;
+    }
+    try {
+      files.watch(job.id(), trigger);
+    } catch (java.io.IOException | RuntimeException e) {
+      LOG.warn(
+          "job {}: cannot watch {}, its file trigger is idle: {}",
+          job.id(),
+          trigger.path(),
+          e.toString());
     }
   }
 
@@ -374,10 +395,13 @@ public final class Engine implements Scheduler {
   }
 
   private RunId skip(Job job, Instant occurrence, int attempt, String reason) {
-    RunId id = store.newRunId();
-    record(
+    return skipped(job, occurrence, attempt, reason, null).id();
+  }
+
+  private Run skipped(Job job, Instant occurrence, int attempt, String reason, Event event) {
+    Run run =
         new Run(
-            id,
+            store.newRunId(),
             job.id(),
             occurrence,
             attempt,
@@ -390,8 +414,10 @@ public final class Engine implements Scheduler {
             0,
             null,
             null,
-            node));
-    return id;
+            node,
+            event);
+    record(run);
+    return run;
   }
 
   // ---------------------------------------------------------------- jobs
@@ -416,6 +442,7 @@ public final class Engine implements Scheduler {
           check(keyed);
           JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 1));
           dependencies.put(keyed.id(), keyed.trigger());
+          watchFiles(keyed);
           jobChanged(SchedulerEvent.Change.ADDED, info);
           finishIfDone(info);
           wake(info.nextFireAt());
@@ -449,6 +476,7 @@ public final class Engine implements Scheduler {
           List<JobInfo> stored = store.insertAll(initial);
           for (JobInfo info : stored) {
             dependencies.put(info.id(), info.job().trigger());
+            watchFiles(info.job());
             jobChanged(SchedulerEvent.Change.ADDED, info);
             finishIfDone(info);
             wake(info.nextFireAt());
@@ -510,6 +538,17 @@ public final class Engine implements Scheduler {
             Kind.INVALID,
             "dependency cycle: " + String.join(" -> ", cycle.stream().map(JobId::value).toList()));
       }
+    } else if (job.trigger() instanceof Trigger.OnFile file
+        && !java.nio.file.Files.isDirectory(file.path())) {
+      throw new SchedulerException(
+          Kind.INVALID,
+          "job "
+              + job.id()
+              + ": file trigger path "
+              + file.path()
+              + (java.nio.file.Files.exists(file.path())
+                  ? " is not a directory"
+                  : " does not exist"));
     } else if (containsAfter(job.trigger())) {
       throw new SchedulerException(
           Kind.INVALID,
@@ -543,7 +582,10 @@ public final class Engine implements Scheduler {
   /** Marks a job that can never fire again as finished. */
   private void finishIfDone(JobInfo info) {
     boolean exhausted =
-        info.nextFireAt() == null && !(info.job().trigger() instanceof Trigger.After)
+        info.nextFireAt() == null
+                && !(info.job().trigger() instanceof Trigger.After
+                    || info.job().trigger() instanceof Trigger.OnEvent
+                    || info.job().trigger() instanceof Trigger.OnFile)
             || info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns();
     if (exhausted && info.state() == JobState.ACTIVE && !fixedDelayPending(info)) {
       JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
@@ -584,6 +626,7 @@ public final class Engine implements Scheduler {
           JobInfo info =
               store.update(initial(job, state, old.note(), old.runCount(), old.version()));
           dependencies.put(job.id(), job.trigger());
+          watchFiles(job);
           jobChanged(SchedulerEvent.Change.UPDATED, info);
           finishIfDone(info);
           wake(info.nextFireAt());
@@ -617,6 +660,7 @@ public final class Engine implements Scheduler {
           unclaim(id);
           store.delete(id);
           dependencies.remove(id);
+          files.unwatch(id);
           for (Execution run : new ArrayList<>(live.values())) {
             if (run.job.id().equals(id) && run.state == RunState.RETRYING) {
               cancelRun(run, "the job was deleted");
@@ -969,6 +1013,7 @@ public final class Engine implements Scheduler {
     next.state = RunState.RETRYING;
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
+    next.event = failed.event;
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
     live.put(next.id, next);
     admitted(next, RunState.RETRYING);
@@ -1019,22 +1064,50 @@ public final class Engine implements Scheduler {
       if (verdict.reason() != null) {
         skip(info.job(), now, 1, verdict.reason());
       }
-    } else if (info.state() == JobState.PAUSED || pausedAllSince != null) {
-      skip(info.job(), now, 1, "paused" + (info.note() == null ? "" : ": " + info.note()));
-    } else if (info.state() == JobState.ACTIVE) {
-      if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
-        JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-        jobChanged(SchedulerEvent.Change.FINISHED, done);
-        return;
-      }
-      JobInfo counted =
+    } else {
+      fireUntimed(info, now, null, 1);
+      kick();
+    }
+  }
+
+  /**
+   * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
+   * paused one records a skipped run, one past its end finishes, an active one counts the run and
+   * admits it. Returns the run as admitted or skipped, or null when none was made. A job another
+   * node changed since it was read (a publish there counted a run) is read again and judged afresh,
+   * so that each run counts and max runs holds across a cluster.
+   */
+  private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
+    if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
+      return null; // finished: no occurrence is expected
+    }
+    if (info.state() == JobState.PAUSED || pausedAllSince != null) {
+      String note = info.note() == null ? "" : ": " + info.note();
+      return skipped(info.job(), now, 1, "paused" + note, event);
+    }
+    if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
+      JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
+      jobChanged(SchedulerEvent.Change.FINISHED, done);
+      return null;
+    }
+    JobInfo counted;
+    try {
+      counted =
           store.update(
               new JobInfo(
                   info.job(), info.state(), null, null, info.runCount() + 1, info.version()));
-      occurrence(info.job(), now, 1, false, 0);
-      finishIfDone(counted);
-      kick();
+    } catch (SchedulerException e) {
+      if (e.kind() != Kind.CONFLICT || tries >= UPDATE_TRIES) {
+        throw e;
+      }
+      Optional<JobInfo> again = store.find(info.id());
+      return again.isEmpty() ? null : fireUntimed(again.get(), now, event, tries + 1);
     }
+    Execution run = new Execution(store.newRunId(), info.job(), now, 1, order++, 0, clock, node);
+    run.event = event;
+    admit(run, false);
+    finishIfDone(counted);
+    return run.snapshot();
   }
 
   private Pipelines.Started pipelineStart(JobId job, long pipelineRun) {
@@ -1049,6 +1122,37 @@ public final class Engine implements Scheduler {
       return new Pipelines.Started(skipped, RunState.SKIPPED);
     }
     return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
+  }
+
+  // ---------------------------------------------------------------- events
+
+  /** How often a job another node keeps changing is read again before its run gives up. */
+  private static final int UPDATE_TRIES = 10;
+
+  @Override
+  public List<Run> publish(String name, Map<String, ?> payload) {
+    Event event =
+        new Event(
+            name, payload == null ? null : dev.chime.spi.JsonValues.copyMap(payload, "payload"));
+    List<Run> runs =
+        locked(
+            () -> {
+              openOrFail();
+              Instant now = now();
+              List<Run> started = new ArrayList<>();
+              for (JobInfo info : store.listening(event.name())) {
+                Run run = fireUntimed(info, now, event, 1);
+                if (run != null) {
+                  started.add(run);
+                }
+              }
+              kick();
+              return started;
+            });
+    if (durable && !runs.isEmpty()) {
+      store.flush(); // the runs (and so the event) are on record when the caller hears of them
+    }
+    return runs;
   }
 
   @Override
@@ -1236,7 +1340,14 @@ public final class Engine implements Scheduler {
         now,
         Integer.MAX_VALUE,
         run -> run.stop(RunState.TIMED_OUT, "ran longer than its timeout " + run.job.timeout()));
-    long next = Math.min(timer.nextDeadline(), timeouts.nextDeadline());
+    if (!closing) {
+      for (Map.Entry<JobId, Event> changed : files.takeDue(now)) {
+        store
+            .find(changed.getKey())
+            .ifPresent(info -> fireUntimed(info, firing, changed.getValue(), 1));
+      }
+    }
+    long next = Math.min(Math.min(timer.nextDeadline(), timeouts.nextDeadline()), files.nextDue());
     if (durable) {
       next = Math.min(next, recoverAt);
     }
@@ -1338,6 +1449,7 @@ public final class Engine implements Scheduler {
             0,
             clock,
             node);
+    run.event = orphan.event();
     live.put(run.id, run);
     if (orphan.state() == RunState.RETRYING) {
       run.state = RunState.RETRYING;
@@ -1367,7 +1479,8 @@ public final class Engine implements Scheduler {
         run.progress(),
         run.progressMessage(),
         run.result(),
-        node);
+        node,
+        run.event());
   }
 
   /** The failure an orphaned run is retried for (retry-on and abort-on lists see this type). */
@@ -1691,6 +1804,11 @@ public final class Engine implements Scheduler {
     }
   }
 
+  /** How many file changes are gathered for the job's next run (tests await the watcher). */
+  public int filesPending(JobId job) {
+    return files.pending(job);
+  }
+
   /**
    * One synchronous cycle for a manual engine (the test kit's {@code ManualScheduler}): fires what
    * is due by the clock, then runs every ready run on this thread, in priority order, until nothing
@@ -1740,6 +1858,7 @@ public final class Engine implements Scheduler {
         return running == 0;
       }
       closing = true;
+      files.close();
       hasWork.signalAll();
       for (Map.Entry<JobId, TimerHeap.Entry<Object>> entry : new ArrayList<>(claimed.entrySet())) {
         unclaim(entry.getKey());

@@ -39,6 +39,7 @@ final class Execution implements JobContext {
   long deadlineNanos = Long.MAX_VALUE;
   TimerHeap.Entry<Object> timerEntry;
   dev.chime.spi.Claim claim; // the occurrence's claim, for runs a firing made; else null
+  dev.chime.Event event; // the published event the run is for, or null; set before it is admitted
   TimerHeap.Entry<Execution> timeoutEntry;
   private volatile String stopReason;
   private volatile RunState stopState;
@@ -119,7 +120,21 @@ final class Execution implements JobContext {
   /** The record a durable store gets when the run is admitted (CLAIMED) or set to retry. */
   Run snapshotAs(RunState as) {
     return new Run(
-        id, job.id(), scheduledFor, attempt, as, reason, null, null, null, "", 0, null, null, node);
+        id,
+        job.id(),
+        scheduledFor,
+        attempt,
+        as,
+        reason,
+        null,
+        null,
+        null,
+        "",
+        0,
+        null,
+        null,
+        node,
+        event);
   }
 
   synchronized Run snapshot() {
@@ -137,7 +152,8 @@ final class Execution implements JobContext {
         progress,
         progressMessage,
         result,
-        node);
+        node,
+        event);
   }
 
   @Override
@@ -163,6 +179,11 @@ final class Execution implements JobContext {
   @Override
   public Map<String, Object> params() {
     return job.params();
+  }
+
+  @Override
+  public java.util.Optional<dev.chime.Event> event() {
+    return java.util.Optional.ofNullable(event);
   }
 
   @Override

@@ -25,7 +25,15 @@ final class CommandJob implements JobHandler {
   private static final Set<String> FIELDS =
       Set.of("argv", "script", "shell", "env", "cwd", "output_limit");
   private static final Set<String> RESERVED_ENV =
-      Set.of("CHIME_JOB_ID", "CHIME_RUN_ID", "CHIME_SCHEDULED_FOR", "CHIME_ATTEMPT");
+      Set.of(
+          "CHIME_JOB_ID",
+          "CHIME_RUN_ID",
+          "CHIME_SCHEDULED_FOR",
+          "CHIME_ATTEMPT",
+          "CHIME_EVENT",
+          "CHIME_EVENT_DATA");
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final long POLL_MILLIS = 100;
   private static final Pattern ERRNO = Pattern.compile("error[=:] ?\\d+(?:, (.+)| \\((.+)\\))$");
   private static final long DRAIN_MILLIS = 1_000;
@@ -123,6 +131,12 @@ final class CommandJob implements JobHandler {
     env.put("CHIME_RUN_ID", ctx.runId().toString());
     env.put("CHIME_SCHEDULED_FOR", ctx.scheduledFor().toString());
     env.put("CHIME_ATTEMPT", Integer.toString(ctx.attempt()));
+    ctx.event()
+        .ifPresent(
+            event -> {
+              env.put("CHIME_EVENT", event.name());
+              env.put("CHIME_EVENT_DATA", json(event.payload()));
+            });
     if (spec.cwd() != null) {
       if (!Files.isDirectory(spec.cwd())) {
         throw new JobFailure("cwd: " + spec.cwd() + " is not an existing directory");
@@ -136,6 +150,15 @@ final class CommandJob implements JobHandler {
       return process;
     } catch (IOException e) {
       throw new JobFailure("cannot run '" + spec.command().get(0) + "': " + reason(e));
+    }
+  }
+
+  /** The payload as one line of JSON: {@code null} when the event carries none. */
+  private static String json(Object payload) {
+    try {
+      return JSON.writeValueAsString(payload);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write the event payload as JSON", e);
     }
   }
 

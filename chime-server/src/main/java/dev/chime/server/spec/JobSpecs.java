@@ -226,6 +226,17 @@ public final class JobSpecs {
         spec.put("on", lower(after.outcome()));
         yield spec;
       }
+      case Trigger.OnEvent event -> Map.of("event", event.name());
+      case Trigger.OnFile file -> {
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("path", file.path().toString());
+        if (file.glob() != null) {
+          spec.put("glob", file.glob());
+        }
+        spec.put("on", file.on().stream().map(JobSpecs::lower).toList());
+        spec.put("debounce", file.debounce().toString());
+        yield Map.of("file", spec);
+      }
       case Trigger.Any any ->
           Map.of("any", any.triggers().stream().map(JobSpecs::triggerSpec).toList());
       case Trigger.All all ->
@@ -556,7 +567,8 @@ public final class JobSpecs {
             node,
             field,
             given.isEmpty()
-                ? "names no trigger: use a cron string, cron, every, at, daily, weekly, after, any or all"
+                ? "names no trigger: use a cron string, cron, every, at, daily, weekly, after,"
+                    + " event, file, any or all"
                 : "give only one of " + String.join(", ", given));
         return null;
       }
@@ -593,6 +605,7 @@ public final class JobSpecs {
         }
         case "weekly" -> weekly(map, field, zone);
         case "after" -> after(map, field);
+        case "event" -> event(map, field);
         case "any", "all" -> {
           allow(map, field, form);
           Node list = map.get(form);
@@ -607,18 +620,14 @@ public final class JobSpecs {
           if (children.contains(null)) {
             yield null;
           }
-          yield form.equals("any")
-              ? Trigger.any(children.toArray(Trigger[]::new))
-              : Trigger.all(children.toArray(Trigger[]::new));
+          try {
+            yield form.equals("any") ? new Trigger.Any(children) : new Trigger.All(children);
+          } catch (IllegalArgumentException e) {
+            error(list, field + "." + form, e.getMessage()); // an event trigger among them
+            yield null;
+          }
         }
-        default -> {
-          error(
-              map.get(form),
-              field + "." + form,
-              form
-                  + " triggers are not supported yet: use cron, every, at, daily, weekly or after");
-          yield null;
-        }
+        default -> file(map, field); // the last form left: file
       };
     }
 
@@ -690,6 +699,76 @@ public final class JobSpecs {
         }
       }
       return null;
+    }
+
+    private Trigger event(Map<String, Node> map, String field) {
+      allow(map, field, "event");
+      Node node = map.get("event");
+      String name = text(node, field + ".event", node);
+      if (name == null) {
+        return null;
+      }
+      try {
+        return Trigger.onEvent(name);
+      } catch (IllegalArgumentException e) {
+        error(node, field + ".event", e.getMessage());
+        return null;
+      }
+    }
+
+    private Trigger file(Map<String, Node> map, String field) {
+      allow(map, field, "file");
+      String at = field + ".file";
+      Map<String, Node> spec = object(map.get("file"), at);
+      if (spec == null) {
+        return null;
+      }
+      allow(spec, at, "path", "glob", "on", "debounce");
+      int before = errors.size();
+      String path = text(spec.get("path"), at + ".path", map.get("file"));
+      String glob = spec.containsKey("glob") ? text(spec.get("glob"), at + ".glob", null) : null;
+      Set<Trigger.OnFile.Change> on = java.util.EnumSet.allOf(Trigger.OnFile.Change.class);
+      if (spec.containsKey("on")) {
+        on = changes(spec.get("on"), at + ".on");
+      }
+      Duration debounce =
+          spec.containsKey("debounce")
+              ? duration(spec.get("debounce"), at + ".debounce")
+              : Trigger.OnFile.DEFAULT_DEBOUNCE;
+      if (errors.size() > before || path == null || on == null || debounce == null) {
+        return null;
+      }
+      try {
+        return new Trigger.OnFile(Path.of(path), glob, on, debounce);
+      } catch (IllegalArgumentException e) {
+        String part =
+            e.getMessage().startsWith("glob")
+                ? "glob"
+                : e.getMessage().startsWith("debounce") ? "debounce" : "path";
+        error(spec.get(part), at + "." + part, e.getMessage());
+        return null;
+      }
+    }
+
+    private Set<Trigger.OnFile.Change> changes(Node node, String field) {
+      List<String> names = texts(node, field);
+      if (names == null) {
+        return null;
+      }
+      if (names.isEmpty()) {
+        error(node, field, "must name at least one of create, modify, delete");
+        return null;
+      }
+      Set<Trigger.OnFile.Change> on = java.util.EnumSet.noneOf(Trigger.OnFile.Change.class);
+      for (int i = 0; i < names.size(); i++) {
+        Trigger.OnFile.Change change =
+            choice(node.list().get(i), field + "[" + i + "]", Trigger.OnFile.Change.class);
+        if (change == null) {
+          return null;
+        }
+        on.add(change);
+      }
+      return on;
     }
 
     private Trigger after(Map<String, Node> map, String field) {

@@ -59,6 +59,32 @@ class CommandJobTest {
   }
 
   @Test
+  void anEventsRunGetsTheEventsNameAndPayloadAsJsonInTheEnvironment() {
+    JobId job =
+        KINDS.scheduler.schedule(
+            Job.builder("on-build")
+                .handler(JobKinds.COMMAND)
+                .params(Map.of("argv", List.of("env")))
+                .trigger(Trigger.onEvent("build.done"))
+                .build());
+    Map<String, Object> payload = new java.util.LinkedHashMap<>(); // an order the JSON keeps
+    payload.put("sha", "abc 1");
+    payload.put("ok", true);
+    RunId published = KINDS.scheduler.publish("build.done", payload).get(0).id();
+    assertThat(KINDS.awaitEnd(published).log().lines())
+        .contains("CHIME_EVENT=build.done", "CHIME_EVENT_DATA={\"sha\":\"abc 1\",\"ok\":true}");
+    RunId bare = KINDS.scheduler.publish("build.done", null).get(0).id();
+    assertThat(KINDS.awaitEnd(bare).log().lines()).contains("CHIME_EVENT_DATA=null");
+    RunId manual = KINDS.scheduler.runNow(job);
+    assertThat(KINDS.awaitEnd(manual).log().lines())
+        .noneMatch(line -> line.startsWith("CHIME_EVENT"));
+    assertThat(
+            JobKinds.validate(
+                JobKinds.COMMAND, Map.of("argv", List.of("ls"), "env", Map.of("CHIME_EVENT", "x"))))
+        .containsExactly("env.CHIME_EVENT: is set by Chime for every run");
+  }
+
+  @Test
   void runsInTheWorkingDirectory(@TempDir Path dir) throws Exception {
     Run run = run(Map.of("argv", List.of("pwd"), "cwd", dir.toString()));
 

@@ -84,8 +84,20 @@ class JobSpecsRoundTripPropertiesTest {
                 .fixedDelay()
                 .withJitter(Duration.ofSeconds(30)),
             Trigger.after(JobId.of("a"), JobId.of("b")).on(Trigger.After.Outcome.FAILURE));
+    Arbitrary<Trigger> events =
+        Arbitraries.of("deploy", "order.placed", "a:b-c_1", "X".repeat(200)).map(Trigger::onEvent);
     return Arbitraries.frequencyOf(
         net.jqwik.api.Tuple.of(6, simple),
+        net.jqwik.api.Tuple.of(1, events),
+        net.jqwik.api.Tuple.of(
+            1,
+            Arbitraries.of(
+                Trigger.onFile(java.nio.file.Path.of("/in")),
+                Trigger.onFile(java.nio.file.Path.of("/var/spool/a b"))
+                    .matching("*.{csv,tsv}")
+                    .on(Trigger.OnFile.Change.DELETE)
+                    .debounce(Duration.ofMillis(1500)),
+                Trigger.onFile(java.nio.file.Path.of("/d")).debounce(Duration.ZERO))),
         net.jqwik.api.Tuple.of(
             1, simple.list().ofSize(2).map(list -> Trigger.any(list.toArray(Trigger[]::new)))),
         net.jqwik.api.Tuple.of(

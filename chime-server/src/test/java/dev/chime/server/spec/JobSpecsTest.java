@@ -205,7 +205,7 @@ class JobSpecsTest {
                     handler: h
                     retry: {attempts: 0}
                   - id: one
-                    trigger: {event: deploy}
+                    trigger: {event: "bad/name"}
                     cleanup: {path: /}
                     colour: blue
                 """))
@@ -214,10 +214,102 @@ class JobSpecsTest {
             "jobs.yaml:6: jobs[1].trigger.every: must be a duration like 30s, 15m or PT15M, was number 15",
             "jobs.yaml:8: jobs[1].retry: attempts must be 1-100, was 0",
             "jobs.yaml:9: jobs[2].id: job id 'one' is already used on line 2",
-            "jobs.yaml:10: jobs[2].trigger.event: event triggers are not supported yet: use cron, every, at, daily, weekly or after",
+            "jobs.yaml:10: jobs[2].trigger.event: event name 'bad/name' must start with a letter or digit and use only letters, digits and . _ - :",
             "jobs.yaml:11: jobs[2].cleanup.path: must not be the root directory",
             "jobs.yaml:11: jobs[2].cleanup.older_than: cleanup needs at least one of older_than, keep_last, max_total",
             "jobs.yaml:12: jobs[2].colour: unknown key (expected one of [cleanup, command, end, group, handler, http, id, labels, max_runs, misfire, overlap, params, priority, retry, timeout, trigger, zone])");
+  }
+
+  @Test
+  void readsEventTriggersAndRefusesThemInsideAnyOrAll() {
+    Job job = yaml("id: on-deploy\ntrigger: {event: deploy.done}\nhandler: h\n").get(0);
+    assertThat(job.trigger()).isEqualTo(Trigger.onEvent("deploy.done"));
+    assertThat(JobSpecs.toSpec(job)).containsEntry("trigger", Map.of("event", "deploy.done"));
+    assertThat(
+            errors(
+                """
+                id: w
+                handler: h
+                trigger:
+                  any:
+                    - {event: deploy}
+                    - "0 3 * * *"
+                """))
+        .containsExactly(
+            "jobs.yaml:5: trigger.any: any: an event trigger cannot be part of any/all (event"
+                + " 'deploy'); give the job its own event trigger");
+    assertThat(errors("id: w\ntrigger: {event: 7}\nhandler: h\n"))
+        .containsExactly("jobs.yaml:2: trigger.event: must be a string, was number");
+    assertThat(errors("id: w\ntrigger: {event: \"\"}\nhandler: h\n"))
+        .containsExactly("jobs.yaml:2: trigger.event: event name must be 1-200 characters, was 0");
+    assertThat(errors("id: w\ntrigger: {event: deploy, on: x}\nhandler: h\n"))
+        .singleElement()
+        .asString()
+        .startsWith("jobs.yaml:2: trigger.on: unknown key");
+  }
+
+  @Test
+  void readsFileTriggersWithTheirDefaultsAndWritesThemBack() {
+    Job job =
+        yaml("""
+                id: inbox
+                handler: h
+                trigger: {file: {path: /var/spool/in, glob: "*.csv", on: [create, modify], debounce: 5s}}
+                """)
+            .get(0);
+    Trigger.OnFile file = (Trigger.OnFile) job.trigger();
+    assertThat(file.path()).isEqualTo(Path.of("/var/spool/in"));
+    assertThat(file.glob()).isEqualTo("*.csv");
+    assertThat(file.on())
+        .containsExactly(Trigger.OnFile.Change.CREATE, Trigger.OnFile.Change.MODIFY);
+    assertThat(file.debounce()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(JobSpecs.toSpec(job))
+        .containsEntry(
+            "trigger",
+            Map.of(
+                "file",
+                Map.of(
+                    "path", "/var/spool/in",
+                    "glob", "*.csv",
+                    "on", List.of("create", "modify"),
+                    "debounce", "PT5S")));
+    Trigger plain = yaml("id: d\nhandler: h\ntrigger: {file: {path: /d}}\n").get(0).trigger();
+    assertThat(plain).isEqualTo(Trigger.onFile(Path.of("/d")));
+  }
+
+  @Test
+  void namesEveryBadPartOfAFileTrigger() {
+    assertThat(
+            errors(
+                """
+                jobs:
+                  - id: a
+                    handler: h
+                    trigger: {file: {glob: "*.csv", on: [touch], debounce: soon, deep: true}}
+                  - id: b
+                    handler: h
+                    trigger: {file: {path: relative/dir, on: []}}
+                  - id: c
+                    handler: h
+                    trigger: {file: {path: /d, glob: "[x", debounce: 2h}}
+                  - id: d
+                    handler: h
+                    trigger: {file: /d}
+                """))
+        .containsExactly(
+            "jobs.yaml:4: jobs[0].trigger.file.deep: unknown key (expected path, glob, on, debounce)",
+            "jobs.yaml:4: jobs[0].trigger.file.path: is required",
+            "jobs.yaml:4: jobs[0].trigger.file.on[0]: must be one of create, modify, delete, was 'touch'",
+            "jobs.yaml:4: jobs[0].trigger.file.debounce: 'soon' is not a duration: use 500ms, 30s, 15m, 2h, 7d or ISO-8601 like PT15M",
+            "jobs.yaml:7: jobs[1].trigger.file.on: must name at least one of create, modify, delete",
+            "jobs.yaml:10: jobs[2].trigger.file.glob: glob '[x' is not a valid glob: Missing '] at index 1",
+            "jobs.yaml:13: jobs[3].trigger.file: must be an object, was string");
+    assertThat(errors("id: e\nhandler: h\ntrigger: {file: {path: relative}}\n"))
+        .containsExactly(
+            "jobs.yaml:3: trigger.file.path: file trigger path must be absolute, was 'relative'");
+    assertThat(errors("id: e\nhandler: h\ntrigger: {file: {path: /d, debounce: 2h}}\n"))
+        .containsExactly(
+            "jobs.yaml:3: trigger.file.debounce: debounce must be 0 to PT1H, was PT2H");
   }
 
   @Test
@@ -266,10 +358,6 @@ class JobSpecsTest {
         .containsExactly("jobs.yaml:2: trigger: give only one of every, at");
     assertThat(errors("id: w\ntrigger: {any: [\"* * * * *\"]}\nhandler: h\n"))
         .containsExactly("jobs.yaml:2: trigger.any: must list at least two triggers");
-    assertThat(errors("id: w\ntrigger: {file: {path: /tmp}}\nhandler: h\n"))
-        .singleElement()
-        .asString()
-        .contains("file triggers are not supported yet");
     assertThat(errors("id: w\ntrigger: {after: []}\nhandler: h\n"))
         .containsExactly("jobs.yaml:2: trigger.after: must name at least one job");
     assertThat(errors("id: w\ntrigger: {after: [\"bad id\"], on: sometimes}\nhandler: h\n"))

@@ -1,0 +1,207 @@
+package dev.chime.internal.engine;
+
+import static dev.chime.internal.engine.Harness.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.chime.Event;
+import dev.chime.JobId;
+import dev.chime.JobState;
+import dev.chime.RunState;
+import dev.chime.Trigger;
+import dev.chime.Trigger.OnFile.Change;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * File triggers on a real temporary directory: the watcher thread gathers the changes (awaited with
+ * a deadline), the debounce is timed by the engine's clock, moved by hand.
+ */
+class EngineFileTest {
+  private static final Duration DEADLINE = Duration.ofSeconds(20);
+  private static final JobId JOB = JobId.of("inbox");
+
+  @TempDir Path dir;
+  private final Harness h = new Harness();
+  private final List<Event> seen = new CopyOnWriteArrayList<>();
+
+  EngineFileTest() {
+    h.behaviour = ctx -> seen.add(ctx.event().orElseThrow());
+  }
+
+  @AfterEach
+  void close() {
+    h.engine.close();
+  }
+
+  private static void await(BooleanSupplier condition, String what) {
+    long end = System.nanoTime() + DEADLINE.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > end) {
+        throw new AssertionError("timed out after " + DEADLINE + " waiting for " + what);
+      }
+      LockSupport.parkNanos(5_000_000); // poll: the watcher thread sees the file system change
+    }
+  }
+
+  private void awaitPending(int changes) {
+    await(() -> h.engine.filesPending(JOB) >= changes, changes + " change(s) gathered");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> changes(Event event) {
+    return (List<Map<String, Object>>) event.payload().get("changes");
+  }
+
+  @Test
+  void matchingChangesStartOneRunOnceTheDebounceHasPassedOnTheEnginesClock() throws IOException {
+    h.engine.schedule(
+        job(
+                "inbox",
+                Trigger.onFile(dir)
+                    .matching("*.csv")
+                    .on(Change.CREATE)
+                    .debounce(Duration.ofSeconds(5)))
+            .build());
+    assertThat(h.engine.get(JOB).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
+    Files.writeString(dir.resolve("skip.txt"), "no");
+    Files.writeString(dir.resolve("a.csv"), "1");
+    awaitPending(1);
+    h.clock.advance(Duration.ofSeconds(3));
+    Files.writeString(dir.resolve("b.csv"), "2");
+    awaitPending(2);
+    assertThat(h.advanceAndRun(Duration.ofSeconds(4)))
+        .as("5 s after b.csv, not after a.csv")
+        .isZero();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
+
+    assertThat(seen)
+        .singleElement()
+        .satisfies(
+            event -> {
+              assertThat(event.name()).isEqualTo("file");
+              assertThat(event.payload()).containsEntry("path", dir.toString());
+              assertThat(changes(event))
+                  .extracting(change -> change.get("path"))
+                  .contains("a.csv", "b.csv")
+                  .doesNotContain("skip.txt");
+              assertThat(changes(event))
+                  .extracting(change -> change.get("kind"))
+                  .contains("create");
+            });
+    assertThat(h.runs("inbox"))
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+              assertThat(run.event()).isEqualTo(seen.get(0));
+            });
+    assertThat(h.advanceAndRun(Duration.ofHours(1))).as("nothing more changed").isZero();
+  }
+
+  @Test
+  void onlyTheKindsAskedForCountAndEachBatchIsItsOwnRun() throws IOException {
+    Path old = Files.writeString(dir.resolve("old.log"), "x");
+    h.engine.schedule(
+        job("inbox", Trigger.onFile(dir).on(Change.DELETE).debounce(Duration.ZERO)).build());
+    Files.writeString(dir.resolve("new.log"), "y");
+    Files.delete(old);
+    awaitPending(1);
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(changes(seen.get(0))).containsExactly(Map.of("path", "old.log", "kind", "delete"));
+    Files.delete(dir.resolve("new.log"));
+    awaitPending(1);
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(changes(seen.get(1))).containsExactly(Map.of("path", "new.log", "kind", "delete"));
+  }
+
+  @Test
+  void aPausedJobRecordsTheChangesAsASkippedRunAndADeletedJobStopsWatching() throws IOException {
+    h.engine.schedule(
+        job("inbox", Trigger.onFile(dir).on(Change.CREATE).debounce(Duration.ZERO)).build());
+    h.engine.pause(JOB, "audit");
+    Files.writeString(dir.resolve("a"), "1");
+    awaitPending(1);
+    h.engine.runDue();
+    assertThat(h.runs("inbox"))
+        .singleElement()
+        .satisfies(
+            run -> {
+              assertThat(run.state()).isEqualTo(RunState.SKIPPED);
+              assertThat(run.reason()).isEqualTo("paused: audit");
+              assertThat(changes(run.event())).isNotEmpty();
+            });
+    h.engine.resume(JOB);
+    h.engine.delete(JOB);
+    assertThat(h.engine.filesPending(JOB)).isZero();
+    Files.writeString(dir.resolve("b"), "2");
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isZero();
+    assertThat(seen).isEmpty();
+  }
+
+  @Test
+  void anUpdateWatchesTheNewDirectoryAndAnotherTriggerStopsTheWatch(@TempDir Path other)
+      throws IOException {
+    h.engine.schedule(job("inbox", Trigger.onFile(dir).debounce(Duration.ZERO)).build());
+    h.engine.update(
+        job("inbox", Trigger.onFile(other).on(Change.CREATE).debounce(Duration.ZERO)).build());
+    Files.writeString(other.resolve("x"), "1");
+    awaitPending(1);
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(seen.get(0).payload()).containsEntry("path", other.toString());
+    h.engine.update(job("inbox", Trigger.onEvent("e")).build());
+    Files.writeString(other.resolve("y"), "2");
+    assertThat(h.engine.filesPending(JOB)).isZero();
+    assertThat(h.runs("inbox")).hasSize(1);
+  }
+
+  @Test
+  void aMissingPathOrAFileIsRefusedWhenScheduledAndBadPartsAreNamed() throws IOException {
+    Path missing = dir.resolve("nope");
+    assertThatThrownBy(() -> h.engine.schedule(job("inbox", Trigger.onFile(missing)).build()))
+        .hasMessage("job inbox: file trigger path " + missing + " does not exist");
+    Path file = Files.writeString(dir.resolve("plain"), "");
+    assertThatThrownBy(() -> h.engine.schedule(job("inbox", Trigger.onFile(file)).build()))
+        .hasMessage("job inbox: file trigger path " + file + " is not a directory");
+    assertThat(h.engine.get(JOB)).isEmpty();
+    assertThatThrownBy(() -> Trigger.onFile(Path.of("relative")))
+        .hasMessage("file trigger path must be absolute, was 'relative'");
+    assertThatThrownBy(() -> Trigger.onFile(dir).matching("[oops"))
+        .hasMessageStartingWith("glob '[oops' is not a valid glob: ");
+    assertThatThrownBy(() -> Trigger.onFile(dir).debounce(Duration.ofHours(2)))
+        .hasMessage("debounce must be 0 to PT1H, was PT2H");
+    assertThatThrownBy(() -> new Trigger.OnFile(dir, null, java.util.Set.of(), Duration.ZERO))
+        .hasMessage("on must name at least one kind of change");
+    assertThatThrownBy(
+            () -> Trigger.all(Trigger.onFile(dir), Trigger.cron("0 * * * *", ZoneId.of("UTC"))))
+        .hasMessageContaining("all: a file trigger cannot be part of any/all");
+  }
+
+  @Test
+  void aRunningSchedulerWakesForTheDebounceDeadline() throws IOException {
+    try (dev.chime.Scheduler scheduler =
+        dev.chime.Scheduler.builder().clock(java.time.Clock.systemUTC()).build()) {
+      scheduler.register("work", ctx -> seen.add(ctx.event().orElseThrow()));
+      scheduler.schedule(
+          job("inbox", Trigger.onFile(dir).on(Change.CREATE).debounce(Duration.ofMillis(200)))
+              .build());
+      scheduler.start();
+      Files.writeString(dir.resolve("report.pdf"), "%PDF");
+      await(() -> !seen.isEmpty(), "the run the file started");
+      assertThat(changes(seen.get(0)))
+          .containsExactly(Map.of("path", "report.pdf", "kind", "create"));
+      assertThat(scheduler.runs(JOB, 10)).extracting(run -> run.event().name()).contains("file");
+    }
+  }
+}
