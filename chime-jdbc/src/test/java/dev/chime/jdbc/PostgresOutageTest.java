@@ -52,7 +52,13 @@ class PostgresOutageTest {
   void backendsTerminatedUnderLoadLoseNoOccurrenceAndRunNoAttemptTwice() throws Exception {
     Map<String, AtomicInteger> executions = new ConcurrentHashMap<>();
     AtomicInteger total = new AtomicInteger();
-    try (JdbcJobStore store = PostgresServer.store(schema).lease(Duration.ofSeconds(4)).open();
+    try (JdbcJobStore store =
+            JdbcJobStore.builder(PostgresServer.URL + "?ApplicationName=" + schema)
+                .user(PostgresServer.USER)
+                .schema(schema)
+                .poolSize(4)
+                .lease(Duration.ofSeconds(4))
+                .open();
         Scheduler scheduler =
             Scheduler.builder()
                 .store(store)
@@ -104,14 +110,19 @@ class PostgresOutageTest {
     }
   }
 
-  /** Terminates every connection of Chime's stores to the database; returns how many. */
+  /**
+   * Terminates every connection of this test's store (named by the schema, so stores of other tests
+   * or builds on the same server are left alone); returns how many.
+   */
   private static int terminateBackends() throws SQLException {
     try (Connection admin = PostgresServer.connect(null);
         Statement statement = admin.createStatement();
         var row =
             statement.executeQuery(
                 "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
-                    + " WHERE application_name = 'chime' AND pid <> pg_backend_pid()")) {
+                    + " WHERE application_name = '"
+                    + schema
+                    + "' AND pid <> pg_backend_pid()")) {
       row.next();
       return row.getInt(1);
     }

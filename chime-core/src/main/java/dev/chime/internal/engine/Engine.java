@@ -103,6 +103,7 @@ public final class Engine implements Scheduler {
   private final Pipelines pipelines = new Pipelines();
   private final FileWatch files;
   private final List<Run> unrecorded = new ArrayList<>();
+  private boolean startsUnrecorded; // unrecorded holds a claimed record of a run that may start
   private final List<Advance> unwritten = new ArrayList<>();
   private List<Run> firingRuns; // while an occurrence fires: the runs written with its advance
   private final boolean durable;
@@ -252,8 +253,13 @@ public final class Engine implements Scheduler {
       List<Claim> refused;
       try {
         refused = store.write(unwritten, unrecorded); // read during the call only: no copies
+        boolean startsQueued = startsUnrecorded && unwritten.isEmpty();
+        startsUnrecorded = false;
         unrecorded.clear();
         writeFailedAt = Long.MIN_VALUE;
+        if (startsQueued) {
+          recordStarts();
+        }
       } catch (RuntimeException e) {
         writeFailed(e);
         return;
@@ -265,6 +271,22 @@ public final class Engine implements Scheduler {
       for (Claim claim : refused) {
         dropRunsOf(claim, "another scheduler took the occurrence over");
       }
+    }
+  }
+
+  /**
+   * Writes the queued records now when they include a run admitted outside an advance (a retry, run
+   * now, a dependent), so it is on record as claimed before it can start, as fired runs are: if the
+   * process dies while it runs, recovery fails it as interrupted rather than starting the same
+   * attempt again. If the store cannot write, the records stay queued (it retries them) and the
+   * runs start anyway, as they would have without this write.
+   */
+  private void recordStarts() {
+    try {
+      store.flush();
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "the store could not record runs before they start; they start anyway: {}", e.toString());
     }
   }
 
@@ -853,8 +875,14 @@ public final class Engine implements Scheduler {
 
   /** A durable store records every run when it is admitted, so a crash cannot hide it. */
   private void admitted(Execution run, RunState as) {
-    if (durable) {
-      (firingRuns != null ? firingRuns : unrecorded).add(run.snapshotAs(as));
+    if (!durable) {
+      return;
+    }
+    if (firingRuns != null) {
+      firingRuns.add(run.snapshotAs(as));
+    } else {
+      unrecorded.add(run.snapshotAs(as));
+      startsUnrecorded |= as == RunState.CLAIMED;
     }
   }
 

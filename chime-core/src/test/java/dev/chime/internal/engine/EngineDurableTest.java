@@ -40,6 +40,8 @@ class EngineDurableTest {
     final List<Run> orphans = new ArrayList<>();
     int claims;
     boolean refuseNext;
+    boolean writeBehind; // records without advances are queued until flush, as JdbcJobStore does
+    final List<Run> queued = new ArrayList<>();
     int failWrites;
     int loseAnswers;
     final List<String> prunes = new ArrayList<>();
@@ -103,9 +105,21 @@ class EngineDurableTest {
         inner.record(runs);
         return refused;
       }
+      if (writeBehind && advances.isEmpty()) {
+        queued.addAll(runs);
+        return List.of();
+      }
       advances.forEach(a -> written.addAll(a.runs()));
+      written.addAll(queued);
       written.addAll(runs);
+      queued.clear();
       return inner.write(advances, runs);
+    }
+
+    @Override
+    public void flush() {
+      written.addAll(queued);
+      queued.clear();
     }
 
     /** The latest written record of each run, newest run first, as a durable store answers. */
@@ -366,6 +380,33 @@ class EngineDurableTest {
 
     h.advanceAndRun(Duration.ofSeconds(5));
     assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
+  }
+
+  @Test
+  void aRetryIsOnRecordAsClaimedBeforeItStartsThoughRecordsAreWrittenBehind() {
+    store.writeBehind = true;
+    List<List<RunState>> seenByHandler = new ArrayList<>();
+    h.behaviour =
+        ctx -> {
+          seenByHandler.add(
+              store.written.stream()
+                  .filter(r -> r.id().equals(ctx.runId()))
+                  .map(Run::state)
+                  .toList());
+          if (ctx.attempt() == 1) {
+            throw new IllegalStateException("first attempt fails");
+          }
+        };
+    h.engine.schedule(
+        job("a", Trigger.once(h.at(10)))
+            .retry(RetryPolicy.fixed(2, Duration.ofSeconds(5)))
+            .build());
+    h.advanceAndRun(Duration.ofSeconds(10));
+    h.advanceAndRun(Duration.ofSeconds(5));
+
+    assertThat(h.calls).containsExactly("a@" + h.at(10) + "#1", "a@" + h.at(10) + "#2");
+    assertThat(seenByHandler)
+        .containsExactly(List.of(RunState.CLAIMED), List.of(RunState.RETRYING, RunState.CLAIMED));
   }
 
   @Test
