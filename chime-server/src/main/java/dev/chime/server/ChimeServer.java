@@ -118,9 +118,9 @@ public final class ChimeServer implements AutoCloseable {
     if (settings.configFile() != null) {
       jobFile = JobFile.apply(settings.configFile(), scheduler, store);
       if (jobFile.status() == JobFile.Status.APPLIED) {
-        LOG.info(jobFile.message());
+        LOG.info("{}", jobFile.message());
       } else {
-        LOG.warn(jobFile.message());
+        LOG.warn("{}", jobFile.message());
       }
     }
     scheduler.start();
