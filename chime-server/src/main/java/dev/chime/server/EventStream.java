@@ -232,12 +232,30 @@ final class EventStream implements SchedulerListener, AutoCloseable {
     return subscribers.size();
   }
 
-  /** Ends every connection (at shutdown). */
+  /** How long {@link #close} waits for the writers to end their connections. */
+  static final java.time.Duration CLOSE_WAIT = java.time.Duration.ofSeconds(2);
+
+  /**
+   * Ends every connection (at shutdown), waiting up to {@link #CLOSE_WAIT} for the writers to
+   * finish: the HTTP server must not stop (and recycle the requests) under a writer still sending.
+   */
   @Override
   public void close() {
-    for (Subscriber subscriber : subscribers) {
+    List<Subscriber> open = List.copyOf(subscribers);
+    for (Subscriber subscriber : open) {
       subscriber.queue.clear();
       subscriber.queue.offer(new Object());
+    }
+    long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+    try {
+      for (Subscriber subscriber : open) {
+        long left = deadline - System.nanoTime();
+        if (left > 0) {
+          subscriber.writer.join(java.time.Duration.ofNanos(left));
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

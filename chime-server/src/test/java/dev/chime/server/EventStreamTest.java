@@ -103,7 +103,13 @@ class EventStreamTest {
                         .trigger(Trigger.cron("0 3 * * *", java.time.ZoneOffset.UTC))
                         .build())
             .toList();
-    server.scheduler().scheduleAll(many);
+    try (Sse watching = new Sse(server.baseUrl(), null, null)) {
+      server.scheduler().scheduleAll(many);
+      String last = "bulk-" + (EventStream.REPLAY + 1);
+      while (!jobId(watching.next("job")).equals(last)) {
+        // listeners hear of changes on their own thread: wait until the stream has them all
+      }
+    }
     try (Sse stale = new Sse(server.baseUrl(), null, "1")) {
       Sse.Event reset = stale.next();
       assertThat(reset.name()).isEqualTo("reset");
