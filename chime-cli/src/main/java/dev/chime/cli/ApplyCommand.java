@@ -11,7 +11,9 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code chime apply FILE... [--prune]}: makes the server's jobs match the files. Each file owns
  * its jobs ({@code file:PATH}); {@code --prune} deletes only jobs the file owns and no longer
- * lists, never jobs made through the API or by another file.
+ * lists, never jobs made through the API or by another file. Jobs are created and replaced with PUT
+ * {@code ?owner=file:PATH}, which the server does atomically and refuses (409) for a job of another
+ * owner, so two applies of one file at once both succeed.
  */
 @Command(
     name = "apply",
@@ -66,8 +68,11 @@ final class ApplyCommand extends ClientCommand {
     String owner = "?owner=" + ApiClient.segment(step.file().owner());
     return switch (change.action()) {
       case ADD -> {
-        api().post(API + "/jobs" + owner, JobFiles.body(change.after()));
-        yield "created";
+        // PUT, not POST: atomic on the server, so an apply of the same file that created the job
+        // meanwhile is replaced (200) rather than a failure, and any other owner's job is a 409.
+        int status =
+            api().put(job(change.id().value(), owner), JobFiles.body(change.after())).status();
+        yield status == 201 ? "created" : "updated (it was created meanwhile by this file)";
       }
       case CHANGE -> {
         api().put(job(change.id().value(), owner), JobFiles.body(change.after()));

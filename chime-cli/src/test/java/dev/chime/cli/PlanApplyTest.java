@@ -132,6 +132,42 @@ class PlanApplyTest {
   }
 
   @Test
+  void twoAppliesOfOneFileAtOnceBothSucceed() throws Exception {
+    StringBuilder text = new StringBuilder("jobs:\n");
+    for (int i = 0; i < 20; i++) {
+      text.append("  - {id: same-")
+          .append(i)
+          .append(", trigger: \"0 3 * * *\", command: [\"true\"]}\n");
+    }
+    Path jobs = file("jobs.yaml", text.toString());
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(2);
+    try {
+      java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+      java.util.List<java.util.concurrent.Future<CliRun>> applies = new java.util.ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        applies.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return cli("apply", jobs.toString());
+                }));
+      }
+      go.countDown();
+      for (java.util.concurrent.Future<CliRun> apply : applies) {
+        CliRun done = apply.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(done.code()).as(done.err()).isZero();
+        assertThat(done.out()).containsPattern("\\+ same-0 +(created|updated)");
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int i = 0; i < 20; i++) {
+      assertThat(owner("same-" + i)).isEqualTo("file:" + jobs);
+    }
+  }
+
+  @Test
   void anInvalidFileListsEveryErrorAndChangesNothing() throws IOException {
     Path bad =
         file(

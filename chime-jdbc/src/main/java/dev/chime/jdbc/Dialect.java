@@ -149,6 +149,16 @@ abstract sealed class Dialect implements AutoCloseable permits SqliteDialect, Po
    */
   abstract void lockForMigrations(Session session) throws SQLException;
 
+  /**
+   * Runs {@code work} holding the job-file lock, which only one store on the database holds at a
+   * time (the servers of a cluster apply their job files one after another); waits for it up to
+   * {@link #JOB_FILE_LOCK_WAIT}.
+   */
+  abstract <T> T holdingJobFileLock(java.util.function.Supplier<T> work);
+
+  /** How long {@link #holdingJobFileLock} waits for another store to let go. */
+  static final java.time.Duration JOB_FILE_LOCK_WAIT = java.time.Duration.ofSeconds(60);
+
   /** The column type of instants in {@code chime_migrations}. */
   abstract String instantType();
 

@@ -57,6 +57,7 @@ public final class JdbcJobStore implements JobStore {
   private final Nodes nodes;
   private final Clock clock;
   private final Wakeups wakeups; // PostgreSQL only, else null
+  private final AppliedJobFiles appliedFiles;
 
   private JdbcJobStore(Dialect db, Clock clock, Duration lease) {
     this.db = db;
@@ -69,6 +70,7 @@ public final class JdbcJobStore implements JobStore {
     this.behind = new WriteBehind(runs);
     this.nodes = new Nodes(db, clock, lease, runs, node);
     this.wakeups = db instanceof PostgresDialect postgres ? new Wakeups(postgres, node) : null;
+    this.appliedFiles = new AppliedJobFiles(db, clock);
   }
 
   /** Wakes the other nodes if the jobs hold one due within the look-ahead (PostgreSQL only). */
@@ -244,6 +246,32 @@ public final class JdbcJobStore implements JobStore {
   @Override
   public boolean leader() {
     return nodes.leader();
+  }
+
+  /**
+   * Runs {@code work} holding the job-file lock, which one store on the database holds at a time:
+   * on PostgreSQL an advisory lock of the schema ({@code pg_advisory_xact_lock}) held by a
+   * transaction on a connection of its own, so the nodes of a cluster apply their job files one
+   * after another and a node that dies lets it go; on SQLite (one process) a lock of this store.
+   * Waits up to a minute, then fails as {@link Kind#UNAVAILABLE}.
+   */
+  public <T> T withJobFileLock(java.util.function.Supplier<T> work) {
+    return db.holdingJobFileLock(Objects.requireNonNull(work, "work must not be null"));
+  }
+
+  /** The versions of the owner's job file applied so far, newest first. */
+  public List<AppliedJobFile> appliedJobFiles(String owner) {
+    return appliedFiles.list(Objects.requireNonNull(owner, "owner must not be null"));
+  }
+
+  /**
+   * Records that this node applied the version ({@code sha256} of the file) of the owner's job file
+   * now, making it the newest; returns the owner's versions, newest first.
+   */
+  public List<AppliedJobFile> recordJobFile(String owner, String sha256) {
+    Objects.requireNonNull(owner, "owner must not be null");
+    Objects.requireNonNull(sha256, "sha256 must not be null");
+    return appliedFiles.record(owner, sha256, node());
   }
 
   /** PostgreSQL: listens for the other nodes' wake-ups and calls {@code wake} on each. */

@@ -31,7 +31,8 @@ import org.slf4j.LoggerFactory;
  */
 final class Migrations {
   /** Every migration file, oldest first; the same names in every dialect's folder. */
-  static final List<String> FILES = List.of("V1__init.sql", "V2__leader.sql", "V4__events.sql");
+  static final List<String> FILES =
+      List.of("V1__init.sql", "V2__leader.sql", "V3__job_files.sql", "V4__events.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 

@@ -26,8 +26,14 @@ import java.util.concurrent.TimeUnit;
 final class PostgresDialect extends Dialect {
   static final String PREFIX = "jdbc:postgresql:";
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(PostgresDialect.class);
+
   /** Keys the migration lock, with the schema's hash ("chim" in ASCII). */
   private static final int LOCK_SPACE = 0x6368696D;
+
+  /** Keys the job-file lock, with the schema's hash ("chjf" in ASCII). */
+  static final int JOB_FILE_LOCK_SPACE = 0x63686A66;
 
   private final String url;
   private final String schema;
@@ -67,12 +73,15 @@ final class PostgresDialect extends Dialect {
    * search path if none was set), cut to PostgreSQL's 63-byte names.
    */
   String channel() {
-    String name =
-        schema != null
-            ? schema
-            : autocommit("read the current schema", PostgresDialect::currentSchema);
-    String channel = "chime_" + name;
+    String channel = "chime_" + schemaName();
     return channel.length() > 63 ? channel.substring(0, 63) : channel;
+  }
+
+  /** The schema of the tables: the one set, or the first of the search path. */
+  private String schemaName() {
+    return schema != null
+        ? schema
+        : autocommit("read the current schema", PostgresDialect::currentSchema);
   }
 
   /** Connects (the pool's first connection is opened now, so a bad URL fails here). */
@@ -236,6 +245,44 @@ final class PostgresDialect extends Dialect {
         throw new SQLException("no schema: the search_path names none that exists");
       }
       return name;
+    }
+  }
+
+  /**
+   * {@code pg_advisory_xact_lock(JOB_FILE_LOCK_SPACE, hashtext(schema))} in a transaction on a
+   * connection of its own (the work uses the pool, which may have one connection), held until the
+   * work ends and then rolled back; a node that dies holding it loses its connection, and so the
+   * lock. Waits at most {@link #JOB_FILE_LOCK_WAIT} ({@code lock_timeout}).
+   */
+  @Override
+  <T> T holdingJobFileLock(java.util.function.Supplier<T> work) {
+    String name = schemaName();
+    try (Connection connection = connectOutsideThePool()) {
+      connection.setAutoCommit(false);
+      try (var timeout = connection.createStatement();
+          PreparedStatement lock =
+              connection.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))")) {
+        timeout.execute("SET LOCAL lock_timeout = " + JOB_FILE_LOCK_WAIT.toMillis());
+        lock.setInt(1, JOB_FILE_LOCK_SPACE);
+        lock.setString(2, name);
+        lock.execute();
+      }
+      try {
+        return work.get();
+      } finally {
+        endQuietly(connection);
+      }
+    } catch (SQLException e) {
+      throw failure("take the job-file lock", e);
+    }
+  }
+
+  /** Rolls back (letting the lock go); if that fails, closing the connection lets it go too. */
+  private static void endQuietly(Connection connection) {
+    try {
+      connection.rollback();
+    } catch (SQLException e) {
+      LOG.debug("rollback after the job-file lock failed; the connection closes anyway", e);
     }
   }
 

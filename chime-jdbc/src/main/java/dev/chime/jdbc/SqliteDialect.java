@@ -36,6 +36,7 @@ final class SqliteDialect extends Dialect {
   private final String url;
   private final Session session;
   private final ReentrantLock lock = new ReentrantLock();
+  private final ReentrantLock jobFileLock = new ReentrantLock();
 
   private SqliteDialect(String url, Connection connection) {
     this.url = url;
@@ -183,6 +184,30 @@ final class SqliteDialect extends Dialect {
   @Override
   void lockForMigrations(Session work) {
     // BEGIN IMMEDIATE has taken the database's write lock already.
+  }
+
+  /**
+   * A lock of this store: SQLite serves one process, so there is no other node to wait for (the
+   * write lock cannot be held across the work: the work writes through this store's one session).
+   */
+  @Override
+  <T> T holdingJobFileLock(java.util.function.Supplier<T> work) {
+    try {
+      if (!jobFileLock.tryLock(
+          JOB_FILE_LOCK_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+        throw new SchedulerException(
+            Kind.UNAVAILABLE,
+            "cannot take the job-file lock of " + describe() + " within " + JOB_FILE_LOCK_WAIT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SchedulerException(Kind.CLOSED, "interrupted waiting for the job-file lock", e);
+    }
+    try {
+      return work.get();
+    } finally {
+      jobFileLock.unlock();
+    }
   }
 
   @Override

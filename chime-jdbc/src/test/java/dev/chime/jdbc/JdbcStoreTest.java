@@ -80,6 +80,12 @@ abstract class JdbcStoreTest extends StoreContractTest {
   /** SQL for the instant column moved back by the seconds. */
   protected abstract String minusSeconds(String column, int seconds);
 
+  /**
+   * Waits until the thread is waiting for the job-file lock (a holder has it): PostgreSQL sees an
+   * advisory lock not granted; SQLite's lock parks the thread.
+   */
+  protected abstract void awaitWaitingForTheJobFileLock(Thread waiter) throws SQLException;
+
   /** Makes every registered node look silent for the seconds (their heartbeats that much older). */
   void ageHeartbeats(int seconds) throws SQLException {
     rawExecute("UPDATE chime_nodes SET heartbeat_at = " + minusSeconds("heartbeat_at", seconds));
@@ -909,6 +915,98 @@ abstract class JdbcStoreTest extends StoreContractTest {
       assertThat(second.runs(JobId.of("on-deploy"), 10)).extracting(Run::event).containsOnly(event);
     }
     assertThat(seen).containsExactly("2:" + event);
+  }
+
+  // ---------------------------------------------------------------- job files
+
+  @Test
+  void keepsTheAppliedVersionsOfEachJobFileNewestFirst() {
+    JdbcJobStore jdbc = jdbc();
+    assertThat(jdbc.appliedJobFiles("file:/etc/a.yaml")).isEmpty();
+    jdbc.recordJobFile("file:/etc/a.yaml", "v1");
+    clock.advance(Duration.ofSeconds(1));
+    jdbc.recordJobFile("file:/etc/b.yaml", "v1");
+    List<AppliedJobFile> a = jdbc.recordJobFile("file:/etc/a.yaml", "v2");
+    assertThat(a).extracting(AppliedJobFile::sha256).containsExactly("v2", "v1");
+    assertThat(a).allSatisfy(v -> assertThat(v.owner()).isEqualTo("file:/etc/a.yaml"));
+    assertThat(a.get(0).node()).isEqualTo(jdbc.node());
+    assertThat(a.get(0).appliedAt()).isAfter(a.get(1).appliedAt());
+
+    clock.advance(Duration.ofSeconds(1));
+    assertThat(jdbc.recordJobFile("file:/etc/a.yaml", "v1"))
+        .as("applied again, an old version is the newest")
+        .extracting(AppliedJobFile::sha256)
+        .containsExactly("v1", "v2");
+    assertThat(jdbc.appliedJobFiles("file:/etc/b.yaml"))
+        .extracting(AppliedJobFile::sha256)
+        .containsExactly("v1");
+  }
+
+  @Test
+  void keepsOnlyTheNewestVersionsOfAnOwner() {
+    JdbcJobStore jdbc = jdbc();
+    for (int i = 0; i <= AppliedJobFiles.KEPT; i++) {
+      clock.advance(Duration.ofSeconds(1));
+      jdbc.recordJobFile("file:/etc/many.yaml", "v" + i);
+    }
+    List<AppliedJobFile> kept = jdbc.appliedJobFiles("file:/etc/many.yaml");
+    assertThat(kept).hasSize(AppliedJobFiles.KEPT);
+    assertThat(kept.get(0).sha256()).isEqualTo("v" + AppliedJobFiles.KEPT);
+    assertThat(kept).extracting(AppliedJobFile::sha256).doesNotContain("v0");
+  }
+
+  @Test
+  void theJobFileLockLetsOneInAtATime() throws Exception {
+    JdbcJobStore jdbc = jdbc();
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    Thread first =
+        new Thread(
+            () ->
+                jdbc.withJobFileLock(
+                    () -> {
+                      order.add("first in");
+                      held.countDown();
+                      awaitQuietly(release);
+                      order.add("first out");
+                      return null;
+                    }));
+    first.start();
+    assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+    Thread second = new Thread(() -> order.add(jdbc.withJobFileLock(() -> "second in")));
+    second.start();
+    awaitWaitingForTheJobFileLock(second);
+    assertThat(order).containsExactly("first in");
+    release.countDown();
+    first.join(30_000);
+    second.join(30_000);
+    assertThat(order).containsExactly("first in", "first out", "second in");
+    assertThat(jdbc.withJobFileLock(() -> "free again")).isEqualTo("free again");
+  }
+
+  @Test
+  void theJobFileLockIsLetGoWhenTheWorkFails() {
+    JdbcJobStore jdbc = jdbc();
+    assertThatThrownBy(
+            () ->
+                jdbc.withJobFileLock(
+                    () -> {
+                      throw new IllegalStateException("the file is bad");
+                    }))
+        .hasMessage("the file is bad");
+    assertThat(jdbc.withJobFileLock(() -> 42)).isEqualTo(42);
+  }
+
+  static void awaitQuietly(CountDownLatch latch) {
+    try {
+      if (!latch.await(30, TimeUnit.SECONDS)) {
+        throw new AssertionError("the latch was not released within 30 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   // ---------------------------------------------------------------- raw SQL

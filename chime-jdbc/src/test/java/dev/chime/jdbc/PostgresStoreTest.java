@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,7 @@ class PostgresStoreTest extends JdbcStoreTest {
   protected JobStore newStore() {
     JobStore opened = super.newStore();
     try {
-      rawExecute("TRUNCATE chime_jobs, chime_runs, chime_nodes");
+      rawExecute("TRUNCATE chime_jobs, chime_runs, chime_nodes, chime_job_files");
     } catch (SQLException e) {
       opened.close();
       throw new IllegalStateException(e);
@@ -65,6 +66,55 @@ class PostgresStoreTest extends JdbcStoreTest {
   @Override
   protected Connection raw() throws SQLException {
     return PostgresServer.connect(schema);
+  }
+
+  @Override
+  protected void awaitWaitingForTheJobFileLock(Thread waiter) {
+    Await.until(() -> waitingForTheJobFileLock() > 0, "a store to wait for the job-file lock");
+  }
+
+  private long waitingForTheJobFileLock() {
+    try {
+      return rawLong(
+          "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted"
+              + " AND classid = "
+              + PostgresDialect.JOB_FILE_LOCK_SPACE
+              + " AND objid = hashtext('"
+              + schema
+              + "')::oid");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void twoStoresOnOneSchemaTakeTheJobFileLockInTurn() throws Exception {
+    CountDownLatch held = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    List<String> order = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+    try (JdbcJobStore one = builder().open();
+        JdbcJobStore two = builder().open()) {
+      Thread first =
+          new Thread(
+              () ->
+                  one.withJobFileLock(
+                      () -> {
+                        order.add("one");
+                        held.countDown();
+                        awaitQuietly(release);
+                        return null;
+                      }));
+      first.start();
+      assertThat(held.await(30, TimeUnit.SECONDS)).isTrue();
+      Thread second = new Thread(() -> order.add(two.withJobFileLock(() -> "two")));
+      second.start();
+      awaitWaitingForTheJobFileLock(second);
+      assertThat(order).containsExactly("one");
+      release.countDown();
+      first.join(30_000);
+      second.join(30_000);
+      assertThat(order).containsExactly("one", "two");
+    }
   }
 
   @Override

@@ -40,6 +40,12 @@ class SqliteStoreTest extends JdbcStoreTest {
   }
 
   @Override
+  protected void awaitWaitingForTheJobFileLock(Thread waiter) {
+    Await.until(
+        () -> waiter.getState() == Thread.State.TIMED_WAITING, "the thread to wait for the lock");
+  }
+
+  @Override
   protected String migrationFolder() {
     return "sqlite";
   }

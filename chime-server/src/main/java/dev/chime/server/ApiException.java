@@ -12,12 +12,18 @@ final class ApiException extends RuntimeException {
   private final int status;
   private final String field;
   private final transient List<String> errors;
+  private final int line;
 
-  ApiException(int status, String field, String detail, List<String> errors) {
+  ApiException(int status, String field, String detail, List<String> errors, int line) {
     super(detail);
     this.status = status;
     this.field = field;
     this.errors = List.copyOf(errors);
+    this.line = line;
+  }
+
+  ApiException(int status, String field, String detail, List<String> errors) {
+    this(status, field, detail, errors, 0);
   }
 
   ApiException(int status, String field, String detail) {
@@ -49,5 +55,10 @@ final class ApiException extends RuntimeException {
 
   List<String> errors() {
     return errors;
+  }
+
+  /** The body's line (1-based) of the first error, or 0 when not known. */
+  int line() {
+    return line;
   }
 }

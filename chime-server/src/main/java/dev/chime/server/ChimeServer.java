@@ -6,7 +6,6 @@ import dev.chime.jdbc.JdbcJobStore;
 import dev.chime.server.kinds.JobKinds;
 import dev.chime.server.kinds.Plugins;
 import dev.chime.server.metrics.ServerMetrics;
-import dev.chime.server.spec.Plan;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.json.JavalinJackson;
@@ -39,6 +38,7 @@ public final class ChimeServer implements AutoCloseable {
   private Javalin http;
   private ServerMetrics metrics;
   private List<Routes.Route> routes = List.of();
+  private JobFile.Outcome jobFile;
 
   private ChimeServer(ServerSettings settings, JdbcJobStore store, Scheduler scheduler) {
     this.settings = settings;
@@ -116,13 +116,12 @@ public final class ChimeServer implements AutoCloseable {
     scheduler.addListener(stream);
     metrics = ServerMetrics.bind(scheduler);
     if (settings.configFile() != null) {
-      Plan plan = JobFile.apply(settings.configFile(), scheduler);
-      LOG.info(
-          "job file {}: added {}, changed {}, removed {}",
-          settings.configFile(),
-          ids(plan, Plan.Action.ADD),
-          ids(plan, Plan.Action.CHANGE),
-          ids(plan, Plan.Action.REMOVE));
+      jobFile = JobFile.apply(settings.configFile(), scheduler, store);
+      if (jobFile.status() == JobFile.Status.APPLIED) {
+        LOG.info("{}", jobFile.message());
+      } else {
+        LOG.warn("{}", jobFile.message());
+      }
     }
     scheduler.start();
     routes =
@@ -164,8 +163,9 @@ public final class ChimeServer implements AutoCloseable {
     Problems.install(config.routes);
   }
 
-  private static List<String> ids(Plan plan, Plan.Action action) {
-    return plan.with(action).stream().map(change -> change.id().value()).toList();
+  /** What start-up did with the {@code --config} file (null without one). */
+  JobFile.Outcome jobFile() {
+    return jobFile;
   }
 
   /** The route table it serves. */

@@ -12,7 +12,7 @@ final class JobBodies {
 
   /**
    * The job the JSON body describes, owned by {@code owner}: 400 when the body is not JSON, 422
-   * naming the first bad field (and listing every error) when it is not a valid job.
+   * naming the first bad field and its line (and listing every error) when it is not a valid job.
    */
   static Job read(String body, String owner) {
     try {
@@ -25,7 +25,8 @@ final class JobBodies {
           422,
           first.field() == null || first.field().isEmpty() ? null : first.field(),
           String.join("; ", errors),
-          errors);
+          errors,
+          first.line());
     }
   }
 

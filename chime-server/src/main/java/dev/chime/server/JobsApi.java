@@ -1,5 +1,6 @@
 package dev.chime.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.Job;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
@@ -9,6 +10,7 @@ import dev.chime.Run;
 import dev.chime.RunId;
 import dev.chime.RunState;
 import dev.chime.Scheduler;
+import dev.chime.SchedulerException;
 import dev.chime.spi.RunPage;
 import dev.chime.spi.RunQuery;
 import io.javalin.http.Context;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -27,6 +30,9 @@ import java.util.stream.Collectors;
 final class JobsApi {
   /** The owner of jobs made through the API. */
   static final String OWNER_API = "api";
+
+  /** Tries of a PUT that keeps racing other writers of the id. */
+  static final int PUT_ATTEMPTS = 5;
 
   private final Scheduler scheduler;
   private final Clock clock;
@@ -36,7 +42,7 @@ final class JobsApi {
     this.clock = clock;
   }
 
-  void list(Context ctx) {
+  void list(Context ctx, Role role) {
     JobQuery query =
         new JobQuery(
             Params.parsed(ctx, "state", JobsApi::jobState),
@@ -54,37 +60,102 @@ final class JobsApi {
         matching.size() > limit
             ? Params.cursor("job", page.get(page.size() - 1).id().value())
             : null;
-    ctx.json(page(page.stream().map(Views::job).toList(), next));
+    boolean secrets = Views.seesSecrets(role);
+    ctx.json(page(page.stream().map(job -> Views.job(job, secrets)).toList(), next));
   }
 
   void create(Context ctx, Role role) {
     Job job = JobBodies.read(ctx.body(), owner(ctx, role));
     scheduler.schedule(job);
     ctx.status(201).header("Location", location(job.id()));
-    ctx.json(Views.job(found(job.id())));
+    ctx.json(Views.job(found(job.id()), Views.seesSecrets(role)));
   }
 
-  void get(Context ctx) {
-    ctx.json(Views.job(found(id(ctx))));
+  void get(Context ctx, Role role) {
+    ctx.json(Views.job(found(id(ctx)), Views.seesSecrets(role)));
   }
 
+  /**
+   * Creates or replaces the job, atomically as far as the caller can tell: a create that loses a
+   * race to another create becomes a replace, a replace of a job deleted meanwhile a create (up to
+   * {@value #PUT_ATTEMPTS} tries), so concurrent PUTs of one id all succeed and the last one wins.
+   * A job owned by another owner (a job file, say) is not changed: 409 naming the owner.
+   */
   void replace(Context ctx, Role role) {
     JobId id = id(ctx);
-    Map<String, Object> body = Json.readObject(ctx.body());
-    Object given = body.putIfAbsent("id", id.value());
-    if (given != null && !id.value().equals(given)) {
-      throw ApiException.invalid(
-          "id", "the body's id '" + given + "' differs from the path's '" + id + "'");
-    }
-    Job job = JobBodies.read(Json.write(body), owner(ctx, role));
-    if (scheduler.get(id).isPresent()) {
-      scheduler.update(job);
-      ctx.status(200);
-    } else {
-      scheduler.schedule(job);
+    Job job = JobBodies.read(withId(ctx.body(), id), owner(ctx, role));
+    if (put(job)) {
       ctx.status(201).header("Location", location(id));
+    } else {
+      ctx.status(200);
     }
-    ctx.json(Views.job(found(id)));
+    ctx.json(Views.job(found(id), Views.seesSecrets(role)));
+  }
+
+  /** Schedules or updates the job; true when it was created. */
+  private boolean put(Job job) {
+    for (int attempt = 1; ; attempt++) {
+      Optional<JobInfo> existing = scheduler.get(job.id());
+      try {
+        if (existing.isEmpty()) {
+          scheduler.schedule(job);
+          return true;
+        }
+        sameOwner(existing.get(), job.owner());
+        scheduler.update(job);
+        return false;
+      } catch (SchedulerException e) {
+        boolean raced =
+            e.kind() == SchedulerException.Kind.CONFLICT
+                || e.kind() == SchedulerException.Kind.NOT_FOUND;
+        if (!raced || attempt == PUT_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** 409 unless the job is the owner's: the API does not take a job file's job over. */
+  private static void sameOwner(JobInfo existing, String owner) {
+    String holder = existing.job().owner();
+    if (holder.equals(owner)) {
+      return;
+    }
+    String how =
+        holder.startsWith("file:")
+            ? "change it in the job file "
+                + holder.substring(5)
+                + " (chime apply), or PUT with"
+                + " ?owner="
+                + holder
+            : "delete it first, or PUT with ?owner=" + holder;
+    throw new ApiException(
+        409,
+        "owner",
+        "job " + existing.id() + " is owned by " + holder + ", not " + owner + ": " + how);
+  }
+
+  /**
+   * The body with the path's id: as sent when it names the same id (so errors point at the lines
+   * sent), with {@code "id"} put first on the line of the opening brace when it names none.
+   */
+  private static String withId(String body, JobId id) {
+    JsonNode tree = Json.read(body);
+    if (!tree.isObject()) {
+      throw ApiException.invalid(
+          "body", "the body must be a JSON object, was " + tree.getNodeType());
+    }
+    JsonNode given = tree.get("id");
+    if (given == null) {
+      int brace = body.indexOf('{') + 1;
+      String field = "\"id\":" + Json.write(id.value()) + (tree.isEmpty() ? "" : ",");
+      return body.substring(0, brace) + field + body.substring(brace);
+    }
+    if (!given.isTextual() || !given.asText().equals(id.value())) {
+      throw ApiException.invalid(
+          "id", "the body's id " + given + " differs from the path's '" + id + "'");
+    }
+    return body;
   }
 
   void delete(Context ctx) {
@@ -103,7 +174,7 @@ final class JobsApi {
     ctx.json(scheduler.run(run).map(Views::run).orElseGet(() -> Map.of("id", run.toString())));
   }
 
-  void pause(Context ctx) {
+  void pause(Context ctx, Role role) {
     JobId id = id(ctx);
     found(id);
     String note = null;
@@ -123,13 +194,13 @@ final class JobsApi {
         throw ApiException.invalid("note", "note must be at most 1000 characters");
       }
     }
-    ctx.json(Views.job(scheduler.pause(id, note)));
+    ctx.json(Views.job(scheduler.pause(id, note), Views.seesSecrets(role)));
   }
 
-  void resume(Context ctx) {
+  void resume(Context ctx, Role role) {
     JobId id = id(ctx);
     found(id);
-    ctx.json(Views.job(scheduler.resume(id)));
+    ctx.json(Views.job(scheduler.resume(id), Views.seesSecrets(role)));
   }
 
   void next(Context ctx) {

@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one exception mapper: every refusal becomes an RFC 9457 {@code application/problem+json} body
  * with {@code type}, {@code title}, {@code status}, {@code detail} and {@code instance}, plus
- * {@code field} (the body field or parameter at fault) and {@code errors} (every error, for a job
- * file) when there are any.
+ * {@code field} (the body field or parameter at fault), {@code errors} (every error, for a job
+ * file) and {@code line} (the body's line of the first error of a job body) when there are any.
  */
 final class Problems {
   static final String CONTENT_TYPE = "application/problem+json";
@@ -58,7 +58,11 @@ final class Problems {
   }
 
   private static void write(Context ctx, int status, ApiException e) {
-    write(ctx, status, e.field(), e.getMessage(), e.errors());
+    Map<String, Object> problem = problem(ctx, status, e.field(), e.getMessage(), e.errors());
+    if (e.line() > 0) {
+      problem.put("line", e.line());
+    }
+    ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(problem));
   }
 
   private static void write(Context ctx, int status, String field, RuntimeException e) {
@@ -66,6 +70,12 @@ final class Problems {
   }
 
   static void write(Context ctx, int status, String field, String detail, List<String> errors) {
+    Map<String, Object> problem = problem(ctx, status, field, detail, errors);
+    ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(problem));
+  }
+
+  private static Map<String, Object> problem(
+      Context ctx, int status, String field, String detail, List<String> errors) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", "about:blank");
     problem.put("title", title(status));
@@ -78,7 +88,7 @@ final class Problems {
     if (!errors.isEmpty()) {
       problem.put("errors", errors);
     }
-    ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(problem));
+    return problem;
   }
 
   static String title(int status) {

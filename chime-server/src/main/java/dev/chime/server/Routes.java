@@ -59,19 +59,20 @@ final class Routes {
       JobsApi jobs, RunsApi runs, SystemApi system, EventStream stream, ServerMetrics metrics) {
     String api = "/api/v1";
     return List.of(
-        route(
+        new Route(
             HandlerType.GET,
             api + "/jobs",
             Role.VIEWER,
             Set.of("state", "label", "q", "limit", "cursor"),
             jobs::list),
         new Route(HandlerType.POST, api + "/jobs", Role.ADMIN, Set.of("owner"), jobs::create),
-        route(HandlerType.GET, api + "/jobs/{id}", Role.VIEWER, Set.of(), jobs::get),
+        new Route(HandlerType.GET, api + "/jobs/{id}", Role.VIEWER, Set.of(), jobs::get),
         new Route(HandlerType.PUT, api + "/jobs/{id}", Role.ADMIN, Set.of("owner"), jobs::replace),
         route(HandlerType.DELETE, api + "/jobs/{id}", Role.ADMIN, Set.of(), jobs::delete),
         route(HandlerType.POST, api + "/jobs/{id}/run", Role.OPERATOR, Set.of("force"), jobs::run),
-        route(HandlerType.POST, api + "/jobs/{id}/pause", Role.OPERATOR, Set.of(), jobs::pause),
-        route(HandlerType.POST, api + "/jobs/{id}/resume", Role.OPERATOR, Set.of(), jobs::resume),
+        new Route(HandlerType.POST, api + "/jobs/{id}/pause", Role.OPERATOR, Set.of(), jobs::pause),
+        new Route(
+            HandlerType.POST, api + "/jobs/{id}/resume", Role.OPERATOR, Set.of(), jobs::resume),
         route(HandlerType.GET, api + "/jobs/{id}/next", Role.VIEWER, Set.of("count"), jobs::next),
         route(
             HandlerType.GET,
@@ -84,7 +85,12 @@ final class Routes {
             HandlerType.POST, api + "/runs/{runId}/cancel", Role.OPERATOR, Set.of(), runs::cancel),
         route(HandlerType.POST, api + "/events/{name}", Role.OPERATOR, Set.of(), system::publish),
         route(HandlerType.GET, api + "/nodes", Role.VIEWER, Set.of(), system::nodes),
-        route(HandlerType.GET, api + "/stream", Role.VIEWER, Set.of(), ctx -> stream(ctx, stream)),
+        new Route(
+            HandlerType.GET,
+            api + "/stream",
+            Role.VIEWER,
+            Set.of(),
+            (ctx, caller) -> stream(ctx, caller, stream)),
         route(HandlerType.GET, api + "/openapi.json", null, Set.of(), system::openApi),
         route(HandlerType.GET, "/health/live", null, Set.of(), system::live),
         route(HandlerType.GET, "/health/ready", null, Set.of(), system::ready),
@@ -98,7 +104,7 @@ final class Routes {
                     .result(metrics.scrape())));
   }
 
-  private static void stream(Context ctx, EventStream stream) throws Exception {
+  private static void stream(Context ctx, Role caller, EventStream stream) throws Exception {
     String accept = ctx.header("Accept");
     if (accept == null || !accept.contains("text/event-stream")) {
       throw new ApiException(
@@ -107,7 +113,8 @@ final class Routes {
           "the stream is server-sent events: send Accept: text/event-stream",
           List.of());
     }
-    new io.javalin.http.sse.SseHandler(stream::subscribe).handle(ctx);
+    boolean secrets = Views.seesSecrets(caller);
+    new io.javalin.http.sse.SseHandler(client -> stream.subscribe(client, secrets)).handle(ctx);
   }
 
   private static Route route(

@@ -11,6 +11,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,6 +147,81 @@ abstract class ApiContractTest {
     assertThat(mismatch.json().get("field").asText()).isEqualTo("id");
     assertThat(http.delete("/api/v1/jobs/replace-1").status()).isEqualTo(204);
     assertThat(http.get("/api/v1/jobs/replace-1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void concurrentPutsOfANewIdAllSucceedAndTheLastWins() throws Exception {
+    int writers = 8;
+    ExecutorService pool = Executors.newFixedThreadPool(writers);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<Http.Response>> puts = new ArrayList<>();
+      for (int i = 0; i < writers; i++) {
+        String body = job("race-1").replace("\"nightly\"", "\"writer-" + i + "\"");
+        puts.add(
+            pool.submit(
+                () -> {
+                  go.await();
+                  return http.put("/api/v1/jobs/race-1", body);
+                }));
+      }
+      go.countDown();
+      List<Integer> statuses = new ArrayList<>();
+      for (Future<Http.Response> put : puts) {
+        Http.Response response = put.get(60, TimeUnit.SECONDS);
+        assertThat(response.status()).as(response.toString()).isIn(200, 201);
+        statuses.add(response.status());
+      }
+      assertThat(statuses).as("one PUT created it, the others replaced it").containsOnlyOnce(201);
+      String label = http.get("/api/v1/jobs/race-1").json().get("labels").get(0).asText();
+      assertThat(label).matches("writer-[0-7]");
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aPutWithoutTheOwnerDoesNotChangeAJobFilesJob() {
+    String owner = "file:/etc/chime/jobs.yaml";
+    assertThat(http.post("/api/v1/jobs?owner=" + owner, job("filed-1")).status()).isEqualTo(201);
+    for (String query : new String[] {"", "?owner=api", "?owner=file:/etc/other.yaml"}) {
+      Http.Response refused = http.put("/api/v1/jobs/filed-1" + query, job("filed-1"));
+      assertThat(refused.status()).as(query + " " + refused).isEqualTo(409);
+      assertThat(refused.header("Content-Type")).startsWith(Problems.CONTENT_TYPE);
+      assertThat(refused.json().get("field").asText()).isEqualTo("owner");
+      assertThat(refused.json().get("detail").asText())
+          .contains("job filed-1 is owned by " + owner)
+          .contains("the job file /etc/chime/jobs.yaml");
+    }
+    assertThat(http.get("/api/v1/jobs/filed-1").json().get("owner").asText()).isEqualTo(owner);
+    Http.Response matching = http.put("/api/v1/jobs/filed-1?owner=" + owner, job("filed-1"));
+    assertThat(matching.status()).as(matching.toString()).isEqualTo(200);
+    assertThat(matching.json().get("owner").asText()).isEqualTo(owner);
+
+    assertThat(http.post("/api/v1/jobs", job("by-api-1")).status()).isEqualTo(201);
+    Http.Response takeover = http.put("/api/v1/jobs/by-api-1?owner=" + owner, job("by-api-1"));
+    assertThat(takeover.status()).isEqualTo(409);
+    assertThat(takeover.json().get("detail").asText()).contains("is owned by api");
+  }
+
+  @Test
+  void aPutsErrorsNameTheLineOfTheBody() {
+    String withoutId =
+        "{\n  \"trigger\": \"0 3 * * *\",\n  \"handler\": \"noop\",\n  \"timeout\": \"soon\"\n}";
+    Http.Response response = http.put("/api/v1/jobs/lines-1", withoutId);
+    assertThat(response.status()).as(response.toString()).isEqualTo(422);
+    assertThat(response.json().get("field").asText()).isEqualTo("timeout");
+    assertThat(response.json().get("line").asInt()).isEqualTo(4);
+    String withId =
+        "{\n\"id\": \"lines-1\",\n\n\"trigger\": \"61 * * * *\", \"handler\": \"noop\"}";
+    assertThat(http.put("/api/v1/jobs/lines-1", withId).json().get("line").asInt()).isEqualTo(4);
+    assertThat(http.post("/api/v1/jobs", withId).json().get("line").asInt()).isEqualTo(4);
+    assertThat(http.put("/api/v1/jobs/lines-1", "{}").json().get("field").asText())
+        .isEqualTo("trigger");
+    assertThat(http.put("/api/v1/jobs/lines-1", "[1]").status()).isEqualTo(422);
+    assertThat(http.put("/api/v1/jobs/lines-1", "{\"id\": 7}").json().get("field").asText())
+        .isEqualTo("id");
+    assertThat(server.scheduler().get(JobId.of("lines-1"))).isEmpty();
   }
 
   @Test

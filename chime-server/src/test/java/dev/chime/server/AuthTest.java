@@ -3,8 +3,10 @@ package dev.chime.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +85,59 @@ class AuthTest {
     assertThat(anonymous.post("/api/v1/events/auth-event", "{}").status()).isEqualTo(401);
     assertThat(operator.post("/api/v1/events/auth-event", "{}").status()).isEqualTo(202);
     assertThat(admin.post("/api/v1/events/auth-event", null).status()).isEqualTo(202);
+  }
+
+  private static final String[] SECRETS = {"hunter2", "s3cr3t", "pa55", "t0k3n"};
+
+  @Test
+  void viewersSeeNoSecretsOperatorsAndAdminsDo() throws Exception {
+    Http admin = anonymous.withToken("a-secret");
+    Http operator = anonymous.withToken("o-secret");
+    Http viewer = anonymous.withToken("v-secret");
+    try (Sse viewing = new Sse(server.baseUrl(), "v-secret", null);
+        Sse operating = new Sse(server.baseUrl(), "o-secret", null)) {
+      String command =
+          """
+          {"id": "secret-cmd", "trigger": "0 3 * * *",
+           "command": {"argv": ["true"], "env": {"DB_PASSWORD": "hunter2", "MODE": "x"}}}""";
+      String hook =
+          """
+          {"id": "secret-http", "trigger": "0 3 * * *",
+           "http": {"url": "https://bot:pa55@hooks.example.com/in?token=t0k3n",
+                    "headers": {"Authorization": "Bearer s3cr3t"}}}""";
+      assertThat(admin.post("/api/v1/jobs", command).status()).isEqualTo(201);
+      assertThat(admin.post("/api/v1/jobs", hook).status()).isEqualTo(201);
+
+      JsonNode cmd = viewer.get("/api/v1/jobs/secret-cmd").json();
+      assertThat(cmd.at("/command/env/DB_PASSWORD").asText()).isEqualTo(Views.REDACTED);
+      assertThat(cmd.at("/command/env/MODE").asText()).isEqualTo(Views.REDACTED);
+      assertThat(cmd.at("/command/argv/0").asText()).isEqualTo("true");
+      JsonNode http = viewer.get("/api/v1/jobs/secret-http").json().get("http");
+      assertThat(http.at("/headers/Authorization").asText()).isEqualTo(Views.REDACTED);
+      assertThat(http.get("url").asText())
+          .isEqualTo("https://<redacted>@hooks.example.com/in?<redacted>");
+      assertNoSecret(viewer.get("/api/v1/jobs").body());
+      assertNoSecret(viewing.next("job").data() + viewing.next("job").data());
+
+      for (Http seer : List.of(operator, admin)) {
+        assertThat(
+                seer.get("/api/v1/jobs/secret-cmd").json().at("/command/env/DB_PASSWORD").asText())
+            .isEqualTo("hunter2");
+        assertThat(seer.get("/api/v1/jobs").body()).contains(SECRETS);
+      }
+      assertThat(operating.next("job").data() + operating.next("job").data()).contains(SECRETS);
+      assertThat(operator.post("/api/v1/jobs/secret-http/pause", null).body()).contains("s3cr3t");
+      assertThat(server.scheduler().get(dev.chime.JobId.of("secret-cmd")).orElseThrow().job())
+          .as("the view changes no job")
+          .satisfies(job -> assertThat(job.params().toString()).contains("hunter2"));
+    }
+  }
+
+  private static void assertNoSecret(String text) {
+    for (String secret : SECRETS) {
+      assertThat(text).doesNotContain(secret);
+    }
+    assertThat(text).contains(Views.REDACTED);
   }
 
   @Test

@@ -2,106 +2,156 @@ package dev.chime.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.Job;
+import dev.chime.Trigger;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The SSE stream read with a real HTTP client: job and run changes arrive as events. */
+/**
+ * The SSE stream read with a real HTTP client: job and run changes arrive as events, and a client
+ * that reconnects with {@code Last-Event-ID} gets what it missed, or a reset.
+ */
 class EventStreamTest {
   @TempDir Path dir;
+  ChimeServer server;
+  Http http;
+
+  @BeforeEach
+  void start() {
+    server = ChimeServer.start(ServerSettings.builder().dataDir(dir).port(0).build());
+    server.scheduler().register("noop", ctx -> {});
+    http = new Http(server);
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  private static String job(String id) {
+    return "{\"id\": \"" + id + "\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\"}";
+  }
+
+  private static String jobId(Sse.Event event) throws Exception {
+    return Json.MAPPER.readTree(event.data()).get("job").get("id").asText();
+  }
 
   @Test
   void streamsJobAndRunChanges() throws Exception {
-    try (ChimeServer server =
-        ChimeServer.start(ServerSettings.builder().dataDir(dir).port(0).build())) {
-      server.scheduler().register("noop", ctx -> {});
-      BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-      HttpClient client = HttpClient.newHttpClient();
-      CompletableFuture<HttpResponse<Void>> stream =
-          client.sendAsync(
-              HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/stream"))
-                  .header("Accept", "text/event-stream")
-                  .build(),
-              responseInfo ->
-                  HttpResponse.BodySubscribers.fromLineSubscriber(new LineCollector(lines)));
-      awaitLine(lines, line -> line.startsWith(": connected") || line.startsWith(":connected"));
-
-      Http http = new Http(server);
-      String job = "{\"id\": \"sse-1\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\"}";
-      assertThat(http.post("/api/v1/jobs", job).status()).isEqualTo(201);
-      List<String> jobEvent = awaitEvent(lines, "job");
-      assertThat(String.join("\n", jobEvent)).contains("\"change\":\"added\"").contains("sse-1");
+    try (Sse stream = new Sse(server.baseUrl(), null, null)) {
+      assertThat(http.post("/api/v1/jobs", job("sse-1")).status()).isEqualTo(201);
+      Sse.Event jobEvent = stream.next("job");
+      assertThat(jobEvent.data()).contains("\"change\":\"added\"").contains("sse-1");
+      assertThat(Long.parseLong(jobEvent.id())).isPositive();
 
       assertThat(http.post("/api/v1/jobs/sse-1/run", null).status()).isEqualTo(202);
       List<String> runEvents = new ArrayList<>();
       while (!String.join("\n", runEvents).contains("\"state\":\"succeeded\"")) {
-        runEvents.addAll(awaitEvent(lines, "run"));
+        runEvents.add(stream.next("run").data());
       }
       assertThat(String.join("\n", runEvents)).contains("\"jobId\":\"sse-1\"");
-      stream.cancel(true);
-      Http.Response plain = http.get("/api/v1/stream");
-      assertThat(plain.status()).isEqualTo(406);
-      assertThat(plain.json().get("detail").asText()).contains("Accept: text/event-stream");
+    }
+    Http.Response plain = http.get("/api/v1/stream");
+    assertThat(plain.status()).isEqualTo(406);
+    assertThat(plain.json().get("detail").asText()).contains("Accept: text/event-stream");
+  }
+
+  @Test
+  void aReconnectingClientGetsWhatItMissedThenTheLiveEvents() throws Exception {
+    String seen;
+    try (Sse first = new Sse(server.baseUrl(), null, null)) {
+      assertThat(http.post("/api/v1/jobs", job("missed-0")).status()).isEqualTo(201);
+      seen = first.next("job").id();
+    }
+    for (int i = 1; i <= 3; i++) {
+      assertThat(http.post("/api/v1/jobs", job("missed-" + i)).status()).isEqualTo(201);
+    }
+    try (Sse again = new Sse(server.baseUrl(), null, seen)) {
+      List<String> ids = new ArrayList<>();
+      List<String> jobs = new ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        Sse.Event event = again.next("job");
+        ids.add(event.id());
+        jobs.add(jobId(event));
+      }
+      assertThat(jobs).containsExactly("missed-1", "missed-2", "missed-3");
+      long last = Long.parseLong(seen);
+      assertThat(ids).containsExactly("" + (last + 1), "" + (last + 2), "" + (last + 3));
+
+      assertThat(http.post("/api/v1/jobs", job("live-4")).status()).isEqualTo(201);
+      Sse.Event live = again.next("job");
+      assertThat(jobId(live)).isEqualTo("live-4");
+      assertThat(live.id()).isEqualTo("" + (last + 4));
     }
   }
 
-  private static List<String> awaitEvent(BlockingQueue<String> lines, String name)
-      throws InterruptedException {
-    awaitLine(lines, line -> line.equals("event: " + name));
-    List<String> event = new ArrayList<>();
-    String line;
-    while (!(line = take(lines)).isEmpty()) {
-      event.add(line);
+  @Test
+  void anIdTheBufferNoLongerHoldsGetsAReset() throws Exception {
+    List<Job> many =
+        IntStream.rangeClosed(0, EventStream.REPLAY + 1)
+            .mapToObj(
+                i ->
+                    Job.builder("bulk-" + i)
+                        .handler("noop")
+                        .trigger(Trigger.cron("0 3 * * *", java.time.ZoneOffset.UTC))
+                        .build())
+            .toList();
+    try (Sse watching = new Sse(server.baseUrl(), null, null)) {
+      server.scheduler().scheduleAll(many);
+      String last = "bulk-" + (EventStream.REPLAY + 1);
+      while (!jobId(watching.next("job")).equals(last)) {
+        // listeners hear of changes on their own thread: wait until the stream has them all
+      }
     }
-    return event;
+    try (Sse stale = new Sse(server.baseUrl(), null, "1")) {
+      Sse.Event reset = stale.next();
+      assertThat(reset.name()).isEqualTo("reset");
+      JsonNode data = Json.MAPPER.readTree(reset.data());
+      assertThat(data.get("lastEventId").asText()).isEqualTo("1");
+      long newest = data.get("newest").asLong();
+      assertThat(newest).isGreaterThan(EventStream.REPLAY);
+      assertThat(data.get("oldest").asLong()).isEqualTo(newest - EventStream.REPLAY + 1);
+      assertThat(reset.id()).isEqualTo(Long.toString(newest));
+
+      assertThat(http.post("/api/v1/jobs", job("after-reset")).status()).isEqualTo(201);
+      Sse.Event live = stale.next("job");
+      assertThat(live.id()).isEqualTo(Long.toString(newest + 1));
+    }
   }
 
-  private static String awaitLine(BlockingQueue<String> lines, Predicate<String> wanted)
-      throws InterruptedException {
-    String line;
-    do {
-      line = take(lines);
-    } while (!wanted.test(line));
-    return line;
+  @Test
+  void anIdFromBeforeARestartOrNotAnIdGetsAReset() throws Exception {
+    assertThat(http.post("/api/v1/jobs", job("one")).status()).isEqualTo(201);
+    for (String id : new String[] {"5000", "junk"}) {
+      try (Sse stale = new Sse(server.baseUrl(), null, id)) {
+        Sse.Event reset = stale.next();
+        assertThat(reset.name()).isEqualTo("reset");
+        JsonNode data = Json.MAPPER.readTree(reset.data());
+        assertThat(data.get("lastEventId").asText()).isEqualTo(id);
+        assertThat(data.get("newest").asText()).isEqualTo(reset.id());
+      }
+    }
   }
 
-  private static String take(BlockingQueue<String> lines) throws InterruptedException {
-    String line = lines.poll(Duration.ofSeconds(20).toMillis(), TimeUnit.MILLISECONDS);
-    if (line == null) {
-      throw new AssertionError("no event line within 20 s");
+  @Test
+  void theNewestIdReplaysNothing() throws Exception {
+    String newest;
+    try (Sse first = new Sse(server.baseUrl(), null, null)) {
+      assertThat(http.post("/api/v1/jobs", job("seen")).status()).isEqualTo(201);
+      newest = first.next("job").id();
     }
-    return line;
-  }
-
-  /** Hands each line of the stream to the queue. */
-  private record LineCollector(BlockingQueue<String> lines)
-      implements java.util.concurrent.Flow.Subscriber<String> {
-    @Override
-    public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
-      subscription.request(Long.MAX_VALUE);
+    try (Sse again = new Sse(server.baseUrl(), null, newest)) {
+      assertThat(http.post("/api/v1/jobs", job("next")).status()).isEqualTo(201);
+      Sse.Event event = again.next();
+      assertThat(event.name()).isEqualTo("job");
+      assertThat(jobId(event)).isEqualTo("next");
     }
-
-    @Override
-    public void onNext(String item) {
-      lines.add(item);
-    }
-
-    @Override
-    public void onError(Throwable throwable) {}
-
-    @Override
-    public void onComplete() {}
   }
 }

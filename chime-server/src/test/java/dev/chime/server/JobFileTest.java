@@ -60,6 +60,57 @@ class JobFileTest {
   }
 
   @Test
+  void anOlderCopyDoesNotRevertTheNewerVersion() throws Exception {
+    Path file = dir.resolve("chime.yaml");
+    String v1 = "jobs:\n  - {id: report, trigger: \"0 3 * * *\", command: [echo, v1]}\n";
+    String v2 = "jobs:\n  - {id: report, trigger: \"0 4 * * *\", command: [echo, v2]}\n";
+    Files.writeString(file, v1);
+    try (ChimeServer server = start(file)) {
+      assertThat(server.jobFile().status()).isEqualTo(JobFile.Status.APPLIED);
+      assertThat(server.jobFile().message()).contains("added [report]");
+    }
+    Files.writeString(file, v2);
+    try (ChimeServer server = start(file)) {
+      assertThat(server.jobFile().message()).contains("changed [report]");
+    }
+    Files.writeString(file, v1);
+    try (ChimeServer server = start(file)) {
+      JobFile.Outcome outcome = server.jobFile();
+      assertThat(outcome.status()).isEqualTo(JobFile.Status.OLDER_COPY);
+      assertThat(outcome.message())
+          .contains("is an older copy, NOT applied")
+          .contains("its version " + JobFile.shortSha(JobFile.sha256(v1.getBytes())))
+          .contains("a newer version " + JobFile.shortSha(JobFile.sha256(v2.getBytes())))
+          .contains("change the file");
+      assertThat(outcome.plan().changes()).isEmpty();
+      assertThat(server.scheduler().get(JobId.of("report")).orElseThrow().job().params())
+          .containsEntry("argv", java.util.List.of("echo", "v2"));
+    }
+    Files.writeString(file, v1 + "# back to v1, on purpose\n");
+    try (ChimeServer server = start(file)) {
+      assertThat(server.jobFile().status()).isEqualTo(JobFile.Status.APPLIED);
+      assertThat(server.scheduler().get(JobId.of("report")).orElseThrow().job().params())
+          .containsEntry("argv", java.util.List.of("echo", "v1"));
+    }
+  }
+
+  @Test
+  void theNewestVersionIsAppliedAgainAndConverges() throws Exception {
+    Path file = dir.resolve("same.yaml");
+    Files.writeString(file, "id: same\ntrigger: \"0 3 * * *\"\ncommand: [echo]\n");
+    try (ChimeServer server = start(file)) {
+      assertThat(new Http(server).delete("/api/v1/jobs/same").status()).isEqualTo(204);
+    }
+    try (ChimeServer server = start(file)) {
+      assertThat(server.jobFile().status()).isEqualTo(JobFile.Status.APPLIED);
+      assertThat(server.jobFile().message()).contains("added [same]");
+    }
+    try (ChimeServer server = start(file)) {
+      assertThat(server.jobFile().plan().isEmpty()).isTrue();
+    }
+  }
+
+  @Test
   void anInvalidFileStopsStartUpListingEveryError() throws Exception {
     Path file = dir.resolve("bad.yaml");
     Files.writeString(
@@ -76,6 +127,9 @@ class JobFileTest {
         .hasMessageContaining(file + ":3: jobs[1].command.output_limit")
         .hasMessageContaining(file + ":4: jobs[2].colour: unknown key");
     assertThatThrownBy(() -> start(dir.resolve("missing.yaml")))
-        .hasMessageContaining("cannot be read");
+        .hasMessageContaining("missing.yaml:0: cannot be read: no such file");
+    Path latin1 =
+        Files.write(dir.resolve("latin1.yaml"), new byte[] {'i', 'd', ':', ' ', (byte) 0xE9});
+    assertThatThrownBy(() -> start(latin1)).hasMessageContaining("cannot be read: not UTF-8");
   }
 }

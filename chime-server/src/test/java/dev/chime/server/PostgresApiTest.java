@@ -31,7 +31,7 @@ class PostgresApiTest extends ApiContractTest {
     }
   }
 
-  private static void execute(String sql) {
+  static void execute(String sql) {
     try (Connection connection = DriverManager.getConnection(URL, "postgres", null);
         var statement = connection.createStatement()) {
       statement.execute(sql);

@@ -134,12 +134,12 @@ final class HttpJob implements JobHandler {
       if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
         throw timedOut(spec); // the request's own timeout, a hair before ours
       }
-      throw new JobFailure(spec.method() + " " + spec.url() + ": " + describe(e.getCause()));
+      throw new JobFailure(spec.method() + " " + shown(spec.url()) + ": " + describe(e.getCause()));
     } finally {
       exchange.cancel(true); // a no-op once complete; ends the exchange when interrupted
     }
     int status = response.statusCode();
-    ctx.log(spec.method() + " " + spec.url() + " -> " + status);
+    ctx.log(spec.method() + " " + shown(spec.url()) + " -> " + status);
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("status", status);
     result.put("body", body.text());
@@ -157,9 +157,21 @@ final class HttpJob implements JobHandler {
     }
   }
 
+  /**
+   * The URL as logs and errors show it: {@code scheme://host[:port]/path}, never the user info, the
+   * query or the fragment (where tokens and passwords go).
+   */
+  static String shown(URI url) {
+    return url.getScheme()
+        + "://"
+        + (url.getHost() == null ? "" : url.getHost())
+        + (url.getPort() < 0 ? "" : ":" + url.getPort())
+        + (url.getRawPath() == null ? "" : url.getRawPath());
+  }
+
   private static JobFailure timedOut(Spec spec) {
     return new JobFailure(
-        spec.method() + " " + spec.url() + ": no response within " + spec.timeout());
+        spec.method() + " " + shown(spec.url()) + ": no response within " + spec.timeout());
   }
 
   private static HttpRequest request(Spec spec) throws JobFailure {
@@ -175,8 +187,13 @@ final class HttpJob implements JobHandler {
       spec.headers().forEach(builder::header);
       return builder.build();
     } catch (IllegalArgumentException e) {
-      throw new JobFailure("headers: " + e.getMessage());
+      // The JDK's message may quote the header's value: name the header only.
+      throw new JobFailure("headers: a header the HTTP client refuses (" + names(spec) + ")");
     }
+  }
+
+  private static String names(Spec spec) {
+    return String.join(", ", spec.headers().keySet());
   }
 
   private static String describe(Throwable failure) {

@@ -185,6 +185,31 @@ class HttpJobTest {
   }
 
   @Test
+  void logsAndErrorsShowNoUserInfoQueryOrHeaderValue() {
+    String host = base.substring("http://".length());
+    Run run =
+        run(
+            Map.of(
+                "url",
+                "http://bot:pa55@" + host + "/status/500?token=t0k3n#part",
+                "headers",
+                Map.of("X-Token", "s3cret")));
+    Run refused = run(Map.of("url", base + "/ok", "headers", Map.of("X-Token", "s3cret\nX: y")));
+
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(run.log()).contains("GET " + base + "/status/500 -> 500");
+    assertThat(refused.state()).isEqualTo(RunState.FAILED);
+    assertThat(refused.error()).endsWith("headers: a header the HTTP client refuses (X-Token)");
+    for (Run each : List.of(run, refused)) {
+      assertThat(each.log() + " " + each.error())
+          .doesNotContain("pa55")
+          .doesNotContain("t0k3n")
+          .doesNotContain("part")
+          .doesNotContain("s3cret");
+    }
+  }
+
+  @Test
   void validatesEachField() {
     assertThat(JobKinds.validate(JobKinds.HTTP, Map.of("url", "https://example.org/a"))).isEmpty();
     assertThat(JobKinds.validate(JobKinds.HTTP, Map.of())).containsExactly("url: is required");
