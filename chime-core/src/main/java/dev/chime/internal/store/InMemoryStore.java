@@ -1,6 +1,5 @@
 package dev.chime.internal.store;
 
-import dev.chime.Job;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
 import dev.chime.JobQuery;
@@ -10,7 +9,6 @@ import dev.chime.RunId;
 import dev.chime.SchedulerException;
 import dev.chime.SchedulerException.Kind;
 import dev.chime.internal.timer.Nanos;
-import dev.chime.internal.timer.TimerHeap;
 import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
@@ -26,65 +24,34 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-memory {@link JobStore}: a hash map of jobs, a timer heap of unclaimed due jobs (earliest
- * first, O(log n) per claim) and one of leases (so an expired lease is found without a scan), and a
- * bounded, insertion-ordered history of runs. Finished jobs are bounded the same way: the newest
- * {@code historyLimit} stay readable, older ones are dropped, so a scheduler fed one-shot jobs
- * forever keeps a flat heap (without it, ~400 B per executed job stayed live and G1's pauses grew
- * to 50-200 ms after a million jobs, see docs/benchmarks.md). One monitor guards it; the engine
- * calls it in batches, so the lock is taken once per batch, not per run.
+ * The in-memory {@link JobStore}: a column table of jobs ({@link JobTable}), a timer heap of
+ * unclaimed due jobs (earliest first, O(log n) per claim) and one of leases (so an expired lease is
+ * found without a scan), both over the table's int slots ({@link SlotHeap}), and a bounded,
+ * insertion-ordered history of runs. Finished jobs are bounded the same way: the newest {@code
+ * historyLimit} stay readable, older ones are dropped, so a scheduler fed one-shot jobs forever
+ * keeps a flat heap (without it, ~400 B per executed job stayed live and G1's pauses grew to 50-200
+ * ms after a million jobs, see docs/benchmarks.md). One monitor guards it; the engine calls it in
+ * batches, so the lock is taken once per batch, not per run. The package notes give the layout and
+ * its figures.
  */
 public final class InMemoryStore implements JobStore {
-  private final Map<JobId, Slot> jobs = new HashMap<>();
-  private final TimerHeap<Slot> due = new TimerHeap<>();
-  private final TimerHeap<Slot> leases = new TimerHeap<>();
+  private final JobTable jobs = new JobTable();
+  private final SlotHeap due = new SlotHeap(jobs);
+  private final SlotHeap leases = new SlotHeap(jobs);
   private final LinkedHashMap<RunId, Run> history;
   private final Map<JobId, Integer> historyByJob = new HashMap<>();
   private final AtomicLong runIds = new AtomicLong();
-  private final java.util.ArrayDeque<Slot> finished = new java.util.ArrayDeque<>();
+  // Finished jobs in the order they finished, as (slot, token) pairs: a pair whose slot holds
+  // another token since (the job changed, or was deleted and the slot reused) is stale.
+  private final Retired finished = new Retired();
   private final int historyLimit;
+  private long tokens; // fencing tokens, one sequence for every job: a stale one never matches
   private final String node =
       "local:"
           + ProcessHandle.current().pid()
           + ":"
           + java.util.HexFormat.of()
               .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
-
-  /**
-   * A job's state, kept as fields rather than as a {@link JobInfo} so that moving a job on ({@link
-   * #advance}, once per fired occurrence) writes a few fields instead of allocating a new record
-   * and storing it into a long-lived object (at 1M pending that churn was a large part of the young
-   * collections' work); a {@code JobInfo} is made when one is read.
-   */
-  private static final class Slot extends TimerHeap.Entry<Slot> {
-    private Job job;
-    private JobState state;
-    private String note;
-    private Instant nextFireAt;
-    private long runCount;
-    private long version;
-    private long token;
-    // The slot is its own timer entry, in at most one heap: due (unclaimed), leases (claimed), or
-    // none (null). An entry object per job was 32 B of every pending job's heap.
-    private TimerHeap<Slot> in;
-
-    private Slot(JobInfo info, long version) {
-      set(info, version);
-    }
-
-    private void set(JobInfo info, long newVersion) {
-      job = info.job();
-      state = info.state();
-      note = info.note();
-      nextFireAt = info.nextFireAt();
-      runCount = info.runCount();
-      version = newVersion;
-    }
-
-    private JobInfo info() {
-      return new JobInfo(job, state, note, nextFireAt, runCount, version);
-    }
-  }
 
   /** This process's node: the only one a store in memory has. */
   @Override
@@ -121,12 +88,13 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized JobInfo insert(JobInfo job) {
-    Slot slot = new Slot(job, 1);
-    if (jobs.putIfAbsent(job.id(), slot) != null) {
+    if (jobs.find(job.id()) >= 0) {
       throw new SchedulerException(Kind.CONFLICT, "job " + job.id() + " already exists");
     }
+    int slot = jobs.add(job, 1);
+    jobs.token(slot, ++tokens); // a reused slot must not match a claim or retirement of before
     queue(slot);
-    return job.version() == 1 ? job : slot.info();
+    return job.version() == 1 ? job : jobs.info(slot);
   }
 
   /** Atomic under the store's monitor. */
@@ -137,39 +105,39 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized JobInfo update(JobInfo job) {
-    Slot slot = jobs.get(job.id());
-    if (slot == null) {
+    int slot = jobs.find(job.id());
+    if (slot < 0) {
       throw new SchedulerException(Kind.NOT_FOUND, "no job " + job.id());
     }
-    if (slot.version != job.version()) {
+    if (jobs.version(slot) != job.version()) {
       throw new SchedulerException(
           Kind.CONFLICT,
           "job "
               + job.id()
               + " was changed meanwhile (version "
-              + slot.version
+              + jobs.version(slot)
               + ", the update was based on version "
               + job.version()
               + ")");
     }
     unqueue(slot);
-    slot.token++;
-    slot.set(job, job.version() + 1);
+    jobs.token(slot, ++tokens);
+    jobs.set(slot, job, job.version() + 1);
     queue(slot);
-    return slot.info();
+    return jobs.info(slot);
   }
 
   @Override
   public synchronized Optional<JobInfo> find(JobId id) {
-    Slot slot = jobs.get(id);
-    return slot == null ? Optional.empty() : Optional.of(slot.info());
+    int slot = jobs.find(id);
+    return slot < 0 ? Optional.empty() : Optional.of(jobs.info(slot));
   }
 
   @Override
   public synchronized List<JobInfo> list(JobQuery query) {
     List<JobInfo> found = new ArrayList<>();
-    for (Slot slot : jobs.values()) {
-      JobInfo info = slot.info();
+    for (int slot : jobs.slots()) {
+      JobInfo info = jobs.info(slot);
       if (query.matches(info)) {
         found.add(info);
       }
@@ -180,12 +148,12 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized boolean delete(JobId id) {
-    Slot slot = jobs.remove(id);
-    if (slot == null) {
+    int slot = jobs.find(id);
+    if (slot < 0) {
       return false;
     }
     unqueue(slot);
-    slot.token++;
+    jobs.remove(slot);
     return true;
   }
 
@@ -202,36 +170,37 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized List<Claim> claim(
       Instant now, Instant horizon, int limit, Instant leaseUntil) {
-    leases.drainDue(Nanos.of(now), Integer.MAX_VALUE, this::expire);
+    long nowNanos = Nanos.of(now);
+    while (!leases.isEmpty() && leases.nextDeadline() <= nowNanos) {
+      int slot = leases.first();
+      leases.remove(slot);
+      jobs.in(slot, JobTable.IN_NONE);
+      queue(slot);
+    }
     List<Claim> claims = new ArrayList<>(Math.min(limit, due.size()));
     long leaseEnd = Nanos.of(leaseUntil);
-    due.drainDue(
-        Nanos.of(horizon),
-        limit,
-        slot -> {
-          slot.token++;
-          leases.add(slot, leaseEnd);
-          slot.in = leases;
-          claims.add(new Claim(slot.info(), slot.nextFireAt, slot.token));
-        });
+    long until = Nanos.of(horizon);
+    while (claims.size() < limit && !due.isEmpty() && due.nextDeadline() <= until) {
+      int slot = due.first();
+      due.remove(slot);
+      jobs.token(slot, ++tokens);
+      leases.add(slot, leaseEnd);
+      jobs.in(slot, JobTable.IN_LEASES);
+      claims.add(new Claim(jobs.info(slot), jobs.nextFireAt(slot), jobs.token(slot)));
+    }
     return claims;
-  }
-
-  private void expire(Slot slot) {
-    slot.in = null;
-    queue(slot);
   }
 
   @Override
   public synchronized boolean advance(
       Claim claim, Instant nextFireAt, long runCount, JobState state) {
-    Slot slot = held(claim);
-    if (slot == null) {
+    int slot = held(claim);
+    if (slot < 0) {
       return false;
     }
-    slot.state = state;
-    slot.nextFireAt = nextFireAt;
-    slot.runCount = runCount;
+    jobs.state(slot, state);
+    jobs.nextFireAt(slot, nextFireAt);
+    jobs.runCount(slot, runCount);
     queue(slot);
     return true;
   }
@@ -254,21 +223,21 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized boolean release(Claim claim) {
-    Slot slot = held(claim);
-    if (slot != null) {
+    int slot = held(claim);
+    if (slot >= 0) {
       queue(slot);
     }
-    return slot != null;
+    return slot >= 0;
   }
 
-  /** The slot if the claim still holds it (ending the lease), else null. */
-  private Slot held(Claim claim) {
-    Slot slot = jobs.get(claim.job().id());
-    if (slot == null || slot.token != claim.token() || slot.in != leases) {
-      return null;
+  /** The slot if the claim still holds it (ending the lease), else -1. */
+  private int held(Claim claim) {
+    int slot = jobs.find(claim.job().id());
+    if (slot < 0 || jobs.token(slot) != claim.token() || jobs.in(slot) != JobTable.IN_LEASES) {
+      return -1;
     }
-    leases.cancel(slot);
-    slot.in = null;
+    leases.remove(slot);
+    jobs.in(slot, JobTable.IN_NONE);
     return slot;
   }
 
@@ -334,31 +303,82 @@ public final class InMemoryStore implements JobStore {
     // Nothing to release.
   }
 
-  private void queue(Slot slot) {
-    if (slot.state == JobState.FINISHED) {
+  private void queue(int slot) {
+    JobState state = jobs.state(slot);
+    if (state == JobState.FINISHED) {
       retire(slot);
     }
-    if (slot.in == null && slot.state == JobState.ACTIVE && slot.nextFireAt != null) {
-      due.add(slot, Nanos.of(slot.nextFireAt));
-      slot.in = due;
+    Instant next = jobs.nextFireAt(slot);
+    if (jobs.in(slot) == JobTable.IN_NONE && state == JobState.ACTIVE && next != null) {
+      due.add(slot, Nanos.of(next));
+      jobs.in(slot, JobTable.IN_DUE);
     }
   }
 
   /** Remembers a finished job and drops the oldest ones still finished beyond the limit. */
-  private void retire(Slot slot) {
-    finished.add(slot);
+  private void retire(int slot) {
+    finished.add(slot, jobs.token(slot));
     while (finished.size() > historyLimit) {
-      Slot oldest = finished.poll();
-      if (oldest.state == JobState.FINISHED && oldest.in != leases) {
-        jobs.remove(oldest.job.id(), oldest); // unless it was deleted and its id taken again
+      int oldest = finished.oldestSlot();
+      long token = finished.oldestToken();
+      finished.drop();
+      // Unless it changed since (it would have a new token) or was deleted (its slot freed).
+      if (jobs.token(oldest) == token
+          && jobs.id(oldest) != null
+          && jobs.state(oldest) == JobState.FINISHED
+          && jobs.in(oldest) == JobTable.IN_NONE) {
+        jobs.remove(oldest);
       }
     }
   }
 
-  private void unqueue(Slot slot) {
-    if (slot.in != null) {
-      slot.in.cancel(slot);
-      slot.in = null;
+  private void unqueue(int slot) {
+    int in = jobs.in(slot);
+    if (in != JobTable.IN_NONE) {
+      (in == JobTable.IN_DUE ? due : leases).remove(slot);
+      jobs.in(slot, JobTable.IN_NONE);
+    }
+  }
+
+  /** A ring of (slot, token) pairs, oldest first. */
+  private static final class Retired {
+    private int[] slots = new int[16];
+    private long[] tokens = new long[16];
+    private int head;
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    void add(int slot, long token) {
+      if (size == slots.length) {
+        int[] moreSlots = new int[size * 2];
+        long[] moreTokens = new long[size * 2];
+        for (int i = 0; i < size; i++) {
+          moreSlots[i] = slots[(head + i) % size];
+          moreTokens[i] = tokens[(head + i) % size];
+        }
+        slots = moreSlots;
+        tokens = moreTokens;
+        head = 0;
+      }
+      int at = (head + size++) % slots.length;
+      slots[at] = slot;
+      tokens[at] = token;
+    }
+
+    int oldestSlot() {
+      return slots[head];
+    }
+
+    long oldestToken() {
+      return tokens[head];
+    }
+
+    void drop() {
+      head = (head + 1) % slots.length;
+      size--;
     }
   }
 }
