@@ -41,11 +41,13 @@ public final class InMemoryStore implements JobStore {
   private final LinkedHashMap<RunId, Run> history;
   private final Map<JobId, Integer> historyByJob = new HashMap<>();
   private final AtomicLong runIds = new AtomicLong();
-  // Finished jobs in the order they finished, as (slot, token) pairs: a pair whose slot holds
-  // another token since (the job changed, or was deleted and the slot reused) is stale.
+  // Finished jobs in the order they finished, as (slot, id, version): an entry whose slot holds
+  // another id or version since (the job was updated, or deleted and its slot reused) is stale.
   private final Retired finished = new Retired();
   private final int historyLimit;
-  private long tokens; // fencing tokens, one sequence for every job: a stale one never matches
+  // Fencing tokens, one sequence for every job (a stale one never matches a later claim); a
+  // claimed job's token is its order in the lease heap, so a job keeps no token of its own.
+  private long tokens;
   private final String node =
       "local:"
           + ProcessHandle.current().pid()
@@ -92,7 +94,6 @@ public final class InMemoryStore implements JobStore {
       throw new SchedulerException(Kind.CONFLICT, "job " + job.id() + " already exists");
     }
     int slot = jobs.add(job, 1);
-    jobs.token(slot, ++tokens); // a reused slot must not match a claim or retirement of before
     queue(slot);
     return job.version() == 1 ? job : jobs.info(slot);
   }
@@ -120,8 +121,7 @@ public final class InMemoryStore implements JobStore {
               + job.version()
               + ")");
     }
-    unqueue(slot);
-    jobs.token(slot, ++tokens);
+    unqueue(slot); // which voids its claim: the token lived in the lease
     jobs.set(slot, job, job.version() + 1);
     queue(slot);
     return jobs.info(slot);
@@ -183,10 +183,10 @@ public final class InMemoryStore implements JobStore {
     while (claims.size() < limit && !due.isEmpty() && due.nextDeadline() <= until) {
       int slot = due.first();
       due.remove(slot);
-      jobs.token(slot, ++tokens);
-      leases.add(slot, leaseEnd);
+      long token = ++tokens;
+      leases.add(slot, leaseEnd, token); // the token orders equal lease ends by claim
       jobs.in(slot, JobTable.IN_LEASES);
-      claims.add(new Claim(jobs.info(slot), jobs.nextFireAt(slot), jobs.token(slot)));
+      claims.add(new Claim(jobs.info(slot), jobs.nextFireAt(slot), token));
     }
     return claims;
   }
@@ -233,7 +233,7 @@ public final class InMemoryStore implements JobStore {
   /** The slot if the claim still holds it (ending the lease), else -1. */
   private int held(Claim claim) {
     int slot = jobs.find(claim.job().id());
-    if (slot < 0 || jobs.token(slot) != claim.token() || jobs.in(slot) != JobTable.IN_LEASES) {
+    if (slot < 0 || jobs.in(slot) != JobTable.IN_LEASES || leases.order(slot) != claim.token()) {
       return -1;
     }
     leases.remove(slot);
@@ -317,14 +317,15 @@ public final class InMemoryStore implements JobStore {
 
   /** Remembers a finished job and drops the oldest ones still finished beyond the limit. */
   private void retire(int slot) {
-    finished.add(slot, jobs.token(slot));
+    finished.add(slot, jobs.id(slot), jobs.version(slot));
     while (finished.size() > historyLimit) {
       int oldest = finished.oldestSlot();
-      long token = finished.oldestToken();
+      JobId id = finished.oldestId();
+      long version = finished.oldestVersion();
       finished.drop();
-      // Unless it changed since (it would have a new token) or was deleted (its slot freed).
-      if (jobs.token(oldest) == token
-          && jobs.id(oldest) != null
+      // Unless it changed since (a new version) or was deleted (its slot freed or reused).
+      if (jobs.id(oldest) == id
+          && jobs.version(oldest) == version
           && jobs.state(oldest) == JobState.FINISHED
           && jobs.in(oldest) == JobTable.IN_NONE) {
         jobs.remove(oldest);
@@ -340,10 +341,11 @@ public final class InMemoryStore implements JobStore {
     }
   }
 
-  /** A ring of (slot, token) pairs, oldest first. */
+  /** A ring of (slot, id, version) entries, oldest first. */
   private static final class Retired {
     private int[] slots = new int[16];
-    private long[] tokens = new long[16];
+    private JobId[] ids = new JobId[16];
+    private long[] versions = new long[16];
     private int head;
     private int size;
 
@@ -351,32 +353,42 @@ public final class InMemoryStore implements JobStore {
       return size;
     }
 
-    void add(int slot, long token) {
+    void add(int slot, JobId id, long version) {
       if (size == slots.length) {
         int[] moreSlots = new int[size * 2];
-        long[] moreTokens = new long[size * 2];
+        JobId[] moreIds = new JobId[size * 2];
+        long[] moreVersions = new long[size * 2];
         for (int i = 0; i < size; i++) {
-          moreSlots[i] = slots[(head + i) % size];
-          moreTokens[i] = tokens[(head + i) % size];
+          int from = (head + i) % size;
+          moreSlots[i] = slots[from];
+          moreIds[i] = ids[from];
+          moreVersions[i] = versions[from];
         }
         slots = moreSlots;
-        tokens = moreTokens;
+        ids = moreIds;
+        versions = moreVersions;
         head = 0;
       }
       int at = (head + size++) % slots.length;
       slots[at] = slot;
-      tokens[at] = token;
+      ids[at] = id;
+      versions[at] = version;
     }
 
     int oldestSlot() {
       return slots[head];
     }
 
-    long oldestToken() {
-      return tokens[head];
+    JobId oldestId() {
+      return ids[head];
+    }
+
+    long oldestVersion() {
+      return versions[head];
     }
 
     void drop() {
+      ids[head] = null;
       head = (head + 1) % slots.length;
       size--;
     }

@@ -10,6 +10,7 @@ import dev.chime.RetryPolicy;
 import dev.chime.Trigger;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,7 +21,6 @@ import java.util.Set;
  */
 final class JobTable implements SlotHeap.Positions {
   private static final int INITIAL_CAPACITY = grown(0);
-  private static final int GOLDEN = 0x9E3779B9;
   // Array lengths are a power of two less the array header (16 bytes, in elements of the smallest
   // element type): a G1 region holds a humongous array of such a length with no waste, while one
   // of exactly 2^k elements spills 16 bytes into another whole region (at 1M jobs that was 53 of
@@ -41,14 +41,17 @@ final class JobTable implements SlotHeap.Positions {
   // here and is rebuilt when read; any other keeps its Job. See isPlain.
   private Object[] shapes = new Object[INITIAL_CAPACITY];
   private Trigger[] triggers = new Trigger[INITIAL_CAPACITY];
-  private String[] notes = new String[INITIAL_CAPACITY];
   private Instant[] nextFireAts = new Instant[INITIAL_CAPACITY];
   private long[] runCounts = new long[INITIAL_CAPACITY];
   private long[] versions = new long[INITIAL_CAPACITY];
-  private long[] tokens = new long[INITIAL_CAPACITY];
   private int[] positions = new int[INITIAL_CAPACITY]; // heap index; next free slot when free
   private byte[] states = new byte[INITIAL_CAPACITY];
-  private int[] index = new int[grown(INITIAL_CAPACITY)]; // slot + 1 per bucket, 0 = empty
+  // Per bucket: the id's hash in the high half, slot + 1 in the low half; 0 = empty. With the
+  // hash beside the slot a probe compares ids only when the hashes agree, and a deletion finds
+  // each entry's home bucket without reading the id (each read of an id is a cache miss or
+  // three at 1M jobs: with ints a lookup cost 1.2 us).
+  private long[] index = new long[grown(INITIAL_CAPACITY)];
+  private final Map<Integer, String> notes = new HashMap<>(); // few jobs have a note (paused)
   private int used; // slots ever handed out
   private int free = -1; // the first free slot, chained through positions
   private int size;
@@ -59,13 +62,15 @@ final class JobTable implements SlotHeap.Positions {
 
   /** The slot of the job with the id, or -1. */
   int find(JobId id) {
-    for (int bucket = bucket(id); ; bucket = next(bucket)) {
-      int entry = index[bucket];
+    int hash = hash(id);
+    for (int bucket = bucket(hash); ; bucket = next(bucket)) {
+      long entry = index[bucket];
       if (entry == 0) {
         return -1;
       }
-      if (ids[entry - 1].equals(id)) {
-        return entry - 1;
+      int slot = (int) entry - 1;
+      if ((int) (entry >>> 32) == hash && (ids[slot] == id || ids[slot].equals(id))) {
+        return slot;
       }
     }
   }
@@ -78,7 +83,7 @@ final class JobTable implements SlotHeap.Positions {
     int slot = allocate();
     ids[slot] = info.id();
     set(slot, info, version);
-    put(slot);
+    put((long) hash(info.id()) << 32 | (slot + 1));
     size++;
     return slot;
   }
@@ -88,7 +93,7 @@ final class JobTable implements SlotHeap.Positions {
     Job job = info.job();
     shapes[slot] = isPlain(job) ? job.handler() : job;
     triggers[slot] = job.trigger();
-    notes[slot] = info.note();
+    note(slot, info.note());
     nextFireAts[slot] = info.nextFireAt();
     runCounts[slot] = info.runCount();
     versions[slot] = version;
@@ -97,13 +102,13 @@ final class JobTable implements SlotHeap.Positions {
 
   /** Removes the job in the slot and frees the slot. */
   void remove(int slot) {
-    int hole = bucket(ids[slot]);
-    while (index[hole] != slot + 1) {
+    int hole = bucket(hash(ids[slot]));
+    while ((int) index[hole] != slot + 1) {
       hole = next(hole);
     }
     // Backward-shift deletion: later entries of the probe run move up, so no tombstones.
     for (int at = next(hole); index[at] != 0; at = next(at)) {
-      int home = bucket(ids[index[at] - 1]);
+      int home = bucket((int) (index[at] >>> 32));
       if (distance(home, at) >= distance(hole, at)) {
         index[hole] = index[at];
         hole = at;
@@ -113,7 +118,7 @@ final class JobTable implements SlotHeap.Positions {
     ids[slot] = null;
     shapes[slot] = null;
     triggers[slot] = null;
-    notes[slot] = null;
+    note(slot, null);
     nextFireAts[slot] = null;
     states[slot] = 0;
     positions[slot] = free;
@@ -126,7 +131,7 @@ final class JobTable implements SlotHeap.Positions {
    */
   JobInfo info(int slot) {
     return new JobInfo(
-        job(slot), state(slot), notes[slot], nextFireAts[slot], runCounts[slot], versions[slot]);
+        job(slot), state(slot), note(slot), nextFireAts[slot], runCounts[slot], versions[slot]);
   }
 
   Job job(int slot) {
@@ -205,12 +210,16 @@ final class JobTable implements SlotHeap.Positions {
     return versions[slot];
   }
 
-  long token(int slot) {
-    return tokens[slot];
+  private String note(int slot) {
+    return notes.isEmpty() ? null : notes.get(slot);
   }
 
-  void token(int slot, long token) {
-    tokens[slot] = token;
+  private void note(int slot, String note) {
+    if (note != null) {
+      notes.put(slot, note);
+    } else if (!notes.isEmpty()) {
+      notes.remove(slot);
+    }
   }
 
   @Override
@@ -227,17 +236,28 @@ final class JobTable implements SlotHeap.Positions {
   int[] slots() {
     int[] all = new int[size];
     int n = 0;
-    for (int entry : index) {
+    for (long entry : index) {
       if (entry != 0) {
-        all[n++] = entry - 1;
+        all[n++] = (int) entry - 1;
       }
     }
     return all;
   }
 
-  /** The id's home bucket: its scrambled hash scaled to the index's length (no power of two). */
-  private int bucket(JobId id) {
-    return (int) (((id.hashCode() * GOLDEN) & 0xFFFF_FFFFL) * index.length >>> 32);
+  /**
+   * The id's home bucket: its hash through murmur3's finaliser (ids like "job-1234" hash to a
+   * lattice that a single multiply leaves clustered: 1.2 us per probe at 1M ids), scaled to the
+   * index's length, which is no power of two.
+   */
+  private static int hash(JobId id) {
+    int h = id.hashCode();
+    h = (h ^ (h >>> 16)) * 0x85EB_CA6B;
+    h = (h ^ (h >>> 13)) * 0xC2B2_AE35;
+    return h ^ (h >>> 16);
+  }
+
+  private int bucket(int hash) {
+    return (int) ((hash & 0xFFFF_FFFFL) * index.length >>> 32);
   }
 
   private int next(int bucket) {
@@ -249,12 +269,12 @@ final class JobTable implements SlotHeap.Positions {
     return to >= from ? to - from : to + index.length - from;
   }
 
-  private void put(int slot) {
-    int bucket = bucket(ids[slot]);
+  private void put(long entry) {
+    int bucket = bucket((int) (entry >>> 32));
     while (index[bucket] != 0) {
       bucket = next(bucket);
     }
-    index[bucket] = slot + 1;
+    index[bucket] = entry;
   }
 
   /** The array length after {@code length}: twice as large, still a power of two less 16. */
@@ -278,21 +298,19 @@ final class JobTable implements SlotHeap.Positions {
     ids = Arrays.copyOf(ids, capacity);
     shapes = Arrays.copyOf(shapes, capacity);
     triggers = Arrays.copyOf(triggers, capacity);
-    notes = Arrays.copyOf(notes, capacity);
     nextFireAts = Arrays.copyOf(nextFireAts, capacity);
     runCounts = Arrays.copyOf(runCounts, capacity);
     versions = Arrays.copyOf(versions, capacity);
-    tokens = Arrays.copyOf(tokens, capacity);
     positions = Arrays.copyOf(positions, capacity);
     states = Arrays.copyOf(states, capacity);
   }
 
   private void rehash(int buckets) {
-    int[] old = index;
-    index = new int[buckets];
-    for (int entry : old) {
+    long[] old = index;
+    index = new long[buckets];
+    for (long entry : old) {
       if (entry != 0) {
-        put(entry - 1);
+        put(entry);
       }
     }
   }

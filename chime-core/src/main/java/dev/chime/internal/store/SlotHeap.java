@@ -52,13 +52,26 @@ final class SlotHeap {
 
   /** Adds a slot that is in no heap; equal deadlines come out in add order. */
   void add(int slot, long deadline) {
+    add(slot, deadline, sequence++);
+  }
+
+  /**
+   * Adds a slot that is in no heap with its own tie-breaking {@code order} (which the caller keeps
+   * unique and, for add-order ties, increasing), readable back through {@link #order}.
+   */
+  void add(int slot, long deadline, long order) {
     if (size == slots.length) {
       int capacity = JobTable.grown(size);
       slots = Arrays.copyOf(slots, capacity);
       deadlines = Arrays.copyOf(deadlines, capacity);
       orders = Arrays.copyOf(orders, capacity);
     }
-    siftUp(size++, slot, deadline, sequence++);
+    siftUp(size++, slot, deadline, order);
+  }
+
+  /** The order a slot in this heap was added with. */
+  long order(int slot) {
+    return orders[positions.position(slot)];
   }
 
   /** Removes a slot that is in this heap. */
