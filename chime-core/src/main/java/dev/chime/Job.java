@@ -72,7 +72,9 @@ public record Job(
   /** Validates the definition as a whole; the builder has checked each part already. */
   public Job {
     Objects.requireNonNull(id, "id must not be null");
-    Objects.requireNonNull(trigger, "trigger must be set for job " + id);
+    if (trigger == null) { // not requireNonNull(trigger, "..." + id): that builds the text always
+      throw new NullPointerException("trigger must be set for job " + id);
+    }
     requireName("handler", handler, id);
     if ((code != null) != INLINE_HANDLER.equals(handler)) {
       throw new IllegalArgumentException(

@@ -93,7 +93,7 @@ public final class Engine implements Scheduler {
   private final Map<RunId, Execution> live = new HashMap<>();
   private final Map<JobId, JobRuns> perJob = new HashMap<>();
   private final Map<String, Group> groups = new HashMap<>();
-  private final PriorityQueue<Execution> ready = new PriorityQueue<>(Execution::compare);
+  private final ReadyQueue ready = new ReadyQueue();
   private final Map<JobId, Instant> pausedSince = new HashMap<>();
   private final java.util.Set<JobId> deleted = new java.util.HashSet<>();
   private final Dependencies dependencies = new Dependencies();
@@ -132,7 +132,7 @@ public final class Engine implements Scheduler {
   private volatile boolean woken; // another node said work is due: claim at the next cycle
 
   /** Runs of one job that are admitted (ready or running) or queued behind them. */
-  private static final class JobRuns {
+  static final class JobRuns {
     final List<Execution> admitted = new ArrayList<>(1);
     private ArrayDeque<Execution> queued; // made on first use: most jobs never queue a run
 
@@ -756,6 +756,7 @@ public final class Engine implements Scheduler {
   /** Admits a run by its job's overlap policy: ready, queued, replacing another, or skipped. */
   private void admit(Execution run, boolean force) {
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    run.jobRuns = runs;
     OverlapPolicy overlap = run.job.overlap();
     live.put(run.id, run);
     admitted(run, RunState.CLAIMED);
@@ -795,6 +796,7 @@ public final class Engine implements Scheduler {
   /** A run-all catch-up run: runs as its overlap allows, else waits its turn (never skipped). */
   private void catchUpRun(Execution run) {
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    run.jobRuns = runs;
     if (runs.admitted.size() < run.job.overlap().maxConcurrent()) {
       admit(run, false);
     } else {
@@ -820,6 +822,11 @@ public final class Engine implements Scheduler {
 
   /** The next ready run whose group has room, marked running; null if none. */
   private Execution takeReady() {
+    return takeReady(null);
+  }
+
+  /** {@link #takeReady()} with the clock read already made in this locked section, if any. */
+  private Execution takeReady(Instant readAt) {
     Execution run;
     while ((run = ready.poll()) != null) {
       Group group = run.job.group() == null ? null : groups.get(run.job.group());
@@ -832,7 +839,7 @@ public final class Engine implements Scheduler {
       }
       running++;
       run.state = RunState.RUNNING;
-      run.startedAt = now();
+      run.startedAt = readAt != null ? readAt : now();
       if (run.job.timeout() != null) {
         run.deadlineNanos = Nanos.of(run.startedAt.plus(run.job.timeout()));
         run.timeoutEntry = timeouts.add(run.deadlineNanos, run);
@@ -866,7 +873,7 @@ public final class Engine implements Scheduler {
   }
 
   /** Settles a run whose handler returned, under the lock. */
-  private void completed(Execution run) {
+  private Instant completed(Execution run) {
     Instant finished = now();
     RunState state;
     String reason = null;
@@ -885,6 +892,7 @@ public final class Engine implements Scheduler {
     release(run);
     run.finishedAt = finished;
     end(run, state, reason);
+    return finished;
   }
 
   private static String describe(Throwable failure) {
@@ -925,7 +933,7 @@ public final class Engine implements Scheduler {
         (state == RunState.FAILED || state == RunState.TIMED_OUT)
             && !closing
             && run.job.retry().retries(run.attempt, run.failure)
-            && !deleted.contains(run.job.id());
+            && (deleted.isEmpty() || !deleted.contains(run.job.id()));
     if (retrying) {
       retry(run);
     } else {
@@ -934,7 +942,9 @@ public final class Engine implements Scheduler {
   }
 
   private void leaveJob(Execution run) {
-    JobRuns runs = perJob.get(run.job.id());
+    // The run's own JobRuns while it is in one (it stays in the map until it is empty): no lookup.
+    JobRuns runs = run.jobRuns != null ? run.jobRuns : perJob.get(run.job.id());
+    run.jobRuns = null;
     if (runs == null) {
       return;
     }
@@ -948,7 +958,9 @@ public final class Engine implements Scheduler {
     }
     if (runs.admitted.isEmpty() && runs.queuedCount() == 0) {
       perJob.remove(run.job.id());
-      deleted.remove(run.job.id());
+      if (!deleted.isEmpty()) {
+        deleted.remove(run.job.id());
+      }
     }
   }
 
@@ -1380,7 +1392,9 @@ public final class Engine implements Scheduler {
     JobState state = done ? JobState.FINISHED : JobState.ACTIVE;
     unwritten.add(new Advance(claim, done ? null : next, runs, state, firingRuns));
     firingRuns = null;
-    pausedSince.remove(job.id());
+    if (!pausedSince.isEmpty()) {
+      pausedSince.remove(job.id());
+    }
   }
 
   /** Admits runs for the occurrences, in order, within the job's end and run limit; new count. */
@@ -1513,11 +1527,12 @@ public final class Engine implements Scheduler {
     while (true) {
       lock.lock();
       try {
+        Instant now = null;
         if (run != null) {
           executing--;
-          completed(run);
+          now = completed(run); // one clock read: the next run starts as this one is settled
         }
-        run = takeReady();
+        run = takeReady(now);
         if (run == null) {
           run = linger();
         }

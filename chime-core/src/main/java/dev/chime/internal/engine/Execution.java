@@ -40,6 +40,7 @@ final class Execution implements JobContext {
   TimerHeap.Entry<Object> timerEntry;
   dev.chime.spi.Claim claim; // the occurrence's claim, for runs a firing made; else null
   TimerHeap.Entry<Execution> timeoutEntry;
+  Engine.JobRuns jobRuns; // the job's runs this run is admitted or queued in, else null
   private volatile String stopReason;
   private volatile RunState stopState;
   private Thread thread;

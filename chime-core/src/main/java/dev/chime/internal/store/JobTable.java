@@ -69,7 +69,8 @@ final class JobTable implements SlotHeap.Positions {
         return -1;
       }
       int slot = (int) entry - 1;
-      if ((int) (entry >>> 32) == hash && (ids[slot] == id || ids[slot].equals(id))) {
+      if ((int) (entry >>> 32) == hash
+          && (ids[slot] == id || ids[slot].value().equals(id.value()))) {
         return slot;
       }
     }
@@ -250,7 +251,7 @@ final class JobTable implements SlotHeap.Positions {
    * index's length, which is no power of two.
    */
   private static int hash(JobId id) {
-    int h = id.hashCode();
+    int h = id.value().hashCode(); // not the record's: its bootstrap method costs more
     h = (h ^ (h >>> 16)) * 0x85EB_CA6B;
     h = (h ^ (h >>> 13)) * 0xC2B2_AE35;
     return h ^ (h >>> 16);
