@@ -16,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,15 +34,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * its figures.
  */
 public final class InMemoryStore implements JobStore {
+  private static final int CLAIMS_REMEMBERED = 8192; // a power of two; twice a dispatcher cycle
+
   private final JobTable jobs = new JobTable();
   private final SlotHeap due = new SlotHeap(jobs);
   private final SlotHeap leases = new SlotHeap(jobs);
-  private final LinkedHashMap<RunId, Kept> history;
-  // How many runs of each job the history holds, by id text. A kept run points at its job's
-  // count, so dropping the eldest run decrements it without a lookup (the eldest run, its id and
-  // their strings are cold: with a lookup per dropped run, that was a quarter of a worker's time);
-  // counts that reach zero stay until a sweep, when there are twice as many counts as runs.
-  private final Map<String, Count> historyByJob = new HashMap<>();
+  // No index of runs by job: keeping one up to date cost a lookup per recorded and per dropped
+  // run (the dropped run, its job id and their strings are cold: a quarter of a worker's time in
+  // the executions benchmark), so a job's runs are found by a scan, as run queries are.
+  private final LinkedHashMap<RunId, Run> history;
   private final AtomicLong runIds = new AtomicLong();
   // Finished jobs in the order they finished, as (slot, id, version): an entry whose slot holds
   // another id or version since (the job was updated, or deleted and its slot reused) is stale.
@@ -52,6 +51,9 @@ public final class InMemoryStore implements JobStore {
   // Fencing tokens, one sequence for every job (a stale one never matches a later claim); a
   // claimed job's token is its order in the lease heap, so a job keeps no token of its own.
   private long tokens;
+  // The slot of each recent claim by its token's low bits, so moving a claimed job on needs no
+  // lookup of its id (whose objects are cold by then at 1M jobs); an older claim falls back to one.
+  private final int[] claimed = new int[CLAIMS_REMEMBERED];
   private final String node =
       "local:"
           + ProcessHandle.current().pid()
@@ -76,12 +78,8 @@ public final class InMemoryStore implements JobStore {
           private static final long serialVersionUID = 1L;
 
           @Override
-          protected boolean removeEldestEntry(Map.Entry<RunId, Kept> eldest) {
-            if (size() <= historyLimit) {
-              return false;
-            }
-            eldest.getValue().count.runs--;
-            return true;
+          protected boolean removeEldestEntry(Map.Entry<RunId, Run> eldest) {
+            return size() > historyLimit;
           }
         };
   }
@@ -188,6 +186,7 @@ public final class InMemoryStore implements JobStore {
       due.remove(slot);
       long token = ++tokens;
       leases.add(slot, leaseEnd, token); // the token orders equal lease ends by claim
+      claimed[(int) token & (claimed.length - 1)] = slot;
       jobs.in(slot, JobTable.IN_LEASES);
       claims.add(new Claim(jobs.info(slot), jobs.nextFireAt(slot), token));
     }
@@ -235,13 +234,21 @@ public final class InMemoryStore implements JobStore {
 
   /** The slot if the claim still holds it (ending the lease), else -1. */
   private int held(Claim claim) {
-    int slot = jobs.find(claim.job().id());
-    if (slot < 0 || jobs.in(slot) != JobTable.IN_LEASES || leases.order(slot) != claim.token()) {
-      return -1;
+    int slot = claimed[(int) claim.token() & (claimed.length - 1)];
+    if (!holds(slot, claim.token())) {
+      slot = jobs.find(claim.job().id()); // claimed longer ago than the ring remembers
+      if (slot < 0 || !holds(slot, claim.token())) {
+        return -1;
+      }
     }
     leases.remove(slot);
     jobs.in(slot, JobTable.IN_NONE);
     return slot;
+  }
+
+  /** Whether the slot is leased under the token (tokens are unique: then it is the claim's job). */
+  private boolean holds(int slot, long token) {
+    return jobs.in(slot) == JobTable.IN_LEASES && leases.order(slot) == token;
   }
 
   @Override
@@ -252,35 +259,22 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized void record(List<Run> runs) {
     for (Run run : runs) {
-      Count count = historyByJob.computeIfAbsent(run.jobId().value(), k -> new Count());
-      if (history.put(run.id(), new Kept(run.withNode(node), count)) == null) {
-        count.runs++;
-      }
-    }
-    if (historyByJob.size() > 2 * Math.max(history.size(), 16)) {
-      historyByJob.values().removeIf(count -> count.runs == 0);
+      history.put(run.id(), run.withNode(node));
     }
   }
 
   @Override
   public synchronized Optional<Run> run(RunId id) {
-    Kept kept = history.get(id);
-    return kept == null ? Optional.empty() : Optional.of(kept.run);
+    return Optional.ofNullable(history.get(id));
   }
 
   @Override
   public synchronized List<Run> runs(JobId job, int limit) {
     List<Run> found = new ArrayList<>();
-    Count count = historyByJob.get(job.value());
-    int total = count == null ? 0 : count.runs;
-    if (total == 0) {
-      return found;
-    }
-    for (Kept kept : history.sequencedValues().reversed()) {
-      Run run = kept.run;
+    for (Run run : history.sequencedValues().reversed()) {
       if (run.jobId().equals(job)) {
         found.add(run);
-        if (found.size() >= limit || found.size() >= total) {
+        if (found.size() >= limit) {
           break;
         }
       }
@@ -293,8 +287,7 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized dev.chime.spi.RunPage runs(dev.chime.spi.RunQuery query) {
     List<Run> found = new ArrayList<>();
-    for (Kept kept : history.values()) {
-      Run run = kept.run;
+    for (Run run : history.values()) {
       if ((query.job() == null || run.jobId().equals(query.job()))
           && (query.states().isEmpty() || query.states().contains(run.state()))
           && (query.before() == null || run.id().value() < query.before())) {
@@ -328,18 +321,19 @@ public final class InMemoryStore implements JobStore {
 
   /** Remembers a finished job and drops the oldest ones still finished beyond the limit. */
   private void retire(int slot) {
-    finished.add(slot, jobs.id(slot), jobs.version(slot));
+    finished.add(slot, jobs.id(slot), jobs.version(slot), jobs.hash(slot));
     while (finished.size() > historyLimit) {
       int oldest = finished.oldestSlot();
       JobId id = finished.oldestId();
       long version = finished.oldestVersion();
+      int hash = finished.oldestHash();
       finished.drop();
       // Unless it changed since (a new version) or was deleted (its slot freed or reused).
       if (jobs.id(oldest) == id
           && jobs.version(oldest) == version
           && jobs.state(oldest) == JobState.FINISHED
           && jobs.in(oldest) == JobTable.IN_NONE) {
-        jobs.remove(oldest);
+        jobs.remove(oldest, hash); // the hash taken while its id was in the cache
       }
     }
   }
@@ -352,19 +346,12 @@ public final class InMemoryStore implements JobStore {
     }
   }
 
-  /** A run in the history, with its job's count. */
-  private record Kept(Run run, Count count) {}
-
-  /** How many runs of one job the history holds. */
-  private static final class Count {
-    int runs;
-  }
-
   /** A ring of (slot, id, version) entries, oldest first. */
   private static final class Retired {
     private int[] slots = new int[16];
     private JobId[] ids = new JobId[16];
     private long[] versions = new long[16];
+    private int[] hashes = new int[16];
     private int head;
     private int size;
 
@@ -372,26 +359,34 @@ public final class InMemoryStore implements JobStore {
       return size;
     }
 
-    void add(int slot, JobId id, long version) {
+    void add(int slot, JobId id, long version, int hash) {
       if (size == slots.length) {
         int[] moreSlots = new int[size * 2];
         JobId[] moreIds = new JobId[size * 2];
         long[] moreVersions = new long[size * 2];
+        int[] moreHashes = new int[size * 2];
         for (int i = 0; i < size; i++) {
           int from = (head + i) % size;
           moreSlots[i] = slots[from];
           moreIds[i] = ids[from];
           moreVersions[i] = versions[from];
+          moreHashes[i] = hashes[from];
         }
         slots = moreSlots;
         ids = moreIds;
         versions = moreVersions;
+        hashes = moreHashes;
         head = 0;
       }
       int at = (head + size++) % slots.length;
       slots[at] = slot;
       ids[at] = id;
       versions[at] = version;
+      hashes[at] = hash;
+    }
+
+    int oldestHash() {
+      return hashes[head];
     }
 
     int oldestSlot() {
