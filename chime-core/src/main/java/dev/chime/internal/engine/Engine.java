@@ -526,15 +526,15 @@ public final class Engine implements Scheduler {
 
   /** The job as first stored: its first occurrence from now (a once trigger keeps its instant). */
   private JobInfo initial(Job job, JobState state, String note, long runs, long version) {
-    Instant first = firstFire(job, now());
-    return new JobInfo(job, state, note, first, runs, version);
+    return new JobInfo(job, state, note, firstFire(job), runs, version);
   }
 
-  private static Instant firstFire(Job job, Instant now) {
+  /** The job's first occurrence; the clock is read only for a trigger that needs it. */
+  private Instant firstFire(Job job) {
     Instant first =
         job.trigger() instanceof Trigger.Once once
             ? once.at()
-            : job.trigger().nextAfter(now.minusNanos(1)).orElse(null);
+            : job.trigger().nextAfter(now().minusNanos(1)).orElse(null);
     return first != null && job.endAt() != null && first.isAfter(job.endAt()) ? null : first;
   }
 
