@@ -234,9 +234,10 @@ public final class InMemoryStore implements JobStore {
 
   /** The slot if the claim still holds it (ending the lease), else -1. */
   private int held(Claim claim) {
+    JobId id = claim.job().id();
     int slot = claimed[(int) claim.token() & (claimed.length - 1)];
-    if (!holds(slot, claim.token())) {
-      slot = jobs.find(claim.job().id()); // claimed longer ago than the ring remembers
+    if (!holds(slot, claim.token()) || !jobs.is(slot, id)) {
+      slot = jobs.find(id); // claimed longer ago than the ring remembers
       if (slot < 0 || !holds(slot, claim.token())) {
         return -1;
       }
@@ -246,7 +247,7 @@ public final class InMemoryStore implements JobStore {
     return slot;
   }
 
-  /** Whether the slot is leased under the token (tokens are unique: then it is the claim's job). */
+  /** Whether the slot is leased under the token. */
   private boolean holds(int slot, long token) {
     return jobs.in(slot) == JobTable.IN_LEASES && leases.order(slot) == token;
   }

@@ -69,8 +69,7 @@ final class JobTable implements SlotHeap.Positions {
         return -1;
       }
       int slot = (int) entry - 1;
-      if ((int) (entry >>> 32) == hash
-          && (ids[slot] == id || ids[slot].value().equals(id.value()))) {
+      if ((int) (entry >>> 32) == hash && is(slot, id)) {
         return slot;
       }
     }
@@ -181,6 +180,12 @@ final class JobTable implements SlotHeap.Positions {
 
   JobId id(int slot) {
     return ids[slot];
+  }
+
+  /** Whether the slot holds the job with the id (the same instance, as a claim's is, is quick). */
+  boolean is(int slot, JobId id) {
+    JobId held = ids[slot];
+    return held == id || held != null && held.value().equals(id.value());
   }
 
   JobState state(int slot) {
