@@ -171,26 +171,35 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized List<Claim> claim(
       Instant now, Instant horizon, int limit, Instant leaseUntil) {
-    long nowNanos = Nanos.of(now);
-    while (!leases.isEmpty() && leases.nextDeadline() <= nowNanos) {
+    expireLeases(Nanos.of(now));
+    List<Claim> claims = new ArrayList<>(Math.min(limit, due.size()));
+    long leaseEnd = Nanos.of(leaseUntil);
+    long until = Nanos.of(horizon);
+    while (claims.size() < limit && !due.isEmpty() && due.nextDeadline() <= until) {
+      claims.add(claimFirst(leaseEnd));
+    }
+    return claims;
+  }
+
+  /** Queues again the jobs whose lease ended at or before {@code now}. */
+  private void expireLeases(long now) {
+    while (!leases.isEmpty() && leases.nextDeadline() <= now) {
       int slot = leases.first();
       leases.remove(slot);
       jobs.in(slot, JobTable.IN_NONE);
       queue(slot);
     }
-    List<Claim> claims = new ArrayList<>(Math.min(limit, due.size()));
-    long leaseEnd = Nanos.of(leaseUntil);
-    long until = Nanos.of(horizon);
-    while (claims.size() < limit && !due.isEmpty() && due.nextDeadline() <= until) {
-      int slot = due.first();
-      due.remove(slot);
-      long token = ++tokens;
-      leases.add(slot, leaseEnd, token); // the token orders equal lease ends by claim
-      claimed[(int) token & (claimed.length - 1)] = slot;
-      jobs.in(slot, JobTable.IN_LEASES);
-      claims.add(new Claim(jobs.info(slot), jobs.nextFireAt(slot), token));
-    }
-    return claims;
+  }
+
+  /** Moves the earliest due job to the leases under a new token. */
+  private Claim claimFirst(long leaseEnd) {
+    int slot = due.first();
+    due.remove(slot);
+    long token = ++tokens;
+    leases.add(slot, leaseEnd, token); // the token orders equal lease ends by claim
+    claimed[(int) token & (claimed.length - 1)] = slot;
+    jobs.in(slot, JobTable.IN_LEASES);
+    return new Claim(jobs.info(slot), jobs.nextFireAt(slot), token);
   }
 
   @Override
