@@ -47,6 +47,36 @@ class InMemoryStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aFinishedJobInTheSlotOfADeletedOneIsKeptByItsOwnTurn() {
+    JobStore small = JobStore.inMemory(1);
+    small.insert(job("a", NOW));
+    small.advance(
+        small.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0), null, 1, JobState.FINISHED);
+    small.delete(JobId.of("a"));
+    small.insert(job("b", NOW)); // takes the slot "a" had, with the same version
+    small.advance(
+        small.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0), null, 1, JobState.FINISHED);
+    assertThat(small.list(JobQuery.ALL)).extracting(info -> info.id().value()).containsExactly("b");
+  }
+
+  @Test
+  void aClaimOlderThanThousandsOfOthersStillAdvancesAndAStaleOneDoesNot() {
+    int jobs = 20_000;
+    for (int i = 0; i < jobs; i++) {
+      store.insert(job("many-" + i, NOW));
+    }
+    List<Claim> claims = store.claim(NOW, NOW, jobs, NOW.plusSeconds(30));
+    assertThat(claims).hasSize(jobs);
+    Claim first = claims.get(0);
+    Claim stale = new Claim(first.job(), first.scheduledFor(), claims.get(jobs - 1).token());
+    assertThat(store.advance(stale, null, 1, JobState.FINISHED)).isFalse();
+    assertThat(store.advance(first, NOW.plusSeconds(5), 1, JobState.ACTIVE)).isTrue();
+    assertThat(store.advance(claims.get(jobs - 1), null, 1, JobState.FINISHED)).isTrue();
+    assertThat(store.find(first.job().id()).orElseThrow().nextFireAt())
+        .isEqualTo(NOW.plusSeconds(5));
+  }
+
+  @Test
   void keepsLambdasAndNeedsAPositiveLimit() {
     assertThat(store.supportsInlineHandlers()).isTrue();
     assertThatThrownBy(() -> JobStore.inMemory(0))

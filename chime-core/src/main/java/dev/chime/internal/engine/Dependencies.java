@@ -100,6 +100,9 @@ final class Dependencies {
 
   /** Notes how an occurrence of {@code job} ended; returns the dependents now ready to decide. */
   List<Verdict> ended(JobId job, RunState outcome) {
+    if (dependents.isEmpty()) {
+      return List.of(); // no job waits for any: no lookup, no list, once per run
+    }
     List<Verdict> verdicts = new ArrayList<>();
     for (JobId dependent : dependentsOf(job)) {
       Trigger.After after = waitsFor.get(dependent);

@@ -96,7 +96,7 @@ public final class Engine implements Scheduler {
   private final Map<RunId, Execution> live = new HashMap<>();
   private final Map<JobId, JobRuns> perJob = new HashMap<>();
   private final Map<String, Group> groups = new HashMap<>();
-  private final PriorityQueue<Execution> ready = new PriorityQueue<>(Execution::compare);
+  private final ReadyQueue ready = new ReadyQueue();
   private final Map<JobId, Instant> pausedSince = new HashMap<>();
   private final java.util.Set<JobId> deleted = new java.util.HashSet<>();
   private final Dependencies dependencies = new Dependencies();
@@ -137,7 +137,7 @@ public final class Engine implements Scheduler {
   private volatile boolean woken; // another node said work is due: claim at the next cycle
 
   /** Runs of one job that are admitted (ready or running) or queued behind them. */
-  private static final class JobRuns {
+  static final class JobRuns {
     final List<Execution> admitted = new ArrayList<>(1);
     private ArrayDeque<Execution> queued; // made on first use: most jobs never queue a run
 
@@ -589,15 +589,15 @@ public final class Engine implements Scheduler {
 
   /** The job as first stored: its first occurrence from now (a once trigger keeps its instant). */
   private JobInfo initial(Job job, JobState state, String note, long runs, long version) {
-    Instant first = firstFire(job, now());
-    return new JobInfo(job, state, note, first, runs, version);
+    return new JobInfo(job, state, note, firstFire(job), runs, version);
   }
 
-  private static Instant firstFire(Job job, Instant now) {
+  /** The job's first occurrence; the clock is read only for a trigger that needs it. */
+  private Instant firstFire(Job job) {
     Instant first =
         job.trigger() instanceof Trigger.Once once
             ? once.at()
-            : job.trigger().nextAfter(now.minusNanos(1)).orElse(null);
+            : job.trigger().nextAfter(now().minusNanos(1)).orElse(null);
     return first != null && job.endAt() != null && first.isAfter(job.endAt()) ? null : first;
   }
 
@@ -824,6 +824,7 @@ public final class Engine implements Scheduler {
   /** Admits a run by its job's overlap policy: ready, queued, replacing another, or skipped. */
   private void admit(Execution run, boolean force) {
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    run.jobRuns = runs;
     OverlapPolicy overlap = run.job.overlap();
     live.put(run.id, run);
     admitted(run, RunState.CLAIMED);
@@ -863,6 +864,7 @@ public final class Engine implements Scheduler {
   /** A run-all catch-up run: runs as its overlap allows, else waits its turn (never skipped). */
   private void catchUpRun(Execution run) {
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    run.jobRuns = runs;
     if (runs.admitted.size() < run.job.overlap().maxConcurrent()) {
       admit(run, false);
     } else {
@@ -894,6 +896,11 @@ public final class Engine implements Scheduler {
 
   /** The next ready run whose group has room, marked running; null if none. */
   private Execution takeReady() {
+    return takeReady(null);
+  }
+
+  /** {@link #takeReady()} with the clock read already made in this locked section, if any. */
+  private Execution takeReady(Instant readAt) {
     Execution run;
     while ((run = ready.poll()) != null) {
       Group group = run.job.group() == null ? null : groups.get(run.job.group());
@@ -906,7 +913,7 @@ public final class Engine implements Scheduler {
       }
       running++;
       run.state = RunState.RUNNING;
-      run.startedAt = now();
+      run.startedAt = readAt != null ? readAt : now();
       if (run.job.timeout() != null) {
         run.deadlineNanos = Nanos.of(run.startedAt.plus(run.job.timeout()));
         run.timeoutEntry = timeouts.add(run.deadlineNanos, run);
@@ -940,7 +947,7 @@ public final class Engine implements Scheduler {
   }
 
   /** Settles a run whose handler returned, under the lock. */
-  private void completed(Execution run) {
+  private Instant completed(Execution run) {
     Instant finished = now();
     RunState state;
     String reason = null;
@@ -959,6 +966,7 @@ public final class Engine implements Scheduler {
     release(run);
     run.finishedAt = finished;
     end(run, state, reason);
+    return finished;
   }
 
   private static String describe(Throwable failure) {
@@ -999,7 +1007,7 @@ public final class Engine implements Scheduler {
         (state == RunState.FAILED || state == RunState.TIMED_OUT)
             && !closing
             && run.job.retry().retries(run.attempt, run.failure)
-            && !deleted.contains(run.job.id());
+            && (deleted.isEmpty() || !deleted.contains(run.job.id()));
     if (retrying) {
       retry(run);
     } else {
@@ -1008,7 +1016,9 @@ public final class Engine implements Scheduler {
   }
 
   private void leaveJob(Execution run) {
-    JobRuns runs = perJob.get(run.job.id());
+    // The run's own JobRuns while it is in one (it stays in the map until it is empty): no lookup.
+    JobRuns runs = run.jobRuns != null ? run.jobRuns : perJob.get(run.job.id());
+    run.jobRuns = null;
     if (runs == null) {
       return;
     }
@@ -1022,7 +1032,9 @@ public final class Engine implements Scheduler {
     }
     if (runs.admitted.isEmpty() && runs.queuedCount() == 0) {
       perJob.remove(run.job.id());
-      deleted.remove(run.job.id());
+      if (!deleted.isEmpty()) {
+        deleted.remove(run.job.id());
+      }
     }
   }
 
@@ -1544,7 +1556,9 @@ public final class Engine implements Scheduler {
     JobState state = done ? JobState.FINISHED : JobState.ACTIVE;
     unwritten.add(new Advance(claim, done ? null : next, runs, state, firingRuns));
     firingRuns = null;
-    pausedSince.remove(job.id());
+    if (!pausedSince.isEmpty()) {
+      pausedSince.remove(job.id());
+    }
   }
 
   /** Admits runs for the occurrences, in order, within the job's end and run limit; new count. */
@@ -1677,11 +1691,12 @@ public final class Engine implements Scheduler {
     while (true) {
       lock.lock();
       try {
+        Instant now = null;
         if (run != null) {
           executing--;
-          completed(run);
+          now = completed(run); // one clock read: the next run starts as this one is settled
         }
-        run = takeReady();
+        run = takeReady(now);
         if (run == null) {
           run = linger();
         }

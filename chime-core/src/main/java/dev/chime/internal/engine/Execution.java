@@ -41,6 +41,7 @@ final class Execution implements JobContext {
   dev.chime.spi.Claim claim; // the occurrence's claim, for runs a firing made; else null
   dev.chime.Event event; // the published event the run is for, or null; set before it is admitted
   TimerHeap.Entry<Execution> timeoutEntry;
+  Engine.JobRuns jobRuns; // the job's runs this run is admitted or queued in, else null
   private volatile String stopReason;
   private volatile RunState stopState;
   private Thread thread;

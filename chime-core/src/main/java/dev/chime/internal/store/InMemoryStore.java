@@ -1,6 +1,5 @@
 package dev.chime.internal.store;
 
-import dev.chime.Job;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
 import dev.chime.JobQuery;
@@ -10,7 +9,6 @@ import dev.chime.RunId;
 import dev.chime.SchedulerException;
 import dev.chime.SchedulerException.Kind;
 import dev.chime.internal.timer.Nanos;
-import dev.chime.internal.timer.TimerHeap;
 import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
@@ -18,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,65 +23,43 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-memory {@link JobStore}: a hash map of jobs, a timer heap of unclaimed due jobs (earliest
- * first, O(log n) per claim) and one of leases (so an expired lease is found without a scan), and a
- * bounded, insertion-ordered history of runs. Finished jobs are bounded the same way: the newest
- * {@code historyLimit} stay readable, older ones are dropped, so a scheduler fed one-shot jobs
- * forever keeps a flat heap (without it, ~400 B per executed job stayed live and G1's pauses grew
- * to 50-200 ms after a million jobs, see docs/benchmarks.md). One monitor guards it; the engine
- * calls it in batches, so the lock is taken once per batch, not per run.
+ * The in-memory {@link JobStore}: a column table of jobs ({@link JobTable}), a timer heap of
+ * unclaimed due jobs (earliest first, O(log n) per claim) and one of leases (so an expired lease is
+ * found without a scan), both over the table's int slots ({@link SlotHeap}), and a bounded,
+ * insertion-ordered history of runs. Finished jobs are bounded the same way: the newest {@code
+ * historyLimit} stay readable, older ones are dropped, so a scheduler fed one-shot jobs forever
+ * keeps a flat heap (without it, ~400 B per executed job stayed live and G1's pauses grew to 50-200
+ * ms after a million jobs, see docs/benchmarks.md). One monitor guards it; the engine calls it in
+ * batches, so the lock is taken once per batch, not per run. The package notes give the layout and
+ * its figures.
  */
 public final class InMemoryStore implements JobStore {
-  private final Map<JobId, Slot> jobs = new HashMap<>();
-  private final TimerHeap<Slot> due = new TimerHeap<>();
-  private final TimerHeap<Slot> leases = new TimerHeap<>();
+  private static final int CLAIMS_REMEMBERED = 8192; // a power of two; twice a dispatcher cycle
+
+  private final JobTable jobs = new JobTable();
+  private final SlotHeap due = new SlotHeap(jobs);
+  private final SlotHeap leases = new SlotHeap(jobs);
+  // No index of runs by job: keeping one up to date cost a lookup per recorded and per dropped
+  // run (the dropped run, its job id and their strings are cold: a quarter of a worker's time in
+  // the executions benchmark), so a job's runs are found by a scan, as run queries are.
   private final LinkedHashMap<RunId, Run> history;
-  private final Map<JobId, Integer> historyByJob = new HashMap<>();
   private final AtomicLong runIds = new AtomicLong();
-  private final java.util.ArrayDeque<Slot> finished = new java.util.ArrayDeque<>();
+  // Finished jobs in the order they finished, as (slot, id, version): an entry whose slot holds
+  // another id or version since (the job was updated, or deleted and its slot reused) is stale.
+  private final Retired finished = new Retired();
   private final int historyLimit;
+  // Fencing tokens, one sequence for every job (a stale one never matches a later claim); a
+  // claimed job's token is its order in the lease heap, so a job keeps no token of its own.
+  private long tokens;
+  // The slot of each recent claim by its token's low bits, so moving a claimed job on needs no
+  // lookup of its id (whose objects are cold by then at 1M jobs); an older claim falls back to one.
+  private final int[] claimed = new int[CLAIMS_REMEMBERED];
   private final String node =
       "local:"
           + ProcessHandle.current().pid()
           + ":"
           + java.util.HexFormat.of()
               .toHexDigits(java.util.concurrent.ThreadLocalRandom.current().nextInt());
-
-  /**
-   * A job's state, kept as fields rather than as a {@link JobInfo} so that moving a job on ({@link
-   * #advance}, once per fired occurrence) writes a few fields instead of allocating a new record
-   * and storing it into a long-lived object (at 1M pending that churn was a large part of the young
-   * collections' work); a {@code JobInfo} is made when one is read.
-   */
-  private static final class Slot extends TimerHeap.Entry<Slot> {
-    private Job job;
-    private JobState state;
-    private String note;
-    private Instant nextFireAt;
-    private long runCount;
-    private long version;
-    private long token;
-    // The slot is its own timer entry, in at most one heap: due (unclaimed), leases (claimed), or
-    // none (null). An entry object per job was 32 B of every pending job's heap.
-    private TimerHeap<Slot> in;
-
-    private Slot(JobInfo info, long version) {
-      set(info, version);
-    }
-
-    private void set(JobInfo info, long newVersion) {
-      job = info.job();
-      state = info.state();
-      note = info.note();
-      nextFireAt = info.nextFireAt();
-      runCount = info.runCount();
-      version = newVersion;
-    }
-
-    private JobInfo info() {
-      return new JobInfo(job, state, note, nextFireAt, runCount, version);
-    }
-  }
 
   /** This process's node: the only one a store in memory has. */
   @Override
@@ -104,12 +79,7 @@ public final class InMemoryStore implements JobStore {
 
           @Override
           protected boolean removeEldestEntry(Map.Entry<RunId, Run> eldest) {
-            if (size() <= historyLimit) {
-              return false;
-            }
-            historyByJob.computeIfPresent(
-                eldest.getValue().jobId(), (k, n) -> n == 1 ? null : n - 1);
-            return true;
+            return size() > historyLimit;
           }
         };
   }
@@ -121,12 +91,12 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized JobInfo insert(JobInfo job) {
-    Slot slot = new Slot(job, 1);
-    if (jobs.putIfAbsent(job.id(), slot) != null) {
+    if (jobs.find(job.id()) >= 0) {
       throw new SchedulerException(Kind.CONFLICT, "job " + job.id() + " already exists");
     }
+    int slot = jobs.add(job, 1);
     queue(slot);
-    return job.version() == 1 ? job : slot.info();
+    return job.version() == 1 ? job : jobs.info(slot);
   }
 
   /** Atomic under the store's monitor. */
@@ -137,39 +107,38 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized JobInfo update(JobInfo job) {
-    Slot slot = jobs.get(job.id());
-    if (slot == null) {
+    int slot = jobs.find(job.id());
+    if (slot < 0) {
       throw new SchedulerException(Kind.NOT_FOUND, "no job " + job.id());
     }
-    if (slot.version != job.version()) {
+    if (jobs.version(slot) != job.version()) {
       throw new SchedulerException(
           Kind.CONFLICT,
           "job "
               + job.id()
               + " was changed meanwhile (version "
-              + slot.version
+              + jobs.version(slot)
               + ", the update was based on version "
               + job.version()
               + ")");
     }
-    unqueue(slot);
-    slot.token++;
-    slot.set(job, job.version() + 1);
+    unqueue(slot); // which voids its claim: the token lived in the lease
+    jobs.set(slot, job, job.version() + 1);
     queue(slot);
-    return slot.info();
+    return jobs.info(slot);
   }
 
   @Override
   public synchronized Optional<JobInfo> find(JobId id) {
-    Slot slot = jobs.get(id);
-    return slot == null ? Optional.empty() : Optional.of(slot.info());
+    int slot = jobs.find(id);
+    return slot < 0 ? Optional.empty() : Optional.of(jobs.info(slot));
   }
 
   @Override
   public synchronized List<JobInfo> list(JobQuery query) {
     List<JobInfo> found = new ArrayList<>();
-    for (Slot slot : jobs.values()) {
-      JobInfo info = slot.info();
+    for (int slot : jobs.slots()) {
+      JobInfo info = jobs.info(slot);
       if (query.matches(info)) {
         found.add(info);
       }
@@ -180,12 +149,12 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized boolean delete(JobId id) {
-    Slot slot = jobs.remove(id);
-    if (slot == null) {
+    int slot = jobs.find(id);
+    if (slot < 0) {
       return false;
     }
     unqueue(slot);
-    slot.token++;
+    jobs.remove(slot);
     return true;
   }
 
@@ -202,36 +171,47 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized List<Claim> claim(
       Instant now, Instant horizon, int limit, Instant leaseUntil) {
-    leases.drainDue(Nanos.of(now), Integer.MAX_VALUE, this::expire);
+    expireLeases(Nanos.of(now));
     List<Claim> claims = new ArrayList<>(Math.min(limit, due.size()));
     long leaseEnd = Nanos.of(leaseUntil);
-    due.drainDue(
-        Nanos.of(horizon),
-        limit,
-        slot -> {
-          slot.token++;
-          leases.add(slot, leaseEnd);
-          slot.in = leases;
-          claims.add(new Claim(slot.info(), slot.nextFireAt, slot.token));
-        });
+    long until = Nanos.of(horizon);
+    while (claims.size() < limit && !due.isEmpty() && due.nextDeadline() <= until) {
+      claims.add(claimFirst(leaseEnd));
+    }
     return claims;
   }
 
-  private void expire(Slot slot) {
-    slot.in = null;
-    queue(slot);
+  /** Queues again the jobs whose lease ended at or before {@code now}. */
+  private void expireLeases(long now) {
+    while (!leases.isEmpty() && leases.nextDeadline() <= now) {
+      int slot = leases.first();
+      leases.remove(slot);
+      jobs.in(slot, JobTable.IN_NONE);
+      queue(slot);
+    }
+  }
+
+  /** Moves the earliest due job to the leases under a new token. */
+  private Claim claimFirst(long leaseEnd) {
+    int slot = due.first();
+    due.remove(slot);
+    long token = ++tokens;
+    leases.add(slot, leaseEnd, token); // the token orders equal lease ends by claim
+    claimed[(int) token & (claimed.length - 1)] = slot;
+    jobs.in(slot, JobTable.IN_LEASES);
+    return new Claim(jobs.info(slot), jobs.nextFireAt(slot), token);
   }
 
   @Override
   public synchronized boolean advance(
       Claim claim, Instant nextFireAt, long runCount, JobState state) {
-    Slot slot = held(claim);
-    if (slot == null) {
+    int slot = held(claim);
+    if (slot < 0) {
       return false;
     }
-    slot.state = state;
-    slot.nextFireAt = nextFireAt;
-    slot.runCount = runCount;
+    jobs.state(slot, state);
+    jobs.nextFireAt(slot, nextFireAt);
+    jobs.runCount(slot, runCount);
     queue(slot);
     return true;
   }
@@ -254,22 +234,31 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized boolean release(Claim claim) {
-    Slot slot = held(claim);
-    if (slot != null) {
+    int slot = held(claim);
+    if (slot >= 0) {
       queue(slot);
     }
-    return slot != null;
+    return slot >= 0;
   }
 
-  /** The slot if the claim still holds it (ending the lease), else null. */
-  private Slot held(Claim claim) {
-    Slot slot = jobs.get(claim.job().id());
-    if (slot == null || slot.token != claim.token() || slot.in != leases) {
-      return null;
+  /** The slot if the claim still holds it (ending the lease), else -1. */
+  private int held(Claim claim) {
+    JobId id = claim.job().id();
+    int slot = claimed[(int) claim.token() & (claimed.length - 1)];
+    if (!holds(slot, claim.token()) || !jobs.is(slot, id)) {
+      slot = jobs.find(id); // claimed longer ago than the ring remembers
+      if (slot < 0 || !holds(slot, claim.token())) {
+        return -1;
+      }
     }
-    leases.cancel(slot);
-    slot.in = null;
+    leases.remove(slot);
+    jobs.in(slot, JobTable.IN_NONE);
     return slot;
+  }
+
+  /** Whether the slot is leased under the token. */
+  private boolean holds(int slot, long token) {
+    return jobs.in(slot) == JobTable.IN_LEASES && leases.order(slot) == token;
   }
 
   @Override
@@ -280,9 +269,7 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized void record(List<Run> runs) {
     for (Run run : runs) {
-      if (history.put(run.id(), run.withNode(node)) == null) {
-        historyByJob.merge(run.jobId(), 1, Integer::sum);
-      }
+      history.put(run.id(), run.withNode(node));
     }
   }
 
@@ -294,14 +281,10 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized List<Run> runs(JobId job, int limit) {
     List<Run> found = new ArrayList<>();
-    int total = historyByJob.getOrDefault(job, 0);
-    if (total == 0) {
-      return found;
-    }
     for (Run run : history.sequencedValues().reversed()) {
       if (run.jobId().equals(job)) {
         found.add(run);
-        if (found.size() >= limit || found.size() >= total) {
+        if (found.size() >= limit) {
           break;
         }
       }
@@ -334,31 +317,104 @@ public final class InMemoryStore implements JobStore {
     // Nothing to release.
   }
 
-  private void queue(Slot slot) {
-    if (slot.state == JobState.FINISHED) {
+  private void queue(int slot) {
+    JobState state = jobs.state(slot);
+    if (state == JobState.FINISHED) {
       retire(slot);
     }
-    if (slot.in == null && slot.state == JobState.ACTIVE && slot.nextFireAt != null) {
-      due.add(slot, Nanos.of(slot.nextFireAt));
-      slot.in = due;
+    Instant next = jobs.nextFireAt(slot);
+    if (jobs.in(slot) == JobTable.IN_NONE && state == JobState.ACTIVE && next != null) {
+      due.add(slot, Nanos.of(next));
+      jobs.in(slot, JobTable.IN_DUE);
     }
   }
 
   /** Remembers a finished job and drops the oldest ones still finished beyond the limit. */
-  private void retire(Slot slot) {
-    finished.add(slot);
+  private void retire(int slot) {
+    finished.add(slot, jobs.id(slot), jobs.version(slot), jobs.hash(slot));
     while (finished.size() > historyLimit) {
-      Slot oldest = finished.poll();
-      if (oldest.state == JobState.FINISHED && oldest.in != leases) {
-        jobs.remove(oldest.job.id(), oldest); // unless it was deleted and its id taken again
+      int oldest = finished.oldestSlot();
+      JobId id = finished.oldestId();
+      long version = finished.oldestVersion();
+      int hash = finished.oldestHash();
+      finished.drop();
+      // Unless it changed since (a new version) or was deleted (its slot freed or reused).
+      if (jobs.id(oldest) == id
+          && jobs.version(oldest) == version
+          && jobs.state(oldest) == JobState.FINISHED
+          && jobs.in(oldest) == JobTable.IN_NONE) {
+        jobs.remove(oldest, hash); // the hash taken while its id was in the cache
       }
     }
   }
 
-  private void unqueue(Slot slot) {
-    if (slot.in != null) {
-      slot.in.cancel(slot);
-      slot.in = null;
+  private void unqueue(int slot) {
+    int in = jobs.in(slot);
+    if (in != JobTable.IN_NONE) {
+      (in == JobTable.IN_DUE ? due : leases).remove(slot);
+      jobs.in(slot, JobTable.IN_NONE);
+    }
+  }
+
+  /** A ring of (slot, id, version) entries, oldest first. */
+  private static final class Retired {
+    private int[] slots = new int[16];
+    private JobId[] ids = new JobId[16];
+    private long[] versions = new long[16];
+    private int[] hashes = new int[16];
+    private int head;
+    private int size;
+
+    int size() {
+      return size;
+    }
+
+    void add(int slot, JobId id, long version, int hash) {
+      if (size == slots.length) {
+        int[] moreSlots = new int[size * 2];
+        JobId[] moreIds = new JobId[size * 2];
+        long[] moreVersions = new long[size * 2];
+        int[] moreHashes = new int[size * 2];
+        for (int i = 0; i < size; i++) {
+          int from = (head + i) % size;
+          moreSlots[i] = slots[from];
+          moreIds[i] = ids[from];
+          moreVersions[i] = versions[from];
+          moreHashes[i] = hashes[from];
+        }
+        slots = moreSlots;
+        ids = moreIds;
+        versions = moreVersions;
+        hashes = moreHashes;
+        head = 0;
+      }
+      int at = (head + size++) % slots.length;
+      slots[at] = slot;
+      ids[at] = id;
+      versions[at] = version;
+      hashes[at] = hash;
+    }
+
+    int oldestHash() {
+      return hashes[head];
+    }
+
+    int oldestSlot() {
+      return slots[head];
+    }
+
+    JobId oldestId() {
+      return ids[head];
+    }
+
+    long oldestVersion() {
+      return versions[head];
+    }
+
+    void drop() {
+      ids[head] = null;
+      head = (head + 1) % slots.length;
+      size--;
     }
   }
 }
