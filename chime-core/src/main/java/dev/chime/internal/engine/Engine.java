@@ -26,6 +26,7 @@ import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -175,9 +176,12 @@ public final class Engine implements Scheduler {
   /** An engine with the settings; not started. */
   public Engine(Settings settings) {
     this.settings = Objects.requireNonNull(settings, "settings");
-    this.clock = settings.clock();
     this.store = settings.store();
     this.durable = store.durable();
+    // A durable store keeps instants to the microsecond: the engine's instants (a run-now's
+    // occurrence, start and end times) are cut to that too, so a live run reads the same as its
+    // record does once written (a client matching runs by occurrence sees one value).
+    this.clock = durable ? Clock.tick(settings.clock(), Duration.ofNanos(1_000)) : settings.clock();
     this.claimAheadNanos = store.claimAhead().toNanos();
     this.node = store.node();
     this.createdAt = clock.instant();

@@ -410,6 +410,19 @@ class EngineDurableTest {
   }
 
   @Test
+  void aDurableEnginesInstantsAreMicrosecondsAsItsStoreKeepsThem() {
+    h.engine.schedule(job("a", Trigger.once(h.at(3600))).build());
+    h.clock.advance(Duration.ofNanos(1_234_567));
+    RunId id = h.engine.runNow(JobId.of("a"));
+    h.engine.runDue();
+
+    Run run = h.engine.run(id).orElseThrow();
+    assertThat(run.scheduledFor()).isEqualTo(h.at(0).plusNanos(1_234_000));
+    assertThat(run.startedAt()).isEqualTo(run.scheduledFor());
+    assertThat(run.finishedAt()).isEqualTo(run.scheduledFor());
+  }
+
+  @Test
   void anOrphanWithoutRetriesLeft() {
     h.engine.schedule(job("a", Trigger.once(h.at(3600))).build());
     store.orphans.add(orphan("a", 1, RunState.CLAIMED, null));
