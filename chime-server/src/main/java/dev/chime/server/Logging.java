@@ -13,9 +13,10 @@ import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's log format: human-readable lines ({@value #TEXT}, the default of logback.xml) or one
- * JSON object per line ({@value #JSON}, Logback's {@link JsonEncoder}), both on standard error.
- * Levels stay as logback.xml (or the user's own {@code -Dlogback.configurationFile}) sets them.
+ * The server's log format: human-readable lines ({@value #TEXT}, the default that {@link
+ * LogbackConfigurator} installs) or one JSON object per line ({@value #JSON}, Logback's {@link
+ * JsonEncoder}), both on standard error. Levels stay as the configurator (or the user's own {@code
+ * -Dlogback.configurationFile}) sets them.
  */
 public final class Logging {
   /** Lines like {@code 12:00:00.000 INFO d.c.s.ChimeServer - Chime listening on ...}. */
@@ -50,7 +51,7 @@ public final class Logging {
     }
   }
 
-  private static void install(LoggerContext context, String format) {
+  static void install(LoggerContext context, String format) {
     Encoder<ILoggingEvent> encoder = format.equals(JSON) ? json(context) : text(context);
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
