@@ -20,7 +20,8 @@ import java.util.function.Predicate;
 public final class LogbackConfigurator extends ContextAwareBase implements Configurator {
   /** Loggers of libraries that speak up only when something is wrong. */
   static final List<String> QUIET =
-      List.of("org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.sqlite", "org.postgresql");
+      List.of(
+          "org.eclipse.jetty", "io.javalin", "com.zaxxer.hikari", "org.sqlite", "org.postgresql");
 
   private final Predicate<String> userConfig;
 

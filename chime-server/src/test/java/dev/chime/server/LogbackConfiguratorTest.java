@@ -33,8 +33,7 @@ class LogbackConfiguratorTest {
       ExecutionStatus status = new LogbackConfigurator(given::equals).configure(fresh);
 
       assertThat(status).as(given).isEqualTo(ExecutionStatus.INVOKE_NEXT_IF_ANY);
-      assertThat(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR"))
-          .isNull();
+      assertThat(fresh.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).getAppender("STDERR")).isNull();
     }
   }
 
