@@ -65,12 +65,12 @@ public final class ServerMetrics implements AutoCloseable {
     Duration.ofMinutes(1)
   };
 
-  private final PrometheusMeterRegistry registry;
-  private final JvmGcMetrics gc;
   private final JobTags jobs;
   private final Map<RunId, Phase> live = new ConcurrentHashMap<>();
   private final Map<Phase, AtomicInteger> phases = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile PrometheusMeterRegistry registry; // created on first use: see meters()
+  private JvmGcMetrics gc; // guarded by this, bound with the registry
 
   /** Where a live run is: what the waiting and running gauges count. */
   private enum Phase {
@@ -80,21 +80,52 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   private ServerMetrics(int jobTagLimit) {
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.jobs = new JobTags(jobTagLimit);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    this.gc = new JvmGcMetrics();
-    gc.bindTo(registry);
-    gauge(Phase.QUEUED, "chime.runs.queued", "Runs admitted and waiting to start");
-    gauge(Phase.RUNNING, "chime.runs.running", "Runs whose handler is running");
-    gauge(Phase.RETRYING, "chime.runs.retrying", "Failed runs waiting for their retry's backoff");
+    for (Phase phase : Phase.values()) {
+      phases.put(phase, new AtomicInteger());
+    }
+  }
+
+  /**
+   * The registry with the JVM meters and the gauges, created on first use (a scrape, a meter to
+   * record, {@link #registry()}): an idle server that nobody scrapes does not load Micrometer,
+   * Prometheus and the JVM's management classes (docs/benchmarks.md, Server). Gauges read their
+   * values when scraped, so they are the same either way; the JVM's GC meters count from then on.
+   */
+  private PrometheusMeterRegistry meters() {
+    PrometheusMeterRegistry current = registry;
+    if (current == null) {
+      synchronized (this) {
+        current = registry;
+        if (current == null) {
+          current = create();
+          registry = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  private PrometheusMeterRegistry create() {
+    PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(created);
+    new JvmThreadMetrics().bindTo(created);
+    new ClassLoaderMetrics().bindTo(created);
+    new ProcessorMetrics().bindTo(created);
+    new UptimeMetrics().bindTo(created);
+    gc = new JvmGcMetrics();
+    gc.bindTo(created);
+    gauge(created, Phase.QUEUED, "chime.runs.queued", "Runs admitted and waiting to start");
+    gauge(created, Phase.RUNNING, "chime.runs.running", "Runs whose handler is running");
+    gauge(
+        created,
+        Phase.RETRYING,
+        "chime.runs.retrying",
+        "Failed runs waiting for their retry's backoff");
     Gauge.builder("chime.jobs.tagged", jobs, JobTags::size)
         .description("Distinct job ids with their own job tag value (capped)")
-        .register(registry);
+        .register(created);
+    return created;
   }
 
   /** Meters fed by the scheduler's events from now on, with the default job tag limit. */
@@ -115,25 +146,28 @@ public final class ServerMetrics implements AutoCloseable {
 
   /** The registry, to add meters of your own. */
   public MeterRegistry registry() {
-    return registry;
+    return meters();
   }
 
   /** Every meter in the Prometheus text format (version 0.0.4). */
   public String scrape() {
-    return registry.scrape();
+    return meters().scrape();
   }
 
   /** Stops counting (the scheduler keeps the listener, which then ignores events). */
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
-    gc.close();
-    registry.close();
+    if (registry != null) {
+      gc.close();
+      registry.close();
+    }
   }
 
-  private void gauge(Phase phase, String name, String description) {
-    AtomicInteger count = phases.computeIfAbsent(phase, p -> new AtomicInteger());
-    Gauge.builder(name, count, AtomicInteger::get).description(description).register(registry);
+  private void gauge(MeterRegistry created, Phase phase, String name, String description) {
+    Gauge.builder(name, phases.get(phase), AtomicInteger::get)
+        .description(description)
+        .register(created);
   }
 
   private void onEvent(SchedulerEvent event) {
@@ -146,7 +180,7 @@ public final class ServerMetrics implements AutoCloseable {
           Counter.builder("chime.job.changes")
               .description("Jobs added, updated, paused, resumed, finished or deleted")
               .tag("change", lower(changed.change()))
-              .register(registry)
+              .register(meters())
               .increment();
       case SchedulerEvent.PipelineChanged ignored -> {}
     }
@@ -161,7 +195,7 @@ public final class ServerMetrics implements AutoCloseable {
         move(run.id(), Phase.QUEUED);
         Counter.builder("chime.run.claims")
             .description("Occurrences this node took to run (admitted, about to start)")
-            .register(registry)
+            .register(meters())
             .increment();
       }
       case RETRYING -> {
@@ -169,7 +203,7 @@ public final class ServerMetrics implements AutoCloseable {
         Counter.builder("chime.run.retries")
             .description("Retries scheduled after a failed attempt")
             .tag("job", job)
-            .register(registry)
+            .register(meters())
             .increment();
       }
       case RUNNING -> {
@@ -187,7 +221,7 @@ public final class ServerMetrics implements AutoCloseable {
           .description("How late runs started after their occurrence (start minus scheduled-for)")
           .tag("job", job)
           .serviceLevelObjectives(LATENESS_BUCKETS)
-          .register(registry)
+          .register(meters())
           .record(late.isNegative() ? Duration.ZERO : late);
     }
   }
@@ -199,7 +233,7 @@ public final class ServerMetrics implements AutoCloseable {
         .description("Runs ended, by job and outcome")
         .tag("job", job)
         .tag("outcome", outcome)
-        .register(registry)
+        .register(meters())
         .increment();
     if (run.startedAt() != null && run.finishedAt() != null) {
       Duration took = Duration.between(run.startedAt(), run.finishedAt());
@@ -208,7 +242,7 @@ public final class ServerMetrics implements AutoCloseable {
           .tag("job", job)
           .tag("outcome", outcome)
           .serviceLevelObjectives(DURATION_BUCKETS)
-          .register(registry)
+          .register(meters())
           .record(took.isNegative() ? Duration.ZERO : took);
     }
   }
