@@ -70,7 +70,7 @@ public final class ServerMetrics implements AutoCloseable {
   private final Map<Phase, AtomicInteger> phases = new ConcurrentHashMap<>();
   private volatile boolean closed;
   private volatile PrometheusMeterRegistry registry; // created on first use: see meters()
-  private JvmGcMetrics gc; // guarded by this, bound with the registry
+  private JvmGcMetrics gc; // guarded by this; set when the JVM meters are bound
 
   /** Where a live run is: what the waiting and running gauges count. */
   private enum Phase {
@@ -87,10 +87,11 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   /**
-   * The registry with the JVM meters and the gauges, created on first use (a scrape, a meter to
-   * record, {@link #registry()}): an idle server that nobody scrapes does not load Micrometer,
-   * Prometheus and the JVM's management classes (docs/benchmarks.md, Server). Gauges read their
-   * values when scraped, so they are the same either way; the JVM's GC meters count from then on.
+   * The registry with Chime's gauges, created on first use (a scrape, a meter to record, {@link
+   * #registry()}); the JVM's meters join it at the first scrape. An idle server that nobody scrapes
+   * thus loads neither Micrometer and Prometheus nor the JVM's management classes
+   * (docs/benchmarks.md, Server). Gauges read their values when scraped, so they are the same
+   * either way; the JVM's GC counters count from the first scrape on.
    */
   private PrometheusMeterRegistry meters() {
     PrometheusMeterRegistry current = registry;
@@ -108,13 +109,6 @@ public final class ServerMetrics implements AutoCloseable {
 
   private PrometheusMeterRegistry create() {
     PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(created);
-    new JvmThreadMetrics().bindTo(created);
-    new ClassLoaderMetrics().bindTo(created);
-    new ProcessorMetrics().bindTo(created);
-    new UptimeMetrics().bindTo(created);
-    gc = new JvmGcMetrics();
-    gc.bindTo(created);
     gauge(created, Phase.QUEUED, "chime.runs.queued", "Runs admitted and waiting to start");
     gauge(created, Phase.RUNNING, "chime.runs.running", "Runs whose handler is running");
     gauge(
@@ -151,15 +145,33 @@ public final class ServerMetrics implements AutoCloseable {
 
   /** Every meter in the Prometheus text format (version 0.0.4). */
   public String scrape() {
-    return meters().scrape();
+    PrometheusMeterRegistry current = meters();
+    bindJvmMeters(current);
+    return current.scrape();
+  }
+
+  /** The JVM's meters, bound at the first scrape: they need the JVM's management classes. */
+  private synchronized void bindJvmMeters(PrometheusMeterRegistry current) {
+    if (gc != null) {
+      return;
+    }
+    new JvmMemoryMetrics().bindTo(current);
+    new JvmThreadMetrics().bindTo(current);
+    new ClassLoaderMetrics().bindTo(current);
+    new ProcessorMetrics().bindTo(current);
+    new UptimeMetrics().bindTo(current);
+    gc = new JvmGcMetrics();
+    gc.bindTo(current);
   }
 
   /** Stops counting (the scheduler keeps the listener, which then ignores events). */
   @Override
   public synchronized void close() {
     closed = true;
-    if (registry != null) {
+    if (gc != null) {
       gc.close();
+    }
+    if (registry != null) {
       registry.close();
     }
   }
