@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
+import java.util.List;
 import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -13,18 +14,20 @@ import picocli.CommandLine.Command;
     name = "chime",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Chime: a job scheduler for the JVM.",
-    subcommands = {
-      CronCommand.class,
-      ServeCommand.class,
-      JobsCommand.class,
-      RunsCommand.class,
-      LogsCommand.class,
-      PlanCommand.class,
-      ApplyCommand.class,
-      EventsCommand.class
-    })
+    description = "Chime: a job scheduler for the JVM.")
 public final class Main {
+  /** The subcommands, in the order {@code chime --help} lists them. */
+  private static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          CronCommand.class,
+          ServeCommand.class,
+          JobsCommand.class,
+          RunsCommand.class,
+          LogsCommand.class,
+          PlanCommand.class,
+          ApplyCommand.class,
+          EventsCommand.class);
+
   /** Exit code for success. */
   static final int OK = 0;
 
@@ -53,7 +56,14 @@ public final class Main {
 
   /** Runs the CLI with injected streams and environment; returns the exit code. */
   static int run(String[] args, PrintWriter out, PrintWriter err, Environment environment) {
-    CommandLine line = new CommandLine(new Main(), new Factory(environment));
+    Factory factory = new Factory(environment);
+    CommandLine line = new CommandLine(new Main(), factory);
+    // `chime serve` gets only its own command: picocli reflects over every command it is given,
+    // and a long-running server would keep that model of the other 17 resident for nothing.
+    boolean serve = args.length > 0 && args[0].equals("serve");
+    for (Class<?> command : serve ? List.of(ServeCommand.class) : SUBCOMMANDS) {
+      line.addSubcommand(factory.instance(command));
+    }
     line.setOut(out);
     line.setErr(err);
     line.setExecutionExceptionHandler(
@@ -132,6 +142,14 @@ public final class Main {
         }
       }
       return CommandLine.defaultFactory().create(type);
+    }
+
+    Object instance(Class<?> type) {
+      try {
+        return create(type);
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot create the command " + type.getName(), e);
+      }
     }
   }
 

@@ -5,7 +5,11 @@ import dev.chime.server.Logging;
 import dev.chime.server.ServerSettings;
 import dev.chime.server.Tokens;
 import dev.chime.server.spec.Values;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -83,6 +87,14 @@ final class ServeCommand implements Callable<Integer> {
       description = "Log lines on stderr as text (default) or JSON.")
   String logFormat;
 
+  @Option(
+      names = "--exit-when-ready",
+      hidden = true,
+      description =
+          "Start, answer one readiness probe, stop. The launcher's run that writes the class"
+              + " cache (docs/benchmarks.md, Server).")
+  boolean exitWhenReady;
+
   /** What to do while the server runs; by default, wait for the JVM to be told to stop. */
   Consumer<ChimeServer> whileRunning = ServeCommand::awaitShutdown;
 
@@ -115,7 +127,11 @@ final class ServeCommand implements Callable<Integer> {
       out.println("No tokens configured: only loopback clients are answered, each as admin.");
     }
     out.flush();
-    whileRunning.accept(server);
+    if (exitWhenReady) {
+      probeOnce(server);
+    } else {
+      whileRunning.accept(server);
+    }
     return server.shutdown() ? Main.OK : Main.FAILED;
   }
 
@@ -161,6 +177,26 @@ final class ServeCommand implements Callable<Integer> {
       return Values.duration(text);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Sends the server one {@code GET /health/ready} over a plain socket (a JDK HTTP client would put
+   * its own classes into the launcher's class cache, which an idle server then loads for nothing).
+   */
+  static void probeOnce(ChimeServer server) {
+    try (Socket socket = new Socket(server.settings().bind(), server.port())) {
+      socket
+          .getOutputStream()
+          .write(
+              "GET /health/ready HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+      String response = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!response.startsWith("HTTP/1.1 200")) {
+        throw new IllegalStateException("the readiness probe got: " + response.lines().findFirst());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("the readiness probe failed: " + e.getMessage(), e);
     }
   }
 

@@ -71,6 +71,21 @@ class ServeCommandTest {
   }
 
   @Test
+  void exitWhenReadyAnswersOneProbeAndStops() {
+    Result result =
+        serve(
+            new ServeCommand(),
+            "--data",
+            dir.resolve("data").toString(),
+            "--port",
+            "0",
+            "--exit-when-ready");
+    assertThat(result.code()).as(result.err()).isZero();
+    assertThat(result.out()).contains("Chime listening on http://127.0.0.1:");
+    assertThat(Files.exists(dir.resolve("data/chime.db"))).isTrue();
+  }
+
+  @Test
   void badSettingsExitTwoNamingTheOption() {
     Result result = serve(new ServeCommand(), "--port", "70000");
     assertThat(result.code()).isEqualTo(2);

@@ -8,7 +8,6 @@ import dev.chime.server.kinds.Plugins;
 import dev.chime.server.metrics.ServerMetrics;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
-import io.javalin.json.JavalinJackson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -149,7 +148,7 @@ public final class ChimeServer implements AutoCloseable {
     config.jetty.port = settings.port();
     config.http.maxRequestSize = settings.maxRequestBytes();
     config.concurrency.useVirtualThreads = true;
-    config.jsonMapper(new JavalinJackson(Json.MAPPER, false));
+    config.jsonMapper(new LazyJsonMapper());
     for (Routes.Route route : routes) {
       config.routes.addHttpHandler(
           route.method(),

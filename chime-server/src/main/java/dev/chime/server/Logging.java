@@ -3,19 +3,20 @@ package dev.chime.server;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.JsonEncoder;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import java.util.List;
 import java.util.Locale;
 import org.slf4j.ILoggerFactory;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server's log format: human-readable lines ({@value #TEXT}, the default of logback.xml) or one
- * JSON object per line ({@value #JSON}, Logback's {@link JsonEncoder}), both on standard error.
- * Levels stay as logback.xml (or the user's own {@code -Dlogback.configurationFile}) sets them.
+ * The server's log format: human-readable lines ({@value #TEXT}, the default that {@link
+ * LogbackConfigurator} installs) or one JSON object per line ({@value #JSON}, Logback's {@link
+ * JsonEncoder}), both on standard error. Levels stay as the configurator (or the user's own {@code
+ * -Dlogback.configurationFile}) sets them.
  */
 public final class Logging {
   /** Lines like {@code 12:00:00.000 INFO d.c.s.ChimeServer - Chime listening on ...}. */
@@ -26,8 +27,6 @@ public final class Logging {
 
   /** The formats {@link #configure} takes. */
   public static final List<String> FORMATS = List.of(TEXT, JSON);
-
-  static final String PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n";
 
   private static final String APPENDER = "STDERR";
 
@@ -50,7 +49,7 @@ public final class Logging {
     }
   }
 
-  private static void install(LoggerContext context, String format) {
+  static void install(LoggerContext context, String format) {
     Encoder<ILoggingEvent> encoder = format.equals(JSON) ? json(context) : text(context);
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
     appender.setContext(context);
@@ -64,9 +63,12 @@ public final class Logging {
   }
 
   private static Encoder<ILoggingEvent> text(LoggerContext context) {
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+    TextLayout layout = new TextLayout();
+    layout.setContext(context);
+    layout.start();
+    LayoutWrappingEncoder<ILoggingEvent> encoder = new LayoutWrappingEncoder<>();
     encoder.setContext(context);
-    encoder.setPattern(PATTERN);
+    encoder.setLayout(layout);
     encoder.start();
     return encoder;
   }

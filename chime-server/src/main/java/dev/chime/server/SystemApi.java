@@ -2,6 +2,7 @@ package dev.chime.server;
 
 import dev.chime.NodeInfo;
 import dev.chime.Run;
+import io.javalin.http.ContentType;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,10 @@ import java.util.function.Supplier;
 
 /** Health, nodes, events and the OpenAPI document. */
 final class SystemApi {
+  // Health bodies are constants: probes must not need (or load) the JSON mapper.
+  private static final String UP = "{\"status\":\"up\"}";
+  private static final String READY = "{\"status\":\"ready\"}";
+
   private final Supplier<List<NodeInfo>> nodes;
   private final BooleanSupplier ready;
   private final BiFunction<String, Map<String, Object>, List<Run>> publisher;
@@ -32,7 +37,7 @@ final class SystemApi {
   }
 
   void live(Context ctx) {
-    ctx.json(Map.of("status", "up"));
+    ctx.contentType(ContentType.APPLICATION_JSON).result(UP);
   }
 
   void ready(Context ctx) {
@@ -40,7 +45,7 @@ final class SystemApi {
       Problems.write(ctx, 503, null, "the store or the scheduler is not running", List.of());
       return;
     }
-    ctx.json(Map.of("status", "ready"));
+    ctx.contentType(ContentType.APPLICATION_JSON).result(READY);
   }
 
   /** Every node sharing the store, with its heartbeat. */

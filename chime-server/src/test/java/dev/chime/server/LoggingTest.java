@@ -57,6 +57,23 @@ class LoggingTest {
   }
 
   @Test
+  void writesTextLinesWithAbbreviatedLoggersPaddedLevelsAndStackTraces() throws Exception {
+    List<String> lines =
+        captured(
+            Logging.TEXT,
+            () -> {
+              LOG.warn("it failed", new IllegalStateException("disk full"));
+              LoggerFactory.getLogger("short").error("plain");
+            });
+
+    assertThat(lines.get(0))
+        .matches("\\d\\d:\\d\\d:\\d\\d\\.\\d{3} WARN  d\\.c\\.s\\.LoggingTest - it failed");
+    assertThat(lines.get(1)).isEqualTo("java.lang.IllegalStateException: disk full");
+    assertThat(lines.get(2)).startsWith("\tat dev.chime.server.LoggingTest");
+    assertThat(lines.get(lines.size() - 1)).endsWith(" ERROR short - plain");
+  }
+
+  @Test
   void keepsTheLevelsOfLogbackXml() throws Exception {
     List<String> lines =
         captured(

@@ -65,12 +65,12 @@ public final class ServerMetrics implements AutoCloseable {
     Duration.ofMinutes(1)
   };
 
-  private final PrometheusMeterRegistry registry;
-  private final JvmGcMetrics gc;
   private final JobTags jobs;
   private final Map<RunId, Phase> live = new ConcurrentHashMap<>();
   private final Map<Phase, AtomicInteger> phases = new ConcurrentHashMap<>();
   private volatile boolean closed;
+  private volatile PrometheusMeterRegistry registry; // created on first use: see meters()
+  private JvmGcMetrics gc; // guarded by this; set when the JVM meters are bound
 
   /** Where a live run is: what the waiting and running gauges count. */
   private enum Phase {
@@ -80,21 +80,46 @@ public final class ServerMetrics implements AutoCloseable {
   }
 
   private ServerMetrics(int jobTagLimit) {
-    this.registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     this.jobs = new JobTags(jobTagLimit);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
-    this.gc = new JvmGcMetrics();
-    gc.bindTo(registry);
-    gauge(Phase.QUEUED, "chime.runs.queued", "Runs admitted and waiting to start");
-    gauge(Phase.RUNNING, "chime.runs.running", "Runs whose handler is running");
-    gauge(Phase.RETRYING, "chime.runs.retrying", "Failed runs waiting for their retry's backoff");
+    for (Phase phase : Phase.values()) {
+      phases.put(phase, new AtomicInteger());
+    }
+  }
+
+  /**
+   * The registry with Chime's gauges, created on first use (a scrape, a meter to record, {@link
+   * #registry()}); the JVM's meters join it at the first scrape. An idle server that nobody scrapes
+   * thus loads neither Micrometer and Prometheus nor the JVM's management classes
+   * (docs/benchmarks.md, Server). Gauges read their values when scraped, so they are the same
+   * either way; the JVM's GC counters count from the first scrape on.
+   */
+  private PrometheusMeterRegistry meters() {
+    PrometheusMeterRegistry current = registry;
+    if (current == null) {
+      synchronized (this) {
+        current = registry;
+        if (current == null) {
+          current = create();
+          registry = current;
+        }
+      }
+    }
+    return current;
+  }
+
+  private PrometheusMeterRegistry create() {
+    PrometheusMeterRegistry created = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    gauge(created, Phase.QUEUED, "chime.runs.queued", "Runs admitted and waiting to start");
+    gauge(created, Phase.RUNNING, "chime.runs.running", "Runs whose handler is running");
+    gauge(
+        created,
+        Phase.RETRYING,
+        "chime.runs.retrying",
+        "Failed runs waiting for their retry's backoff");
     Gauge.builder("chime.jobs.tagged", jobs, JobTags::size)
         .description("Distinct job ids with their own job tag value (capped)")
-        .register(registry);
+        .register(created);
+    return created;
   }
 
   /** Meters fed by the scheduler's events from now on, with the default job tag limit. */
@@ -115,25 +140,46 @@ public final class ServerMetrics implements AutoCloseable {
 
   /** The registry, to add meters of your own. */
   public MeterRegistry registry() {
-    return registry;
+    return meters();
   }
 
   /** Every meter in the Prometheus text format (version 0.0.4). */
   public String scrape() {
-    return registry.scrape();
+    PrometheusMeterRegistry current = meters();
+    bindJvmMeters(current);
+    return current.scrape();
+  }
+
+  /** The JVM's meters, bound at the first scrape: they need the JVM's management classes. */
+  private synchronized void bindJvmMeters(PrometheusMeterRegistry current) {
+    if (gc != null) {
+      return;
+    }
+    new JvmMemoryMetrics().bindTo(current);
+    new JvmThreadMetrics().bindTo(current);
+    new ClassLoaderMetrics().bindTo(current);
+    new ProcessorMetrics().bindTo(current);
+    new UptimeMetrics().bindTo(current);
+    gc = new JvmGcMetrics();
+    gc.bindTo(current);
   }
 
   /** Stops counting (the scheduler keeps the listener, which then ignores events). */
   @Override
-  public void close() {
+  public synchronized void close() {
     closed = true;
-    gc.close();
-    registry.close();
+    if (gc != null) {
+      gc.close();
+    }
+    if (registry != null) {
+      registry.close();
+    }
   }
 
-  private void gauge(Phase phase, String name, String description) {
-    AtomicInteger count = phases.computeIfAbsent(phase, p -> new AtomicInteger());
-    Gauge.builder(name, count, AtomicInteger::get).description(description).register(registry);
+  private void gauge(MeterRegistry created, Phase phase, String name, String description) {
+    Gauge.builder(name, phases.get(phase), AtomicInteger::get)
+        .description(description)
+        .register(created);
   }
 
   private void onEvent(SchedulerEvent event) {
@@ -146,7 +192,7 @@ public final class ServerMetrics implements AutoCloseable {
           Counter.builder("chime.job.changes")
               .description("Jobs added, updated, paused, resumed, finished or deleted")
               .tag("change", lower(changed.change()))
-              .register(registry)
+              .register(meters())
               .increment();
       case SchedulerEvent.PipelineChanged ignored -> {}
     }
@@ -161,7 +207,7 @@ public final class ServerMetrics implements AutoCloseable {
         move(run.id(), Phase.QUEUED);
         Counter.builder("chime.run.claims")
             .description("Occurrences this node took to run (admitted, about to start)")
-            .register(registry)
+            .register(meters())
             .increment();
       }
       case RETRYING -> {
@@ -169,7 +215,7 @@ public final class ServerMetrics implements AutoCloseable {
         Counter.builder("chime.run.retries")
             .description("Retries scheduled after a failed attempt")
             .tag("job", job)
-            .register(registry)
+            .register(meters())
             .increment();
       }
       case RUNNING -> {
@@ -187,7 +233,7 @@ public final class ServerMetrics implements AutoCloseable {
           .description("How late runs started after their occurrence (start minus scheduled-for)")
           .tag("job", job)
           .serviceLevelObjectives(LATENESS_BUCKETS)
-          .register(registry)
+          .register(meters())
           .record(late.isNegative() ? Duration.ZERO : late);
     }
   }
@@ -199,7 +245,7 @@ public final class ServerMetrics implements AutoCloseable {
         .description("Runs ended, by job and outcome")
         .tag("job", job)
         .tag("outcome", outcome)
-        .register(registry)
+        .register(meters())
         .increment();
     if (run.startedAt() != null && run.finishedAt() != null) {
       Duration took = Duration.between(run.startedAt(), run.finishedAt());
@@ -208,7 +254,7 @@ public final class ServerMetrics implements AutoCloseable {
           .tag("job", job)
           .tag("outcome", outcome)
           .serviceLevelObjectives(DURATION_BUCKETS)
-          .register(registry)
+          .register(meters())
           .record(took.isNegative() ? Duration.ZERO : took);
     }
   }

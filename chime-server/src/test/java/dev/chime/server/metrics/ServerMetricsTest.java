@@ -118,6 +118,19 @@ class ServerMetricsTest {
   }
 
   @Test
+  void closedBeforeFirstUseItCountsNothing() {
+    metrics = ServerMetrics.bind(scheduler);
+    metrics.close();
+    scheduler.register("ok", ctx -> {});
+    scheduler.schedule(job("after-close", "ok", T0.plusSeconds(1)));
+    clock.advance(Duration.ofSeconds(1));
+    scheduler.runDue();
+
+    assertThat(metrics.registry().find("chime.runs").counter()).isNull();
+    assertThat(metrics.registry().find("chime.job.changes").counter()).isNull();
+  }
+
+  @Test
   void capsTheJobTag() {
     metrics = ServerMetrics.bind(scheduler, 2);
     scheduler.register("ok", ctx -> {});
