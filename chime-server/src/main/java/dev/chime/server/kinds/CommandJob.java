@@ -32,8 +32,6 @@ final class CommandJob implements JobHandler {
           "CHIME_ATTEMPT",
           "CHIME_EVENT",
           "CHIME_EVENT_DATA");
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
   private static final long POLL_MILLIS = 100;
   private static final Pattern ERRNO = Pattern.compile("error[=:] ?\\d+(?:, (.+)| \\((.+)\\))$");
   private static final long DRAIN_MILLIS = 1_000;
@@ -153,10 +151,16 @@ final class CommandJob implements JobHandler {
     }
   }
 
+  /** The mapper, loaded with its ~500 classes only when an event's payload is first written. */
+  private static final class Mapper {
+    static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+        new com.fasterxml.jackson.databind.ObjectMapper();
+  }
+
   /** The payload as one line of JSON: {@code null} when the event carries none. */
   private static String json(Object payload) {
     try {
-      return JSON.writeValueAsString(payload);
+      return Mapper.JSON.writeValueAsString(payload);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException("cannot write the event payload as JSON", e);
     }
