@@ -103,6 +103,14 @@ final class Views {
     view.put("progressMessage", run.progressMessage());
     view.put("result", run.result());
     view.put("log", run.log());
+    if (run.event() == null) {
+      view.put("event", null);
+    } else {
+      Map<String, Object> event = new LinkedHashMap<>();
+      event.put("name", run.event().name());
+      event.put("payload", run.event().payload());
+      view.put("event", event);
+    }
     return view;
   }
 

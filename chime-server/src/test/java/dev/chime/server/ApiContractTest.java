@@ -423,6 +423,11 @@ abstract class ApiContractTest {
     assertThat(http.get("/api/v1/runs/" + runId).json().get("log").asText())
         .contains("CHIME_EVENT=deploy")
         .contains("CHIME_EVENT_DATA={\"version\":3}");
+    JsonNode event = http.get("/api/v1/runs/" + runId).json().get("event");
+    assertThat(event.get("name").asText()).isEqualTo("deploy");
+    assertThat(event.get("payload").get("version").asInt()).isEqualTo(3);
+    assertThat(http.get("/api/v1/jobs/ev-1/runs").json().get("items").get(0).get("event"))
+        .isEqualTo(event);
 
     Http.Response none = http.post("/api/v1/events/nobody.listens", null);
     assertThat(none.status()).isEqualTo(202);
