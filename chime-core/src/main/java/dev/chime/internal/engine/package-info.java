@@ -45,14 +45,14 @@
  * were admitted or running: each may have run, so it ends as FAILED ("interrupted") and its job's
  * retry policy decides on a new attempt (never the same attempt twice); a run that was waiting for
  * a retry waits again with its attempt. A run admitted outside an advance (a retry when it falls
- * due, run now, a dependent) has no advance to ride with, and a store may write such records
- * behind ({@code JdbcJobStore} does, within 5 ms); the engine then flushes the store before the
- * lock is released, so its CLAIMED record is stored before it can start. (Written behind, a retry
- * killed mid-run was found still RETRYING and its attempt ran twice; the crash tests caught it
- * under load.) With a look-ahead store ({@code claimAhead > 0}) the
- * dispatcher claims when half the claimed window is left, not on every wake-up; a job added or
- * moved into the claimed window resets it, and the half-window cadence is also how jobs added by
- * another node are found (at most {@code claimAhead / 2} late).
+ * due, run now, a dependent) has no advance to ride with, and a store may write such records behind
+ * ({@code JdbcJobStore} does, within 5 ms); the engine then flushes the store before the lock is
+ * released, so its CLAIMED record is stored before it can start. (Written behind, a retry killed
+ * mid-run was found still RETRYING and its attempt ran twice; the crash tests caught it under
+ * load.) With a look-ahead store ({@code claimAhead > 0}) the dispatcher claims when half the
+ * claimed window is left, not on every wake-up; a job added or moved into the claimed window resets
+ * it, and the half-window cadence is also how jobs added by another node are found (at most {@code
+ * claimAhead / 2} late).
  *
  * <p><b>Hot path</b> (1M one-shot jobs due within a second; async-profiler on the dispatcher and
  * workers). Ready runs are a FIFO plus a heap ({@code ReadyQueue}): a run that sorts after the
