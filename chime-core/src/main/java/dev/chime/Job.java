@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * A job's durable definition: what runs ({@code handler}, a registered name, with JSON-friendly
@@ -67,8 +66,6 @@ public record Job(
   /** The priority of a job that does not set one. */
   public static final int DEFAULT_PRIORITY = 5;
 
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,99}");
-
   private static volatile String lastHandler; // the handler name that passed the check last
 
   /** Validates the definition as a whole; the builder has checked each part already. */
@@ -92,10 +89,17 @@ public record Job(
     owner = owner == null ? OWNER_CODE : requireOwner(owner, id);
   }
 
+  private static boolean hasControl(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isISOControl(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private static String requireOwner(String owner, JobId job) {
-    if (owner.isBlank()
-        || owner.length() > 1000
-        || owner.chars().anyMatch(Character::isISOControl)) {
+    if (owner.isBlank() || owner.length() > 1000 || hasControl(owner)) {
       throw new IllegalArgumentException(
           "owner of job " + job + " must be 1-1000 characters without control characters");
     }
@@ -136,7 +140,7 @@ public record Job(
     if (name == null) {
       throw new IllegalArgumentException(what + " must be set for job " + job);
     }
-    if (!NAME.matcher(name).matches()) {
+    if (name.length() > 100 || !JobId.validName(name, "._:-")) {
       throw new IllegalArgumentException(
           what
               + " '"
