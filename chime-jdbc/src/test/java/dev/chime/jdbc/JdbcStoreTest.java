@@ -539,7 +539,9 @@ abstract class JdbcStoreTest extends StoreContractTest {
             "line one\nlíne twö ✓\n",
             42,
             "copying",
-            Map.of("rows", 12, "files", List.of("a.csv", "b.csv"), "ok", false));
+            Map.of("rows", 12, "files", List.of("a.csv", "b.csv"), "ok", false),
+            null,
+            null);
     store.record(List.of(run));
     assertThat(store.run(id)).contains(run.withNode(store.node()));
     Run bare =
@@ -555,6 +557,8 @@ abstract class JdbcStoreTest extends StoreContractTest {
             null,
             null,
             0,
+            null,
+            null,
             null,
             null);
     store.record(List.of(bare));

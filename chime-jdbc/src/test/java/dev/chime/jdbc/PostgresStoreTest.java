@@ -175,6 +175,8 @@ class PostgresStoreTest extends JdbcStoreTest {
                 "log\0",
                 0,
                 null,
+                null,
+                null,
                 null)));
     Run back = store.run(id).orElseThrow();
     assertThat(back.log()).isEqualTo("log\uFFFD");

@@ -211,7 +211,8 @@ final class EventStream implements SchedulerListener, AutoCloseable {
             run.progress(),
             run.progressMessage(),
             run.result(),
-            run.node());
+            run.node(),
+            run.event());
   }
 
   private static Map<String, Object> jobData(SchedulerEvent.JobChanged job, boolean secrets) {

@@ -64,6 +64,18 @@ class EventStreamTest {
   }
 
   @Test
+  void aRunAnEventStartedCarriesTheEventInTheStream() throws Exception {
+    String body = "{\"id\": \"sse-ev\", \"trigger\": {\"event\": \"ship\"}, \"handler\": \"noop\"}";
+    assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    try (Sse stream = new Sse(server.baseUrl(), null, null)) {
+      assertThat(http.post("/api/v1/events/ship", "{\"build\": 7}").status()).isEqualTo(202);
+      com.fasterxml.jackson.databind.JsonNode run = Json.MAPPER.readTree(stream.next("run").data());
+      assertThat(run.get("event").get("name").asText()).isEqualTo("ship");
+      assertThat(run.get("event").get("payload").get("build").asInt()).isEqualTo(7);
+    }
+  }
+
+  @Test
   void aReconnectingClientGetsWhatItMissedThenTheLiveEvents() throws Exception {
     String seen;
     try (Sse first = new Sse(server.baseUrl(), null, null)) {

@@ -376,6 +376,8 @@ public abstract class StoreContractTest {
                 "",
                 100,
                 null,
+                null,
+                null,
                 null)));
     assertThat(store.run(id).orElseThrow().node()).isEqualTo(store.node());
     if (!store.nodes().isEmpty()) {
@@ -471,7 +473,22 @@ public abstract class StoreContractTest {
 
   /** A run record for the checks. */
   protected Run run(RunId id, JobId job, Instant at, RunState state) {
-    return new Run(id, job, at, 1, state, null, at, at.plusMillis(5), null, "", 100, null, null)
+    return new Run(
+            id,
+            job,
+            at,
+            1,
+            state,
+            null,
+            at,
+            at.plusMillis(5),
+            null,
+            "",
+            100,
+            null,
+            null,
+            null,
+            null)
         .withNode(store.node());
   }
 }

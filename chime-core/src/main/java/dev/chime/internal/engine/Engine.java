@@ -1639,7 +1639,8 @@ public final class Engine implements Scheduler {
               0,
               null,
               null,
-              node));
+              node,
+              null));
       last = resumeFrom == null ? lateLimit : resumeFrom.minusNanos(1);
     }
     List<Instant> runs =

@@ -233,6 +233,8 @@ class EngineDurableTest {
         "",
         0,
         null,
+        null,
+        null,
         null);
   }
 
