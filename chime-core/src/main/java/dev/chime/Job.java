@@ -164,7 +164,7 @@ public record Job(
     private String group;
     private long maxRuns;
     private Instant endAt;
-    private final Set<String> labels = new TreeSet<>();
+    private Set<String> labels = Set.of(); // a TreeSet once a label is added
     private String owner = OWNER_CODE;
     private JobHandler code;
 
@@ -263,6 +263,9 @@ public record Job(
     public Builder labels(String... names) {
       for (String name : names) {
         requireName("label", name, id);
+        if (labels.isEmpty()) {
+          labels = new TreeSet<>();
+        }
         labels.add(name);
       }
       return this;

@@ -349,6 +349,7 @@ final class EngineBench {
   private <J> Lateness steady(
       EngineSystem<J> system, Sink sink, int rate, double seconds, Result result, String pass)
       throws Exception {
+    long allocatedBefore = allocatedBytes();
     Steady.Pass run =
         Steady.run(
             due -> system.schedule(system.prepare(seq++, due)),
@@ -358,6 +359,7 @@ final class EngineBench {
             LEAD_NANOS,
             GRACE_NANOS);
     int n = run.jobs();
+    double allocatedPerJob = (allocatedBytes() - allocatedBefore) / (double) n;
     boolean done = run.done();
     long completed = run.completed();
     Lateness lateness =
@@ -374,7 +376,8 @@ final class EngineBench {
             run.maxLagNanos() / 1e6);
     Print.log(
         "%s: lateness at %,d jobs/s (%s, %,d jobs%s): p50 %.0f us, p99 %.0f us, max %.0f us,"
-            + " %,d early (earliest %.0f us); producer reached %,.0f jobs/s, lagged at most %.1f ms",
+            + " %,d early (earliest %.0f us); producer reached %,.0f jobs/s, lagged at most %.1f ms;"
+            + " %,.0f bytes allocated per job (every thread of this JVM, producer included)",
         result.system,
         rate,
         pass,
@@ -386,7 +389,8 @@ final class EngineBench {
         lateness.early(),
         lateness.minUs(),
         lateness.achievedRate(),
-        lateness.maxProducerLagMs());
+        lateness.maxProducerLagMs(),
+        allocatedPerJob);
     if (!done) {
       result.notes.add(
           String.format(
@@ -429,6 +433,14 @@ final class EngineBench {
       last = used;
     }
     return last;
+  }
+
+  /**
+   * Bytes allocated so far by every live thread of this JVM (threads that ended are not counted).
+   */
+  static long allocatedBytes() {
+    return ((com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean())
+        .getTotalThreadAllocatedBytes();
   }
 
   /** Milliseconds the collectors have spent so far, as they report it. */

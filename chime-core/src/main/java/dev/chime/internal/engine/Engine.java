@@ -106,7 +106,10 @@ public final class Engine implements Scheduler {
   private final List<Run> unrecorded = new ArrayList<>();
   private boolean startsUnrecorded; // unrecorded holds a claimed record of a run that may start
   private final List<Advance> unwritten = new ArrayList<>();
-  private List<Run> firingRuns; // while an occurrence fires: the runs written with its advance
+  // While an occurrence fires: the runs written with its advance (NO_RUNS until the first one, so
+  // the usual firing of a store that records no admissions allocates no list); else null.
+  private List<Run> firingRuns;
+  private static final List<Run> NO_RUNS = List.of();
   private final boolean durable;
   private final long claimAheadNanos;
   private long claimedUntil = Long.MIN_VALUE; // every due job up to here is claimed (look-ahead)
@@ -139,8 +142,46 @@ public final class Engine implements Scheduler {
 
   /** Runs of one job that are admitted (ready or running) or queued behind them. */
   static final class JobRuns {
-    final List<Execution> admitted = new ArrayList<>(1);
+    // The admitted runs, oldest first: most jobs have one at a time, kept in a field; a list is
+    // made (and kept) once a second one is admitted. (A list per run-holding job was 56 bytes of
+    // the ~1 KB a run allocated; docs/benchmarks.md.)
+    private Execution one;
+    private ArrayList<Execution> many;
     private ArrayDeque<Execution> queued; // made on first use: most jobs never queue a run
+
+    int admittedCount() {
+      return many != null ? many.size() : one != null ? 1 : 0;
+    }
+
+    void admit(Execution run) {
+      if (many != null) {
+        many.add(run);
+      } else if (one == null) {
+        one = run;
+      } else {
+        many = new ArrayList<>(4);
+        many.add(one);
+        many.add(run);
+        one = null;
+      }
+    }
+
+    /** Removes an admitted run; false if it is not admitted here. */
+    boolean leave(Execution run) {
+      if (many != null) {
+        return many.remove(run);
+      }
+      if (one == run) {
+        one = null;
+        return true;
+      }
+      return false;
+    }
+
+    /** The oldest admitted run (there must be one). */
+    Execution oldest() {
+      return many != null ? many.get(0) : one;
+    }
 
     int queuedCount() {
       return queued == null ? 0 : queued.size();
@@ -402,7 +443,11 @@ public final class Engine implements Scheduler {
   }
 
   private void record(Run run) {
-    (firingRuns != null ? firingRuns : unrecorded).add(run);
+    if (firingRuns != null) {
+      firingRun(run);
+    } else {
+      unrecorded.add(run);
+    }
     if (events.wanted()) {
       events.emit(new SchedulerEvent.RunChanged(run));
     }
@@ -462,18 +507,20 @@ public final class Engine implements Scheduler {
   @Override
   public JobId schedule(Job job) {
     Job keyed = keyed(Objects.requireNonNull(job, "job must not be null"));
-    return locked(
-        () -> {
-          openOrFail();
-          check(keyed);
-          JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 1));
-          dependencies.put(keyed.id(), keyed.trigger());
-          watchFiles(keyed);
-          jobChanged(SchedulerEvent.Change.ADDED, info);
-          finishIfDone(info);
-          wake(info.nextFireAt());
-          return keyed.id();
-        });
+    lock.lock(); // as locked() does, without a capturing lambda per call (the hot path)
+    try {
+      openOrFail();
+      check(keyed);
+      JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 1));
+      dependencies.put(keyed.id(), keyed.trigger());
+      watchFiles(keyed);
+      jobChanged(SchedulerEvent.Change.ADDED, info);
+      finishIfDone(info);
+      wake(info.nextFireAt());
+      return keyed.id();
+    } finally {
+      unlock();
+    }
   }
 
   @Override
@@ -832,8 +879,8 @@ public final class Engine implements Scheduler {
     OverlapPolicy overlap = run.job.overlap();
     live.put(run.id, run);
     admitted(run, RunState.CLAIMED);
-    if (force || runs.admitted.size() < overlap.maxConcurrent()) {
-      runs.admitted.add(run);
+    if (force || runs.admittedCount() < overlap.maxConcurrent()) {
+      runs.admit(run);
       makeReady(run);
       return;
     }
@@ -847,10 +894,10 @@ public final class Engine implements Scheduler {
         }
       }
       case REPLACE -> {
-        Execution oldest = runs.admitted.get(0);
+        Execution oldest = runs.oldest();
         cancelRun(oldest, "replaced by run " + run.id);
-        if (runs.admitted.size() < overlap.maxConcurrent()) {
-          runs.admitted.add(run); // the replaced run had not started: its place is free now
+        if (runs.admittedCount() < overlap.maxConcurrent()) {
+          runs.admit(run); // the replaced run had not started: its place is free now
           makeReady(run);
         } else {
           runs.queue().addFirst(run); // starts when the replaced run's code returns
@@ -861,7 +908,7 @@ public final class Engine implements Scheduler {
           end(
               run,
               RunState.SKIPPED,
-              "overlap: " + runs.admitted.size() + " run(s) of the job still running");
+              "overlap: " + runs.admittedCount() + " run(s) of the job still running");
     }
   }
 
@@ -869,7 +916,7 @@ public final class Engine implements Scheduler {
   private void catchUpRun(Execution run) {
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
     run.jobRuns = runs;
-    if (runs.admitted.size() < run.job.overlap().maxConcurrent()) {
+    if (runs.admittedCount() < run.job.overlap().maxConcurrent()) {
       admit(run, false);
     } else {
       live.put(run.id, run);
@@ -885,11 +932,18 @@ public final class Engine implements Scheduler {
       return;
     }
     if (firingRuns != null) {
-      firingRuns.add(run.snapshotAs(as));
+      firingRun(run.snapshotAs(as));
     } else {
       unrecorded.add(run.snapshotAs(as));
       startsUnrecorded |= as == RunState.CLAIMED;
     }
+  }
+
+  private void firingRun(Run run) {
+    if (firingRuns == NO_RUNS) {
+      firingRuns = new ArrayList<>(2);
+    }
+    firingRuns.add(run);
   }
 
   private void makeReady(Execution run) {
@@ -1026,15 +1080,15 @@ public final class Engine implements Scheduler {
     if (runs == null) {
       return;
     }
-    if (!runs.admitted.remove(run)) {
+    if (!runs.leave(run)) {
       runs.unqueue(run);
     }
-    while (runs.queuedCount() > 0 && runs.admitted.size() < run.job.overlap().maxConcurrent()) {
+    while (runs.queuedCount() > 0 && runs.admittedCount() < run.job.overlap().maxConcurrent()) {
       Execution next = runs.pollQueued();
-      runs.admitted.add(next);
+      runs.admit(next);
       makeReady(next);
     }
-    if (runs.admitted.isEmpty() && runs.queuedCount() == 0) {
+    if (runs.admittedCount() == 0 && runs.queuedCount() == 0) {
       perJob.remove(run.job.id());
       if (!deleted.isEmpty()) {
         deleted.remove(run.job.id());
@@ -1543,7 +1597,7 @@ public final class Engine implements Scheduler {
   private void fire(Claim claim) {
     JobInfo info = claim.job();
     Job job = info.job();
-    firingRuns = new ArrayList<>(durable ? 2 : 0);
+    firingRuns = NO_RUNS;
     Instant now = firing;
     Instant last = claim.scheduledFor();
     long runs = info.runCount();

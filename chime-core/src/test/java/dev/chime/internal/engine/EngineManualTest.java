@@ -248,6 +248,35 @@ class EngineManualTest {
   }
 
   @Test
+  void maxConcurrentTwoAdmitsTwoRunsAndSkipsOrReplacesTheThird() {
+    h.engine.schedule(
+        job("two", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.skip(2)).build());
+    RunId a = h.engine.runNow(JobId.of("two"));
+    RunId b = h.engine.runNow(JobId.of("two"));
+    RunId c = h.engine.runNow(JobId.of("two"));
+    assertThat(h.engine.run(c).orElseThrow().state()).isEqualTo(RunState.SKIPPED);
+    assertThat(h.engine.run(c).orElseThrow().reason())
+        .isEqualTo("overlap: 2 run(s) of the job still running");
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(h.engine.run(a).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(h.engine.run(b).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    RunId d = h.engine.runNow(JobId.of("two")); // both places are free again
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.engine.run(d).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+
+    h.engine.schedule(
+        job("swap", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.replace(2)).build());
+    RunId first = h.engine.runNow(JobId.of("swap"));
+    RunId second = h.engine.runNow(JobId.of("swap"));
+    RunId third = h.engine.runNow(JobId.of("swap"));
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(h.engine.run(first).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
+    assertThat(h.engine.run(first).orElseThrow().reason()).isEqualTo("replaced by run " + third);
+    assertThat(h.engine.run(second).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(h.engine.run(third).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
   void aForcedRunIgnoresTheOverlapPolicy() {
     h.engine.schedule(job("f", Trigger.once(h.at(3600))).build());
     RunId[] inner = new RunId[1];
