@@ -62,6 +62,22 @@ public final class Engine implements Scheduler {
   /** Store calls per dispatcher cycle before it yields to let workers take the lock. */
   static final int CLAIMS_PER_CYCLE = 8;
 
+  /**
+   * Ready runs at which the dispatcher stops claiming: due jobs wait in the store until the workers
+   * have taken most of what is ready (in manual mode, {@link #runDue} claims again as it runs
+   * them). Without it the dispatcher, holding the lock for each cycle and taking it back at once,
+   * claimed a million due jobs before a worker could start one (docs/benchmarks.md).
+   */
+  static final int READY_HIGH = 2 * CLAIM_BATCH;
+
+  /**
+   * Ready runs at which a worker wakes a dispatcher that stopped claiming at {@link #READY_HIGH}.
+   */
+  static final int READY_LOW = CLAIM_BATCH / 2;
+
+  /** How often a dispatcher that stopped claiming looks again if no worker woke it. */
+  static final long HELD_RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
   /** The longest the dispatcher parks before it reads the clock again. */
   static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
@@ -113,6 +129,7 @@ public final class Engine implements Scheduler {
   private final boolean durable;
   private final long claimAheadNanos;
   private long claimedUntil = Long.MIN_VALUE; // every due job up to here is claimed (look-ahead)
+  private boolean claimsHeld; // the last cycle stopped claiming at READY_HIGH ready runs
   private long recoverAt = Long.MIN_VALUE;
   private long pruneAt = Long.MIN_VALUE;
   private final List<Execution> inDoubt = new ArrayList<>(); // written when the store failed
@@ -977,6 +994,10 @@ public final class Engine implements Scheduler {
         run.timeoutEntry = timeouts.add(run.deadlineNanos, run);
       }
       changed(run);
+      if (claimsHeld && ready.size() <= READY_LOW) {
+        claimsHeld = false;
+        wakeNow();
+      }
       return run;
     }
     return null;
@@ -1430,6 +1451,7 @@ public final class Engine implements Scheduler {
       recoverAt = now + RECOVER_EVERY_NANOS;
       store.recover(firing).forEach(this::orphaned);
     }
+    claimsHeld = false;
     if (pausedAllSince == null && !closing) {
       claimDue(now);
       timer.drainDue(now, Integer.MAX_VALUE, this::due);
@@ -1452,6 +1474,9 @@ public final class Engine implements Scheduler {
     if (pausedAllSince != null) {
       return next;
     }
+    if (claimsHeld) { // a worker wakes it when the ready runs are down to READY_LOW
+      return Math.min(next, now + HELD_RECHECK_NANOS);
+    }
     if (claimAheadNanos > 0) {
       // The next claim is due when the claimed window runs low (at most claimAhead / 2 away):
       // that is also how jobs added elsewhere (another node) are found.
@@ -1469,6 +1494,11 @@ public final class Engine implements Scheduler {
     Instant horizon = now.plus(store.claimAhead());
     Instant leaseUntil = now.plus(store.lease());
     for (int calls = 0; calls < CLAIMS_PER_CYCLE; calls++) {
+      if (ready.size() >= READY_HIGH) {
+        claimsHeld = true;
+        claimedUntil = Long.MIN_VALUE; // claim again once the workers have caught up
+        return;
+      }
       List<Claim> claims = store.claim(now, horizon, CLAIM_BATCH, leaseUntil);
       for (Claim claim : claims) {
         if (unrunnable(claim)) {

@@ -25,6 +25,17 @@
  * parked thread wakes 5-6 us late plus the 50 us timer slack on this machine kind (REFERENCE.md),
  * which is the floor of the lateness figures.
  *
+ * <p><b>Back-pressure.</b> The dispatcher stops claiming once {@value
+ * dev.chime.internal.engine.Engine#READY_HIGH} runs are ready, and a worker wakes it when it takes
+ * the ready runs down to {@value dev.chime.internal.engine.Engine#READY_LOW} (it also looks again
+ * every 10 ms). Due jobs wait in the store meanwhile, where they cost nothing; an occurrence that
+ * waits there past its misfire grace (a minute by default) is late by its policy, as for any
+ * overload. Without the hold, the dispatcher, which takes the lock back as soon as it lets it go,
+ * claimed all of a million due jobs before a worker could start one: a run then waited seconds, and
+ * the engine's maps grew to a million entries. With it, the dispatcher and the workers run side by
+ * side: 1M due one-shot jobs ran at 239,539 and 293,388 executions/s against 175,325 and 195,990
+ * without it, in alternating runs on a busy machine (docs/benchmarks.md).
+ *
  * <p><b>Workers.</b> Virtual threads by default, started on demand up to the global limit; each
  * runs ready runs until none is left, so a burst of due runs costs one thread start per worker, not
  * per run. A timeout interrupts the worker's thread; the interrupt is cleared before the worker

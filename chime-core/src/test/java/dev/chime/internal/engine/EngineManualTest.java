@@ -277,6 +277,35 @@ class EngineManualTest {
   }
 
   @Test
+  void theDispatcherClaimsNoMoreThanTheWorkersCanSoonStart() {
+    int jobs = 5_000;
+    for (int i = 0; i < jobs; i++) {
+      h.engine.schedule(job("b" + i, Trigger.once(h.at(1))).build());
+    }
+    int[] firedBeforeTheFirstRun = {-1};
+    java.util.Set<String> ran = new java.util.HashSet<>();
+    java.util.List<String> twice = new java.util.ArrayList<>();
+    h.behaviour =
+        ctx -> {
+          if (firedBeforeTheFirstRun[0] < 0) {
+            firedBeforeTheFirstRun[0] =
+                h.engine.list(new JobQuery(JobState.FINISHED, null, null)).size();
+          }
+          if (!ran.add(ctx.jobId().value())) {
+            twice.add(ctx.jobId().value());
+          }
+        };
+    h.clock.advance(Duration.ofSeconds(1));
+    assertThat(h.engine.runDue()).isEqualTo(jobs);
+    // A claimed one-shot job finishes as it fires: at the first run, the dispatcher had stopped
+    // claiming at READY_HIGH ready runs (without the hold, one cycle claimed 8 batches: 4,096).
+    assertThat(firedBeforeTheFirstRun[0])
+        .isBetween(Engine.READY_HIGH, Engine.READY_HIGH + Engine.CLAIM_BATCH - 1);
+    assertThat(ran).hasSize(jobs);
+    assertThat(twice).isEmpty();
+  }
+
+  @Test
   void aForcedRunIgnoresTheOverlapPolicy() {
     h.engine.schedule(job("f", Trigger.once(h.at(3600))).build());
     RunId[] inner = new RunId[1];

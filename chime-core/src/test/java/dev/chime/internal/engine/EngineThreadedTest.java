@@ -90,6 +90,25 @@ class EngineThreadedTest {
   }
 
   @Test
+  void manyMoreDueJobsThanTheReadyHoldRunEachOnce() {
+    Scheduler scheduler = build(Scheduler.builder().maxConcurrency(2));
+    Map<String, AtomicInteger> ran = new ConcurrentHashMap<>();
+    scheduler.register(
+        "count",
+        ctx ->
+            ran.computeIfAbsent(ctx.jobId().value(), k -> new AtomicInteger()).incrementAndGet());
+    int jobs = 6 * Engine.READY_HIGH;
+    Instant due = Clock.systemUTC().instant();
+    for (int i = 0; i < jobs; i++) {
+      scheduler.schedule(Job.builder("m" + i).handler("count").trigger(Trigger.once(due)).build());
+    }
+    scheduler.start();
+    await(jobs + " runs", () -> ran.values().stream().mapToInt(AtomicInteger::get).sum() >= jobs);
+    assertThat(ran).hasSize(jobs);
+    assertThat(ran.values()).allMatch(count -> count.get() == 1);
+  }
+
+  @Test
   void aTimeoutInterruptsABlockedRunAndRecordsIt() {
     Scheduler scheduler = build(Scheduler.builder().platformThreads(2));
     scheduler.register("block", ctx -> never.await());
