@@ -78,6 +78,9 @@ final class Dependencies {
   }
 
   void remove(JobId job) {
+    if (waitsFor.isEmpty() && seen.isEmpty()) {
+      return; // no job waits for another: the usual case, on every schedule
+    }
     Trigger.After old = waitsFor.remove(job);
     seen.remove(job);
     if (old != null) {

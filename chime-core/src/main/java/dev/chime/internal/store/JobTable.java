@@ -167,15 +167,20 @@ final class JobTable implements SlotHeap.Positions {
     return job.code() == null
         && job.params().isEmpty()
         && job.timeout() == null
-        && job.retry().equals(RetryPolicy.NONE)
-        && job.overlap().equals(OverlapPolicy.SKIP)
-        && job.misfire().equals(MisfirePolicy.RUN_ONCE)
+        && same(job.retry(), RetryPolicy.NONE)
+        && same(job.overlap(), OverlapPolicy.SKIP)
+        && same(job.misfire(), MisfirePolicy.RUN_ONCE)
         && job.priority() == Job.DEFAULT_PRIORITY
         && job.group() == null
         && job.maxRuns() == 0
         && job.endAt() == null
         && job.labels().isEmpty()
         && Job.OWNER_CODE.equals(job.owner());
+  }
+
+  /** Equal values, the shared default instance (the usual case) found without comparing parts. */
+  private static boolean same(Object value, Object shared) {
+    return value == shared || value.equals(shared);
   }
 
   JobId id(int slot) {
