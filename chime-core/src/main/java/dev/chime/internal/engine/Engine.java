@@ -121,6 +121,11 @@ public final class Engine implements Scheduler {
   private final FileWatch files;
   private final List<Run> unrecorded = new ArrayList<>();
   private boolean startsUnrecorded; // unrecorded holds a claimed record of a run that may start
+  // Runs admitted outside an advance whose CLAIMED record is not stored yet: they become ready once
+  // it is (a durable store only), so no run starts that a crash could hide or repeat.
+  private final List<Execution> awaitingStore = new ArrayList<>();
+  private boolean
+      startsBehind; // the CLAIMED records of awaitingStore may wait in the store's queue
   private final List<Advance> unwritten = new ArrayList<>();
   // While an occurrence fires: the runs written with its advance (NO_RUNS until the first one, so
   // the usual firing of a store that records no admissions allocates no list); else null.
@@ -138,6 +143,7 @@ public final class Engine implements Scheduler {
   private final java.util.concurrent.atomic.AtomicBoolean pruneRunning =
       new java.util.concurrent.atomic.AtomicBoolean();
   private long writeFailedAt = Long.MIN_VALUE; // epoch nanos (clock) of the last failed write
+  private RuntimeException lastWriteFailure; // why the last write failed, for callers told of it
   private final ExecutorService pool;
   private long order;
   private int workers;
@@ -315,13 +321,12 @@ public final class Engine implements Scheduler {
       List<Claim> refused;
       try {
         refused = store.write(unwritten, unrecorded); // read during the call only: no copies
-        boolean startsQueued = startsUnrecorded && unwritten.isEmpty();
+        // Records written with no advance may be queued behind (JdbcJobStore); with one, they are
+        // stored in its transaction.
+        startsBehind |= startsUnrecorded && unwritten.isEmpty();
         startsUnrecorded = false;
         unrecorded.clear();
         writeFailedAt = Long.MIN_VALUE;
-        if (startsQueued) {
-          recordStarts();
-        }
       } catch (RuntimeException e) {
         writeFailed(e);
         return;
@@ -334,22 +339,42 @@ public final class Engine implements Scheduler {
         dropRunsOf(claim, "another scheduler took the occurrence over");
       }
     }
+    if (!awaitingStore.isEmpty() && unrecorded.isEmpty()) {
+      startStored();
+    }
   }
 
   /**
-   * Writes the queued records now when they include a run admitted outside an advance (a retry, run
-   * now, a dependent), so it is on record as claimed before it can start, as fired runs are: if the
-   * process dies while it runs, recovery fails it as interrupted rather than starting the same
-   * attempt again. If the store cannot write, the records stay queued (it retries them) and the
-   * runs start anyway, as they would have without this write.
+   * Makes ready the runs admitted outside an advance (a retry, run now, a dependent) once their
+   * CLAIMED records are stored, flushing the store first if they may be queued behind: they are on
+   * record before they can start, as fired runs are, so if the process dies while one runs,
+   * recovery fails it as interrupted rather than starting the same attempt again. If the store
+   * cannot write, they wait (the store keeps the records queued; this is tried again with the next
+   * write).
    */
-  private void recordStarts() {
-    try {
-      store.flush();
-    } catch (RuntimeException e) {
-      LOG.warn(
-          "the store could not record runs before they start; they start anyway: {}", e.toString());
+  private void startStored() {
+    if (startsBehind) {
+      try {
+        store.flush();
+        startsBehind = false;
+      } catch (RuntimeException e) {
+        if (writeFailedAt == Long.MIN_VALUE) {
+          LOG.warn(
+              "the store could not record {} run(s) admitted outside a firing; they wait: {}",
+              awaitingStore.size(),
+              e.toString());
+        }
+        writeFailedAt = Nanos.of(now());
+        lastWriteFailure = e;
+        return;
+      }
     }
+    for (Execution run : awaitingStore) {
+      run.unstored = false;
+      ready.add(run);
+    }
+    awaitingStore.clear();
+    kick();
   }
 
   /**
@@ -358,6 +383,7 @@ public final class Engine implements Scheduler {
    * or more later, so a store that is down does not stall every locked section.
    */
   private void writeFailed(RuntimeException e) {
+    lastWriteFailure = e;
     if (writeFailedAt == Long.MIN_VALUE) {
       LOG.warn(
           "the store failed to write ({} occurrence(s), {} run record(s)); retrying: {}",
@@ -402,12 +428,7 @@ public final class Engine implements Scheduler {
     List<Execution> dropped = new ArrayList<>();
     for (Execution run : new ArrayList<>(live.values())) {
       if (run.claim == claim && run.state != RunState.RUNNING) {
-        if (!ready.remove(run)) {
-          Group group = run.job.group() == null ? null : groups.get(run.job.group());
-          if (group != null) {
-            group.waiting.remove(run);
-          }
-        }
+        unready(run);
         live.remove(run.id);
         leaveJob(run);
         dropped.add(run);
@@ -876,9 +897,32 @@ public final class Engine implements Scheduler {
           openOrFail();
           JobInfo info = existing(id);
           RunId run = occurrence(info.job(), now(), 1, force, 0);
+          refuseUnstored(run);
           kick();
           return run;
         });
+  }
+
+  /**
+   * A run someone asked for (run now) that a durable store could not record is not started: it is
+   * cancelled (recorded so once the store writes again) and the caller told, rather than run off
+   * the record, where a crash would lose it.
+   */
+  private void refuseUnstored(RunId id) {
+    flush();
+    Execution run = live.get(id);
+    if (run == null || !run.unstored) {
+      return;
+    }
+    cancelRun(run, "not started: the store could not record it");
+    RuntimeException cause = lastWriteFailure;
+    throw new SchedulerException(
+        Kind.UNAVAILABLE,
+        "the store could not record run "
+            + id
+            + ", so it was not started"
+            + (cause == null ? "" : ": " + cause.getMessage()),
+        cause);
   }
 
   /** Creates a run of the job for the occurrence and admits it; returns its id. */
@@ -952,7 +996,10 @@ public final class Engine implements Scheduler {
       firingRun(run.snapshotAs(as));
     } else {
       unrecorded.add(run.snapshotAs(as));
-      startsUnrecorded |= as == RunState.CLAIMED;
+      if (as == RunState.CLAIMED) {
+        startsUnrecorded = true;
+        run.unstored = true;
+      }
     }
   }
 
@@ -965,8 +1012,22 @@ public final class Engine implements Scheduler {
 
   private void makeReady(Execution run) {
     run.state = RunState.CLAIMED;
-    ready.add(run);
+    if (run.unstored) {
+      awaitingStore.add(run); // ready once its CLAIMED record is stored (startStored)
+    } else {
+      ready.add(run);
+    }
     changed(run);
+  }
+
+  /** Takes an unstarted run out of wherever it waits to start: ready, for the store, its group. */
+  private void unready(Execution run) {
+    if (!ready.remove(run) && !awaitingStore.remove(run)) {
+      Group group = run.job.group() == null ? null : groups.get(run.job.group());
+      if (group != null) {
+        group.waiting.remove(run);
+      }
+    }
   }
 
   /** The next ready run whose group has room, marked running; null if none. */
@@ -1297,12 +1358,7 @@ public final class Engine implements Scheduler {
         end(run, RunState.CANCELLED, reason);
       }
       default -> {
-        if (!ready.remove(run)) {
-          Group group = run.job.group() == null ? null : groups.get(run.job.group());
-          if (group != null) {
-            group.waiting.remove(run);
-          }
-        }
+        unready(run);
         end(run, RunState.CANCELLED, reason);
       }
     }

@@ -42,6 +42,7 @@ final class Execution implements JobContext {
   dev.chime.Event event; // the published event the run is for, or null; set before it is admitted
   TimerHeap.Entry<Execution> timeoutEntry;
   Engine.JobRuns jobRuns; // the job's runs this run is admitted or queued in, else null
+  boolean unstored; // admitted outside an advance; its CLAIMED record is not stored yet
   private volatile String stopReason;
   private volatile RunState stopState;
   private Thread thread;

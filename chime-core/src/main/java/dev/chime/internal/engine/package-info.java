@@ -60,10 +60,13 @@
  * ({@code JdbcJobStore} does, within 5 ms); the engine then flushes the store before the lock is
  * released, so its CLAIMED record is stored before it can start. (Written behind, a retry killed
  * mid-run was found still RETRYING and its attempt ran twice; the crash tests caught it under
- * load.) With a look-ahead store ({@code claimAhead > 0}) the dispatcher claims when half the
- * claimed window is left, not on every wake-up; a job added or moved into the claimed window resets
- * it, and the half-window cadence is also how jobs added by another node are found (at most {@code
- * claimAhead / 2} late).
+ * load.) Such a run is made ready only once that record is stored: while the store cannot write, a
+ * retry or a dependent waits (it starts when the store writes again), and a run now is not started
+ * at all: it is cancelled and the caller gets {@code UNAVAILABLE} (a server's 503), so no run
+ * starts off the record, where a crash would lose it or run it twice. With a look-ahead store
+ * ({@code claimAhead > 0}) the dispatcher claims when half the claimed window is left, not on every
+ * wake-up; a job added or moved into the claimed window resets it, and the half-window cadence is
+ * also how jobs added by another node are found (at most {@code claimAhead / 2} late).
  *
  * <p><b>Hot path</b> (1M one-shot jobs due within a second; async-profiler on the dispatcher and
  * workers). Ready runs are a FIFO plus a heap ({@code ReadyQueue}): a run that sorts after the

@@ -2,6 +2,7 @@ package dev.chime.internal.engine;
 
 import static dev.chime.internal.engine.Harness.job;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.JobId;
 import dev.chime.JobInfo;
@@ -11,6 +12,7 @@ import dev.chime.RetryPolicy;
 import dev.chime.Run;
 import dev.chime.RunId;
 import dev.chime.RunState;
+import dev.chime.SchedulerException;
 import dev.chime.Trigger;
 import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
@@ -43,6 +45,7 @@ class EngineDurableTest {
     boolean writeBehind; // records without advances are queued until flush, as JdbcJobStore does
     final List<Run> queued = new ArrayList<>();
     int failWrites;
+    int failFlushes;
     int loseAnswers;
     final List<String> prunes = new ArrayList<>();
     boolean canPrune = true;
@@ -118,6 +121,10 @@ class EngineDurableTest {
 
     @Override
     public void flush() {
+      if (failFlushes > 0) {
+        failFlushes--;
+        throw new IllegalStateException("the database is down");
+      }
       written.addAll(queued);
       queued.clear();
     }
@@ -409,6 +416,63 @@ class EngineDurableTest {
     assertThat(h.calls).containsExactly("a@" + h.at(10) + "#1", "a@" + h.at(10) + "#2");
     assertThat(seenByHandler)
         .containsExactly(List.of(RunState.CLAIMED), List.of(RunState.RETRYING, RunState.CLAIMED));
+  }
+
+  @Test
+  void aRetryWaitsUntilItsClaimedRecordIsStored() {
+    store.writeBehind = true;
+    List<List<RunState>> seenByHandler = new ArrayList<>();
+    h.behaviour =
+        ctx -> {
+          seenByHandler.add(
+              store.written.stream()
+                  .filter(r -> r.id().equals(ctx.runId()))
+                  .map(Run::state)
+                  .toList());
+          if (ctx.attempt() == 1) {
+            throw new IllegalStateException("first attempt fails");
+          }
+        };
+    h.engine.schedule(
+        job("w", Trigger.once(h.at(10)))
+            .retry(RetryPolicy.fixed(2, Duration.ofSeconds(5)))
+            .build());
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+
+    store.failFlushes = 1; // the retry falls due while its CLAIMED record cannot be stored
+    assertThat(h.advanceAndRun(Duration.ofSeconds(5))).isZero();
+    assertThat(h.calls).containsExactly("w@" + h.at(10) + "#1");
+    assertThat(h.engine.runs(JobId.of("w"), 5).get(0).state()).isEqualTo(RunState.CLAIMED);
+
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1); // the store writes again
+    assertThat(h.calls).containsExactly("w@" + h.at(10) + "#1", "w@" + h.at(10) + "#2");
+    assertThat(seenByHandler)
+        .containsExactly(List.of(RunState.CLAIMED), List.of(RunState.RETRYING, RunState.CLAIMED));
+  }
+
+  @Test
+  void runNowIsRefusedWhenTheStoreCannotRecordTheRun() {
+    h.engine.schedule(job("n", Trigger.once(h.at(3600))).build());
+    store.failWrites = 1;
+    assertThatThrownBy(() -> h.engine.runNow(JobId.of("n")))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.UNAVAILABLE))
+        .hasMessageContaining("so it was not started: the database is down");
+
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isZero(); // the store writes again
+    assertThat(h.calls).isEmpty();
+    assertThat(store.written)
+        .filteredOn(r -> r.jobId().value().equals("n"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RunState.CLAIMED, null),
+            org.assertj.core.groups.Tuple.tuple(
+                RunState.CANCELLED, "not started: the store could not record it"));
+
+    RunId later = h.engine.runNow(JobId.of("n")); // with the store up, it runs
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.engine.run(later).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
   }
 
   @Test
