@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,7 +53,14 @@ final class SqliteDialect extends Dialect {
     pragmas.setProperty("synchronous", "NORMAL");
     pragmas.setProperty("busy_timeout", Integer.toString(BUSY_TIMEOUT_MS));
     try {
-      return new SqliteDialect(url, DriverManager.getConnection(url, pragmas));
+      // The driver itself, not DriverManager: DriverManager first loads every JDBC driver on the
+      // class path, and PostgreSQL's pulls in java.util.logging (about 75 classes an idle server
+      // kept for nothing: docs/benchmarks.md, Server).
+      Connection connection = org.sqlite.JDBC.createConnection(url, pragmas);
+      if (connection == null) {
+        throw new SQLException("not a SQLite URL: " + url);
+      }
+      return new SqliteDialect(url, connection);
     } catch (SQLException e) {
       throw new SchedulerException(
           Kind.UNAVAILABLE, "cannot open the SQLite database " + url + ": " + e.getMessage(), e);
