@@ -43,9 +43,12 @@ public final class Main {
   public static void main(String[] args) {
     PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
     PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    // Whether stderr is a terminal matters only to progress displays; `chime serve` shows none, and
+    // System.console() loads the JDK's console provider (jline and a module image reader), which a
+    // long-running server would keep resident (docs/benchmarks.md, Server).
+    boolean terminal = !serves(args) && System.console() != null;
     Environment environment =
-        new Environment(
-            Clock.systemUTC(), ZoneId.systemDefault(), System.getenv(), System.console() != null);
+        new Environment(Clock.systemUTC(), ZoneId.systemDefault(), System.getenv(), terminal);
     System.exit(run(args, out, err, environment));
   }
 
@@ -60,8 +63,7 @@ public final class Main {
     CommandLine line = new CommandLine(new Main(), factory);
     // `chime serve` gets only its own command: picocli reflects over every command it is given,
     // and a long-running server would keep that model of the other 17 resident for nothing.
-    boolean serve = args.length > 0 && args[0].equals("serve");
-    for (Class<?> command : serve ? List.of(ServeCommand.class) : SUBCOMMANDS) {
+    for (Class<?> command : serves(args) ? List.of(ServeCommand.class) : SUBCOMMANDS) {
       line.addSubcommand(factory.instance(command));
     }
     line.setOut(out);
@@ -88,6 +90,11 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** Whether the arguments run {@code chime serve}. */
+  private static boolean serves(String[] args) {
+    return args.length > 0 && args[0].equals("serve");
   }
 
   /**
