@@ -253,6 +253,17 @@ abstract class JdbcStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aJobWithoutParamsIsReturnedAsAReadReturnsIt() {
+    Job plain = SampleJobs.richWithout("plain").build();
+    JobInfo stored = store.insert(info(plain, NOW));
+    JobInfo batched =
+        store.insertAll(List.of(info(SampleJobs.richWithout("batched").build(), NOW))).get(0);
+    assertThat(stored.job()).isEqualTo(plain);
+    assertThat(store.find(JobId.of("plain"))).contains(stored);
+    assertThat(store.find(JobId.of("batched"))).contains(batched);
+  }
+
+  @Test
   void instantsAreStoredAsUtcMicroseconds() throws SQLException {
     Instant precise = Instant.parse("2026-03-29T01:30:00.123456789Z");
     Instant up = Instant.parse("2026-03-29T01:30:00.123457Z");

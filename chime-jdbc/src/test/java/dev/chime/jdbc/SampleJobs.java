@@ -28,9 +28,13 @@ final class SampleJobs {
     params.put("ratio", 1.5);
     params.put("none", null);
     params.put("nested", Map.of("list", List.of(1, "two", true)));
+    return richWithout(id).params(params).build();
+  }
+
+  /** {@link #rich} before its params and the build. */
+  static Job.Builder richWithout(String id) {
     return Job.builder(id)
         .handler("report")
-        .params(params)
         .trigger(
             Trigger.any(
                 Trigger.cron("H 3 * * *", ZoneId.of("Europe/Berlin"))
@@ -52,7 +56,6 @@ final class SampleJobs {
         .group("reports")
         .maxRuns(100)
         .endAt(Instant.parse("2030-01-01T00:00:00Z"))
-        .labels("finance", "weekly")
-        .build();
+        .labels("finance", "weekly");
   }
 }
