@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -109,7 +110,7 @@ final class Jobs {
       throw new SchedulerException(
           Kind.CONFLICT, "job " + info.id() + " already exists" + quarantineNote(info.id()));
     }
-    return inserted(info, definition);
+    return written(info, definition, 1);
   }
 
   /**
@@ -148,19 +149,20 @@ final class Jobs {
         });
     List<JobInfo> stored = new ArrayList<>(infos.size());
     for (int i = 0; i < infos.size(); i++) {
-      stored.add(inserted(infos.get(i), definitions.get(i)));
+      stored.add(written(infos.get(i), definitions.get(i), 1));
     }
     return stored;
   }
 
   /**
-   * A job just inserted, as a later read returns it: the job as given, not decoded back from its
+   * A job just written, as a later read returns it: the job as given, not decoded back from its
    * JSON (that doubled the cost of a batch, and was about a sixth of a {@code POST /api/v1/jobs});
-   * a job with params gets them as JSON reads them, like every read of the job.
+   * a job with params that might read back as other types (a long, float or decimal number) gets
+   * them as JSON reads them, like every read of the job.
    */
-  private static JobInfo inserted(JobInfo info, String definition) {
-    if (!info.job().params().isEmpty()) {
-      return stored(info, definition, 1);
+  private static JobInfo written(JobInfo info, String definition, long version) {
+    if (!readsBackEqual(info.job().params())) {
+      return stored(info, definition, version);
     }
     return new JobInfo(
         info.job(),
@@ -168,7 +170,28 @@ final class Jobs {
         info.note(),
         Dialect.storedOccurrence(info.nextFireAt()),
         info.runCount(),
-        1);
+        version);
+  }
+
+  /**
+   * Whether the JSON value reads back from its JSON text as an equal value: strings, booleans,
+   * nulls and ints, also in lists and maps. Other numbers may not: a long that fits an int reads
+   * back as an Integer, a float or a decimal as a Double.
+   */
+  private static boolean readsBackEqual(Object value) {
+    if (value == null
+        || value instanceof String
+        || value instanceof Boolean
+        || value instanceof Integer) {
+      return true;
+    }
+    if (value instanceof Map<?, ?> map) {
+      return map.values().stream().allMatch(Jobs::readsBackEqual);
+    }
+    if (value instanceof List<?> list) {
+      return list.stream().allMatch(Jobs::readsBackEqual);
+    }
+    return false;
   }
 
   /** The ids of the jobs that are taken already, looked up in chunks. */
@@ -215,7 +238,7 @@ final class Jobs {
     if (updated == 0) {
       throw refusedUpdate(info);
     }
-    return stored(info, definition, info.version() + 1);
+    return written(info, definition, info.version() + 1);
   }
 
   private SchedulerException refusedUpdate(JobInfo info) {

@@ -264,6 +264,34 @@ abstract class JdbcStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aJobsParamsAreReturnedAsAReadReturnsThem() {
+    Map<String, Object> stable = new LinkedHashMap<>();
+    stable.put("argv", List.of("true", "-x"));
+    stable.put("count", 3);
+    stable.put("shell", false);
+    stable.put("none", null);
+    stable.put("env", Map.of("A", "b"));
+    JobInfo given =
+        store.insert(info(SampleJobs.richWithout("stable").params(stable).build(), NOW));
+    assertThat(given.job().params()).isEqualTo(stable);
+    assertThat(store.find(JobId.of("stable"))).contains(given);
+
+    Map<String, Object> widened = Map.of("small", 3L, "ratio", 1.5f, "list", List.of((short) 2));
+    JobInfo read =
+        store.insert(info(SampleJobs.richWithout("widened").params(widened).build(), NOW));
+    assertThat(read.job().params())
+        .isEqualTo(Map.of("small", 3, "ratio", 1.5d, "list", List.of(2)));
+    assertThat(store.find(JobId.of("widened"))).contains(read);
+
+    JobInfo updated = store.update(read);
+    assertThat(updated.version()).isEqualTo(2);
+    assertThat(store.find(JobId.of("widened"))).contains(updated);
+    JobInfo updatedAsGiven = store.update(given);
+    assertThat(updatedAsGiven.job()).isSameAs(given.job());
+    assertThat(store.find(JobId.of("stable"))).contains(updatedAsGiven);
+  }
+
+  @Test
   void instantsAreStoredAsUtcMicroseconds() throws SQLException {
     Instant precise = Instant.parse("2026-03-29T01:30:00.123456789Z");
     Instant up = Instant.parse("2026-03-29T01:30:00.123457Z");
