@@ -82,8 +82,22 @@ final class Auth {
     if (host.equalsIgnoreCase("localhost")) {
       return true;
     }
-    boolean literal = host.contains(":") || host.matches("[0-9.]+");
+    boolean literal = host.contains(":") || digitsAndDots(host);
     return literal && isLoopback(host);
+  }
+
+  /**
+   * Whether the text holds only ASCII digits and dots, as an IPv4 literal does; checked by hand,
+   * not by {@code String.matches}, which compiles its pattern again on every request.
+   */
+  private static boolean digitsAndDots(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if ((c < '0' || c > '9') && c != '.') {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The host of a Host header ({@code name}, {@code name:port}, {@code [v6]:port}). */

@@ -69,6 +69,8 @@ class NoTokenBrowserTest {
     assertThat(Auth.isLoopbackName("127.0.0.2")).isTrue();
     assertThat(Auth.isLoopbackName("::1")).isTrue();
     assertThat(Auth.isLoopbackName("localtest.me")).isFalse();
+    assertThat(Auth.isLoopbackName("10.0.0.1")).isFalse();
+    assertThat(Auth.isLoopbackName("127.0.0.1.nip.io")).as("a name, not resolved").isFalse();
     assertThat(Auth.isLoopbackName(Auth.originHost("null"))).isFalse();
     assertThat(Auth.hostOf("[::1]:8080")).isEqualTo("::1");
     assertThat(Auth.originHost("http://[::1]:8080")).isEqualTo("::1");
