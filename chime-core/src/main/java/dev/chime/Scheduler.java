@@ -45,6 +45,21 @@ public interface Scheduler extends AutoCloseable {
   JobId schedule(Job job);
 
   /**
+   * Adds the job like {@link #schedule} and returns it as stored: what {@link #get} returns right
+   * after (a job that will never fire is {@link JobState#FINISHED} already). The engine answers
+   * from the write itself, without reading the job back.
+   */
+  default JobInfo scheduleAndGet(Job job) {
+    JobId id = schedule(job);
+    return get(id)
+        .orElseThrow(
+            () ->
+                new SchedulerException(
+                    SchedulerException.Kind.NOT_FOUND,
+                    "job " + id + " was deleted as it was scheduled"));
+  }
+
+  /**
    * Adds the jobs, all or none, in one store call (one transaction on a database: much faster than
    * one {@link #schedule} per job); returns their ids in order. Fails like {@link #schedule} for
    * the first bad job, and for a job with an {@link Trigger.After} trigger (schedule those one at a

@@ -66,9 +66,9 @@ final class JobsApi {
 
   void create(Context ctx, Role role) {
     Job job = JobBodies.read(ctx.body(), owner(ctx, role));
-    scheduler.schedule(job);
+    JobInfo created = scheduler.scheduleAndGet(job);
     ctx.status(201).header("Location", location(job.id()));
-    ctx.json(Views.job(found(job.id()), Views.seesSecrets(role)));
+    ctx.json(Views.job(created, Views.seesSecrets(role)));
   }
 
   void get(Context ctx, Role role) {

@@ -49,6 +49,14 @@ class ManualSchedulerTest {
   }
 
   @Test
+  void scheduleAndGetReturnsTheJobAsAReadReturnsIt() {
+    var created =
+        scheduler.scheduleAndGet(TestJobs.every("tick", Duration.ofMinutes(1), at(60)).build());
+    assertThat(created).hasState(JobState.ACTIVE).firesNextAt(at(60));
+    assertThat(scheduler.get(JobId.of("tick"))).contains(created);
+  }
+
+  @Test
   void retriesAreRecordedAttemptByAttempt() {
     recorder.failingFirst(1);
     scheduler.schedule(

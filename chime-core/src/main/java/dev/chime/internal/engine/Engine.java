@@ -544,6 +544,11 @@ public final class Engine implements Scheduler {
 
   @Override
   public JobId schedule(Job job) {
+    return scheduleAndGet(job).id();
+  }
+
+  @Override
+  public JobInfo scheduleAndGet(Job job) {
     Job keyed = keyed(Objects.requireNonNull(job, "job must not be null"));
     lock.lock(); // as locked() does, without a capturing lambda per call (the hot path)
     try {
@@ -553,9 +558,9 @@ public final class Engine implements Scheduler {
       dependencies.put(keyed.id(), keyed.trigger());
       watchFiles(keyed);
       jobChanged(SchedulerEvent.Change.ADDED, info);
-      finishIfDone(info);
+      JobInfo now = finishIfDone(info);
       wake(info.nextFireAt());
-      return keyed.id();
+      return now;
     } finally {
       unlock();
     }
@@ -690,8 +695,8 @@ public final class Engine implements Scheduler {
     return first != null && job.endAt() != null && first.isAfter(job.endAt()) ? null : first;
   }
 
-  /** Marks a job that can never fire again as finished. */
-  private void finishIfDone(JobInfo info) {
+  /** Marks a job that can never fire again as finished; returns the job as it is now. */
+  private JobInfo finishIfDone(JobInfo info) {
     boolean exhausted =
         info.nextFireAt() == null
                 && !(info.job().trigger() instanceof Trigger.After
@@ -701,7 +706,9 @@ public final class Engine implements Scheduler {
     if (exhausted && info.state() == JobState.ACTIVE && !fixedDelayPending(info)) {
       JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
       jobChanged(SchedulerEvent.Change.FINISHED, done);
+      return done;
     }
+    return info;
   }
 
   private boolean fixedDelayPending(JobInfo info) {

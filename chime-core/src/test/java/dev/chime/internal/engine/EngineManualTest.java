@@ -404,6 +404,26 @@ class EngineManualTest {
   }
 
   @Test
+  void scheduleAndGetReturnsTheJobAsAReadReturnsIt() {
+    JobInfo active =
+        h.engine.scheduleAndGet(
+            job("minutely", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).build());
+    assertThat(active.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(active.nextFireAt()).isEqualTo(h.at(60));
+    assertThat(active).isEqualTo(info("minutely"));
+
+    JobInfo ended =
+        h.engine.scheduleAndGet(
+            job("ended", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+                .endAt(h.at(30))
+                .build());
+    assertThat(ended.state())
+        .as("a job that will never fire is finished as it is added")
+        .isEqualTo(JobState.FINISHED);
+    assertThat(ended).isEqualTo(info("ended"));
+  }
+
+  @Test
   void maxRunsFinishesTheJob() {
     h.engine.schedule(
         job("three", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).maxRuns(3).build());
