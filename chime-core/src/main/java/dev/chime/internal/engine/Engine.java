@@ -82,7 +82,7 @@ public final class Engine implements Scheduler {
   static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   /** How long an idle worker waits for more work before it ends. */
-  static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+  static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
   /** How long after a failed write the engine waits before it writes run records again. */
   static final long WRITE_RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
