@@ -109,6 +109,7 @@ public final class Engine implements Scheduler {
   private final Events events = new Events();
   private final TimerHeap<Object> timer = new TimerHeap<>();
   private final TimerHeap<Execution> timeouts = new TimerHeap<>();
+  private final java.util.function.Consumer<Object> fireDue = this::due; // one, not one per cycle
   private final Map<JobId, TimerHeap.Entry<Object>> claimed = new HashMap<>();
   private final Map<RunId, Execution> live = new HashMap<>();
   private final Map<JobId, JobRuns> perJob = new HashMap<>();
@@ -1517,7 +1518,7 @@ public final class Engine implements Scheduler {
     claimsHeld = false;
     if (pausedAllSince == null && !closing) {
       claimDue(now);
-      timer.drainDue(now, Integer.MAX_VALUE, this::due);
+      timer.drainDue(now, Integer.MAX_VALUE, fireDue);
     }
     timeouts.drainDue(
         now,
@@ -1578,7 +1579,7 @@ public final class Engine implements Scheduler {
         claimedUntil = Nanos.of(horizon);
         return;
       }
-      timer.drainDue(nowNanos, Integer.MAX_VALUE, this::due);
+      timer.drainDue(nowNanos, Integer.MAX_VALUE, fireDue);
     }
     claimedUntil = Long.MIN_VALUE; // more is due than one cycle claims: claim again next cycle
   }

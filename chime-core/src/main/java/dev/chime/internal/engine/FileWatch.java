@@ -92,6 +92,9 @@ final class FileWatch implements AutoCloseable {
   private final Map<Path, WatchKey> keys = new HashMap<>();
   private WatchService service;
   private boolean closed;
+  // Set by the first watch and never cleared: until then (most schedulers never watch a file) the
+  // calls the engine makes on every schedule and every cycle return without taking the monitor.
+  private volatile boolean used;
 
   FileWatch(Clock clock, Runnable wake) {
     this.clock = clock;
@@ -100,7 +103,7 @@ final class FileWatch implements AutoCloseable {
 
   /** Watches the trigger's directory for the job (replacing an earlier watch of the job). */
   synchronized void watch(JobId job, Trigger.OnFile trigger) throws IOException {
-    unwatch(job);
+    drop(job);
     if (closed) {
       return;
     }
@@ -122,10 +125,17 @@ final class FileWatch implements AutoCloseable {
                   StandardWatchEventKinds.ENTRY_DELETE));
     }
     watches.put(job, new Watch(trigger));
+    used = true;
   }
 
   /** Stops watching for the job; its gathered changes are dropped. */
-  synchronized void unwatch(JobId job) {
+  void unwatch(JobId job) {
+    if (used) {
+      drop(job);
+    }
+  }
+
+  private synchronized void drop(JobId job) {
     Watch gone = watches.remove(job);
     if (gone == null) {
       return;
@@ -137,7 +147,11 @@ final class FileWatch implements AutoCloseable {
   }
 
   /** The earliest debounce deadline (epoch nanos on the engine's clock), or Long.MAX_VALUE. */
-  synchronized long nextDue() {
+  long nextDue() {
+    return used ? earliest() : Long.MAX_VALUE;
+  }
+
+  private synchronized long earliest() {
     long next = Long.MAX_VALUE;
     for (Watch watch : watches.values()) {
       next = Math.min(next, watch.dueNanos);
@@ -146,7 +160,11 @@ final class FileWatch implements AutoCloseable {
   }
 
   /** The jobs whose debounce has passed, each with the event of its changes, in job-id order. */
-  synchronized List<Map.Entry<JobId, Event>> takeDue(long nowNanos) {
+  List<Map.Entry<JobId, Event>> takeDue(long nowNanos) {
+    return used ? passed(nowNanos) : List.of();
+  }
+
+  private synchronized List<Map.Entry<JobId, Event>> passed(long nowNanos) {
     List<Map.Entry<JobId, Event>> due = new ArrayList<>();
     for (Map.Entry<JobId, Watch> entry : watches.entrySet()) {
       if (entry.getValue().dueNanos <= nowNanos) {
