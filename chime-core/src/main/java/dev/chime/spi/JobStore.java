@@ -62,6 +62,21 @@ public interface JobStore extends AutoCloseable {
   List<JobInfo> list(JobQuery query);
 
   /**
+   * One page of {@link #list}: the jobs the query selects whose id sorts after {@code after} (from
+   * the first, if null), ordered by id, at most {@code limit} of them. The default filters {@link
+   * #list}; a database store reads only as many jobs as the page needs.
+   */
+  default List<JobInfo> list(JobQuery query, JobId after, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, was " + limit);
+    }
+    return list(query).stream()
+        .filter(job -> after == null || job.id().value().compareTo(after.value()) > 0)
+        .limit(limit)
+        .toList();
+  }
+
+  /**
    * The jobs whose trigger is {@link dev.chime.Trigger#onEvent} for the event name, in any state,
    * ordered by id. The default filters {@link #list} of every job; a database store asks an index.
    */

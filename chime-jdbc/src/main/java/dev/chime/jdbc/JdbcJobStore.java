@@ -142,6 +142,14 @@ public final class JdbcJobStore implements JobStore {
   }
 
   @Override
+  public List<JobInfo> list(JobQuery query, JobId after, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, was " + limit);
+    }
+    return jobs.list(Objects.requireNonNull(query, "query must not be null"), after, limit);
+  }
+
+  @Override
   public List<JobInfo> listening(String event) {
     return jobs.listening(Objects.requireNonNull(event, "event must not be null"));
   }

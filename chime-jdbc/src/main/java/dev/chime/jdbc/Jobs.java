@@ -321,6 +321,56 @@ final class Jobs {
     return decoded(rows).stream().filter(query::matches).toList();
   }
 
+  /** Rows read per query while a page with a label or text filter (applied here) fills up. */
+  private static final int PAGE_CHUNK = 500;
+
+  /**
+   * One page of {@link #list(JobQuery)}, read by id from {@code after} on: the state filter is in
+   * the SQL and the label and text filters here, so a query with one of those reads on in chunks
+   * until the page is full or the jobs run out. A page costs its own rows, not every job's.
+   */
+  List<JobInfo> list(JobQuery query, JobId after, int limit) {
+    List<JobInfo> page = new ArrayList<>(Math.min(limit, PAGE_CHUNK));
+    boolean filtered = query.label() != null || query.text() != null;
+    String from = after == null ? null : after.value();
+    while (page.size() < limit) {
+      String start = from;
+      int size = filtered ? Math.max(PAGE_CHUNK, limit - page.size()) : limit - page.size();
+      List<Row> rows =
+          db.autocommit(
+              "list jobs",
+              session -> {
+                PreparedStatement select =
+                    session.prepare(
+                        "SELECT "
+                            + COLUMNS
+                            + " FROM chime_jobs WHERE quarantine IS NULL"
+                            + (query.state() == null ? "" : " AND state = ?")
+                            + (start == null ? "" : " AND id > ?")
+                            + " ORDER BY id LIMIT ?");
+                int at = 1;
+                if (query.state() != null) {
+                  select.setString(at++, name(query.state()));
+                }
+                if (start != null) {
+                  select.setString(at++, start);
+                }
+                select.setInt(at, size);
+                return rows(select);
+              });
+      for (JobInfo info : decoded(rows)) {
+        if (page.size() < limit && query.matches(info)) {
+          page.add(info);
+        }
+      }
+      if (rows.size() < size) {
+        break;
+      }
+      from = rows.get(rows.size() - 1).id();
+    }
+    return page;
+  }
+
   /** The event the job listens to, for the indexed {@code event} column; else null. */
   private static String event(JobInfo info) {
     return info.job().trigger() instanceof dev.chime.Trigger.OnEvent on ? on.name() : null;

@@ -253,6 +253,36 @@ abstract class JdbcStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aFilteredPageReadsOnInChunksUntilItIsFull() {
+    List<JobInfo> many = new ArrayList<>();
+    for (int i = 0; i < 1_250; i++) {
+      Job.Builder job =
+          Job.builder(String.format("p%04d", i))
+              .handler("h")
+              .trigger(Trigger.every(Duration.ofMinutes(1)));
+      if (i % 400 == 399) {
+        job.labels("rare");
+      }
+      many.add(info(job.build(), NOW));
+    }
+    store.insertAll(many);
+    JobQuery rare = JobQuery.ALL.withLabel("rare");
+    // the three labelled jobs lie in three different 500-row chunks
+    assertThat(store.list(rare, null, 10))
+        .extracting(i -> i.id().value())
+        .containsExactly("p0399", "p0799", "p1199");
+    assertThat(store.list(rare, JobId.of("p0399"), 1))
+        .extracting(i -> i.id().value())
+        .containsExactly("p0799");
+    assertThat(store.list(JobQuery.ALL, JobId.of("p1247"), 10))
+        .extracting(i -> i.id().value())
+        .containsExactly("p1248", "p1249");
+    assertThatThrownBy(() -> store.list(JobQuery.ALL, null, -1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("limit must not be negative, was -1");
+  }
+
+  @Test
   void aJobWithoutParamsIsReturnedAsAReadReturnsIt() {
     Job plain = SampleJobs.richWithout("plain").build();
     JobInfo stored = store.insert(info(plain, NOW));

@@ -50,11 +50,13 @@ final class JobsApi {
             Params.query(ctx, "q"));
     int limit = Params.limit(ctx);
     String after = Params.cursorKey(ctx, "job");
-    List<JobInfo> matching =
-        scheduler.list(query).stream()
-            .filter(job -> after == null || job.id().value().compareTo(after) > 0)
-            .limit(limit + 1L)
-            .toList();
+    JobId from;
+    try {
+      from = after == null ? null : JobId.of(after);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.malformed("cursor", "cursor is not a cursor this server handed out");
+    }
+    List<JobInfo> matching = scheduler.list(query, from, limit + 1);
     List<JobInfo> page = matching.subList(0, Math.min(limit, matching.size()));
     String next =
         matching.size() > limit

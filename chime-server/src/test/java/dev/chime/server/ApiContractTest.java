@@ -250,6 +250,10 @@ abstract class ApiContractTest {
     assertThat(seen).containsExactly("page-0", "page-1", "page-2", "page-3", "page-4");
     assertThat(pages).isEqualTo(3);
     assertThat(http.get("/api/v1/jobs?cursor=!!!").status()).isEqualTo(400);
+    // a cursor of the right kind whose key is no job id (made by hand) is refused the same way
+    Http.Response forged = http.get("/api/v1/jobs?cursor=" + Params.cursor("job", "not an id"));
+    assertThat(forged.status()).isEqualTo(400);
+    assertThat(forged.header("Content-Type")).startsWith("application/problem+json");
   }
 
   @Test

@@ -141,6 +141,11 @@ public final class ManualScheduler implements Scheduler {
   }
 
   @Override
+  public List<JobInfo> list(JobQuery query, JobId after, int limit) {
+    return engine.list(query, after, limit);
+  }
+
+  @Override
   public JobInfo update(Job job) {
     return engine.update(job);
   }

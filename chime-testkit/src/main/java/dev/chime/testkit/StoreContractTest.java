@@ -145,6 +145,39 @@ public abstract class StoreContractTest {
     assertThat(store.list(JobQuery.ALL.withLabel("other"))).isEmpty();
   }
 
+  @Test
+  void listPagesGoByIdFromTheCursorWithTheFilters() {
+    for (String id : List.of("e", "a", "d", "b", "c", "f")) {
+      Job.Builder builder =
+          Job.builder(id).handler("h").trigger(Trigger.every(Duration.ofMinutes(1)));
+      if (!id.equals("b") && !id.equals("e")) {
+        builder.labels("odd-page");
+      }
+      store.insert(new JobInfo(builder.build(), JobState.ACTIVE, null, NOW, 0, 0));
+    }
+    JobInfo d = store.find(JobId.of("d")).orElseThrow();
+    store.update(new JobInfo(d.job(), JobState.PAUSED, "n", NOW, 0, d.version()));
+
+    assertThat(ids(store.list(JobQuery.ALL, null, 2))).containsExactly("a", "b");
+    assertThat(ids(store.list(JobQuery.ALL, JobId.of("b"), 2))).containsExactly("c", "d");
+    assertThat(ids(store.list(JobQuery.ALL, JobId.of("d"), 5))).containsExactly("e", "f");
+    assertThat(store.list(JobQuery.ALL, JobId.of("f"), 5)).isEmpty();
+    assertThat(store.list(JobQuery.ALL, null, 0)).isEmpty();
+    // after need not name a job: the page starts at the next id
+    assertThat(ids(store.list(JobQuery.ALL, JobId.of("bb"), 1))).containsExactly("c");
+    // filters apply before the limit
+    JobQuery labelled = JobQuery.ALL.withLabel("odd-page");
+    assertThat(ids(store.list(labelled, null, 2))).containsExactly("a", "c");
+    assertThat(ids(store.list(labelled, JobId.of("c"), 2))).containsExactly("d", "f");
+    assertThat(ids(store.list(JobQuery.ALL.withState(JobState.ACTIVE), JobId.of("c"), 2)))
+        .containsExactly("e", "f");
+    assertThat(ids(store.list(labelled.withText("F"), null, 10))).containsExactly("f");
+  }
+
+  private static List<String> ids(List<JobInfo> jobs) {
+    return jobs.stream().map(i -> i.id().value()).toList();
+  }
+
   private static JobInfo listener(String id, String event) {
     Job job = Job.builder(id).handler("h").trigger(Trigger.onEvent(event)).build();
     return new JobInfo(job, JobState.ACTIVE, null, null, 0, 0);

@@ -733,6 +733,14 @@ public final class Engine implements Scheduler {
   }
 
   @Override
+  public List<JobInfo> list(JobQuery query, JobId after, int limit) {
+    if (limit < 0) {
+      throw new IllegalArgumentException("limit must not be negative, was " + limit);
+    }
+    return store.list(Objects.requireNonNull(query, "query must not be null"), after, limit);
+  }
+
+  @Override
   public JobInfo update(Job given) {
     Job job = keyed(Objects.requireNonNull(given, "job must not be null"));
     return locked(
