@@ -125,6 +125,7 @@ public final class Engine implements Scheduler {
   // Runs admitted outside an advance whose CLAIMED record is not stored yet: they become ready once
   // it is (a durable store only), so no run starts that a crash could hide or repeat.
   private final List<Execution> awaitingStore = new ArrayList<>();
+  private final List<Execution> unstored = new ArrayList<>(); // every run marked unstored
   private boolean
       startsBehind; // the CLAIMED records of awaitingStore may wait in the store's queue
   private final List<Advance> unwritten = new ArrayList<>();
@@ -340,7 +341,7 @@ public final class Engine implements Scheduler {
         dropRunsOf(claim, "another scheduler took the occurrence over");
       }
     }
-    if (!awaitingStore.isEmpty() && unrecorded.isEmpty()) {
+    if (!unstored.isEmpty() && unrecorded.isEmpty()) {
       startStored();
     }
   }
@@ -370,8 +371,11 @@ public final class Engine implements Scheduler {
         return;
       }
     }
+    for (Execution run : unstored) {
+      run.unstored = false; // ready, queued behind another run of its job, or ended since
+    }
+    unstored.clear();
     for (Execution run : awaitingStore) {
-      run.unstored = false;
       ready.add(run);
     }
     awaitingStore.clear();
@@ -1015,6 +1019,7 @@ public final class Engine implements Scheduler {
       if (as == RunState.CLAIMED) {
         startsUnrecorded = true;
         run.unstored = true;
+        unstored.add(run);
       }
     }
   }

@@ -451,6 +451,27 @@ class EngineDurableTest {
   }
 
   @Test
+  void aRunNowQueuedBehindAnotherIsAcceptedOnceItsRecordIsStored() {
+    store.writeBehind = true;
+    h.engine.schedule(
+        job("q", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.queue(1, 1)).build());
+    RunId first = h.engine.runNow(JobId.of("q"));
+    RunId queued = h.engine.runNow(JobId.of("q")); // waits behind the first, by its overlap policy
+    assertThat(store.written)
+        .filteredOn(r -> r.id().equals(queued))
+        .extracting(Run::state)
+        .containsExactly(RunState.CLAIMED);
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(h.calls).hasSize(2);
+    store.flush(); // the ends are written behind
+    assertThat(store.written)
+        .filteredOn(r -> r.id().equals(first) || r.id().equals(queued))
+        .filteredOn(r -> r.state().isFinal())
+        .extracting(Run::state)
+        .containsExactly(RunState.SUCCEEDED, RunState.SUCCEEDED);
+  }
+
+  @Test
   void runNowIsRefusedWhenTheStoreCannotRecordTheRun() {
     h.engine.schedule(job("n", Trigger.once(h.at(3600))).build());
     store.failWrites = 1;
