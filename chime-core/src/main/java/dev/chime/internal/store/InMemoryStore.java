@@ -175,7 +175,10 @@ public final class InMemoryStore implements JobStore {
     expireLeases(Nanos.of(now));
     long until = Nanos.of(horizon);
     if (limit < 1 || due.isEmpty() || due.nextDeadline() > until) {
-      return List.of();
+      // An ArrayList as when jobs are due, not List.of(): the dispatcher's loop over the claims
+      // stays compiled for one list class (a second one, first seen when a burst ends, cost a
+      // deoptimisation and a C2 recompile of the dispatcher's cycle in the next burst).
+      return new ArrayList<>(0);
     }
     // Sized for what is usually due per call (a few), not for the limit: a list of the limit's
     // capacity was 2 KB per call, most of what a run allocated at 10k jobs/s (docs/benchmarks.md).
