@@ -76,17 +76,9 @@ public interface Scheduler extends AutoCloseable {
   /**
    * One page of {@link #list(JobQuery)}: the jobs whose id sorts after {@code after} (from the
    * first, if null), at most {@code limit}. With a database store only the page is read, not every
-   * job. By default, {@link #list(JobQuery)} filtered.
+   * job.
    */
-  default List<JobInfo> list(JobQuery query, JobId after, int limit) {
-    if (limit < 0) {
-      throw new IllegalArgumentException("limit must not be negative, was " + limit);
-    }
-    return list(query).stream()
-        .filter(job -> after == null || job.id().value().compareTo(after.value()) > 0)
-        .limit(limit)
-        .toList();
-  }
+  List<JobInfo> list(JobQuery query, JobId after, int limit);
 
   /** Replaces the job's definition (same id); its next occurrence is computed afresh. */
   JobInfo update(Job job);

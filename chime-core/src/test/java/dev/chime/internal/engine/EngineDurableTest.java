@@ -391,8 +391,11 @@ class EngineDurableTest {
     assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
   }
 
-  @Test
-  void aRetryIsOnRecordAsClaimedBeforeItStartsThoughRecordsAreWrittenBehind() {
+  /**
+   * A job due at 10 s whose first attempt fails and is retried 5 s later, on a store that writes
+   * records behind; returns, per run of it, the states on record as its handler started.
+   */
+  private List<List<RunState>> retriedOnceWrittenBehind(String id) {
     store.writeBehind = true;
     List<List<RunState>> seenByHandler = new ArrayList<>();
     h.behaviour =
@@ -407,9 +410,13 @@ class EngineDurableTest {
           }
         };
     h.engine.schedule(
-        job("a", Trigger.once(h.at(10)))
-            .retry(RetryPolicy.fixed(2, Duration.ofSeconds(5)))
-            .build());
+        job(id, Trigger.once(h.at(10))).retry(RetryPolicy.fixed(2, Duration.ofSeconds(5))).build());
+    return seenByHandler;
+  }
+
+  @Test
+  void aRetryIsOnRecordAsClaimedBeforeItStartsThoughRecordsAreWrittenBehind() {
+    List<List<RunState>> seenByHandler = retriedOnceWrittenBehind("a");
     h.advanceAndRun(Duration.ofSeconds(10));
     h.advanceAndRun(Duration.ofSeconds(5));
 
@@ -420,23 +427,7 @@ class EngineDurableTest {
 
   @Test
   void aRetryWaitsUntilItsClaimedRecordIsStored() {
-    store.writeBehind = true;
-    List<List<RunState>> seenByHandler = new ArrayList<>();
-    h.behaviour =
-        ctx -> {
-          seenByHandler.add(
-              store.written.stream()
-                  .filter(r -> r.id().equals(ctx.runId()))
-                  .map(Run::state)
-                  .toList());
-          if (ctx.attempt() == 1) {
-            throw new IllegalStateException("first attempt fails");
-          }
-        };
-    h.engine.schedule(
-        job("w", Trigger.once(h.at(10)))
-            .retry(RetryPolicy.fixed(2, Duration.ofSeconds(5)))
-            .build());
+    List<List<RunState>> seenByHandler = retriedOnceWrittenBehind("w");
     assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
 
     store.failFlushes = 1; // the retry falls due while its CLAIMED record cannot be stored
