@@ -81,6 +81,21 @@ public final class Engine implements Scheduler {
   /** The longest the dispatcher parks before it reads the clock again. */
   static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
+  /**
+   * How often the standby looks at a run the dispatcher runs itself, while such runs happen: it
+   * takes the dispatcher's role over when the run outlasts the next deadline or a whole tick.
+   */
+  static final long STANDBY_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /** Ticks without a run on the dispatcher after which the standby parks until it is needed. */
+  static final int STANDBY_IDLE_TICKS = 20;
+
+  /** How long the dispatcher hands every run to a worker after the standby had to take over. */
+  static final long INLINE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+  /** How long shutdown waits for interrupted runs to return before it closes anyway. */
+  static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
   /** How long an idle worker waits for more work before it ends. */
   static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -159,7 +174,14 @@ public final class Engine implements Scheduler {
   private String pauseNote;
   private Instant pausedAllSince;
   private Instant firing = Instant.EPOCH;
-  private Thread dispatcher;
+  private volatile Thread dispatcher; // the thread that claims and fires now (one of two)
+  private Thread standby; // the other: parked, ticking, or still running a run it ran inline
+  private volatile Execution inline; // the run a dispatcher thread runs itself, if any
+  private volatile long inlineCount; // runs run inline so far, so the standby sees a new one
+  private Thread inlineThread; // the thread that runs the inline run
+  private boolean standbyParked; // the standby parked without a timeout: unpark it when needed
+  private long inlineAfter = Long.MIN_VALUE; // System.nanoTime before which nothing runs inline
+  private final Condition inlineDone = lock.newCondition();
   private volatile long wakeAt = Long.MAX_VALUE;
   private final Instant createdAt;
   private final String node; // the store's node id, recorded in the runs this engine makes
@@ -1058,6 +1080,9 @@ public final class Engine implements Scheduler {
 
   /** {@link #takeReady()} with the clock read already made in this locked section, if any. */
   private Execution takeReady(Instant readAt) {
+    if (running >= settings.maxConcurrency()) {
+      return null; // the global limit, exact whichever thread runs the run
+    }
     Execution run;
     while ((run = ready.poll()) != null) {
       Group group = run.job.group() == null ? null : groups.get(run.job.group());
@@ -1952,42 +1977,154 @@ public final class Engine implements Scheduler {
         });
   }
 
+  /**
+   * The loop of the two dispatcher threads, which trade roles (see the package notes). The one that
+   * is {@link #dispatcher} claims and fires; when a cycle leaves a single ready run that no worker
+   * is starting for, it runs that run itself: one thread wake-up per job instead of two. The other
+   * stands by and takes the role over when such a run outlasts the next deadline or a standby tick;
+   * the old dispatcher, once its run returns, stands by in turn.
+   */
   private void dispatch() {
+    Thread self = Thread.currentThread();
+    long[] watch = {-1, 0}; // the standby's last seen inline count, and its ticks without one
+    Execution run = null;
     while (true) {
       long next;
+      boolean dispatching;
       lock.lock();
       try {
+        if (run != null) {
+          Execution ran = run;
+          run = null;
+          inlineEnded(ran);
+        }
         if (closed) {
           return;
         }
-        next = cycle();
-        kick();
-        wakeAt = next;
-        Instant prune = takePruneDue();
-        if (prune != null && pruneRunning.compareAndSet(false, true)) {
-          Thread.ofPlatform()
-              .name("chime-prune")
-              .daemon(true)
-              .start(
-                  () -> {
-                    try {
-                      prune(prune);
-                    } finally {
-                      pruneRunning.set(false);
-                    }
-                  });
-        }
+        dispatching = dispatcher == self;
+        next = dispatching ? dispatchCycle(self) : standbyTick(self, watch);
       } catch (RuntimeException e) {
         LOG.error("the dispatcher's cycle failed; retrying in a second", e);
+        dispatching = true;
         next = Nanos.of(now()) + TimeUnit.SECONDS.toNanos(1);
       } finally {
         unlock();
       }
-      long wait = Math.min(next - Nanos.of(now()), MAX_PARK_NANOS);
-      if (wait > 0 && wakeAt != Long.MIN_VALUE) {
-        LockSupport.parkNanos(this, wait);
+      Execution mine = inline; // only this thread makes itself the inline run's thread
+      if (mine != null && inlineThread == self) {
+        run = mine;
+      }
+      if (run != null) {
+        execute(run);
+      } else if (!dispatching) {
+        if (next == Long.MAX_VALUE) {
+          LockSupport.park(this);
+        } else if (next > 0) {
+          LockSupport.parkNanos(this, next);
+        }
+      } else {
+        long wait = Math.min(next - Nanos.of(now()), MAX_PARK_NANOS);
+        if (wait > 0 && wakeAt != Long.MIN_VALUE) {
+          LockSupport.parkNanos(this, wait);
+        }
       }
     }
+  }
+
+  /** The dispatcher's cycle and what follows it (under the lock); returns the next deadline. */
+  private long dispatchCycle(Thread self) {
+    long next = cycle();
+    // What the cycle fired is written first, as it would be before any worker could take it: a run
+    // whose occurrence the store refused or failed to record is dropped unstarted, never run here.
+    flush();
+    takeInline(self); // before kick(), which would otherwise start or signal a worker for it
+    kick();
+    wakeAt = next;
+    Instant prune = takePruneDue();
+    if (prune != null && pruneRunning.compareAndSet(false, true)) {
+      Thread.ofPlatform()
+          .name("chime-prune")
+          .daemon(true)
+          .start(
+              () -> {
+                try {
+                  prune(prune);
+                } finally {
+                  pruneRunning.set(false);
+                }
+              });
+    }
+    return next;
+  }
+
+  /**
+   * Takes the single ready run, marked running, as {@link #inline} if the dispatcher is to run it
+   * itself (under the lock); leaves it to a worker otherwise.
+   */
+  private void takeInline(Thread self) {
+    if (inline != null
+        || ready.size() != 1
+        || closing
+        || workers - executing - idle > 0 // a worker is starting and will take it
+        || System.nanoTime() < inlineAfter) {
+      return;
+    }
+    Execution run = takeReady();
+    if (run == null) {
+      return; // its group is full
+    }
+    inline = run;
+    inlineThread = self;
+    inlineCount++;
+    if (standby == null) {
+      standby = Thread.ofPlatform().name("chime-dispatcher").daemon(true).unstarted(this::dispatch);
+      standby.start();
+    } else if (standbyParked) {
+      standbyParked = false;
+      LockSupport.unpark(standby);
+    }
+  }
+
+  /** Settles a run a dispatcher thread ran itself (under the lock). */
+  private void inlineEnded(Execution run) {
+    inline = null;
+    inlineThread = null;
+    completed(run);
+    kick(); // what the run's end made ready (a retry, a dependent), if this thread now stands by
+    inlineDone.signalAll();
+  }
+
+  /**
+   * The standby's look at the dispatcher (under the lock). Takes the role over (returns 0: go on at
+   * once) if the dispatcher has been running the same run since the last tick or past its next
+   * deadline; otherwise returns how long to park: a tick, or {@code Long.MAX_VALUE} (until
+   * unparked) once nothing has run inline for {@value #STANDBY_IDLE_TICKS} ticks.
+   */
+  private long standbyTick(Thread self, long[] watch) {
+    standbyParked = false;
+    long count = inlineCount;
+    if (inline != null) {
+      boolean slow = count == watch[0];
+      if (slow || wakeAt <= Nanos.of(now())) {
+        standby = dispatcher;
+        dispatcher = self;
+        if (slow) { // a run that outlasts a tick: runs go to workers for a while
+          inlineAfter = System.nanoTime() + INLINE_BACKOFF_NANOS;
+        }
+        watch[0] = -1;
+        watch[1] = 0;
+        return 0;
+      }
+      watch[1] = 0;
+    } else if (count != watch[0]) {
+      watch[1] = 0;
+    } else if (++watch[1] >= STANDBY_IDLE_TICKS) {
+      watch[1] = 0;
+      standbyParked = true;
+      return Long.MAX_VALUE;
+    }
+    watch[0] = count;
+    return STANDBY_TICK_NANOS;
   }
 
   /** Takes the pruning that fell due, if any (under the lock). */
@@ -2109,27 +2246,45 @@ public final class Engine implements Scheduler {
   }
 
   private void stopThreads() {
+    long deadline = System.nanoTime() + STOP_WAIT_NANOS;
+    boolean stopped = true;
     if (pool != null) {
       pool.shutdown();
       try {
-        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-          LOG.warn("runs still running 10 s after they were interrupted at shutdown");
-        }
+        stopped = pool.awaitTermination(STOP_WAIT_NANOS, TimeUnit.NANOSECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
     }
-    locked(
-        () -> {
-          closed = true;
-          return null;
-        });
+    lock.lock();
+    try {
+      // A run a dispatcher thread runs itself is not in the pool: wait for it the same way (unless
+      // it is this thread's own, a handler that shut the scheduler down).
+      long left = deadline - System.nanoTime();
+      while (inline != null && inlineThread != Thread.currentThread() && left > 0) {
+        left = inlineDone.awaitNanos(left);
+      }
+      stopped &= inline == null || inlineThread == Thread.currentThread();
+      closed = true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      closed = true;
+    } finally {
+      unlock();
+    }
+    if (!stopped) {
+      LOG.warn("runs still running 10 s after they were interrupted at shutdown");
+    }
     try {
       store.flush(); // the last run records are stored once close() returns
     } catch (RuntimeException e) {
       LOG.warn("the store could not write the last run records at shutdown: {}", e.toString());
     }
     Thread thread = dispatcher;
+    if (thread != null) {
+      LockSupport.unpark(thread);
+    }
+    thread = locked(() -> standby);
     if (thread != null) {
       LockSupport.unpark(thread);
     }

@@ -8,8 +8,9 @@
  * claimed occurrence without a scan), then fires each: the misfire policy for late ones, the
  * overlap policy, and into a priority queue of ready runs. Workers take ready runs in priority
  * order (then occurrence time, then age), skipping past runs whose concurrency group is full (they
- * wait in the group's own queue until a run of the group ends), so the global limit is the number
- * of workers and no run waits behind a blocked one of another group.
+ * wait in the group's own queue until a run of the group ends), and none past the global limit
+ * (counted in running runs, whichever thread runs them), so no run waits behind a blocked one of
+ * another group.
  *
  * <p><b>Why one lock.</b> All engine state sits behind one {@code ReentrantLock} (not {@code
  * synchronized}: virtual threads would pin their carrier before JDK 24). A run takes the lock twice
@@ -24,6 +25,22 @@
  * job due earlier than the current wake-up unparks it; scheduling a later one costs no wake-up. A
  * parked thread wakes 5-6 us late plus the 50 us timer slack on this machine kind (REFERENCE.md),
  * which is the floor of the lateness figures.
+ *
+ * <p><b>One wake-up per job.</b> When a cycle leaves exactly one ready run and no worker is
+ * starting, the dispatcher runs it itself instead of waking a worker: a steady stream of due jobs
+ * then costs one thread wake-up each (the dispatcher's timed park), not two (the dispatcher's, then
+ * a worker's). Two platform threads share the dispatcher's role for this. While one runs a run, the
+ * other (the standby) looks every {@value dev.chime.internal.engine.Engine#STANDBY_TICK_NANOS} ns
+ * and takes the role over when the run is still running at its second look or the dispatcher's next
+ * deadline has passed; the old dispatcher stands by once its run returns. So a long run delays the
+ * next due job by at most about a tick, and at most one run at a time is on a dispatcher thread;
+ * after a run outlasted a tick, every run goes to workers for {@value
+ * dev.chime.internal.engine.Engine#INLINE_BACKOFF_NANOS} ns. The standby parks without a timeout
+ * after {@value dev.chime.internal.engine.Engine#STANDBY_IDLE_TICKS} looks with nothing run there,
+ * so an idle engine does not tick, and the first such run wakes it. A run on a dispatcher thread is
+ * counted, interrupted (timeout, cancel, shutdown) and settled exactly as on a worker; shutdown
+ * waits for it as for the pool. Measured with {@code EngineScenario chime LATENESS} after three
+ * warm-up passes, alternating with the build before: see docs/benchmarks.md.
  *
  * <p><b>Back-pressure.</b> The dispatcher stops claiming once {@value
  * dev.chime.internal.engine.Engine#READY_HIGH} runs are ready, and a worker wakes it when it takes

@@ -182,6 +182,83 @@ class EngineThreadedTest {
     assertThat(maxReports.get()).isBetween(1, 2);
   }
 
+  /**
+   * A lone due run runs on the dispatcher's own thread; when it blocks, the standby takes the
+   * dispatcher's role over, so the next due job still runs on time, and the blocked run still
+   * counts against the global limit.
+   */
+  @Test
+  void aBlockedRunOnTheDispatcherHoldsUpNothingButItsSlot() {
+    Scheduler scheduler = build(Scheduler.builder().maxConcurrency(2));
+    CountDownLatch release = new CountDownLatch(1);
+    Map<String, String> threads = new ConcurrentHashMap<>();
+    scheduler.register(
+        "block",
+        ctx -> {
+          threads.put(ctx.jobId().value(), Thread.currentThread().getName());
+          release.await();
+        });
+    scheduler.register("mark", ctx -> threads.put(ctx.jobId().value(), "ran"));
+    Instant now = Clock.systemUTC().instant();
+    scheduler.schedule(Job.builder("first").handler("block").trigger(Trigger.once(now)).build());
+    scheduler.start();
+    await("first runs", () -> threads.containsKey("first"));
+    assertThat(threads.get("first")).startsWith("chime-dispatcher");
+    // Due while "first" is still blocked on the thread that claimed it: another thread fires it.
+    scheduler.schedule(
+        Job.builder("second").handler("block").trigger(Trigger.once(now.plusMillis(20))).build());
+    await("second runs while first is blocked", () -> threads.containsKey("second"));
+    assertThat(release.getCount()).isOne();
+    // Both slots of the global limit are taken: a third due job is claimed but does not start.
+    RunId third =
+        scheduler.runNow(
+            scheduler.schedule(
+                Job.builder("third")
+                    .handler("mark")
+                    .trigger(Trigger.once(Instant.parse("2999-01-01T00:00:00Z")))
+                    .build()));
+    await("third is claimed", () -> state(scheduler, third) == RunState.CLAIMED);
+    assertThat(threads).doesNotContainKey("third");
+    release.countDown();
+    await("third runs once a slot is free", () -> state(scheduler, third) == RunState.SUCCEEDED);
+    await(
+        "first and second succeed",
+        () ->
+            scheduler.runs(JobId.of("first"), 1).get(0).state() == RunState.SUCCEEDED
+                && scheduler.runs(JobId.of("second"), 1).get(0).state() == RunState.SUCCEEDED);
+  }
+
+  /** Runs due one by one, overlapping: whichever thread runs each, the limit holds exactly. */
+  @Test
+  void theGlobalLimitHoldsForRunsOnTheDispatcherAndOnWorkers() {
+    int limit = 2;
+    Scheduler scheduler = build(Scheduler.builder().maxConcurrency(limit));
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    AtomicInteger done = new AtomicInteger();
+    Map<String, Boolean> onDispatcher = new ConcurrentHashMap<>();
+    scheduler.register(
+        "work",
+        ctx -> {
+          peak.accumulateAndGet(now.incrementAndGet(), Math::max);
+          onDispatcher.put(
+              ctx.jobId().value(), Thread.currentThread().getName().startsWith("chime-dispatcher"));
+          LockSupport.parkNanos(3_000_000); // simulated work: longer than the gap between dues
+          now.decrementAndGet();
+          done.incrementAndGet();
+        });
+    Instant due = Clock.systemUTC().instant().plusMillis(20);
+    int jobs = 40;
+    for (int i = 0; i < jobs; i++) {
+      scheduler.schedule(
+          Job.builder("w" + i).handler("work").trigger(Trigger.once(due.plusMillis(i))).build());
+    }
+    scheduler.start();
+    await(jobs + " runs", () -> done.get() == jobs);
+    assertThat(peak.get()).isEqualTo(limit);
+    assertThat(onDispatcher.values()).contains(true, false);
+  }
+
   @Test
   void shutdownInterruptsRunsStillRunningAfterTheGrace() {
     Scheduler scheduler =
