@@ -321,9 +321,10 @@ final class EngineBench {
   }
 
   /**
-   * Warm-up passes before the measured one at 10k jobs/s. After one, Chime's measured pass still
-   * ran while the JIT compiled its engine: locked sections of 1-8 ms, each making the next tens of
-   * jobs late, so the p99 described the warm-up, not the steady state (docs/benchmarks.md).
+   * Warm-up passes before the measured one at 10k jobs/s. After one, C2 was still compiling Chime's
+   * engine and store in the measured pass (35 C2 compilations, 26 of them in its first 0.45 s,
+   * while the dispatcher waited 2.5-6.2 ms for the engine's lock five times), so its p99 described
+   * the warm-up, not the steady state (docs/benchmarks.md).
    */
   static final int LOW_WARM_UPS = 3;
 
