@@ -179,7 +179,8 @@ public final class Engine implements Scheduler {
   private volatile Execution inline; // the run a dispatcher thread runs itself, if any
   private volatile long inlineCount; // runs run inline so far, so the standby sees a new one
   private Thread inlineThread; // the thread that runs the inline run
-  private boolean standbyParked; // the standby parked without a timeout: unpark it when needed
+  private boolean standbyParked; // the standby waits on standbyWake: signal it when needed
+  private final Condition standbyWake = lock.newCondition();
   private long inlineAfter = Long.MIN_VALUE; // System.nanoTime before which nothing runs inline
   private final Condition inlineDone = lock.newCondition();
   private volatile long wakeAt = Long.MAX_VALUE;
@@ -1860,7 +1861,7 @@ public final class Engine implements Scheduler {
 
   /** Starts workers for ready runs, up to the global limit; a manual engine runs them itself. */
   private void kick() {
-    if (settings.manual() || pool == null || !started) {
+    if (settings.manual() || pool == null || !started || pool.isShutdown()) {
       return;
     }
     int wanted = Math.min(ready.size(), settings.maxConcurrency()) - (workers - executing - idle);
@@ -1969,9 +1970,14 @@ public final class Engine implements Scheduler {
           if (!started) {
             started = true;
             store.onWake(this::wokenByStore);
+            // Two threads that trade the dispatcher's role (see dispatch()); both started here, so
+            // no thread is created under load or while a run is already marked running.
             dispatcher =
                 Thread.ofPlatform().name("chime-dispatcher").daemon(true).unstarted(this::dispatch);
+            standby =
+                Thread.ofPlatform().name("chime-dispatcher").daemon(true).unstarted(this::dispatch);
             dispatcher.start();
+            standby.start();
           }
           return null;
         });
@@ -2017,9 +2023,7 @@ public final class Engine implements Scheduler {
       if (run != null) {
         execute(run);
       } else if (!dispatching) {
-        if (next == Long.MAX_VALUE) {
-          LockSupport.park(this);
-        } else if (next > 0) {
+        if (next > 0) {
           LockSupport.parkNanos(this, next);
         }
       } else {
@@ -2076,12 +2080,8 @@ public final class Engine implements Scheduler {
     inline = run;
     inlineThread = self;
     inlineCount++;
-    if (standby == null) {
-      standby = Thread.ofPlatform().name("chime-dispatcher").daemon(true).unstarted(this::dispatch);
-      standby.start();
-    } else if (standbyParked) {
-      standbyParked = false;
-      LockSupport.unpark(standby);
+    if (standbyParked) {
+      standbyWake.signal(); // under the lock the standby checked its flag under: never lost
     }
   }
 
@@ -2089,16 +2089,20 @@ public final class Engine implements Scheduler {
   private void inlineEnded(Execution run) {
     inline = null;
     inlineThread = null;
-    completed(run);
-    kick(); // what the run's end made ready (a retry, a dependent), if this thread now stands by
-    inlineDone.signalAll();
+    try {
+      completed(run);
+      kick(); // what the run's end made ready (a retry, a dependent), if this thread now stands by
+    } finally {
+      inlineDone.signalAll();
+    }
   }
 
   /**
    * The standby's look at the dispatcher (under the lock). Takes the role over (returns 0: go on at
    * once) if the dispatcher has been running the same run since the last tick or past its next
-   * deadline; otherwise returns how long to park: a tick, or {@code Long.MAX_VALUE} (until
-   * unparked) once nothing has run inline for {@value #STANDBY_IDLE_TICKS} ticks.
+   * deadline; otherwise returns how long to park: a tick. Once nothing has run inline for {@value
+   * #STANDBY_IDLE_TICKS} ticks it waits, on a condition of the lock (so no signal is lost, as a
+   * stray unpark permit could be), until the next inline run or {@value #MAX_PARK_NANOS} ns.
    */
   private long standbyTick(Thread self, long[] watch) {
     standbyParked = false;
@@ -2121,7 +2125,14 @@ public final class Engine implements Scheduler {
     } else if (++watch[1] >= STANDBY_IDLE_TICKS) {
       watch[1] = 0;
       standbyParked = true;
-      return Long.MAX_VALUE;
+      try {
+        standbyWake.awaitNanos(MAX_PARK_NANOS);
+      } catch (InterruptedException e) {
+        // Nothing interrupts the standby on purpose; it looks again either way.
+      } finally {
+        standbyParked = false;
+      }
+      return 0;
     }
     watch[0] = count;
     return STANDBY_TICK_NANOS;
@@ -2266,6 +2277,7 @@ public final class Engine implements Scheduler {
       }
       stopped &= inline == null || inlineThread == Thread.currentThread();
       closed = true;
+      standbyWake.signalAll();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       closed = true;

@@ -35,12 +35,14 @@
  * deadline has passed; the old dispatcher stands by once its run returns. So a long run delays the
  * next due job by at most about a tick, and at most one run at a time is on a dispatcher thread;
  * after a run outlasted a tick, every run goes to workers for {@value
- * dev.chime.internal.engine.Engine#INLINE_BACKOFF_NANOS} ns. The standby parks without a timeout
- * after {@value dev.chime.internal.engine.Engine#STANDBY_IDLE_TICKS} looks with nothing run there,
- * so an idle engine does not tick, and the first such run wakes it. A run on a dispatcher thread is
- * counted, interrupted (timeout, cancel, shutdown) and settled exactly as on a worker; shutdown
- * waits for it as for the pool. Measured with {@code EngineScenario chime LATENESS} after three
- * warm-up passes, alternating with the build before: see docs/benchmarks.md.
+ * dev.chime.internal.engine.Engine#INLINE_BACKOFF_NANOS} ns. After {@value
+ * dev.chime.internal.engine.Engine#STANDBY_IDLE_TICKS} looks with nothing run there, the standby
+ * waits on a condition of the engine's lock (never an unpark permit, which a lock's own parking can
+ * use up) until the next such run signals it, or a quarter second, so an idle engine ticks four
+ * times a second, as the dispatcher does. Both threads start with the scheduler. A run on a
+ * dispatcher thread is counted, interrupted (timeout, cancel, shutdown) and settled exactly as on a
+ * worker; shutdown waits for it as for the pool. Measured with {@code EngineScenario chime
+ * LATENESS} after three warm-up passes, alternating with the build before: see docs/benchmarks.md.
  *
  * <p><b>Back-pressure.</b> The dispatcher stops claiming once {@value
  * dev.chime.internal.engine.Engine#READY_HIGH} runs are ready, and a worker wakes it when it takes
