@@ -199,16 +199,8 @@ class EngineThreadedTest {
           release.await();
         });
     scheduler.register("mark", ctx -> threads.put(ctx.jobId().value(), "ran"));
-    Instant now = Clock.systemUTC().instant();
-    scheduler.schedule(Job.builder("first").handler("block").trigger(Trigger.once(now)).build());
     scheduler.start();
-    await("first runs", () -> threads.containsKey("first"));
-    assertThat(threads.get("first")).startsWith("chime-dispatcher");
-    // Due while "first" is still blocked on the thread that claimed it: another thread fires it.
-    scheduler.schedule(
-        Job.builder("second").handler("block").trigger(Trigger.once(now.plusMillis(20))).build());
-    await("second runs while first is blocked", () -> threads.containsKey("second"));
-    assertThat(release.getCount()).isOne();
+    secondRunsWhileFirstBlocks(scheduler, threads, release, "first", "second", "block");
     // Both slots of the global limit are taken: a third due job is claimed but does not start.
     RunId third =
         scheduler.runNow(
@@ -246,15 +238,34 @@ class EngineThreadedTest {
         });
     scheduler.start();
     await("the standby waits for work", EngineThreadedTest::standbyWaits);
-    Instant now = Clock.systemUTC().instant();
-    scheduler.schedule(Job.builder("blocked").handler("block").trigger(Trigger.once(now)).build());
-    await("blocked runs", () -> ran.containsKey("blocked"));
-    assertThat(ran.get("blocked")).startsWith("chime-dispatcher");
-    scheduler.schedule(
-        Job.builder("after").handler("mark").trigger(Trigger.once(now.plusMillis(20))).build());
-    await("after runs while blocked is blocked", () -> ran.containsKey("after"));
-    assertThat(release.getCount()).isOne();
+    secondRunsWhileFirstBlocks(scheduler, ran, release, "blocked", "after", "mark");
     release.countDown();
+  }
+
+  /**
+   * Schedules {@code first} (handler "block", which records its thread in {@code ran} and waits for
+   * {@code release}) due now: it runs on a dispatcher thread, alone. Then {@code second}, due 20 ms
+   * later while the first is still blocked on the thread that claimed it: another thread must fire
+   * it.
+   */
+  private static void secondRunsWhileFirstBlocks(
+      Scheduler scheduler,
+      Map<String, String> ran,
+      CountDownLatch release,
+      String first,
+      String second,
+      String secondHandler) {
+    Instant now = Clock.systemUTC().instant();
+    scheduler.schedule(Job.builder(first).handler("block").trigger(Trigger.once(now)).build());
+    await(first + " runs", () -> ran.containsKey(first));
+    assertThat(ran.get(first)).startsWith("chime-dispatcher");
+    scheduler.schedule(
+        Job.builder(second)
+            .handler(secondHandler)
+            .trigger(Trigger.once(now.plusMillis(20)))
+            .build());
+    await(second + " runs while " + first + " is blocked", () -> ran.containsKey(second));
+    assertThat(release.getCount()).isOne();
   }
 
   /** Whether a dispatcher thread waits in the standby's idle wait. */
