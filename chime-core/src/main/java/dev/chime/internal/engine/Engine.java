@@ -180,6 +180,8 @@ public final class Engine implements Scheduler {
   private volatile long inlineCount; // runs run inline so far, so the standby sees a new one
   private Thread inlineThread; // the thread that runs the inline run
   private boolean standbyParked; // the standby waits on standbyWake: signal it when needed
+  private long standbySeen = -1; // the inline count at the standby's last look (one standby)
+  private int standbyIdleTicks; // its looks in a row with no run on the dispatcher
   private final Condition standbyWake = lock.newCondition();
   private long inlineAfter = Long.MIN_VALUE; // System.nanoTime before which nothing runs inline
   private final Condition inlineDone = lock.newCondition();
@@ -1992,7 +1994,6 @@ public final class Engine implements Scheduler {
    */
   private void dispatch() {
     Thread self = Thread.currentThread();
-    long[] watch = {-1, 0}; // the standby's last seen inline count, and its ticks without one
     Execution run = null;
     while (true) {
       long next;
@@ -2008,7 +2009,7 @@ public final class Engine implements Scheduler {
           return;
         }
         dispatching = dispatcher == self;
-        next = dispatching ? dispatchCycle(self) : standbyTick(self, watch);
+        next = dispatching ? dispatchCycle(self) : standbyTick(self);
       } catch (RuntimeException e) {
         LOG.error("the dispatcher's cycle failed; retrying in a second", e);
         dispatching = true;
@@ -2104,26 +2105,26 @@ public final class Engine implements Scheduler {
    * #STANDBY_IDLE_TICKS} ticks it waits, on a condition of the lock (so no signal is lost, as a
    * stray unpark permit could be), until the next inline run or {@value #MAX_PARK_NANOS} ns.
    */
-  private long standbyTick(Thread self, long[] watch) {
+  private long standbyTick(Thread self) {
     standbyParked = false;
     long count = inlineCount;
     if (inline != null) {
-      boolean slow = count == watch[0];
+      boolean slow = count == standbySeen;
       if (slow || wakeAt <= Nanos.of(now())) {
         standby = dispatcher;
         dispatcher = self;
         if (slow) { // a run that outlasts a tick: runs go to workers for a while
           inlineAfter = System.nanoTime() + INLINE_BACKOFF_NANOS;
         }
-        watch[0] = -1;
-        watch[1] = 0;
+        standbySeen = -1;
+        standbyIdleTicks = 0;
         return 0;
       }
-      watch[1] = 0;
-    } else if (count != watch[0]) {
-      watch[1] = 0;
-    } else if (++watch[1] >= STANDBY_IDLE_TICKS) {
-      watch[1] = 0;
+      standbyIdleTicks = 0;
+    } else if (count != standbySeen) {
+      standbyIdleTicks = 0;
+    } else if (++standbyIdleTicks >= STANDBY_IDLE_TICKS) {
+      standbyIdleTicks = 0;
       standbyParked = true;
       try {
         standbyWake.awaitNanos(MAX_PARK_NANOS);
@@ -2134,7 +2135,7 @@ public final class Engine implements Scheduler {
       }
       return 0;
     }
-    watch[0] = count;
+    standbySeen = count;
     return STANDBY_TICK_NANOS;
   }
 
@@ -2272,15 +2273,16 @@ public final class Engine implements Scheduler {
       // A run a dispatcher thread runs itself is not in the pool: wait for it the same way (unless
       // it is this thread's own, a handler that shut the scheduler down).
       long left = deadline - System.nanoTime();
-      while (inline != null && inlineThread != Thread.currentThread() && left > 0) {
-        left = inlineDone.awaitNanos(left);
+      try {
+        while (inline != null && inlineThread != Thread.currentThread() && left > 0) {
+          left = inlineDone.awaitNanos(left);
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       }
       stopped &= inline == null || inlineThread == Thread.currentThread();
       closed = true;
-      standbyWake.signalAll();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      closed = true;
+      standbyWake.signalAll(); // a standby in its idle wait ends now; a ticking one within a tick
     } finally {
       unlock();
     }
@@ -2293,10 +2295,6 @@ public final class Engine implements Scheduler {
       LOG.warn("the store could not write the last run records at shutdown: {}", e.toString());
     }
     Thread thread = dispatcher;
-    if (thread != null) {
-      LockSupport.unpark(thread);
-    }
-    thread = locked(() -> standby);
     if (thread != null) {
       LockSupport.unpark(thread);
     }
