@@ -54,6 +54,20 @@ public record JobId(String value) {
     return new JobId(value);
   }
 
+  /**
+   * The same value as the record's own, the id's string hash, without the record's bootstrap
+   * method: the engine keys its per-job state by id on every claim and end.
+   */
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other == this || other instanceof JobId id && value.equals(id.value);
+  }
+
   @Override
   public String toString() {
     return value;

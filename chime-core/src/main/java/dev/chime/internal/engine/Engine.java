@@ -1866,7 +1866,11 @@ public final class Engine implements Scheduler {
     if (settings.manual() || pool == null || !started || pool.isShutdown()) {
       return;
     }
-    int wanted = Math.min(ready.size(), settings.maxConcurrency()) - (workers - executing - idle);
+    // As many threads as ready runs can start under the global limit (the running runs, inline
+    // ones included, hold their slots), less the workers already starting: a worker woken or
+    // started beyond that finds the limit full and only lingers.
+    int wanted =
+        Math.min(ready.size(), settings.maxConcurrency() - running) - (workers - executing - idle);
     for (int i = 0; i < wanted && i < idle; i++) {
       hasWork.signal();
     }

@@ -268,6 +268,53 @@ class EngineThreadedTest {
     assertThat(release.getCount()).isOne();
   }
 
+  /**
+   * While a run on the dispatcher's thread holds the only slot of the global limit, a run made
+   * ready starts no worker (it would find the limit full and only linger); it starts once the slot
+   * is free.
+   */
+  @Test
+  void aFullLimitStartsNoWorkerUntilASlotIsFree() {
+    // Worker threads are told apart by name only: those of earlier tests' schedulers end first.
+    await("no worker thread of an earlier scheduler is left", () -> workerThreads() == 0);
+    Scheduler scheduler = build(Scheduler.builder().maxConcurrency(1).platformThreads(2));
+    CountDownLatch release = new CountDownLatch(1);
+    Map<String, String> ran = new ConcurrentHashMap<>();
+    scheduler.register(
+        "block",
+        ctx -> {
+          ran.put(ctx.jobId().value(), Thread.currentThread().getName());
+          release.await();
+        });
+    scheduler.register(
+        "mark", ctx -> ran.put(ctx.jobId().value(), Thread.currentThread().getName()));
+    scheduler.start();
+    scheduler.schedule(
+        Job.builder("first").handler("block").trigger(Trigger.once(Instant.now())).build());
+    await("first runs", () -> ran.containsKey("first"));
+    assertThat(ran.get("first")).startsWith("chime-dispatcher");
+    // The pool makes its threads on demand: none exists until a run is handed to a worker.
+    assertThat(workerThreads()).isZero();
+    RunId second =
+        scheduler.runNow(
+            scheduler.schedule(
+                Job.builder("second")
+                    .handler("mark")
+                    .trigger(Trigger.once(Instant.parse("2999-01-01T00:00:00Z")))
+                    .build()));
+    // runNow made the run ready and returned after its kick, under the engine's lock.
+    assertThat(state(scheduler, second)).isEqualTo(RunState.CLAIMED);
+    assertThat(workerThreads()).isZero();
+    release.countDown();
+    await("second runs once first has returned", () -> ran.containsKey("second"));
+  }
+
+  private static long workerThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().startsWith("chime-worker"))
+        .count();
+  }
+
   /** Whether a dispatcher thread waits in the standby's idle wait. */
   private static boolean standbyWaits() {
     return Thread.getAllStackTraces().entrySet().stream()
