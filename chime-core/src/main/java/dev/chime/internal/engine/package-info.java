@@ -55,14 +55,16 @@
  * side: 1M due one-shot jobs ran at 239,539 and 293,388 executions/s against 175,325 and 195,990
  * without it, in alternating runs on a busy machine (docs/benchmarks.md).
  *
- * <p><b>Workers.</b> Virtual threads by default, started on demand up to the global limit; each
- * runs ready runs until none is left, so a burst of due runs costs one thread start per worker, not
- * per run. An idle worker waits a second for more before it ends (50 ms before: a gap that short
- * between bursts ended every worker, and the next burst took the exit and start paths the JIT had
- * compiled away, so it ran deoptimised code and recompiled under load; in the lateness JVM the p99
- * at 200k jobs/s was 1.8, 0.6 and 0.9 ms in three runs against 3.2-6.3 ms). A timeout interrupts
- * the worker's thread; the interrupt is cleared before the worker takes its next run, under the
- * run's monitor, so it never leaks into another run.
+ * <p><b>Workers.</b> Virtual threads by default, started on demand up to the global limit, and only
+ * as many started or woken as ready runs can start in the slots the running runs leave free (a run
+ * on a dispatcher thread holds one too); each runs ready runs until none is left, so a burst of due
+ * runs costs one thread start per worker, not per run. An idle worker waits a second for more
+ * before it ends (50 ms before: a gap that short between bursts ended every worker, and the next
+ * burst took the exit and start paths the JIT had compiled away, so it ran deoptimised code and
+ * recompiled under load; in the lateness JVM the p99 at 200k jobs/s was 1.8, 0.6 and 0.9 ms in
+ * three runs against 3.2-6.3 ms). A timeout interrupts the worker's thread; the interrupt is
+ * cleared before the worker takes its next run, under the run's monitor, so it never leaks into
+ * another run.
  *
  * <p><b>Misfires.</b> An occurrence older than the job's grace is caught up by its policy; at most
  * {@value dev.chime.internal.engine.Engine#CATCH_UP_RECORDS} skipped occurrences are recorded one
