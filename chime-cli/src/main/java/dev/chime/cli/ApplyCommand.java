@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -30,12 +31,18 @@ final class ApplyCommand extends ClientCommand {
   @Option(names = "--prune", description = "Delete the jobs a file owns and no longer lists.")
   boolean prune;
 
+  @Mixin PluginsOption plugins;
+
   ApplyCommand(Main.Environment environment) {
     super(environment);
   }
 
   @Override
   public Integer call() {
+    return plugins.around(this::run);
+  }
+
+  private Integer run() {
     List<JobFiles.Desired> desired = JobFiles.read(files);
     List<JobFiles.Step> steps =
         JobFiles.plan(api(), desired, environment.clock().instant(), zone());

@@ -3,6 +3,7 @@ package dev.chime.cli;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -22,12 +23,18 @@ final class PlanCommand extends ClientCommand {
   @Option(names = "--prune", description = "Plan as apply --prune would: remove what files drop.")
   boolean prune;
 
+  @Mixin PluginsOption plugins;
+
   PlanCommand(Main.Environment environment) {
     super(environment);
   }
 
   @Override
   public Integer call() {
+    return plugins.around(this::run);
+  }
+
+  private Integer run() {
     List<JobFiles.Desired> desired = JobFiles.read(files);
     List<JobFiles.Step> steps =
         JobFiles.plan(api(), desired, environment.clock().instant(), zone());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.chime.JobId;
 import dev.chime.server.ChimeServer;
 import dev.chime.server.ServerSettings;
+import dev.chime.server.kinds.PluginJars;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -191,5 +192,56 @@ class PlanApplyTest {
         .doesNotContain("\tat ");
     assertThat(cli("apply", bad.toString()).code()).isEqualTo(2);
     assertThat(server.scheduler().get(JobId.of("two"))).isEmpty();
+  }
+
+  /**
+   * A file may name a plugin's exception type in {@code retry_on}: with {@code --plugins} plan and
+   * apply read it as the server does; without, the file is refused with the type named.
+   */
+  @Test
+  void plugInExceptionTypesNeedThePluginsDirectory() throws Exception {
+    Path plugins = Files.createDirectories(dir.resolve("plugins"));
+    PluginJars.buildFlaky(dir.resolve("build"), plugins);
+    server.close();
+    server =
+        ChimeServer.start(
+            ServerSettings.builder()
+                .dataDir(dir.resolve("plugin-data"))
+                .pluginsDir(plugins)
+                .port(0)
+                .build());
+    Path jobs =
+        file(
+            "flaky.yaml",
+            """
+            jobs:
+              - id: wobbly
+                trigger: "0 3 * * *"
+                handler: flaky
+                retry: {attempts: 2, retry_on: [%s]}
+            """
+                .formatted(PluginJars.HICCUP));
+
+    CliRun bare = cli("plan", jobs.toString());
+    assertThat(bare.code()).isEqualTo(2);
+    assertThat(bare.err())
+        .contains(jobs + ":5: jobs[0].retry.retry_on: no exception type named " + PluginJars.HICCUP)
+        .doesNotContain("\tat ");
+
+    CliRun plan = cli("plan", jobs.toString(), "--plugins", plugins.toString());
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.out()).containsPattern("\\+ +wobbly +add");
+    CliRun apply = cli("apply", jobs.toString(), "--plugins", plugins.toString());
+    assertThat(apply.code()).as(apply.err()).isZero();
+    assertThat(server.scheduler().get(JobId.of("wobbly")).orElseThrow().job().retry().retryOn())
+        .extracting(Class::getName)
+        .containsExactly(PluginJars.HICCUP);
+    CliRun again = cli("plan", jobs.toString(), "--plugins", plugins.toString(), "--json");
+    assertThat(again.code()).as(again.err()).isZero();
+    assertThat(again.out()).contains("\"action\":\"keep\"");
+
+    CliRun notADirectory = cli("plan", jobs.toString(), "--plugins", jobs.toString());
+    assertThat(notADirectory.code()).isEqualTo(2);
+    assertThat(notADirectory.err()).contains("is not a directory").doesNotContain("\tat ");
   }
 }

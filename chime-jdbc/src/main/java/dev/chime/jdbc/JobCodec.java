@@ -90,8 +90,11 @@ final class JobCodec {
     return root.toString();
   }
 
-  /** The job with the id that the JSON defines; fails naming the part that cannot be read. */
-  static Job decode(JobId id, String json) {
+  /**
+   * The job with the id that the JSON defines, its exception types ({@code retryOn}, {@code
+   * abortOn}) looked up in {@code classes}; fails naming the part that cannot be read.
+   */
+  static Job decode(JobId id, String json, ClassLoader classes) {
     JsonObjectReader root = JsonObjectReader.of(parse(json, "definition"), "");
     long version = root.integer("v", -1);
     if (version != VERSION) {
@@ -113,7 +116,7 @@ final class JobCodec {
       }
       JsonNode retry = root.optional("retry");
       if (retry != null) {
-        job.retry(retry(JsonObjectReader.of(retry, "retry")));
+        job.retry(retry(JsonObjectReader.of(retry, "retry"), classes));
       }
       JsonNode overlap = root.optional("overlap");
       if (overlap != null) {
@@ -377,33 +380,33 @@ final class JobCodec {
     return node;
   }
 
-  private static RetryPolicy retry(JsonObjectReader node) {
+  private static RetryPolicy retry(JsonObjectReader node, ClassLoader classes) {
     RetryPolicy retry =
         new RetryPolicy(
             node.smallInteger("attempts", 1),
             node.constant("backoff", RetryPolicy.Backoff.class, RetryPolicy.Backoff.FIXED),
             node.duration("delay", Duration.ZERO),
             node.duration("maxDelay", node.duration("delay", Duration.ZERO)),
-            throwables(node, "retryOn"),
-            throwables(node, "abortOn"),
+            throwables(node, "retryOn", classes),
+            throwables(node, "abortOn", classes),
             node.duration("jitter", Duration.ZERO));
     node.end();
     return retry;
   }
 
-  private static Set<Class<? extends Throwable>> throwables(JsonObjectReader node, String field) {
+  private static Set<Class<? extends Throwable>> throwables(
+      JsonObjectReader node, String field, ClassLoader classes) {
     Set<Class<? extends Throwable>> types = new HashSet<>();
     for (String name : node.texts(field)) {
-      types.add(throwable(name, node.where(field)));
+      types.add(throwable(name, node.where(field), classes));
     }
     return types;
   }
 
-  private static Class<? extends Throwable> throwable(String name, String where) {
-    ClassLoader loader = Thread.currentThread().getContextClassLoader();
+  private static Class<? extends Throwable> throwable(
+      String name, String where, ClassLoader classes) {
     try {
-      Class<?> type =
-          Class.forName(name, false, loader == null ? JobCodec.class.getClassLoader() : loader);
+      Class<?> type = Class.forName(name, false, classes);
       if (!Throwable.class.isAssignableFrom(type)) {
         throw new JobFormatException(where + ": " + name + " is not an exception type");
       }

@@ -67,6 +67,9 @@ final class Jobs {
   private final Dialect db;
   private final Clock clock;
   private final LongSupplier freshIds;
+  // Where the exception types that definitions name are looked up: the context class loader of the
+  // thread that opened the store (the server's knows its plugins' classes), whichever thread reads.
+  private final ClassLoader classes;
 
   /** A row as stored, before its definition is read. */
   private record Row(
@@ -80,6 +83,8 @@ final class Jobs {
       long token) {}
 
   Jobs(Dialect db, Clock clock, LongSupplier freshIds) {
+    ClassLoader context = Thread.currentThread().getContextClassLoader();
+    this.classes = context != null ? context : Jobs.class.getClassLoader();
     this.db = db;
     this.clock = clock;
     this.freshIds = freshIds;
@@ -160,7 +165,7 @@ final class Jobs {
    * a job with params that might read back as other types (a long, float or decimal number) gets
    * them as JSON reads them, like every read of the job.
    */
-  private static JobInfo written(JobInfo info, String definition, long version) {
+  private JobInfo written(JobInfo info, String definition, long version) {
     if (!readsBackEqual(info.job().params())) {
       return stored(info, definition, version);
     }
@@ -276,9 +281,9 @@ final class Jobs {
   }
 
   /** The job as a later read returns it: the definition as read back, the occurrence as stored. */
-  private static JobInfo stored(JobInfo info, String definition, long version) {
+  private JobInfo stored(JobInfo info, String definition, long version) {
     return new JobInfo(
-        JobCodec.decode(info.id(), definition),
+        JobCodec.decode(info.id(), definition, classes),
         info.state(),
         info.note(),
         Dialect.storedOccurrence(info.nextFireAt()),
@@ -577,7 +582,7 @@ final class Jobs {
     try {
       JobId id = JobId.of(row.id());
       return new JobInfo(
-          JobCodec.decode(id, row.definition()),
+          JobCodec.decode(id, row.definition(), classes),
           state(row.state()),
           row.note(),
           row.nextFireAt(),

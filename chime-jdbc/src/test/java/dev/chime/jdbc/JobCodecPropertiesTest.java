@@ -30,7 +30,7 @@ class JobCodecPropertiesTest {
   @Property(tries = 500)
   void anyJobRoundTrips(@ForAll("jobs") Job job) {
     String json = JobCodec.encode(job);
-    Job back = JobCodec.decode(job.id(), json);
+    Job back = JobCodec.decode(job.id(), json, JobCodecTest.CLASSES);
     assertThat(back).isEqualTo(job);
     assertThat(JobCodec.encode(back)).isEqualTo(json);
   }

@@ -32,13 +32,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every trigger kind and policy survives the JSON; what cannot be read is named. */
 class JobCodecTest {
+  static final ClassLoader CLASSES = JobCodecTest.class.getClassLoader();
+
   private static final JobId ID = JobId.of("codec");
   private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
   private static final Instant T = Instant.parse("2026-03-29T01:30:00.123456789Z");
 
   private static Job roundTrip(Job job) {
     String json = JobCodec.encode(job);
-    Job back = JobCodec.decode(job.id(), json);
+    Job back = JobCodec.decode(job.id(), json, CLASSES);
     assertThat(back).isEqualTo(job);
     assertThat(JobCodec.encode(back)).as("encoding is stable").isEqualTo(json);
     return back;
@@ -260,7 +262,7 @@ class JobCodecTest {
   @ParameterizedTest
   @MethodSource("unreadable")
   void whatCannotBeReadIsNamed(String json, String message) {
-    assertThatThrownBy(() -> JobCodec.decode(ID, json))
+    assertThatThrownBy(() -> JobCodec.decode(ID, json, CLASSES))
         .isInstanceOf(JobFormatException.class)
         .hasMessageContaining(message);
   }
@@ -273,7 +275,8 @@ class JobCodecTest {
             "{\"v\":1,\"handler\":\"h\",\"trigger\":{\"kind\":\"interval\",\"period\":\"PT1M\","
                 + "\"mode\":\"fixed_delay\",\"start\":\"2026-01-01T00:00:00Z\"},"
                 + "\"misfire\":{\"mode\":\"skip\"},\"retry\":{\"attempts\":3,\"delay\":\"PT5S\"},"
-                + "\"group\":null}");
+                + "\"group\":null}",
+            CLASSES);
     assertThat(job.retry()).isEqualTo(RetryPolicy.fixed(3, Duration.ofSeconds(5)));
     assertThat(job.misfire()).isEqualTo(MisfirePolicy.skip(MisfirePolicy.DEFAULT_GRACE));
     assertThat(job.overlap()).isEqualTo(OverlapPolicy.SKIP);

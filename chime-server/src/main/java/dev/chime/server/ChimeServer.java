@@ -59,11 +59,23 @@ public final class ChimeServer implements AutoCloseable {
               + " without tokens: anyone on the network could run commands. Give tokens"
               + " (--tokens FILE) or bind to 127.0.0.1");
     }
+    Plugins.Loaded plugins =
+        settings.pluginsDir() == null ? null : Plugins.load(settings.pluginsDir());
+    // Class names in job definitions (retry_on, abort_on) are looked up through the context class
+    // loader, by the job parser and by the store's codec: with plugins it finds their exception
+    // types too. Every thread the start makes (scheduler, HTTP) inherits it from this one.
+    if (plugins == null) {
+      return start(settings, Map.of());
+    }
+    return Plugins.withClasses(plugins.classes(), () -> start(settings, plugins.handlers()));
+  }
+
+  private static ChimeServer start(ServerSettings settings, Map<String, JobHandler> plugins) {
     JdbcJobStore store = openStore(settings);
     Clock clock = Clock.systemUTC();
     Scheduler scheduler;
     try {
-      scheduler = scheduler(settings, store, clock);
+      scheduler = scheduler(settings, store, clock, plugins);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -90,7 +102,8 @@ public final class ChimeServer implements AutoCloseable {
     return JdbcJobStore.builder(settings.effectiveDbUrl()).open();
   }
 
-  private static Scheduler scheduler(ServerSettings settings, JdbcJobStore store, Clock clock) {
+  private static Scheduler scheduler(
+      ServerSettings settings, JdbcJobStore store, Clock clock, Map<String, JobHandler> plugins) {
     Scheduler.Builder builder =
         Scheduler.builder()
             .clock(clock)
@@ -100,8 +113,6 @@ public final class ChimeServer implements AutoCloseable {
     if (settings.retention() != null) {
       builder.retention(settings.retention(), settings.retainPerJob());
     }
-    Map<String, JobHandler> plugins =
-        settings.pluginsDir() == null ? Map.of() : Plugins.load(settings.pluginsDir());
     Scheduler scheduler = builder.build();
     JobKinds.registerAll(scheduler, clock);
     plugins.forEach(scheduler::register);

@@ -7,11 +7,13 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
@@ -26,22 +28,96 @@ public final class Plugins {
   private Plugins() {}
 
   /**
+   * What the plugins directory gave.
+   *
+   * @param handlers the handlers by name, jars in name order
+   * @param classes finds a class in the server's class path first, then in each jar in name order:
+   *     the loader for the class names in job definitions ({@code retry_on}, {@code abort_on}), so
+   *     a job can name an exception type of its plugin
+   */
+  public record Loaded(Map<String, JobHandler> handlers, ClassLoader classes) {}
+
+  /**
    * The handlers of every jar in the directory, by name, jars in name order; fails with a {@link
    * PluginException} naming the jar for a jar that cannot be read, declares no plugin, whose plugin
    * cannot be made, or that gives a name already taken (by a built-in kind or another plugin).
    */
-  public static Map<String, JobHandler> load(Path dir) {
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new PluginException("plugins: " + dir + " is not a directory", null);
-    }
+  public static Loaded load(Path dir) {
     Map<String, JobHandler> handlers = new LinkedHashMap<>();
+    List<ClassLoader> loaders = new ArrayList<>();
     for (Path jar : jars(dir)) {
-      loadJar(jar).forEach((name, handler) -> add(handlers, jar, name, handler));
+      URLClassLoader loader = loader(jar);
+      loaders.add(loader);
+      loadJar(jar, loader).forEach((name, handler) -> add(handlers, jar, name, handler));
     }
-    return handlers;
+    return new Loaded(handlers, new JarClasses(List.copyOf(loaders)));
+  }
+
+  /**
+   * The {@link Loaded#classes} of the directory's jars without making their plugins (for the CLI,
+   * which reads job files but runs no handler); fails as {@link #load} does for a jar that cannot
+   * be read or declares no plugin.
+   */
+  public static ClassLoader classes(Path dir) {
+    List<ClassLoader> loaders = new ArrayList<>();
+    for (Path jar : jars(dir)) {
+      loaders.add(loader(jar));
+    }
+    return new JarClasses(List.copyOf(loaders));
+  }
+
+  /**
+   * Runs the action with {@code classes} (when not null) as this thread's context class loader, the
+   * one the job parser and the store's codec look up class names in; threads the action starts
+   * inherit it.
+   */
+  public static <T> T withClasses(ClassLoader classes, Supplier<T> action) {
+    if (classes == null) {
+      return action.get();
+    }
+    Thread thread = Thread.currentThread();
+    ClassLoader before = thread.getContextClassLoader();
+    thread.setContextClassLoader(classes);
+    try {
+      return action.get();
+    } finally {
+      thread.setContextClassLoader(before);
+    }
+  }
+
+  /**
+   * The server's class path, then the jars' own classes in order (each jar's loader is
+   * parent-first).
+   */
+  private static final class JarClasses extends ClassLoader {
+    static {
+      registerAsParallelCapable();
+    }
+
+    private final List<ClassLoader> jars;
+
+    JarClasses(List<ClassLoader> jars) {
+      super("chime-plugins", Plugins.class.getClassLoader());
+      this.jars = jars;
+    }
+
+    @Override
+    protected Class<?> findClass(String name) throws ClassNotFoundException {
+      for (ClassLoader jar : jars) {
+        try {
+          return jar.loadClass(name);
+        } catch (ClassNotFoundException e) {
+          // not in this jar: the next one
+        }
+      }
+      throw new ClassNotFoundException(name);
+    }
   }
 
   private static List<Path> jars(Path dir) {
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new PluginException("plugins: " + dir + " is not a directory", null);
+    }
     try (Stream<Path> files = Files.list(dir)) {
       return files
           .filter(f -> f.getFileName().toString().endsWith(".jar") && Files.isRegularFile(f))
@@ -52,10 +128,12 @@ public final class Plugins {
     }
   }
 
-  private static Map<String, JobHandler> loadJar(Path jar) {
+  private static URLClassLoader loader(Path jar) {
     checkJar(jar);
-    URLClassLoader loader =
-        new URLClassLoader(new URL[] {url(jar)}, Plugins.class.getClassLoader());
+    return new URLClassLoader(new URL[] {url(jar)}, Plugins.class.getClassLoader());
+  }
+
+  private static Map<String, JobHandler> loadJar(Path jar, URLClassLoader loader) {
     List<ChimePlugin> plugins;
     try {
       plugins =

@@ -862,6 +862,15 @@ public final class JobSpecs {
       }
     }
 
+    /**
+     * Where exception types are looked up: the context class loader (the server sets one that knows
+     * its plugins' classes), else this class's own, as the store's codec does.
+     */
+    private static ClassLoader classes() {
+      ClassLoader context = Thread.currentThread().getContextClassLoader();
+      return context != null ? context : JobSpecs.class.getClassLoader();
+    }
+
     private Set<Class<? extends Throwable>> types(Node node, String field) {
       if (node == null) {
         return Set.of();
@@ -873,7 +882,7 @@ public final class JobSpecs {
       Set<Class<? extends Throwable>> types = new LinkedHashSet<>();
       for (String name : names) {
         try {
-          Class<?> type = Class.forName(name, false, JobSpecs.class.getClassLoader());
+          Class<?> type = Class.forName(name, false, classes());
           if (!Throwable.class.isAssignableFrom(type)) {
             error(node, field, name + " is not an exception type");
             return null;

@@ -40,7 +40,7 @@ class PluginsTest {
     pluginJar(dir, "b.jar", "Other", "nod");
     Files.writeString(dir.resolve("README.txt"), "not a jar");
 
-    Map<String, JobHandler> handlers = Plugins.load(dir);
+    Map<String, JobHandler> handlers = Plugins.load(dir).handlers();
 
     assertThat(handlers).containsOnlyKeys("greet", "wave", "nod");
     try (Kinds kinds = new Kinds()) {
@@ -53,7 +53,7 @@ class PluginsTest {
 
   @Test
   void anEmptyDirectoryGivesNoHandlers() throws IOException {
-    assertThat(Plugins.load(dir("empty"))).isEmpty();
+    assertThat(Plugins.load(dir("empty")).handlers()).isEmpty();
   }
 
   @Test
