@@ -20,14 +20,7 @@ class PluginServerTest {
   void aPluginHandlerRunsThroughTheApi() throws Exception {
     Path plugins = Files.createDirectories(temp.resolve("plugins"));
     PluginJars.build(temp, plugins, "greeter.jar", "Greeter", "greet");
-    ServerSettings settings =
-        ServerSettings.builder()
-            .dataDir(temp.resolve("data"))
-            .pluginsDir(plugins)
-            .port(0)
-            .shutdownGrace(Duration.ofSeconds(5))
-            .build();
-    try (ChimeServer server = ChimeServer.start(settings)) {
+    try (ChimeServer server = ChimeServer.start(withPlugins(plugins, "data"))) {
       Http http = new Http(server);
       Http.Response created =
           http.post(
@@ -61,14 +54,7 @@ class PluginServerTest {
   void aJobRetriesOnItsPluginsExceptionType() throws Exception {
     Path plugins = Files.createDirectories(temp.resolve("flaky-plugins"));
     PluginJars.buildFlaky(temp, plugins);
-    ServerSettings settings =
-        ServerSettings.builder()
-            .dataDir(temp.resolve("flaky-data"))
-            .pluginsDir(plugins)
-            .port(0)
-            .shutdownGrace(Duration.ofSeconds(5))
-            .build();
-    try (ChimeServer server = ChimeServer.start(settings)) {
+    try (ChimeServer server = ChimeServer.start(withPlugins(plugins, "flaky-data"))) {
       Http http = new Http(server);
       Http.Response created =
           http.post(
@@ -110,6 +96,15 @@ class PluginServerTest {
       assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
       assertThat(refused.body()).contains("test.plugin.Hiccup");
     }
+  }
+
+  private ServerSettings withPlugins(Path plugins, String data) {
+    return ServerSettings.builder()
+        .dataDir(temp.resolve(data))
+        .pluginsDir(plugins)
+        .port(0)
+        .shutdownGrace(Duration.ofSeconds(5))
+        .build();
   }
 
   @Test
