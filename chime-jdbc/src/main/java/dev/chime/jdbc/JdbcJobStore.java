@@ -503,7 +503,12 @@ public final class JdbcJobStore implements JobStore {
       }
     }
 
-    /** Connects and brings the schema up to date; fails naming the database and the cause. */
+    /**
+     * Connects and brings the schema up to date; fails naming the database and the cause. The
+     * exception types that job definitions name ({@code RetryPolicy} retry-on and abort-on) are
+     * looked up, on every later read, in the context class loader of the thread that calls this
+     * (else this library's own).
+     */
     public JdbcJobStore open() {
       Dialect db =
           postgres
