@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -59,25 +60,33 @@ public final class Main {
 
   /** Runs the CLI with injected streams and environment; returns the exit code. */
   static int run(String[] args, PrintWriter out, PrintWriter err, Environment environment) {
+    if (serves(args)) {
+      // The plain case of `chime serve` is read without picocli (ServeArguments says why); help,
+      // version and every mistake still go through picocli below.
+      Optional<ServeCommand> serve = ServeArguments.parse(args, 1);
+      if (serve.isPresent()) {
+        int code;
+        try {
+          code = serve.get().run(out, err);
+        } catch (RuntimeException e) {
+          code = failed(e, err);
+        }
+        out.flush();
+        err.flush();
+        return code;
+      }
+    }
     Factory factory = new Factory(environment);
     CommandLine line = new CommandLine(new Main(), factory);
     // `chime serve` gets only its own command: picocli reflects over every command it is given,
-    // and a long-running server would keep that model of the other 17 resident for nothing.
+    // and a server started with arguments that only picocli reads (a value that starts with `-`,
+    // an argument file) would keep that model of the other 17 resident for nothing.
     for (Class<?> command : serves(args) ? List.of(ServeCommand.class) : SUBCOMMANDS) {
       line.addSubcommand(factory.instance(command));
     }
     line.setOut(out);
     line.setErr(err);
-    line.setExecutionExceptionHandler(
-        (exception, command, parsed) -> {
-          if (exception instanceof UsageError usage) {
-            err.println("chime: " + usage.getMessage());
-            return USAGE;
-          }
-          String message = exception.getMessage();
-          err.println("chime: " + (message == null ? exception.toString() : message));
-          return FAILED;
-        });
+    line.setExecutionExceptionHandler((exception, command, parsed) -> failed(exception, err));
     line.setParameterExceptionHandler(
         (exception, arguments) -> {
           err.println("chime: " + exception.getMessage());
@@ -90,6 +99,17 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /** Reports an exception a command threw; returns the exit code. */
+  private static int failed(Exception exception, PrintWriter err) {
+    if (exception instanceof UsageError usage) {
+      err.println("chime: " + usage.getMessage());
+      return USAGE;
+    }
+    String message = exception.getMessage();
+    err.println("chime: " + (message == null ? exception.toString() : message));
+    return FAILED;
   }
 
   /** Whether the arguments run {@code chime serve}. */

@@ -100,8 +100,14 @@ final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  /**
+   * Runs the server with the options set on this command, until it is told to stop; returns the
+   * exit code. {@link Main} calls it directly when {@link ServeArguments} read the options.
+   */
+  int run(PrintWriter out, PrintWriter err) {
     ServerSettings settings;
     try {
       if (logFormat != null) {
