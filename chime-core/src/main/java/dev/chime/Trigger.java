@@ -92,7 +92,13 @@ public sealed interface Trigger
   private static Cron weekly(LocalTime time, String days, ZoneId zone) {
     Objects.requireNonNull(time, "time must not be null");
     String text =
-        "%d %d %d * * %s".formatted(time.getSecond(), time.getMinute(), time.getHour(), days);
+        String.format(
+            Locale.ROOT,
+            "%d %d %d * * %s",
+            time.getSecond(),
+            time.getMinute(),
+            time.getHour(),
+            days);
     return new Cron(CronExpression.parse(text, CronDialect.SPRING), zone);
   }
 

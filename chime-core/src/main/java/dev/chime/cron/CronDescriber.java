@@ -2,6 +2,7 @@ package dev.chime.cron;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Plain-English descriptions of parsed expressions: "At 03:00, Monday through Friday". */
 final class CronDescriber {
@@ -61,8 +62,9 @@ final class CronDescriber {
         for (Term h : hours) {
           for (Term m : minutes) {
             for (Term s : seconds) {
-              String clock = "%02d:%02d".formatted(h.from(), m.from());
-              times.add(showSeconds ? clock + ":%02d".formatted(s.from()) : clock);
+              String clock = String.format(Locale.ROOT, "%02d:%02d", h.from(), m.from());
+              times.add(
+                  showSeconds ? clock + String.format(Locale.ROOT, ":%02d", s.from()) : clock);
             }
           }
         }
@@ -99,7 +101,7 @@ final class CronDescriber {
             case STEP ->
                 term.step() == 1
                     ? "every " + unit + " from " + term.from() + " through " + term.to()
-                    : "every %d %ss".formatted(term.step(), unit)
+                    : String.format(Locale.ROOT, "every %d %ss", term.step(), unit)
                         + (isWhole(term, unit)
                             ? ""
                             : " from " + term.from() + " through " + term.to());
@@ -117,11 +119,11 @@ final class CronDescriber {
   private static String hours(List<Term> hours) {
     if (hours.size() == 1 && (hours.get(0).isRange() || hours.get(0).kind() == Term.Kind.VALUE)) {
       Term range = hours.get(0);
-      return "between %02d:00 and %02d:59".formatted(range.from(), range.to());
+      return String.format(Locale.ROOT, "between %02d:00 and %02d:59", range.from(), range.to());
     }
     if (allValues(hours)) {
       List<String> values = new ArrayList<>();
-      hours.forEach(t -> values.add("%02d:00".formatted(t.from())));
+      hours.forEach(t -> values.add(String.format(Locale.ROOT, "%02d:00", t.from())));
       return "in the hour" + (hours.size() > 1 ? "s" : "") + " from " + join(values, "and");
     }
     return unit(hours, "hour");
@@ -157,8 +159,12 @@ final class CronDescriber {
             case STEP ->
                 term.step() == 1
                     ? "days " + term.from() + " through " + term.to()
-                    : "every %d days from day %d through %d"
-                        .formatted(term.step(), term.from(), term.to());
+                    : String.format(
+                        Locale.ROOT,
+                        "every %d days from day %d through %d",
+                        term.step(),
+                        term.from(),
+                        term.to());
             case LAST_DAY ->
                 term.from() == 0
                     ? "the last day"
@@ -185,8 +191,12 @@ final class CronDescriber {
             case STEP ->
                 term.step() == 1
                     ? DAYS[term.from()] + " through " + DAYS[term.to()]
-                    : "every %d days of the week from %s through %s"
-                        .formatted(term.step(), DAYS[term.from()], DAYS[term.to()]);
+                    : String.format(
+                        Locale.ROOT,
+                        "every %d days of the week from %s through %s",
+                        term.step(),
+                        DAYS[term.from()],
+                        DAYS[term.to()]);
             default -> DAYS[term.from()];
           });
     }
@@ -210,7 +220,7 @@ final class CronDescriber {
       } else if (term.step() == 1) {
         pieces.add(name.apply(term.from()) + " through " + name.apply(term.to()));
       } else {
-        pieces.add(every.formatted(term.step()));
+        pieces.add(String.format(Locale.ROOT, every, term.step()));
       }
     }
     return (values ? prefix : "") + join(pieces, "and");

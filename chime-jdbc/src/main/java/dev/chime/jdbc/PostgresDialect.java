@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -197,14 +198,16 @@ final class PostgresDialect extends Dialect {
    */
   @Override
   String claimSql() {
-    return """
+    return String.format(
+            Locale.ROOT,
+            """
         UPDATE chime_jobs SET token = token + 1, lease_until = %1$s
         WHERE id = ANY(ARRAY(SELECT id FROM chime_jobs
           WHERE state = 'active' AND quarantine IS NULL AND next_fire_at <= ?
             AND (lease_until IS NULL OR lease_until <= %1$s)
           ORDER BY next_fire_at LIMIT ? FOR UPDATE SKIP LOCKED))
-        RETURNING\s"""
-            .formatted(nowPlus())
+        RETURNING\s""",
+            nowPlus())
         + Jobs.COLUMNS;
   }
 

@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -148,14 +149,16 @@ final class SqliteDialect extends Dialect {
 
   @Override
   String claimSql() {
-    return """
+    return String.format(
+            Locale.ROOT,
+            """
         UPDATE chime_jobs SET token = token + 1, lease_until = %1$s
         WHERE id IN (SELECT id FROM chime_jobs
           WHERE state = 'active' AND quarantine IS NULL AND next_fire_at <= ?
             AND (lease_until IS NULL OR lease_until <= %1$s)
           ORDER BY next_fire_at LIMIT ?)
-        RETURNING\s"""
-            .formatted(nowPlus())
+        RETURNING\s""",
+            nowPlus())
         + Jobs.COLUMNS;
   }
 

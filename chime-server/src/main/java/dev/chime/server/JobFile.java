@@ -21,6 +21,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -72,27 +73,29 @@ final class JobFile {
     /** One line for the log that says what happened and why. */
     String message() {
       if (status == Status.APPLIED) {
-        return "job file %s (version %s): added %s, changed %s, removed %s"
-            .formatted(
-                file,
-                shortSha(sha256),
-                ids(Plan.Action.ADD),
-                ids(Plan.Action.CHANGE),
-                ids(Plan.Action.REMOVE));
+        return String.format(
+            Locale.ROOT,
+            "job file %s (version %s): added %s, changed %s, removed %s",
+            file,
+            shortSha(sha256),
+            ids(Plan.Action.ADD),
+            ids(Plan.Action.CHANGE),
+            ids(Plan.Action.REMOVE));
       }
-      return ("job file %s is an older copy, NOT applied: its version %s was applied at %s by node"
+      return String.format(
+          Locale.ROOT,
+          "job file %s is an older copy, NOT applied: its version %s was applied at %s by node"
               + " %s, and a newer version %s at %s by node %s; the jobs of %s stay as the newer"
               + " version made them. Give every node the same file; to go back to this version on"
-              + " purpose, change the file (any byte makes a new version)")
-          .formatted(
-              file,
-              shortSha(sha256),
-              thisVersion.appliedAt(),
-              thisVersion.node(),
-              shortSha(newest.sha256()),
-              newest.appliedAt(),
-              newest.node(),
-              owner);
+              + " purpose, change the file (any byte makes a new version)",
+          file,
+          shortSha(sha256),
+          thisVersion.appliedAt(),
+          thisVersion.node(),
+          shortSha(newest.sha256()),
+          newest.appliedAt(),
+          newest.node(),
+          owner);
     }
 
     private List<String> ids(Plan.Action action) {

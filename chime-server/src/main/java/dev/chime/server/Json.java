@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.util.Locale;
 import java.util.Map;
 
 /** The server's one JSON mapper: plain maps and lists in, plain maps and lists out. */
@@ -36,11 +37,12 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw ApiException.malformed(
           "body",
-          "the body is not valid JSON at line %d, column %d: %s"
-              .formatted(
-                  e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
-                  e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
-                  e.getOriginalMessage()));
+          String.format(
+              Locale.ROOT,
+              "the body is not valid JSON at line %d, column %d: %s",
+              e.getLocation() == null ? 0 : e.getLocation().getLineNr(),
+              e.getLocation() == null ? 0 : e.getLocation().getColumnNr(),
+              e.getOriginalMessage()));
     }
   }
 
