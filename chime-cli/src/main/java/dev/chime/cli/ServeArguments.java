@@ -8,10 +8,11 @@ import java.util.Set;
 
 /**
  * {@code chime serve}'s arguments read without picocli, for the plain case: each option of {@link
- * ServeCommand} at most once, as {@code --name value} or {@code --name=value}, with a value that
- * does not start with {@code -} or {@code @}, an int as plain decimal digits. Anything else (help,
- * version, an unknown or repeated option, a missing or odd value, an argument file) is left to
- * picocli, which parses it or explains what is wrong exactly as for every other command.
+ * ServeCommand} at most once, as {@code --name value} or {@code --name=value}, with a non-empty
+ * value that starts with none of {@code -}, {@code @} and a quote, an int as plain decimal digits.
+ * Anything else (help, version, an unknown or repeated option, a missing or odd value, an argument
+ * file) is left to picocli, which parses it or explains what is wrong exactly as for every other
+ * command.
  *
  * <p>Why: a server is long-lived and mostly idle, and picocli's model of a command (its reflection
  * over the command's annotations, the JDK types it registers converters for, its own classes, which

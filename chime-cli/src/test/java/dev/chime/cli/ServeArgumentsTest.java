@@ -2,7 +2,20 @@ package dev.chime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -132,5 +145,66 @@ class ServeArgumentsTest {
     CliRun failure = CliRun.of("serve", "--bind", "0.0.0.0", "--port", "0");
     assertThat(failure.code()).isEqualTo(1);
     assertThat(failure.err()).contains("refusing to listen on 0.0.0.0 without tokens");
+  }
+
+  /** A class loader of its own over the test's class path, to see what a run loads. */
+  private static final class Isolated extends URLClassLoader {
+    Isolated() throws MalformedURLException {
+      super(classPath(), ClassLoader.getPlatformClassLoader());
+    }
+
+    private static URL[] classPath() throws MalformedURLException {
+      List<URL> urls = new ArrayList<>();
+      for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+        urls.add(Path.of(entry).toUri().toURL());
+      }
+      return urls.toArray(URL[]::new);
+    }
+
+    boolean loaded(String name) {
+      return findLoadedClass(name) != null;
+    }
+
+    /** Main.run with these arguments, in this loader; returns the exit code. */
+    int run(String... args) throws Throwable {
+      Thread thread = Thread.currentThread();
+      ClassLoader before = thread.getContextClassLoader();
+      thread.setContextClassLoader(this);
+      try {
+        // A method handle, not reflection: Class.getDeclaredMethod resolves the types of all of
+        // Main's methods, picocli's among them.
+        Class<?> main = Class.forName(Main.class.getName(), true, this);
+        MethodHandle run =
+            MethodHandles.privateLookupIn(main, MethodHandles.lookup())
+                .findStatic(
+                    main,
+                    "run",
+                    MethodType.methodType(
+                        int.class,
+                        String[].class,
+                        PrintWriter.class,
+                        PrintWriter.class,
+                        Clock.class,
+                        ZoneId.class));
+        PrintWriter sink = new PrintWriter(new StringWriter());
+        return (int) run.invoke(args, sink, sink, Clock.systemUTC(), ZoneOffset.UTC);
+      } finally {
+        thread.setContextClassLoader(before);
+      }
+    }
+  }
+
+  @Test
+  void aPlainServeDoesNotLoadPicocli() throws Throwable {
+    try (Isolated plain = new Isolated()) {
+      String data = dir.resolve("plain").toString();
+      assertThat(plain.run("serve", "--data", data, "--port", "0", "--exit-when-ready")).isZero();
+      assertThat(plain.loaded("dev.chime.cli.ServeArguments")).isTrue();
+      assertThat(plain.loaded("picocli.CommandLine")).isFalse();
+    }
+    try (Isolated help = new Isolated()) {
+      assertThat(help.run("serve", "--help")).isZero();
+      assertThat(help.loaded("picocli.CommandLine")).isTrue();
+    }
   }
 }
