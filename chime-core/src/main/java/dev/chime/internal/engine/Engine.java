@@ -1302,9 +1302,10 @@ public final class Engine implements Scheduler {
   /**
    * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
    * paused one records a skipped run, one past its end finishes, an active one counts the run and
-   * admits it. Returns the run as admitted or skipped, or null when none was made. A job another
-   * node changed since it was read (a publish there counted a run) is read again and judged afresh,
-   * so that each run counts and max runs holds across a cluster.
+   * admits it; the run that reaches max runs finishes the job in the same write, and a job whose
+   * count is already at max runs makes none. Returns the run as admitted or skipped, or null when
+   * none was made. A job another node changed since it was read (a publish there counted a run) is
+   * read again and judged afresh, so that each run counts and max runs holds across a cluster.
    */
   private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
     if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
@@ -1319,12 +1320,22 @@ public final class Engine implements Scheduler {
       jobChanged(SchedulerEvent.Change.FINISHED, done);
       return null;
     }
+    long maxRuns = info.job().maxRuns();
+    if (maxRuns > 0 && info.runCount() >= maxRuns) {
+      return null; // its last run is counted: the job is finished, or is being marked so
+    }
+    boolean last = maxRuns > 0 && info.runCount() + 1 >= maxRuns;
     JobInfo counted;
-    try {
+    try { // the count and, for the last run, the finish: one write, so no node counts past it
       counted =
           store.update(
               new JobInfo(
-                  info.job(), info.state(), null, null, info.runCount() + 1, info.version()));
+                  info.job(),
+                  last ? JobState.FINISHED : info.state(),
+                  null,
+                  null,
+                  info.runCount() + 1,
+                  info.version()));
     } catch (SchedulerException e) {
       if (e.kind() != Kind.CONFLICT || tries >= UPDATE_TRIES) {
         throw e;
@@ -1335,7 +1346,9 @@ public final class Engine implements Scheduler {
     Execution run = new Execution(store.newRunId(), info.job(), now, 1, order++, 0, clock, node);
     run.event = event;
     admit(run, false);
-    finishIfDone(counted);
+    if (last) {
+      jobChanged(SchedulerEvent.Change.FINISHED, counted);
+    }
     return run.snapshot();
   }
 
@@ -1356,7 +1369,7 @@ public final class Engine implements Scheduler {
   // ---------------------------------------------------------------- events
 
   /** How often a job another node keeps changing is read again before its run gives up. */
-  private static final int UPDATE_TRIES = 10;
+  private static final int UPDATE_TRIES = 100;
 
   @Override
   public List<Run> publish(String name, Map<String, ?> payload) {

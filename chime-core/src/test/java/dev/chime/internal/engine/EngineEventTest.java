@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.Event;
 import dev.chime.JobId;
+import dev.chime.JobInfo;
 import dev.chime.JobState;
 import dev.chime.OverlapPolicy;
 import dev.chime.RetryPolicy;
@@ -14,6 +15,7 @@ import dev.chime.RunState;
 import dev.chime.SchedulerEvent;
 import dev.chime.SchedulerException;
 import dev.chime.Trigger;
+import dev.chime.spi.JobStore;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -121,6 +123,45 @@ class EngineEventTest {
         .extracting(Run::state)
         .containsExactly(RunState.CLAIMED);
     assertThat(h.runs("limited")).hasSize(1);
+  }
+
+  @Test
+  void theLastRunIsCountedAndTheJobFinishedInOneWrite() {
+    h.engine.schedule(
+        job("limited", Trigger.onEvent("e")).overlap(OverlapPolicy.allow()).maxRuns(2).build());
+    h.engine.publish("e", null);
+    JobInfo first = h.engine.get(JobId.of("limited")).orElseThrow();
+    assertThat(first.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(first.runCount()).isEqualTo(1);
+
+    h.events.clear();
+    assertThat(h.engine.publish("e", null))
+        .extracting(Run::state)
+        .containsExactly(RunState.CLAIMED);
+    JobInfo last = h.engine.get(JobId.of("limited")).orElseThrow();
+    assertThat(last.state()).isEqualTo(JobState.FINISHED);
+    assertThat(last.runCount()).isEqualTo(2);
+    // one write: a node that read the job before it could not count a third run in between
+    assertThat(last.version()).isEqualTo(first.version() + 1);
+    assertThat(h.events)
+        .filteredOn(SchedulerEvent.JobChanged.class::isInstance)
+        .map(event -> ((SchedulerEvent.JobChanged) event).change())
+        .containsExactly(SchedulerEvent.Change.FINISHED);
+    assertThat(h.engine.publish("e", null)).isEmpty();
+  }
+
+  @Test
+  void aJobWithItsLastRunCountedButStillActiveIsNotCountedAgain() {
+    JobStore store = JobStore.inMemory(100);
+    Harness node = new Harness(store, Map.of());
+    node.engine.schedule(job("limited", Trigger.onEvent("e")).maxRuns(1).build());
+    JobInfo read = store.find(JobId.of("limited")).orElseThrow();
+    // as another node left it when it counted the last run and wrote the finish apart
+    store.update(new JobInfo(read.job(), JobState.ACTIVE, null, null, 1, read.version()));
+
+    assertThat(node.engine.publish("e", null)).isEmpty();
+    assertThat(store.find(JobId.of("limited")).orElseThrow().runCount()).isEqualTo(1);
+    assertThat(node.runs("limited")).isEmpty();
   }
 
   @Test
