@@ -33,7 +33,9 @@ import java.util.stream.Stream;
  *   <li>{@code idle_rss_mb}: VmRSS from {@code /proc/PID/status} once it has settled (less than 0.5
  *       MB change over 3 s, at most 30 s), before any request but the readiness probe; median.
  *   <li>{@code post_jobs_per_sec}: {@code POST /api/v1/jobs} of distinct cron jobs (a command job
- *       firing at 03:00) from {@value #CLIENTS} client threads, after a warm-up.
+ *       firing at 03:00) from {@value #CLIENTS} client threads, each on one keep-alive connection
+ *       ({@link KeepAliveClient}), after a warm-up. The same POSTs through {@code
+ *       java.net.http.HttpClient} follow and are logged, not reported.
  * </ul>
  *
  * Asking the launcher for its command writes its class-data cache when it is missing (on JDK 25+ an
@@ -70,6 +72,11 @@ public final class ServerScenario {
           server.post("warm", quick ? 500 : 5_000, CLIENTS);
           posts = server.post("job", quick ? 1_000 : 20_000, CLIENTS);
           Print.log("POST /api/v1/jobs: %.0f/s; RSS after: %.1f MB", posts, server.rssMb());
+          double before = server.postWithHttpClient("jdk", quick ? 1_000 : 10_000, CLIENTS);
+          Print.log(
+              "POST /api/v1/jobs through java.net.http.HttpClient (the client before"
+                  + " 2026-12-03; not the metric): %.0f/s",
+              before);
         }
       }
     }
@@ -126,6 +133,7 @@ public final class ServerScenario {
     private final Process process;
     private final Path data;
     private final String base;
+    private final int port;
     private final HttpClient http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -137,6 +145,7 @@ public final class ServerScenario {
       this.process = process;
       this.data = data;
       this.base = "http://127.0.0.1:" + port;
+      this.port = port;
     }
 
     static Server start(List<String> launcher, int port) throws IOException, InterruptedException {
@@ -198,14 +207,32 @@ public final class ServerScenario {
       throw new IOException("no VmRSS for process " + process.pid());
     }
 
-    /** Creates {@code count} jobs from {@code clients} threads; returns jobs per second. */
+    /** POSTs {@code count} distinct jobs from {@code clients} threads; returns the rate. */
     double post(String prefix, int count, int clients) throws InterruptedException {
+      return post(prefix, count, clients, this::postUntil);
+    }
+
+    /**
+     * The same POSTs through {@code java.net.http.HttpClient}, the client the figure was measured
+     * with until 2026-12-03: logged beside it, so that the two stay comparable.
+     */
+    double postWithHttpClient(String prefix, int count, int clients) throws InterruptedException {
+      return post(prefix, count, clients, this::postUntilWithHttpClient);
+    }
+
+    /** One client thread's loop: takes job numbers until {@code count}; returns how many failed. */
+    private interface Poster {
+      int postUntil(String prefix, AtomicInteger next, int count) throws Exception;
+    }
+
+    private double post(String prefix, int count, int clients, Poster poster)
+        throws InterruptedException {
       AtomicInteger next = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(clients);
       List<Future<Integer>> failures = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int c = 0; c < clients; c++) {
-        failures.add(pool.submit(() -> postUntil(prefix, next, count)));
+        failures.add(pool.submit(() -> poster.postUntil(prefix, next, count)));
       }
       int failed = 0;
       for (Future<Integer> f : failures) {
@@ -223,27 +250,44 @@ public final class ServerScenario {
       return count / seconds;
     }
 
-    private int postUntil(String prefix, AtomicInteger next, int count) throws Exception {
+    private int postUntil(String prefix, AtomicInteger next, int count) throws IOException {
+      int failed = 0;
+      try (KeepAliveClient client = new KeepAliveClient("127.0.0.1", port, 30_000)) {
+        for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+          if (client.postJson("/api/v1/jobs", body(prefix, i)) != 201) {
+            failed++;
+          }
+        }
+      }
+      return failed;
+    }
+
+    private int postUntilWithHttpClient(String prefix, AtomicInteger next, int count)
+        throws IOException, InterruptedException {
       int failed = 0;
       for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-        String body =
-            "{\"id\": \""
-                + prefix
-                + "-"
-                + i
-                + "\", \"trigger\": \"0 3 * * *\","
-                + " \"command\": [\"true\"]}";
         HttpRequest request =
             HttpRequest.newBuilder(URI.create(base + "/api/v1/jobs"))
                 .header("Content-Type", "application/json")
                 .timeout(Duration.ofSeconds(30))
-                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body(prefix, i)))
                 .build();
         if (http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 201) {
           failed++;
         }
       }
       return failed;
+    }
+
+    /** A distinct cron job: a command job firing at 03:00. */
+    private static byte[] body(String prefix, int i) {
+      return ("{\"id\": \""
+              + prefix
+              + "-"
+              + i
+              + "\", \"trigger\": \"0 3 * * *\","
+              + " \"command\": [\"true\"]}")
+          .getBytes(StandardCharsets.UTF_8);
     }
 
     private String log() {
