@@ -70,8 +70,13 @@ public final class ServerScenario {
         Print.log("start %d: ready %.0f ms, idle RSS %.1f MB", i + 1, ready[i], rss[i]);
         if (i == STARTS - 1) {
           server.post("warm", quick ? 500 : 5_000, CLIENTS);
-          posts = server.post("job", quick ? 1_000 : 20_000, CLIENTS);
-          Print.log("POST /api/v1/jobs: %.0f/s; RSS after: %.1f MB", posts, server.rssMb());
+          int timed = quick ? 1_000 : 20_000;
+          double cpu0 = server.cpuSeconds();
+          posts = server.post("job", timed, CLIENTS);
+          double cpuPerPost = (server.cpuSeconds() - cpu0) / timed * 1e6;
+          Print.log(
+              "POST /api/v1/jobs: %.0f/s; the server's CPU %.0f us per POST; RSS after: %.1f MB",
+              posts, cpuPerPost, server.rssMb());
           double before = server.postWithHttpClient("jdk", quick ? 1_000 : 10_000, CLIENTS);
           Print.log(
               "POST /api/v1/jobs through java.net.http.HttpClient (the client before"
@@ -196,6 +201,17 @@ public final class ServerScenario {
         Thread.sleep(250);
       }
       return samples.get(samples.size() - 1);
+    }
+
+    /**
+     * The server process's CPU time so far (user and system, from {@code /proc/PID/stat}, in clock
+     * ticks of 1/100 s: the kernel's USER_HZ on Linux), a steadier figure than a rate on a machine
+     * whose speed drifts.
+     */
+    double cpuSeconds() throws IOException {
+      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     double rssMb() throws IOException {
