@@ -587,6 +587,33 @@ class JobSpecsTest {
   }
 
   @Test
+  void aCronTriggerIsWrittenPlainExactlyWhenItsTextReadsBackInItsDialect() {
+    assertThat(cronSpec(Trigger.cron("0 0 3 * * *", CronDialect.SPRING, BERLIN)))
+        .isEqualTo("0 0 3 * * *");
+    assertThat(cronSpec(Trigger.cron("  0  3 * *\t* ", CronDialect.UNIX, BERLIN)))
+        .isEqualTo("0  3 * *\t*"); // the expression keeps its text stripped
+    assertThat(cronSpec(Trigger.cron("@daily", BERLIN))).isEqualTo("@daily");
+    assertThat(cronSpec(Trigger.cron("@daily", CronDialect.SPRING, BERLIN)))
+        .isEqualTo(Map.of("cron", "@daily", "dialect", "spring"));
+    assertThat(cronSpec(Trigger.cron("0 0 3 ? * MON", CronDialect.QUARTZ, BERLIN)))
+        .isEqualTo(Map.of("cron", "0 0 3 ? * MON", "dialect", "quartz"));
+    assertThat(cronSpec(Trigger.cron("0 0 3 * * ? 2030", CronDialect.QUARTZ, BERLIN)))
+        .isEqualTo(Map.of("cron", "0 0 3 * * ? 2030", "dialect", "quartz"));
+    for (Trigger trigger :
+        List.of(
+            Trigger.cron("0 0 3 * * *", CronDialect.SPRING, BERLIN),
+            Trigger.cron("@daily", CronDialect.SPRING, BERLIN),
+            Trigger.cron("0 0 3 * * ? 2030", CronDialect.QUARTZ, BERLIN))) {
+      Job job = Job.builder("c").handler("h").trigger(trigger).build();
+      assertThat(RoundTrip.back(job)).isEqualTo(job);
+    }
+  }
+
+  private static Object cronSpec(Trigger trigger) {
+    return JobSpecs.toSpec(Job.builder("c").handler("h").trigger(trigger).build()).get("trigger");
+  }
+
+  @Test
   void aBadSizeIsListedOnce() {
     assertThat(errors("id: k\ntrigger: {every: 1m}\ncommand: {argv: [a], output_limit: lots}\n"))
         .containsExactly(
