@@ -46,6 +46,38 @@ class JobCodecTest {
     return back;
   }
 
+  @Test
+  void paramsOfEveryJsonTypeAreWrittenAsJacksonWritesTheValue() {
+    Map<String, Object> nested = new java.util.LinkedHashMap<>();
+    nested.put("z", 1);
+    nested.put("a", java.util.Arrays.asList("x", null, true));
+    Map<String, Object> params = new java.util.LinkedHashMap<>();
+    params.put("text", "quote \" and \u00e9 and \n");
+    params.put("int", -7);
+    params.put("long", 1L << 40);
+    params.put("double", 0.1);
+    params.put("float", 1.5f);
+    params.put("short", (short) 3);
+    params.put("byte", (byte) -2);
+    params.put("decimal", new java.math.BigDecimal("1.2300"));
+    params.put("big", new java.math.BigInteger("123456789012345678901234567890"));
+    params.put("flag", false);
+    params.put("none", null);
+    params.put("nested", nested);
+    params.put("list", List.of(List.of(), Map.of()));
+    Job job = Job.builder(ID.value()).handler("h").params(params).trigger(Trigger.once(T)).build();
+
+    String json = JobCodec.encode(job);
+    String expected =
+        new com.fasterxml.jackson.databind.ObjectMapper().valueToTree(job.params()).toString();
+    assertThat(json).contains("\"params\":" + expected + ",");
+    assertThat(JobCodec.decode(job.id(), json, CLASSES).params())
+        .containsEntry("text", "quote \" and \u00e9 and \n")
+        .containsEntry("long", 1L << 40)
+        .containsEntry("nested", nested)
+        .containsEntry("none", null);
+  }
+
   private static Job withTrigger(Trigger trigger) {
     return Job.builder(ID.value()).handler("h").trigger(trigger).build();
   }
