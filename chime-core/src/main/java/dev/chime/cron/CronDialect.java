@@ -13,6 +13,23 @@ public enum CronDialect {
   QUARTZ;
 
   /**
+   * The dialect a text is read in when none is asked for: a macro ({@code @daily}) and 5 fields are
+   * {@link #UNIX}, 6 fields {@link #SPRING}; empty for any other count (which such a read refuses).
+   * Only counts the fields; it does not check them.
+   */
+  public static java.util.Optional<CronDialect> impliedBy(String text) {
+    java.util.Objects.requireNonNull(text, "text must not be null");
+    if (text.strip().startsWith("@")) {
+      return java.util.Optional.of(UNIX);
+    }
+    return switch (CronParser.fieldCount(text)) {
+      case 5 -> java.util.Optional.of(UNIX);
+      case 6 -> java.util.Optional.of(SPRING);
+      default -> java.util.Optional.empty();
+    };
+  }
+
+  /**
    * The dialect implied by a field count, as {@code chime cron next} applies it.
    *
    * @throws CronSyntaxException when the count fits no default dialect

@@ -121,6 +121,11 @@ final class CronParser {
     return dialect.name().toLowerCase(Locale.ROOT);
   }
 
+  /** How many whitespace-separated fields the text has, as the parser splits it. */
+  static int fieldCount(String text) {
+    return fields(text).size();
+  }
+
   /** Start and end offsets of the whitespace-separated fields. */
   private static List<int[]> fields(String text) {
     List<int[]> spans = new ArrayList<>();

@@ -22,6 +22,23 @@ class CronDialectTest {
   }
 
   @Test
+  void theImpliedDialectIsTheOneAReadWithoutADialectGives() {
+    for (String text :
+        java.util.List.of(
+            "0 3 * * *", " 0\t3  * * * ", "0 0 3 * * *", "@daily", "  @hourly", "*/5 * * * MON")) {
+      assertThat(CronDialect.impliedBy(text))
+          .as(text)
+          .contains(CronExpression.parse(text).dialect());
+    }
+    for (String text :
+        java.util.List.of("", "   ", "0 3 * *", "0 0 3 * * ? 2030", "1 2 3 4 5 6 7 8")) {
+      assertThat(CronDialect.impliedBy(text)).as(text).isEmpty();
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> CronExpression.parse(text))
+          .isInstanceOf(CronSyntaxException.class);
+    }
+  }
+
+  @Test
   void unixEveryFiveMinutes() {
     assertThat(next(unix("*/5 * * * *"), "UTC", "2026-01-01T10:58", 3))
         .containsExactly("2026-01-01T11:00:00Z", "2026-01-01T11:05:00Z", "2026-01-01T11:10:00Z");

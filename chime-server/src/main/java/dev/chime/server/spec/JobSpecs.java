@@ -253,35 +253,9 @@ public final class JobSpecs {
     if (expression.dstPolicy() != null && expression.dstPolicy() != DstPolicy.AUTO) {
       return false;
     }
-    return impliedDialect(expression.text()) == expression.dialect();
-  }
-
-  /**
-   * The dialect the cron parser gives a text read without one (a macro is unix, 5 fields unix, 6
-   * spring), or null when it gives none. The text has parsed with its own dialect, so its fields
-   * only need counting: parsing it again cost 2.4% of a POST's CPU.
-   */
-  private static CronDialect impliedDialect(String text) {
-    if (text.strip().startsWith("@")) {
-      return CronDialect.UNIX;
-    }
-    int fields = 0;
-    for (int i = 0; i < text.length(); ) {
-      while (i < text.length() && Character.isWhitespace(text.charAt(i))) {
-        i++;
-      }
-      if (i < text.length()) {
-        fields++;
-      }
-      while (i < text.length() && !Character.isWhitespace(text.charAt(i))) {
-        i++;
-      }
-    }
-    return switch (fields) {
-      case 5 -> CronDialect.UNIX;
-      case 6 -> CronDialect.SPRING;
-      default -> null;
-    };
+    // Counted, not parsed again: the text has parsed in its own dialect (a second parse cost 2.4%
+    // of a POST's CPU).
+    return CronDialect.impliedBy(expression.text()).orElse(null) == expression.dialect();
   }
 
   /** A cron trigger; nested ones carry their zone, the job's own one leaves it to the job. */
