@@ -6,14 +6,11 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +22,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The schema's numbered SQL files ({@code db/migration/DIALECT/V<n>__<description>.sql}), applied
  * in order at open inside one transaction and recorded in {@code chime_migrations} with a SHA-256
- * checksum. A recorded file whose checksum differs, or a version this code does not know, stops the
- * store from opening. The dialect's migration lock (an advisory lock on PostgreSQL, the write lock
- * on SQLite) makes a second store that opens at the same time wait, then find the work done.
+ * checksum ({@link #CHECKSUMS}). A recorded file whose checksum differs, or a version this code
+ * does not know, stops the store from opening. The dialect's migration lock (an advisory lock on
+ * PostgreSQL, the write lock on SQLite) makes a second store that opens at the same time wait, then
+ * find the work done.
  */
 final class Migrations {
   /** Every migration file, oldest first; the same names in every dialect's folder. */
@@ -35,6 +33,40 @@ final class Migrations {
       List.of("V1__init.sql", "V2__leader.sql", "V3__job_files.sql", "V4__events.sql");
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
+
+  /**
+   * Each file's SHA-256 (of its text with Windows line ends made Unix ones) by dialect folder and
+   * name, written down here rather than computed at open: hashing at open loaded the JDK's security
+   * providers into every server for the life of the process (docs/benchmarks.md, Server).
+   * MigrationsTest checks every value against its file and prints the right one when they differ; a
+   * released file never changes, since databases recorded its checksum.
+   */
+  static final Map<String, String> CHECKSUMS =
+      Map.ofEntries(
+          Map.entry(
+              "postgresql/V1__init.sql",
+              "e011b67bd690c1d02144eb566473bd70c6747d82cd3a9a75a2c781b348d72059"),
+          Map.entry(
+              "postgresql/V2__leader.sql",
+              "7f4b871848d5fce3044518a31f1fb17fc49416e62bdfd2d1b1ff7df240b6fb73"),
+          Map.entry(
+              "postgresql/V3__job_files.sql",
+              "e13e522f88f0ce55d8ff9698cf74c6481e725077c277834c57f6a93a38fdc78e"),
+          Map.entry(
+              "postgresql/V4__events.sql",
+              "3a7a921f8dea24baa71900bcbf1413418cc3ae9a95687fd0959bb05b84144aa1"),
+          Map.entry(
+              "sqlite/V1__init.sql",
+              "e696e7eba2fa9a3eff8055faffc984b19baca3e904f0c1423b631e0e42301d10"),
+          Map.entry(
+              "sqlite/V2__leader.sql",
+              "47e4c70309e4d0e9c3fc8a1e2a70373851c6ad57fdafd43e4ff6797c78b50270"),
+          Map.entry(
+              "sqlite/V3__job_files.sql",
+              "36814e4f042314974f54da234b33a4df64a70a4cb1cb66049eab2891a990c6ac"),
+          Map.entry(
+              "sqlite/V4__events.sql",
+              "8ae7f839c49c46f05549dcd218b475af42d667ab616a240ce26cf621f0e0a1c7"));
 
   /** One migration file. */
   record Migration(int version, String description, String file, String sql, String checksum) {
@@ -74,13 +106,13 @@ final class Migrations {
       }
       String path = "db/migration/" + folder + "/" + file;
       String sql = new String(read(path), StandardCharsets.UTF_8).replace("\r\n", "\n");
+      String checksum = CHECKSUMS.get(folder + "/" + file);
+      if (checksum == null) {
+        throw new IllegalStateException(
+            "no checksum is written down for the migration " + path + " (Migrations.CHECKSUMS)");
+      }
       migrations.add(
-          new Migration(
-              Integer.parseInt(name.group(1)),
-              name.group(2),
-              path,
-              sql,
-              sha256(sql.getBytes(StandardCharsets.UTF_8))));
+          new Migration(Integer.parseInt(name.group(1)), name.group(2), path, sql, checksum));
     }
     return migrations;
   }
@@ -93,14 +125,6 @@ final class Migrations {
       return in.readAllBytes();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the migration " + path, e);
-    }
-  }
-
-  static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JDK", e);
     }
   }
 

@@ -803,7 +803,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
                   .toList());
     }
     assertThat(known.getFirst().checksum())
-        .isEqualTo(Migrations.sha256(known.getFirst().sql().getBytes(StandardCharsets.UTF_8)));
+        .isEqualTo(MigrationsTest.sha256(known.getFirst().sql().getBytes(StandardCharsets.UTF_8)));
   }
 
   @Test

@@ -3,8 +3,12 @@ package dev.chime.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,10 +48,49 @@ class MigrationsTest {
             "SELECT 1");
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void everyWrittenDownChecksumIsItsFilesSha256(String folder) throws IOException {
+    for (String file : Migrations.FILES) {
+      Path path = Path.of("src/main/resources/db/migration", folder, file);
+      String text = Files.readString(path, StandardCharsets.UTF_8).replace("\r\n", "\n");
+      String actual = sha256(text.getBytes(StandardCharsets.UTF_8));
+      assertThat(Migrations.CHECKSUMS.get(folder + "/" + file))
+          .as(
+              "the checksum written down for %s (if the file was never released, write down %s)",
+              path, actual)
+          .isEqualTo(actual);
+    }
+    assertThat(Migrations.load(folder))
+        .extracting(Migrations.Migration::checksum)
+        .containsExactlyElementsOf(
+            Migrations.FILES.stream()
+                .map(f -> Migrations.CHECKSUMS.get(folder + "/" + f))
+                .toList());
+  }
+
   @Test
-  void checksumsIgnoreWindowsLineEnds() {
+  void checksumsAreWrittenDownForEveryFileAndNoOther() {
+    assertThat(Migrations.CHECKSUMS.keySet())
+        .containsExactlyInAnyOrderElementsOf(
+            Stream.of("sqlite", "postgresql")
+                .flatMap(folder -> Migrations.FILES.stream().map(f -> folder + "/" + f))
+                .toList());
+  }
+
+  @Test
+  void theSqlIsReadWithUnixLineEnds() {
     assertThat(Migrations.load("sqlite").getFirst().sql()).doesNotContain("\r");
-    assertThat(Migrations.sha256(new byte[0]))
+    assertThat(sha256(new byte[0]))
         .isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+
+  /** The SHA-256 of the bytes, in lower-case hex (what chime_migrations records). */
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

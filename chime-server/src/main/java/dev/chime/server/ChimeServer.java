@@ -157,6 +157,7 @@ public final class ChimeServer implements AutoCloseable {
     config.startup.showOldJavalinVersionWarning = false;
     config.jetty.host = settings.bind();
     config.jetty.port = settings.port();
+    config.jetty.modifyServer(server -> server.addBean(new NoSessionIds(server)));
     config.http.maxRequestSize = settings.maxRequestBytes();
     config.concurrency.useVirtualThreads = true;
     config.jsonMapper(new LazyJsonMapper());
@@ -176,6 +177,11 @@ public final class ChimeServer implements AutoCloseable {
   /** What start-up did with the {@code --config} file (null without one). */
   JobFile.Outcome jobFile() {
     return jobFile;
+  }
+
+  /** The Jetty server under Javalin (for tests of how it is set up). */
+  org.eclipse.jetty.server.Server jetty() {
+    return http.jettyServer().server();
   }
 
   /** The route table it serves. */
