@@ -142,7 +142,8 @@ public final class ChimeServer implements AutoCloseable {
             stream,
             metrics);
     Auth auth = new Auth(new Tokens(settings.tokens()));
-    http = Javalin.create(config -> configure(config, routes, auth)).start();
+    http = Javalin.create(config -> configure(config, routes, auth));
+    http.start(); // after http is set: configure's servlet step reads it as Jetty starts
     ready.set(true);
     if (settings.tokens().isEmpty()) {
       LOG.warn(
@@ -155,9 +156,12 @@ public final class ChimeServer implements AutoCloseable {
   private void configure(JavalinConfig config, List<Routes.Route> routes, Auth auth) {
     config.startup.showJavalinBanner = false;
     config.startup.showOldJavalinVersionWarning = false;
+    config.startup.startupWatcherEnabled = false; // a thread that warns of a server never started
     config.jetty.host = settings.bind();
     config.jetty.port = settings.port();
     config.jetty.modifyServer(server -> server.addBean(new NoSessionIds(server)));
+    config.jetty.modifyServletContextHandler(
+        handler -> plainServlet(handler, http.javalinServlet()));
     config.http.maxRequestSize = settings.maxRequestBytes();
     config.concurrency.useVirtualThreads = true;
     config.jsonMapper(new LazyJsonMapper());
@@ -177,6 +181,18 @@ public final class ChimeServer implements AutoCloseable {
   /** What start-up did with the {@code --config} file (null without one). */
   JobFile.Outcome jobFile() {
     return jobFile;
+  }
+
+  /** Hands Javalin's servlet to Jetty inside a {@link PlainServlet} (which says why). */
+  static void plainServlet(
+      org.eclipse.jetty.ee10.servlet.ServletContextHandler handler,
+      jakarta.servlet.Servlet javalin) {
+    for (org.eclipse.jetty.ee10.servlet.ServletHolder holder :
+        handler.getServletHandler().getServlets()) {
+      if (holder.getHeldClass() == javalin.getClass()) {
+        holder.setServlet(new PlainServlet(javalin));
+      }
+    }
   }
 
   /** The Jetty server under Javalin (for tests of how it is set up). */
