@@ -37,9 +37,10 @@ final class Migrations {
   /**
    * Each file's SHA-256 (of its text with Windows line ends made Unix ones) by dialect folder and
    * name, written down here rather than computed at open: hashing at open loaded the JDK's security
-   * providers into every server for the life of the process (docs/benchmarks.md, Server).
-   * MigrationsTest checks every value against its file and prints the right one when they differ; a
-   * released file never changes, since databases recorded its checksum.
+   * providers into every server for the life of the process, even one that never hashes anything
+   * else (a job file or a token check does; docs/benchmarks.md, Server). MigrationsTest checks
+   * every value against its file and prints the right one when they differ; a released file never
+   * changes, since databases recorded its checksum.
    */
   static final Map<String, String> CHECKSUMS =
       Map.ofEntries(

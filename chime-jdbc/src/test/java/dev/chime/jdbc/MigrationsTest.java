@@ -61,12 +61,12 @@ class MigrationsTest {
               path, actual)
           .isEqualTo(actual);
     }
-    assertThat(Migrations.load(folder))
-        .extracting(Migrations.Migration::checksum)
-        .containsExactlyElementsOf(
-            Migrations.FILES.stream()
-                .map(f -> Migrations.CHECKSUMS.get(folder + "/" + f))
-                .toList());
+    // The copy on the class path, which is what a store runs, hashes to what it records.
+    for (Migrations.Migration migration : Migrations.load(folder)) {
+      assertThat(migration.checksum())
+          .as("the checksum recorded for %s", migration.file())
+          .isEqualTo(sha256(migration.sql().getBytes(StandardCharsets.UTF_8)));
+    }
   }
 
   @Test

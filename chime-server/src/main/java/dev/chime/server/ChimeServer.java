@@ -143,7 +143,12 @@ public final class ChimeServer implements AutoCloseable {
             metrics);
     Auth auth = new Auth(new Tokens(settings.tokens()));
     http = Javalin.create(config -> configure(config, routes, auth));
-    http.start(); // after http is set: configure's servlet step reads it as Jetty starts
+    try {
+      http.start(); // after http is set: configure's servlet step reads it as Jetty starts
+    } catch (RuntimeException e) {
+      http = null; // never started: nothing for shutdown() to stop
+      throw e;
+    }
     ready.set(true);
     if (settings.tokens().isEmpty()) {
       LOG.warn(

@@ -27,6 +27,12 @@ class JettySetUpTest {
       assertThat(ids).isInstanceOf(NoSessionIds.class);
       assertThat(ids.isStarted()).isTrue();
       assertThat(((NoSessionIds) ids).getRandom()).isNull();
+      assertThat(
+              server
+                  .jetty()
+                  .getDescendant(org.eclipse.jetty.ee10.servlet.SessionHandler.class)
+                  .getSessionIdManager())
+          .isSameAs(ids);
 
       ServletHolder[] holders =
           server
@@ -46,6 +52,8 @@ class JettySetUpTest {
       PlainServlet servlet = (PlainServlet) plain.getServletInstance();
       assertThat(servlet.javalin().getClass().getName())
           .isEqualTo("io.javalin.http.servlet.JavalinServlet");
+      assertThat(servlet.getServletConfig()).isNotNull(); // init was passed on
+      assertThat(servlet.getServletConfig().getServletName()).isEqualTo(plain.getName());
       assertThat(servlet.getServletConfig()).isSameAs(servlet.javalin().getServletConfig());
       assertThat(servlet.getServletInfo()).isEqualTo(servlet.javalin().getServletInfo());
       assertThat(plain.isAsyncSupported()).isTrue(); // the event stream needs it
