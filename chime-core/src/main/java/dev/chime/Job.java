@@ -66,6 +66,20 @@ public record Job(
   /** The priority of a job that does not set one. */
   public static final int DEFAULT_PRIORITY = 5;
 
+  /**
+   * The earliest instant a job or trigger may name. With {@link #LATEST} and {@link #LONGEST} it
+   * keeps every instant the engine computes (a named instant plus at most the longest duration)
+   * within what each store holds: durable stores keep microseconds since the epoch in a 64-bit
+   * integer, which ends in the year 294,247.
+   */
+  public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+
+  /** The latest instant a job or trigger may name. */
+  public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
+  /** The longest duration a job or trigger may name (a period, timeout, delay or grace). */
+  public static final Duration LONGEST = Duration.ofDays(36_500);
+
   private static volatile String lastHandler; // the handler name that passed the check last
 
   /** Validates the definition as a whole; the builder has checked each part already. */
@@ -87,6 +101,38 @@ public record Job(
     Objects.requireNonNull(misfire, "misfire must not be null");
     labels = Set.copyOf(labels == null ? Set.of() : labels);
     owner = owner == null ? OWNER_CODE : requireOwner(owner, id);
+    if (timeout != null) {
+      requireDuration("timeout", timeout);
+    }
+    if (endAt != null) {
+      requireInstant("endAt", endAt);
+    }
+  }
+
+  /**
+   * The instant, if it is {@link #EARLIEST} to {@link #LATEST}.
+   *
+   * @throws IllegalArgumentException naming {@code what} if it is not
+   */
+  static Instant requireInstant(String what, Instant at) {
+    if (at.isBefore(EARLIEST) || at.isAfter(LATEST)) {
+      throw new IllegalArgumentException(
+          what + " must be " + EARLIEST + " to " + LATEST + ", was " + at);
+    }
+    return at;
+  }
+
+  /**
+   * The duration, if it is at most {@link #LONGEST}.
+   *
+   * @throws IllegalArgumentException naming {@code what} if it is longer
+   */
+  static Duration requireDuration(String what, Duration length) {
+    if (length.compareTo(LONGEST) > 0) {
+      throw new IllegalArgumentException(
+          what + " must be at most " + LONGEST.toDays() + " days (100 years), was " + length);
+    }
+    return length;
   }
 
   private static boolean hasControl(String text) {
@@ -206,7 +252,7 @@ public record Job(
       if (limit.isNegative() || limit.isZero()) {
         throw new IllegalArgumentException("timeout must be positive, was " + limit);
       }
-      this.timeout = limit;
+      this.timeout = requireDuration("timeout", limit);
       return this;
     }
 
@@ -255,7 +301,7 @@ public record Job(
 
     /** Finishes the job at this instant. */
     public Builder endAt(Instant end) {
-      this.endAt = Objects.requireNonNull(end, "endAt must not be null");
+      this.endAt = requireInstant("endAt", Objects.requireNonNull(end, "endAt must not be null"));
       return this;
     }
 

@@ -39,6 +39,7 @@ public record MisfirePolicy(Mode mode, Duration grace, int cap) {
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must not be negative, was " + grace);
     }
+    Job.requireDuration("grace", grace);
     int lowest = mode == Mode.SKIP ? 0 : 1;
     int highest = mode == Mode.RUN_ALL ? MAX_CAP : lowest;
     if (cap < lowest || cap > highest) {

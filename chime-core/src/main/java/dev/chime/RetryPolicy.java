@@ -64,6 +64,8 @@ public record RetryPolicy(
       throw new IllegalArgumentException(
           "max delay must be at least the delay " + delay + ", was " + maxDelay);
     }
+    Job.requireDuration("max delay", maxDelay); // the delay is at most that
+    Job.requireDuration("jitter", jitter);
   }
 
   /** {@code attempts} tries in all, {@code delay} apart. */

@@ -22,17 +22,35 @@ public final class SchedulerException extends RuntimeException {
   }
 
   private final Kind kind;
+  private final String field;
 
   /** A refusal of the kind with the message. */
   public SchedulerException(Kind kind, String message) {
     super(message);
     this.kind = kind;
+    this.field = null;
+  }
+
+  /**
+   * A refusal of the kind with the message, naming the part of the job at fault in the terms of the
+   * job-file format ({@code handler}, {@code trigger.after}...).
+   */
+  public SchedulerException(Kind kind, String field, String message) {
+    super(message);
+    this.kind = kind;
+    this.field = field;
   }
 
   /** A refusal of the kind with the message, caused by {@code cause} (kept for logs). */
   public SchedulerException(Kind kind, String message, Throwable cause) {
     super(message, cause);
     this.kind = kind;
+    this.field = null;
+  }
+
+  /** The part of the job at fault ({@code handler}, {@code trigger.after}...), or null. */
+  public String field() {
+    return field;
   }
 
   /** What kind of refusal. */

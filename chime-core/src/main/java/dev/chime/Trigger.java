@@ -140,12 +140,13 @@ public sealed interface Trigger
   /**
    * Fires once.
    *
-   * @param at when
+   * @param at when; {@link Job#EARLIEST} to {@link Job#LATEST}
    */
   record Once(Instant at) implements Trigger {
     /** Validates the instant. */
     public Once {
       Objects.requireNonNull(at, "at must not be null");
+      Job.requireInstant("at", at);
     }
 
     @Override
@@ -159,10 +160,11 @@ public sealed interface Trigger
    * with a fixed delay after each run finishes; optionally until {@code end}, each fire pushed
    * later by up to {@code jitter}.
    *
-   * @param period time between fires; positive
+   * @param period time between fires; positive, at most {@link Job#LONGEST}
    * @param mode fixed rate or fixed delay
-   * @param start the first fire time (fixed rate: the grid's origin)
-   * @param end no fire after this instant, or null for never
+   * @param start the first fire time (fixed rate: the grid's origin); {@link Job#EARLIEST} to
+   *     {@link Job#LATEST}
+   * @param end no fire after this instant, or null for never; at most {@link Job#LATEST}
    * @param jitter up to this much later per fire, deterministic per fire time; shorter than the
    *     period
    */
@@ -185,7 +187,9 @@ public sealed interface Trigger
       if (period.isNegative() || period.isZero()) {
         throw new IllegalArgumentException("period must be positive, was " + period);
       }
-      if (end != null && !end.isAfter(start)) {
+      Job.requireDuration("period", period);
+      Job.requireInstant("start", start);
+      if (end != null && !Job.requireInstant("end", end).isAfter(start)) {
         throw new IllegalArgumentException("end must be after start " + start + ", was " + end);
       }
       if (jitter.isNegative() || jitter.compareTo(period) >= 0) {

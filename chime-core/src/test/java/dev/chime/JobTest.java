@@ -10,6 +10,7 @@ import java.time.ZoneId;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class JobTest {
@@ -42,6 +43,54 @@ class JobTest {
         .hasMessage("owner of job j must be 1-1000 characters without control characters");
     assertThatThrownBy(() -> builder.owner("a\nb")).hasMessageStartingWith("owner of job j");
     assertThatThrownBy(() -> builder.owner(null)).hasMessage("owner must not be null");
+  }
+
+  @Test
+  void durationsAndInstantsOutsideWhatStoresHoldAreRefusedNamingThePart() {
+    Duration tooLong = Job.LONGEST.plusDays(1);
+    String tooLongText = "must be at most 36500 days (100 years), was PT876024H";
+    Job.Builder builder = Job.builder("j").handler("h").trigger(NIGHTLY);
+    assertThatThrownBy(() -> builder.timeout(tooLong)).hasMessage("timeout " + tooLongText);
+    assertThatThrownBy(() -> builder.endAt(Instant.parse("+10000-01-01T00:00:00Z")))
+        .hasMessage(
+            "endAt must be 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, was"
+                + " +10000-01-01T00:00:00Z");
+    assertThatThrownBy(() -> RetryPolicy.fixed(2, tooLong)).hasMessage("max delay " + tooLongText);
+    assertThatThrownBy(
+            () ->
+                RetryPolicy.exponential(2, Duration.ofSeconds(1), Duration.ofMinutes(1))
+                    .withJitter(tooLong))
+        .hasMessage("jitter " + tooLongText);
+    assertThatThrownBy(() -> MisfirePolicy.skip(tooLong)).hasMessage("grace " + tooLongText);
+    Job longest =
+        builder
+            .timeout(Job.LONGEST)
+            .endAt(Job.LATEST)
+            .retry(RetryPolicy.fixed(2, Job.LONGEST))
+            .misfire(MisfirePolicy.skip(Job.LONGEST))
+            .build();
+    assertThat(longest.timeout()).isEqualTo(Job.LONGEST);
+    assertThat(longest.endAt()).isEqualTo(Job.LATEST);
+    Job job = Job.builder("j").handler("h").trigger(NIGHTLY).build();
+    assertThatThrownBy(
+            () ->
+                new Job(
+                    job.id(),
+                    "h",
+                    Map.of(),
+                    NIGHTLY,
+                    tooLong,
+                    job.retry(),
+                    job.overlap(),
+                    job.misfire(),
+                    5,
+                    null,
+                    0,
+                    null,
+                    Set.of(),
+                    null,
+                    null))
+        .hasMessage("timeout " + tooLongText);
   }
 
   @Test

@@ -106,6 +106,24 @@ class TriggerTest {
   }
 
   @Test
+  void instantsAndPeriodsOutsideWhatStoresHoldAreRefusedNamingThePart() {
+    Instant far = Instant.parse("+300000-01-01T00:00:00Z");
+    String range = " must be 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, was ";
+    assertThatThrownBy(() -> Trigger.once(far)).hasMessage("at" + range + far);
+    assertThatThrownBy(() -> Trigger.once(Instant.parse("0000-12-31T23:59:59Z")))
+        .hasMessage("at" + range + "0000-12-31T23:59:59Z");
+    assertThat(Trigger.once(Job.LATEST).at()).isEqualTo(Job.LATEST);
+    assertThat(Trigger.once(Job.EARLIEST).at()).isEqualTo(Job.EARLIEST);
+    Trigger.Interval minute = Trigger.every(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> minute.startingAt(far)).hasMessage("start" + range + far);
+    assertThatThrownBy(() -> minute.endingAt(Instant.parse("-999999999-01-01T00:00:00Z")))
+        .hasMessage("end" + range + "-999999999-01-01T00:00:00Z");
+    assertThatThrownBy(() -> Trigger.every(Job.LONGEST.plusSeconds(1)))
+        .hasMessage("period must be at most 36500 days (100 years), was PT876000H1S");
+    assertThat(Trigger.every(Job.LONGEST).period()).isEqualTo(Job.LONGEST);
+  }
+
+  @Test
   void cronIsReadInItsZone() {
     Trigger.Cron nightly = Trigger.cron("30 2 * * *", NEW_YORK);
     assertThat(nightly.nextAfter(Instant.parse("2026-03-07T17:00:00Z")))

@@ -11,6 +11,12 @@ import java.util.Map;
  * lists and string-keyed maps of them. Stores can persist exactly these shapes.
  */
 public final class JsonValues {
+  /**
+   * How deep lists and maps may nest (the outermost counts as 1): deeper values are refused rather
+   * than copied, so that copying, storing and reading them back never runs out of stack.
+   */
+  public static final int MAX_DEPTH = 32;
+
   private JsonValues() {}
 
   // One shared copy of an empty map and list: most jobs have no params, and a fresh empty map per
@@ -30,8 +36,15 @@ public final class JsonValues {
     return (Map<String, Object>) copy(map, path);
   }
 
-  /** A deep, unmodifiable copy of the value; fails naming the first part that is not JSON. */
+  /**
+   * A deep, unmodifiable copy of the value; fails naming the first part that is not JSON or that
+   * nests deeper than {@value #MAX_DEPTH} levels.
+   */
   public static Object copy(Object value, String path) {
+    return copy(value, path, 0);
+  }
+
+  private static Object copy(Object value, String path, int depth) {
     if (value == null
         || value instanceof String
         || value instanceof Boolean
@@ -45,6 +58,10 @@ public final class JsonValues {
         || value instanceof java.math.BigInteger) {
       return value;
     }
+    if ((value instanceof Map<?, ?> || value instanceof Collection<?>) && depth == MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          path + ": lists and maps may nest at most " + MAX_DEPTH + " levels deep");
+    }
     if (value instanceof Map<?, ?> map) {
       if (map.isEmpty()) {
         return EMPTY_MAP;
@@ -55,7 +72,7 @@ public final class JsonValues {
           throw new IllegalArgumentException(
               path + ": keys must be strings, was " + entry.getKey());
         }
-        copy.put(key, copy(entry.getValue(), path + "." + key));
+        copy.put(key, copy(entry.getValue(), path + "." + key, depth + 1));
       }
       return java.util.Collections.unmodifiableMap(copy);
     }
@@ -66,7 +83,7 @@ public final class JsonValues {
       List<Object> copy = new ArrayList<>(list.size());
       int index = 0;
       for (Object item : list) {
-        copy.add(copy(item, path + "[" + index++ + "]"));
+        copy.add(copy(item, path + "[" + index++ + "]", depth + 1));
       }
       return java.util.Collections.unmodifiableList(copy);
     }

@@ -55,4 +55,18 @@ class StoreSpiTest {
           .hasMessage("InMemoryStore cannot prune runs");
     }
   }
+
+  @Test
+  void jsonValuesNestAtMostMaxDepthLevels() {
+    Object fine = "leaf";
+    for (int i = 0; i < JsonValues.MAX_DEPTH; i++) {
+      fine = java.util.List.of(fine);
+    }
+    assertThat(JsonValues.copy(fine, "params")).isEqualTo(fine);
+    Object deep = java.util.Map.of("a", fine);
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> JsonValues.copy(deep, "params"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "params.a" + "[0]".repeat(31) + ": lists and maps may nest at most 32 levels deep");
+  }
 }

@@ -177,7 +177,14 @@ public final class ChimeServer implements AutoCloseable {
           ctx -> {
             Role caller = route.role() == null ? null : auth.require(ctx, route.role());
             route.checkQuery(ctx);
-            route.action().handle(ctx, caller);
+            try {
+              route.action().handle(ctx, caller);
+            } catch (StackOverflowError e) {
+              // Not an Exception, so no mapper would see it: the client got an empty text/plain
+              // 500. Inputs are depth-limited, so this is a bug: logged as one, with a problem
+              // body.
+              throw new IllegalStateException("the request ran out of stack", e);
+            }
           });
     }
     Problems.install(config.routes);

@@ -1,18 +1,26 @@
 package dev.chime.server;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.chime.spi.JsonValues;
 import java.util.Locale;
 import java.util.Map;
 
 /** The server's one JSON mapper: plain maps and lists in, plain maps and lists out. */
 final class Json {
   static final ObjectMapper MAPPER =
-      JsonMapper.builder()
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(JsonValues.MAX_DEPTH).build())
+                  .build())
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
@@ -34,6 +42,10 @@ final class Json {
     }
     try {
       return MAPPER.readTree(body);
+    } catch (StreamConstraintsException e) {
+      throw ApiException.malformed(
+          "body",
+          "the body's arrays and objects nest more than " + JsonValues.MAX_DEPTH + " levels deep");
     } catch (JsonProcessingException e) {
       throw ApiException.malformed(
           "body",

@@ -5,6 +5,7 @@ import dev.chime.SchedulerException;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -45,7 +46,7 @@ final class Problems {
           case INVALID -> 422;
           case CLOSED, UNAVAILABLE -> 503;
         };
-    write(ctx, status, null, e);
+    write(ctx, status, e.field(), e);
   }
 
   private static void unexpected(Exception e, Context ctx) {
@@ -62,7 +63,7 @@ final class Problems {
     if (e.line() > 0) {
       problem.put("line", e.line());
     }
-    ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(problem));
+    send(ctx, status, problem);
   }
 
   private static void write(Context ctx, int status, String field, RuntimeException e) {
@@ -71,7 +72,17 @@ final class Problems {
 
   static void write(Context ctx, int status, String field, String detail, List<String> errors) {
     Map<String, Object> problem = problem(ctx, status, field, detail, errors);
-    ctx.status(status).contentType(CONTENT_TYPE).result(Json.write(problem));
+    send(ctx, status, problem);
+  }
+
+  /**
+   * As UTF-8 bytes: a String result is encoded by the content type's charset, and {@code
+   * application/problem+json} has none, so Jetty fell back to ISO-8859-1 (JSON is UTF-8).
+   */
+  private static void send(Context ctx, int status, Map<String, Object> problem) {
+    ctx.status(status)
+        .contentType(CONTENT_TYPE)
+        .result(Json.write(problem).getBytes(StandardCharsets.UTF_8));
   }
 
   private static Map<String, Object> problem(

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -134,6 +135,65 @@ abstract class ApiContractTest {
             "{\"id\": \"self\", \"trigger\": {\"after\": [\"self\"]}, \"handler\": \"noop\"}");
     assertThat(cycle.status()).isEqualTo(422);
     assertThat(cycle.json().get("detail").asText()).isEqualTo("dependency cycle: self -> self");
+  }
+
+  @Test
+  void valuesBeyondWhatStoresHoldAndRefusalsByTheSchedulerNameTheirField() {
+    Map<String, String> bodies =
+        Map.of(
+            "trigger.every",
+            "{\"id\": \"far-1\", \"trigger\": {\"every\": \"99999999999d\"}, \"command\": [\"true\"]}",
+            "trigger.at",
+            "{\"id\": \"far-2\", \"trigger\": {\"at\": \"+300000-01-01T00:00:00Z\"}, \"command\": [\"true\"]}",
+            "timeout",
+            "{\"id\": \"far-3\", \"trigger\": \"0 3 * * *\", \"timeout\": \"36501d\", \"command\": [\"true\"]}",
+            "handler",
+            "{\"id\": \"far-4\", \"trigger\": \"0 3 * * *\", \"handler\": \"nosuch\"}",
+            "trigger.after",
+            "{\"id\": \"far-5\", \"trigger\": {\"after\": [\"nope\"]}, \"handler\": \"noop\"}",
+            "overlap.max_concurrent",
+            "{\"id\": \"far-6\", \"trigger\": \"0 3 * * *\", \"command\": [\"true\"],"
+                + " \"overlap\": {\"mode\": \"allow\", \"max_concurrent\": 3}}");
+    bodies.forEach(
+        (field, body) -> {
+          Http.Response created = http.post("/api/v1/jobs", body);
+          assertThat(created.status()).as(body).isEqualTo(422);
+          assertThat(created.json().get("field").asText()).as(body).isEqualTo(field);
+          String id = body.substring(body.indexOf("far-"), body.indexOf("far-") + 5);
+          Http.Response put = http.put("/api/v1/jobs/" + id, body);
+          assertThat(put.status()).as("PUT " + body).isEqualTo(422);
+        });
+    assertThat(http.get("/api/v1/jobs/far-1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void deepNestingIsRefusedAsAProblemAndProblemsAreUtf8() {
+    String deep = "[".repeat(200) + "]".repeat(200);
+    Http.Response job =
+        http.post(
+            "/api/v1/jobs",
+            "{\"id\": \"deep-1\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\","
+                + " \"params\": {\"a\": "
+                + deep
+                + "}}");
+    assertThat(job.status()).as(job.body()).isEqualTo(400);
+    assertThat(job.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(job.json().get("detail").asText()).contains("nest more than 32 levels");
+    Http.Response event = http.post("/api/v1/events/deep", "{\"a\": " + deep + "}");
+    assertThat(event.status()).as(event.body()).isEqualTo(400);
+    String fine = "[".repeat(25) + "]".repeat(25);
+    assertThat(
+            http.post(
+                    "/api/v1/jobs",
+                    "{\"id\": \"deep-2\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\","
+                        + " \"params\": {\"a\": "
+                        + fine
+                        + "}}")
+                .status())
+        .isEqualTo(201);
+    Http.Response unicode = http.get("/api/v1/jobs/caf%C3%A9-%E2%98%95");
+    assertThat(unicode.status()).isEqualTo(404);
+    assertThat(unicode.json().get("detail").asText()).contains("caf\u00e9-\u2615");
   }
 
   @Test

@@ -663,6 +663,7 @@ public final class Engine implements Scheduler {
         : !handlers.containsKey(job.handler())) {
       throw new SchedulerException(
           Kind.INVALID,
+          "handler",
           job.code() != null
               ? "job "
                   + job.id()
@@ -675,6 +676,7 @@ public final class Engine implements Scheduler {
         if (!awaited.equals(job.id()) && store.find(awaited).isEmpty()) {
           throw new SchedulerException(
               Kind.INVALID,
+              "trigger.after",
               "job " + job.id() + " depends on " + awaited + ", which does not exist");
         }
       }
@@ -682,12 +684,14 @@ public final class Engine implements Scheduler {
       if (cycle != null) {
         throw new SchedulerException(
             Kind.INVALID,
+            "trigger.after",
             "dependency cycle: " + String.join(" -> ", cycle.stream().map(JobId::value).toList()));
       }
     } else if (job.trigger() instanceof Trigger.OnFile file
         && !java.nio.file.Files.isDirectory(file.path())) {
       throw new SchedulerException(
           Kind.INVALID,
+          "trigger.file.path",
           "job "
               + job.id()
               + ": file trigger path "

@@ -917,6 +917,14 @@ public final class JobSpecs {
           map.containsKey("queue_limit")
               ? integer(map.get("queue_limit"), field + ".queue_limit")
               : Integer.valueOf(mode == OverlapPolicy.Mode.QUEUE ? 1 : 0);
+      if (mode == OverlapPolicy.Mode.ALLOW && map.containsKey("max_concurrent")) {
+        error(
+            map.get("max_concurrent"),
+            field + ".max_concurrent",
+            "does not apply to allow, which starts every run: use skip, queue or replace to cap"
+                + " the runs at once");
+        return null;
+      }
       if (mode == null || max == null || queue == null) {
         return null;
       }
@@ -1085,7 +1093,15 @@ public final class JobSpecs {
         return null;
       }
       try {
-        return Values.duration(text);
+        Duration length = Values.duration(text);
+        if (length.compareTo(Job.LONGEST) > 0) {
+          error(
+              node,
+              field,
+              "must be at most " + Job.LONGEST.toDays() + " days (100 years), was " + text);
+          return null;
+        }
+        return length;
       } catch (IllegalArgumentException e) {
         error(node, field, e.getMessage());
         return null;
@@ -1113,8 +1129,20 @@ public final class JobSpecs {
       return fallback;
     }
 
-    /** An ISO instant, an offset date-time, or a local date-time read in the zone. */
+    /**
+     * An ISO instant, an offset date-time, or a local date-time read in the zone, from {@link
+     * Job#EARLIEST} to {@link Job#LATEST}.
+     */
     private Instant instant(Node node, String field, ZoneId zone) {
+      Instant at = anyInstant(node, field, zone);
+      if (at != null && (at.isBefore(Job.EARLIEST) || at.isAfter(Job.LATEST))) {
+        error(node, field, "must be " + Job.EARLIEST + " to " + Job.LATEST + ", was " + at);
+        return null;
+      }
+      return at;
+    }
+
+    private Instant anyInstant(Node node, String field, ZoneId zone) {
       if (node.value() instanceof String text) {
         try {
           return Instant.parse(text);

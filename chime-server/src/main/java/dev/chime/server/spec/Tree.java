@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import dev.chime.spi.JsonValues;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,7 +66,7 @@ final class Tree {
         errors.add(new SpecError(source, 1, "", "the document is empty"));
         return null;
       }
-      Node root = value(parser, "", source, errors);
+      Node root = value(parser, "", source, errors, 0);
       JsonToken extra = parser.nextToken();
       if (extra != null) {
         errors.add(
@@ -94,9 +95,21 @@ final class Tree {
     return Math.max(parser.currentTokenLocation().getLineNr(), 0);
   }
 
-  private static Node value(JsonParser parser, String path, String source, List<SpecError> errors)
+  private static Node value(
+      JsonParser parser, String path, String source, List<SpecError> errors, int depth)
       throws IOException {
     int line = line(parser);
+    if (parser.currentToken().isStructStart() && depth == JsonValues.MAX_DEPTH) {
+      // Refused before the reader's own recursion (and a store's) can run out of stack.
+      errors.add(
+          new SpecError(
+              source,
+              line,
+              path,
+              "arrays and objects may nest at most " + JsonValues.MAX_DEPTH + " levels deep"));
+      parser.skipChildren();
+      return new Node(null, line);
+    }
     if (parser instanceof YAMLParser yaml && yaml.isCurrentAlias()) {
       // Jackson hands an alias over as a string holding the anchor's name: never read it as text.
       errors.add(
@@ -116,7 +129,7 @@ final class Tree {
           int keyLine = line(parser);
           parser.nextToken();
           String child = path.isEmpty() ? name : path + "." + name;
-          Node value = value(parser, child, source, errors);
+          Node value = value(parser, child, source, errors, depth + 1);
           if (fields.putIfAbsent(name, value) != null) {
             errors.add(new SpecError(source, keyLine, child, "the key is given twice"));
           }
@@ -126,7 +139,7 @@ final class Tree {
       case START_ARRAY -> {
         List<Node> items = new ArrayList<>();
         while (parser.nextToken() != JsonToken.END_ARRAY) {
-          items.add(value(parser, path + "[" + items.size() + "]", source, errors));
+          items.add(value(parser, path + "[" + items.size() + "]", source, errors, depth + 1));
         }
         yield new Node(items, line);
       }

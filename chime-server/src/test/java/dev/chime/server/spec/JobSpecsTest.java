@@ -620,4 +620,30 @@ class JobSpecsTest {
             "jobs.yaml:3: command.output_limit: 'lots' is not a size: use bytes or a unit, like 64KB,"
                 + " 500MB or 2GiB");
   }
+
+  @Test
+  void instantsDurationsAndNestingBeyondWhatStoresHoldAreErrorsAtTheirField() {
+    assertThat(errors("id: k\ntrigger: {every: 36501d}\ncommand: [a]\n"))
+        .containsExactly(
+            "jobs.yaml:2: trigger.every: must be at most 36500 days (100 years), was 36501d");
+    assertThat(errors("id: k\ntrigger: {at: '+10000-01-01T00:00:00Z'}\ncommand: [a]\n"))
+        .containsExactly(
+            "jobs.yaml:2: trigger.at: must be 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, was"
+                + " +10000-01-01T00:00:00Z");
+    assertThat(
+            errors(
+                "id: k\ntrigger: {every: 1m, end: '-999999999-01-01T00:00:00Z'}\ncommand: [a]\n"))
+        .containsExactly(
+            "jobs.yaml:2: trigger.end: must be 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z, was"
+                + " -999999999-01-01T00:00:00Z");
+    String deep = "[".repeat(40) + "]".repeat(40);
+    assertThat(errors("id: k\ntrigger: {every: 1m}\nhandler: h\nparams: {a: " + deep + "}\n"))
+        .containsExactly(
+            "jobs.yaml:4: params.a"
+                + "[0]".repeat(30)
+                + ": arrays and objects may nest at most 32 levels deep");
+    String fine = "[".repeat(29) + "]".repeat(29);
+    assertThat(yaml("id: k\ntrigger: {every: 1m}\nhandler: h\nparams: {a: " + fine + "}\n"))
+        .hasSize(1);
+  }
 }
