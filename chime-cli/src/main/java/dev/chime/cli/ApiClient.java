@@ -114,6 +114,17 @@ final class ApiClient {
     return reply;
   }
 
+  /** Whether the connection failed because the host name did not resolve. */
+  private static boolean unresolved(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof java.nio.channels.UnresolvedAddressException
+          || cause instanceof java.net.UnknownHostException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   private Reply exchange(HttpRequest request) {
     try {
       HttpResponse<String> response =
@@ -122,7 +133,10 @@ final class ApiClient {
     } catch (HttpConnectTimeoutException e) {
       throw unreachable("no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
     } catch (ConnectException e) {
-      throw unreachable(e.getMessage() == null ? "connection refused" : e.getMessage());
+      throw unreachable(
+          e.getMessage() != null
+              ? e.getMessage()
+              : unresolved(e) ? "unknown host " + request.uri().getHost() : "connection refused");
     } catch (HttpTimeoutException e) {
       throw new Main.Failure(
           "the Chime server at "

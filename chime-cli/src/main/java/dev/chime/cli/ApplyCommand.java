@@ -21,8 +21,8 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Apply job files: create new jobs, replace changed ones and, with --prune, delete the",
-      "jobs a file owns and no longer lists. Prints what it did."
+      "Apply job files: create new jobs and replace changed ones.",
+      "With --prune, also delete the jobs a file owns and no longer lists. Prints what it did."
     })
 final class ApplyCommand extends ClientCommand {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Job files (YAML or JSON).")

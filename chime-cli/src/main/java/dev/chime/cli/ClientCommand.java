@@ -45,6 +45,10 @@ abstract class ClientCommand implements Callable<Integer> {
 
   /** The path of the job's resource, with the rest appended. */
   static String job(String id, String rest) {
+    if (id.isBlank()) {
+      // An empty segment would be another endpoint: /jobs/ lists, /jobs//next is unknown.
+      throw new Main.UsageError("ID: must not be empty");
+    }
     return API + "/jobs/" + ApiClient.segment(id) + rest;
   }
 

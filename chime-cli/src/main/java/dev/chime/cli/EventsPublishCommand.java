@@ -32,6 +32,9 @@ final class EventsPublishCommand extends ClientCommand {
   @Override
   public Integer call() {
     String body = data == null ? null : payload().toString();
+    if (name.isBlank()) {
+      throw new Main.UsageError("NAME: must not be empty");
+    }
     ApiClient.Reply reply = api().post(API + "/events/" + ApiClient.segment(name), body);
     if (printedJson(reply)) {
       return Main.OK;
@@ -59,7 +62,12 @@ final class EventsPublishCommand extends ClientCommand {
   private JsonNode payload() {
     JsonNode payload;
     try {
-      payload = ApiClient.JSON.readTree(data);
+      // Text after the value is refused, as the server refuses it: never silently dropped.
+      payload =
+          ApiClient.JSON
+              .reader()
+              .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+              .readTree(data);
     } catch (JsonProcessingException e) {
       throw new Main.UsageError(
           "--data: not JSON (" + e.getOriginalMessage() + " at column " + column(e) + ")");

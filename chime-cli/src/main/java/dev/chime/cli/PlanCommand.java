@@ -13,8 +13,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Show what applying the job files would change: jobs added, changed (which fields),",
-      "removed and unchanged, with their next fire times. Changes nothing."
+      "Show what applying the job files would change; changes nothing.",
+      "Lists the jobs added, changed (which fields), removed and unchanged, with their next fire"
+          + " times."
     })
 final class PlanCommand extends ClientCommand {
   @Parameters(arity = "1..*", paramLabel = "FILE", description = "Job files (YAML or JSON).")

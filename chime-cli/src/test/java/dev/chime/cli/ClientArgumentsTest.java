@@ -39,6 +39,33 @@ class ClientArgumentsTest {
   }
 
   @Test
+  void emptyIdsTrailingDataAndUnknownHostsAreNamed() throws IOException {
+    String server = deadServer();
+    for (String[] args :
+        new String[][] {
+          {"jobs", "show", ""}, {"jobs", "run", " "}, {"jobs", "pause", ""},
+          {"jobs", "resume", ""}, {"jobs", "delete", ""}, {"runs", ""}
+        }) {
+      CliRun run = CliRun.of(append(args, "--server", server));
+      assertUsage(run, "ID: must not be empty");
+    }
+    assertUsage(CliRun.of("events", "publish", "", "--server", server), "NAME: must not be empty");
+    assertUsage(
+        CliRun.of(
+            "events", "publish", "deploy", "--data", "{\"a\":1} trailing", "--server", server),
+        "--data: not JSON");
+    CliRun unknown = CliRun.of("jobs", "list", "--server", "http://nonexistent.invalid:8080");
+    assertThat(unknown.code()).isEqualTo(1);
+    assertThat(unknown.err()).contains(": unknown host nonexistent.invalid");
+  }
+
+  private static String[] append(String[] args, String... more) {
+    String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+    System.arraycopy(more, 0, all, args.length, more.length);
+    return all;
+  }
+
+  @Test
   void theServerMustBeAnHttpUrlNamingWhereItCameFrom() {
     assertUsage(
         CliRun.of("jobs", "list", "--server", "127.0.0.1:8080"),
