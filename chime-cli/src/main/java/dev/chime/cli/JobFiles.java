@@ -40,13 +40,28 @@ final class JobFiles {
   static List<Desired> read(List<Path> files) {
     List<Desired> desired = new ArrayList<>();
     List<String> errors = new ArrayList<>();
+    java.util.Set<String> owners = new java.util.HashSet<>();
+    java.util.Map<dev.chime.JobId, Path> fileOf = new java.util.HashMap<>();
     for (Path file : files) {
       if (!Files.isRegularFile(file)) {
-        errors.add(file + ": no such file");
+        errors.add(file + (Files.isDirectory(file) ? ": is a directory" : ": no such file"));
+        continue;
+      }
+      if (!owners.add(owner(file))) {
+        errors.add(file + ": the file is given twice");
         continue;
       }
       try {
-        desired.add(new Desired(file, owner(file), JobSpecs.read(file)));
+        List<Job> jobs = JobSpecs.read(file);
+        for (Job job : jobs) {
+          // Each file owns its jobs: the second would be refused midway, half applied.
+          Path other = fileOf.putIfAbsent(job.id(), file);
+          if (other != null) {
+            errors.add(
+                file + ": job " + job.id() + " is in " + other + " too: a job belongs to one file");
+          }
+        }
+        desired.add(new Desired(file, owner(file), jobs));
       } catch (SpecException e) {
         e.errors().forEach(error -> errors.add(line(error)));
       } catch (UncheckedIOException e) {
@@ -62,8 +77,9 @@ final class JobFiles {
     return desired;
   }
 
+  /** file:line: field: message (without the field when the error is the file's as a whole). */
   static String line(SpecError error) {
-    return error.source() + ":" + error.line() + ": " + error.field() + ": " + error.message();
+    return error.toString();
   }
 
   /** The owner {@code JobSpecs.read} gives the file's jobs. */

@@ -194,6 +194,25 @@ class PlanApplyTest {
     assertThat(server.scheduler().get(JobId.of("two"))).isEmpty();
   }
 
+  @Test
+  void aJobInTwoFilesOrAFileGivenTwiceIsRefusedBeforeAnythingChanges() throws IOException {
+    Path a = file("a.yaml", "id: shared\ntrigger: \"0 3 * * *\"\ncommand: [\"true\"]\n");
+    Path b = file("b.yaml", "id: shared\ntrigger: \"0 4 * * *\"\ncommand: [\"true\"]\n");
+    CliRun both = cli("apply", a.toString(), b.toString());
+    assertThat(both.code()).isEqualTo(2);
+    assertThat(both.err())
+        .isEqualTo("chime: " + b + ": job shared is in " + a + " too: a job belongs to one file\n");
+    assertThat(server.scheduler().get(JobId.of("shared"))).isEmpty();
+    CliRun twice = cli("plan", a.toString(), a.toString());
+    assertThat(twice.code()).isEqualTo(2);
+    assertThat(twice.err()).contains(a + ": the file is given twice");
+    Path empty = file("empty.yaml", "");
+    assertThat(cli("plan", empty.toString()).err())
+        .contains(empty + ":1: the document is empty")
+        .doesNotContain(": :");
+    assertThat(cli("plan", dir.toString()).err()).contains(dir + ": is a directory");
+  }
+
   /**
    * A file may name a plugin's exception type in {@code retry_on}: with {@code --plugins} plan and
    * apply read it as the server does; without, the file is refused with the type named.
