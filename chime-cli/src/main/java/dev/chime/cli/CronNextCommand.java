@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
     description = "Print the next fire times, strictly after --from, one ISO-8601 time per line.")
 final class CronNextCommand implements Callable<Integer> {
   /** Always shows seconds; UTC prints as Z. */
-  static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+  static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXXXX");
 
   static final int MAX_COUNT = 10_000;
 
@@ -55,7 +55,13 @@ final class CronNextCommand implements Callable<Integer> {
     CronExpression expression = cron.parse();
     ZoneId zone = cron.zone(environment);
     PrintWriter out = spec.commandLine().getOut();
-    expression.upcoming(start(zone), count).forEach(time -> out.println(ISO.format(time)));
+    ZonedDateTime start = start(zone);
+    java.util.List<ZonedDateTime> times = expression.upcoming(start, count);
+    if (times.isEmpty()) {
+      // Its years are over (or past what the search covers): as good as never firing.
+      throw new Main.UsageError("'" + cron.expression + "' never fires after " + ISO.format(start));
+    }
+    times.forEach(time -> out.println(ISO.format(time)));
     return Main.OK;
   }
 

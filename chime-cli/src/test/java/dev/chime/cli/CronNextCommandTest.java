@@ -156,9 +156,54 @@ class CronNextCommandTest {
   @Test
   void aBoundedExpressionPrintsWhatItHas() {
     CliRun run =
-        CliRun.of("cron", "next", "0 0 0 1 1 ? 2027-2028", "--dialect", "quartz", "--zone", "UTC");
+        CliRun.of(
+            "cron",
+            "next",
+            "0 0 0 1 1 ? 2027-2028",
+            "--dialect",
+            "quartz",
+            "--zone",
+            "UTC",
+            "--from",
+            "2026-01-01");
     assertThat(run.code()).isZero();
     assertThat(run.lines()).containsExactly("2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z");
+  }
+
+  @Test
+  void anExpressionWhoseYearsAreOverExitsTwoSayingSo() {
+    CliRun run =
+        CliRun.of(
+            "cron",
+            "next",
+            "0 0 0 1 1 ? 2020",
+            "--dialect",
+            "quartz",
+            "--zone",
+            "UTC",
+            "--from",
+            "2026-01-01");
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.err())
+        .isEqualTo("chime: '0 0 0 1 1 ? 2020' never fires after 2026-01-01T00:00:00Z\n");
+    assertThat(run.lines()).isEmpty();
+  }
+
+  @Test
+  void anOffsetWithSecondsIsPrintedWhole() {
+    assertThat(
+            CliRun.of(
+                    "cron",
+                    "next",
+                    "0 12 * * *",
+                    "--zone",
+                    "Europe/Berlin",
+                    "--from",
+                    "1890-06-01T00:00",
+                    "--count",
+                    "1")
+                .lines())
+        .containsExactly("1890-06-01T12:00:00+00:53:28");
   }
 
   @Test
