@@ -720,6 +720,22 @@ public final class Engine implements Scheduler {
     return new JobInfo(job, state, note, firstFire(job), runs, version);
   }
 
+  /**
+   * The next occurrence of an updated job. With the trigger unchanged, the schedule goes on where
+   * it was (an occurrence that fired at this very instant, or a once job's past instant, must not
+   * fire again); a new trigger starts afresh, as a new job would.
+   */
+  private Instant updatedFire(JobInfo old, Job job) {
+    if (!job.trigger().equals(old.job().trigger())) {
+      return firstFire(job);
+    }
+    Instant next =
+        old.nextFireAt() != null
+            ? old.nextFireAt()
+            : job.trigger().nextAfter(now()).orElse(null); // finished: only what is still ahead
+    return next != null && job.endAt() != null && next.isAfter(job.endAt()) ? null : next;
+  }
+
   /** The job's first occurrence; the clock is read only for a trigger that needs it. */
   private Instant firstFire(Job job) {
     Instant first =
@@ -784,7 +800,14 @@ public final class Engine implements Scheduler {
           unclaim(job.id());
           JobState state = old.state() == JobState.FINISHED ? JobState.ACTIVE : old.state();
           JobInfo info =
-              store.update(initial(job, state, old.note(), old.runCount(), old.version()));
+              store.update(
+                  new JobInfo(
+                      job,
+                      state,
+                      old.note(),
+                      updatedFire(old, job),
+                      old.runCount(),
+                      old.version()));
           dependencies.put(job.id(), job.trigger());
           watchFiles(job);
           jobChanged(SchedulerEvent.Change.UPDATED, info);
@@ -1297,6 +1320,10 @@ public final class Engine implements Scheduler {
       if (verdict.reason() != null) {
         skip(info.job(), now, 1, verdict.reason());
       }
+    } else if (closing) {
+      // A dependency that ends during shutdown starts nothing new (as a retry would not): the
+      // dependent's occurrence is recorded as skipped, with why.
+      skip(info.job(), now, 1, "shutting down");
     } else {
       fireUntimed(info, now, null, 1);
       kick();
@@ -1316,8 +1343,9 @@ public final class Engine implements Scheduler {
       return null; // finished: no occurrence is expected
     }
     if (info.state() == JobState.PAUSED || pausedAllSince != null) {
-      String note = info.note() == null ? "" : ": " + info.note();
-      return skipped(info.job(), now, 1, "paused" + note, event);
+      // The job's own note, else the whole scheduler's (pauseAll's note was dropped before).
+      String why = info.state() == JobState.PAUSED ? info.note() : pauseNote;
+      return skipped(info.job(), now, 1, "paused" + (why == null ? "" : ": " + why), event);
     }
     if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
       JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));

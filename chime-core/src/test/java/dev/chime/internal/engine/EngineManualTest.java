@@ -485,6 +485,18 @@ class EngineManualTest {
   }
 
   @Test
+  void aWholeSchedulerPauseGivesItsNoteAsTheSkipsReason() {
+    h.engine.schedule(job("ev", Trigger.onEvent("ping")).build());
+    h.engine.schedule(job("own", Trigger.onEvent("ping")).build());
+    h.engine.pause(JobId.of("own"), "its own");
+    h.engine.pauseAll("deploy freeze");
+    List<Run> runs = h.engine.publish("ping", null);
+    assertThat(runs)
+        .extracting(Run::reason)
+        .containsExactly("paused: deploy freeze", "paused: its own");
+  }
+
+  @Test
   void pausingTheWholeSchedulerHoldsEverything() {
     h.engine.schedule(job("a", Trigger.once(h.at(60))).build());
     h.engine.pauseAll("deploy");
@@ -509,6 +521,31 @@ class EngineManualTest {
     assertThatThrownBy(() -> h.engine.update(job("u", Trigger.once(h.at(1))).build()))
         .isInstanceOf(SchedulerException.class)
         .hasMessage("no job u");
+  }
+
+  @Test
+  void anUpdateWithTheSameTriggerNeverRunsAnOccurrenceAgain() {
+    Trigger minutely = Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60));
+    h.engine.schedule(job("same", minutely).build());
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
+    JobInfo updated = h.engine.update(job("same", minutely).priority(7).build());
+    assertThat(updated.nextFireAt()).isEqualTo(h.at(120));
+    assertThat(h.engine.runDue()).as("00:01 ran already").isZero();
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
+    h.engine.schedule(job("done", Trigger.once(h.at(150))).build());
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(2); // done@150, same@180
+    JobInfo finished = h.engine.update(job("done", Trigger.once(h.at(150))).priority(2).build());
+    assertThat(finished.state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isZero();
+    JobInfo moved = h.engine.update(job("done", Trigger.once(h.at(240))).build());
+    assertThat(moved.state()).as("a new trigger starts afresh").isEqualTo(JobState.ACTIVE);
+    assertThat(h.calls)
+        .as("each occurrence once")
+        .containsExactlyInAnyOrder(
+            "same@" + h.at(60) + "#1",
+            "same@" + h.at(120) + "#1",
+            "done@" + h.at(150) + "#1",
+            "same@" + h.at(180) + "#1");
   }
 
   @Test

@@ -382,6 +382,44 @@ class EngineThreadedTest {
         .hasMessage("the scheduler is shut down");
   }
 
+  @Test
+  void aDependencyThatEndsDuringShutdownStartsNoDependent() throws Exception {
+    Scheduler scheduler =
+        Scheduler.builder().clock(Clock.systemUTC()).shutdownGrace(Duration.ofSeconds(30)).build();
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger dependentRuns = new AtomicInteger();
+    scheduler.register("block", ctx -> release.await());
+    scheduler.register("after", ctx -> dependentRuns.incrementAndGet());
+    scheduler.schedule(
+        Job.builder("first").handler("block").trigger(Trigger.once(Instant.EPOCH)).build());
+    scheduler.schedule(
+        Job.builder("then").handler("after").trigger(Trigger.after(JobId.of("first"))).build());
+    scheduler.start();
+    await(
+        "it runs",
+        () ->
+            scheduler.runs(JobId.of("first"), 1).stream()
+                .anyMatch(r -> r.state() == RunState.RUNNING));
+    java.util.concurrent.CompletableFuture<Boolean> down =
+        java.util.concurrent.CompletableFuture.supplyAsync(scheduler::shutdown);
+    await(
+        "shutting down",
+        () -> {
+          try {
+            scheduler.runNow(JobId.of("no-such-job")); // NOT_FOUND until it shuts down
+            return false;
+          } catch (SchedulerException e) {
+            return e.kind() == SchedulerException.Kind.CLOSED;
+          }
+        });
+    release.countDown();
+    assertThat(down.get(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(dependentRuns).hasValue(0);
+    assertThat(scheduler.runs(JobId.of("then"), 5))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(RunState.SKIPPED, "shutting down"));
+  }
+
   /**
    * Many threads schedule, run, cancel and pause at once; afterwards every once-job ran exactly
    * once or has a record saying why not, no occurrence ran twice, and the limit held.
