@@ -153,36 +153,21 @@ class CronNextCommandTest {
         .containsExactly("2026-11-27T00:00:00Z");
   }
 
+  private static CliRun quartzFrom2026(String expression) {
+    return CliRun.of(
+        "cron", "next", expression, "--dialect", "quartz", "--zone", "UTC", "--from", "2026-01-01");
+  }
+
   @Test
   void aBoundedExpressionPrintsWhatItHas() {
-    CliRun run =
-        CliRun.of(
-            "cron",
-            "next",
-            "0 0 0 1 1 ? 2027-2028",
-            "--dialect",
-            "quartz",
-            "--zone",
-            "UTC",
-            "--from",
-            "2026-01-01");
+    CliRun run = quartzFrom2026("0 0 0 1 1 ? 2027-2028");
     assertThat(run.code()).isZero();
     assertThat(run.lines()).containsExactly("2027-01-01T00:00:00Z", "2028-01-01T00:00:00Z");
   }
 
   @Test
   void anExpressionWhoseYearsAreOverExitsTwoSayingSo() {
-    CliRun run =
-        CliRun.of(
-            "cron",
-            "next",
-            "0 0 0 1 1 ? 2020",
-            "--dialect",
-            "quartz",
-            "--zone",
-            "UTC",
-            "--from",
-            "2026-01-01");
+    CliRun run = quartzFrom2026("0 0 0 1 1 ? 2020");
     assertThat(run.code()).isEqualTo(2);
     assertThat(run.err())
         .isEqualTo("chime: '0 0 0 1 1 ? 2020' never fires after 2026-01-01T00:00:00Z\n");

@@ -360,6 +360,13 @@ class EngineThreadedTest {
     assertThat(onDispatcher.values()).contains(true, false);
   }
 
+  private static void awaitRunning(Scheduler scheduler, String job) {
+    await(
+        job + " runs",
+        () ->
+            scheduler.runs(JobId.of(job), 1).stream().anyMatch(r -> r.state() == RunState.RUNNING));
+  }
+
   @Test
   void shutdownInterruptsRunsStillRunningAfterTheGrace() {
     Scheduler scheduler =
@@ -368,11 +375,7 @@ class EngineThreadedTest {
     scheduler.schedule(
         Job.builder("stuck").handler("block").trigger(Trigger.once(Instant.EPOCH)).build());
     scheduler.start();
-    await(
-        "it runs",
-        () ->
-            scheduler.runs(JobId.of("stuck"), 1).stream()
-                .anyMatch(r -> r.state() == RunState.RUNNING));
+    awaitRunning(scheduler, "stuck");
     assertThat(scheduler.shutdown()).isFalse();
     Run run = scheduler.runs(JobId.of("stuck"), 1).get(0);
     assertThat(run.state()).isEqualTo(RunState.CANCELLED);
@@ -395,11 +398,7 @@ class EngineThreadedTest {
     scheduler.schedule(
         Job.builder("then").handler("after").trigger(Trigger.after(JobId.of("first"))).build());
     scheduler.start();
-    await(
-        "it runs",
-        () ->
-            scheduler.runs(JobId.of("first"), 1).stream()
-                .anyMatch(r -> r.state() == RunState.RUNNING));
+    awaitRunning(scheduler, "first");
     java.util.concurrent.CompletableFuture<Boolean> down =
         java.util.concurrent.CompletableFuture.supplyAsync(scheduler::shutdown);
     await(
