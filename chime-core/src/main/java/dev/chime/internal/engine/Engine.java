@@ -1577,6 +1577,11 @@ public final class Engine implements Scheduler {
    * One cycle: claims what is due, fires it, times out overdue runs. Returns the epoch nanos of the
    * next thing to do.
    */
+  private long storeNextDue() {
+    Optional<Instant> due = store.nextDue();
+    return due.isPresent() ? Nanos.of(due.get()) : Long.MAX_VALUE;
+  }
+
   private long cycle() {
     firing = now();
     long now = Nanos.of(firing);
@@ -1632,8 +1637,7 @@ public final class Engine implements Scheduler {
       // that is also how jobs added elsewhere (another node) are found.
       return Math.min(next, reclaimAt());
     }
-    Optional<Instant> due = store.nextDue();
-    return due.isPresent() ? Math.min(next, Nanos.of(due.get())) : next;
+    return Math.min(next, storeNextDue());
   }
 
   private void claimDue(long nowNanos) {
@@ -2227,15 +2231,21 @@ public final class Engine implements Scheduler {
           "runDue() is for manual schedulers; this one runs on its own");
     }
     int ran = 0;
+    long before = Long.MIN_VALUE;
     while (true) {
       Execution run;
       Instant prune;
+      long next;
+      long now;
       lock.lock();
       try {
         cycle();
+        now = Nanos.of(firing);
         flush(); // what fired is written (or refused) before a run of it can start
         run = takeReady();
         prune = takePruneDue();
+        // read after the flush: the cycle's own answer predates what it wrote
+        next = run != null || pausedAllSince != null ? Long.MAX_VALUE : storeNextDue();
       } finally {
         unlock();
       }
@@ -2243,6 +2253,13 @@ public final class Engine implements Scheduler {
         prune(prune);
       }
       if (run == null) {
+        // A cycle can make an occurrence due that it did not claim (a catch-up that skipped the
+        // missed ones moves the job to the one due now): another cycle takes it. The same due
+        // time twice means nothing moved (paused, say): then nothing more is due to run.
+        if (next <= now && next != before) {
+          before = next;
+          continue;
+        }
         return ran;
       }
       execute(run);
