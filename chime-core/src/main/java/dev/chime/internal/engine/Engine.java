@@ -729,20 +729,27 @@ public final class Engine implements Scheduler {
     if (!job.trigger().equals(old.job().trigger())) {
       return firstFire(job);
     }
-    Instant next =
+    return beforeEnd(
+        job,
         old.nextFireAt() != null
             ? old.nextFireAt()
-            : job.trigger().nextAfter(now()).orElse(null); // finished: only what is still ahead
-    return next != null && job.endAt() != null && next.isAfter(job.endAt()) ? null : next;
+            : job.trigger().nextAfter(now()).orElse(null)); // finished: only what is still ahead
   }
 
   /** The job's first occurrence; the clock is read only for a trigger that needs it. */
   private Instant firstFire(Job job) {
-    Instant first =
+    return beforeEnd(
+        job,
         job.trigger() instanceof Trigger.Once once
             ? once.at()
-            : job.trigger().nextAfter(now().minusNanos(1)).orElse(null);
-    return first != null && job.endAt() != null && first.isAfter(job.endAt()) ? null : first;
+            : job.trigger().nextAfter(now().minusNanos(1)).orElse(null));
+  }
+
+  /** The occurrence, or null when there is none or it is after the job's end time. */
+  private static Instant beforeEnd(Job job, Instant occurrence) {
+    return occurrence != null && job.endAt() != null && occurrence.isAfter(job.endAt())
+        ? null
+        : occurrence;
   }
 
   /** Marks a job that can never fire again as finished; returns the job as it is now. */
