@@ -2,7 +2,9 @@ package dev.chime;
 
 /**
  * What happens when a job is due while earlier runs of it are still running: with fewer than {@code
- * maxConcurrent} running a new run starts; otherwise the mode decides.
+ * maxConcurrent} running a new run starts; otherwise the mode decides. A retry, and a run-all
+ * catch-up run, is not a new run: it waits for a place whatever the mode (never skipped, never
+ * beside more runs than {@code maxConcurrent}).
  *
  * @param mode what to do at the limit
  * @param maxConcurrent how many runs of the job may run at once, 1-1000
@@ -26,7 +28,11 @@ public record OverlapPolicy(Mode mode, int maxConcurrent, int queueLimit) {
     SKIP,
     /** The new run waits, up to the queue limit; beyond it, skipped. */
     QUEUE,
-    /** The oldest running run is cancelled and the new one starts. */
+    /**
+     * The oldest running run is cancelled and the new one starts as soon as that run's code returns
+     * (at once if it had not started). When every running run was told to stop already, a newer run
+     * cancels the replacement still waiting and takes its turn: the newest wins.
+     */
     REPLACE
   }
 

@@ -228,9 +228,17 @@ public final class Engine implements Scheduler {
       return false;
     }
 
-    /** The oldest admitted run (there must be one). */
-    Execution oldest() {
-      return many != null ? many.get(0) : one;
+    /** The oldest admitted run not yet told to stop (cancelled, timed out), or null. */
+    Execution oldestNotStopped() {
+      if (many == null) {
+        return one != null && one.stopState() == null ? one : null;
+      }
+      for (Execution run : many) {
+        if (run.stopState() == null) {
+          return run;
+        }
+      }
+      return null;
     }
 
     int queuedCount() {
@@ -1034,8 +1042,14 @@ public final class Engine implements Scheduler {
         }
       }
       case REPLACE -> {
-        Execution oldest = runs.oldest();
-        cancelRun(oldest, "replaced by run " + run.id);
+        Execution oldest = runs.oldestNotStopped();
+        if (oldest != null) {
+          cancelRun(oldest, "replaced by run " + run.id);
+        } else if (runs.queuedCount() > 0) {
+          // Every admitted run was told to stop and goes on regardless: the replacement that waits
+          // for one of them is superseded by this newer one, which takes its turn.
+          cancelRun(runs.queue().peekFirst(), "replaced by run " + run.id);
+        }
         if (runs.admittedCount() < overlap.maxConcurrent()) {
           runs.admit(run); // the replaced run had not started: its place is free now
           makeReady(run);
@@ -1052,7 +1066,10 @@ public final class Engine implements Scheduler {
     }
   }
 
-  /** A run-all catch-up run: runs as its overlap allows, else waits its turn (never skipped). */
+  /**
+   * A run-all catch-up run or a retry that fell due: runs as its overlap allows, else waits its
+   * turn (never skipped, never beside more runs than the job allows).
+   */
   private void catchUpRun(Execution run) {
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
     run.jobRuns = runs;
@@ -1061,6 +1078,7 @@ public final class Engine implements Scheduler {
     } else {
       live.put(run.id, run);
       admitted(run, RunState.CLAIMED);
+      run.state = RunState.CLAIMED; // a retry was RETRYING: now it is admitted, waiting its turn
       runs.queue().add(run);
       changed(run);
     }
@@ -1712,7 +1730,7 @@ public final class Engine implements Scheduler {
     } else {
       Execution retry = (Execution) payload;
       retry.timerEntry = null;
-      admit(retry, true);
+      catchUpRun(retry); // its occurrence was admitted once: it waits for a place, never skipped
     }
   }
 
@@ -1862,7 +1880,7 @@ public final class Engine implements Scheduler {
         && missed.size() < CATCH_UP_RECORDS + policy.cap()) {
       missed.add(at);
       last = at;
-      at = job.trigger().nextAfter(at).orElse(null);
+      at = beforeEnd(job, job.trigger().nextAfter(at).orElse(null)); // none after the end runs
       if (fixedDelay(job)) {
         break;
       }

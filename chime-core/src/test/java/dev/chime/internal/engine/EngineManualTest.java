@@ -138,6 +138,39 @@ class EngineManualTest {
   }
 
   @Test
+  void aCatchUpAfterTheEndTimeRunsTheLastOccurrenceBeforeTheEnd() {
+    h.engine.schedule(
+        job("ended", Trigger.every(Duration.ofSeconds(10)).startingAt(h.at(10)))
+            .endAt(h.at(35))
+            .misfire(MisfirePolicy.runOnce(Duration.ofSeconds(1)))
+            .build());
+    h.engine.schedule(
+        job("ended-skip", Trigger.every(Duration.ofSeconds(10)).startingAt(h.at(10)))
+            .endAt(h.at(35))
+            .misfire(MisfirePolicy.skip(Duration.ZERO))
+            .build());
+    assertThat(h.advanceAndRun(Duration.ofSeconds(100))).as("the catch-up of 'ended'").isEqualTo(1);
+    List<Run> runs = h.runs("ended");
+    assertThat(runs)
+        .filteredOn(r -> r.state() == RunState.SUCCEEDED)
+        .extracting(Run::scheduledFor)
+        .containsExactly(h.at(30));
+    assertThat(runs)
+        .filteredOn(r -> r.state() == RunState.SKIPPED)
+        .extracting(Run::scheduledFor)
+        .containsExactly(h.at(10), h.at(20));
+    assertThat(runs)
+        .filteredOn(r -> r.state() == RunState.SKIPPED)
+        .allSatisfy(r -> assertThat(r.reason()).endsWith("one catch-up run for " + h.at(30)));
+    assertThat(info("ended").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.runs("ended-skip"))
+        .as("no occurrence after the end is recorded")
+        .extracting(Run::scheduledFor)
+        .containsExactly(h.at(10), h.at(20), h.at(30));
+    assertThat(info("ended-skip").state()).isEqualTo(JobState.FINISHED);
+  }
+
+  @Test
   void skipRecordsEveryLateOccurrenceAndRunsNone() {
     h.engine.schedule(
         job("s", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
@@ -251,6 +284,28 @@ class EngineManualTest {
     assertThat(h.engine.runDue()).isEqualTo(1);
     assertThat(h.engine.run(first).orElseThrow().state()).isEqualTo(RunState.CANCELLED);
     assertThat(h.engine.run(second).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  @Test
+  void aReplacementWaitingForARunThatIgnoresItsCancelIsItselfReplacedByANewerOne() {
+    h.engine.schedule(
+        job("r3", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.replace(1)).build());
+    RunId[] later = new RunId[2];
+    h.behaviour =
+        ctx -> {
+          if (later[0] == null) { // the first run goes on past both replacements: it ignores them
+            later[0] = h.engine.runNow(JobId.of("r3"));
+            later[1] = h.engine.runNow(JobId.of("r3"));
+          }
+        };
+    RunId first = h.engine.runNow(JobId.of("r3"));
+    assertThat(h.engine.runDue()).as("the first run and the newest replacement").isEqualTo(2);
+    assertThat(h.engine.run(first).orElseThrow().reason()).isEqualTo("replaced by run " + later[0]);
+    Run superseded = h.engine.run(later[0]).orElseThrow();
+    assertThat(superseded.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(superseded.reason()).isEqualTo("replaced by run " + later[1]);
+    assertThat(superseded.startedAt()).isNull();
+    assertThat(h.engine.run(later[1]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
   }
 
   @Test

@@ -129,6 +129,54 @@ class EngineThreadedTest {
     assertThat(run.error()).startsWith("java.lang.InterruptedException");
   }
 
+  /**
+   * A retry that falls due while another run of its job holds the job's only place waits for that
+   * run to end (it is neither skipped nor run beside it).
+   */
+  @Test
+  void aRetryWaitsForTheJobsPlaceInsteadOfRunningBesideAnotherRun() {
+    Scheduler scheduler = build(Scheduler.builder());
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger inside = new AtomicInteger();
+    AtomicInteger mostInside = new AtomicInteger();
+    AtomicInteger calls = new AtomicInteger();
+    scheduler.register(
+        "flaky",
+        ctx -> {
+          mostInside.accumulateAndGet(inside.incrementAndGet(), Math::max);
+          try {
+            if (calls.getAndIncrement() == 0) {
+              throw new IllegalStateException("first attempt fails");
+            }
+            release.await();
+          } finally {
+            inside.decrementAndGet();
+          }
+        });
+    JobId id = JobId.of("one-at-a-time");
+    scheduler.schedule(
+        Job.builder(id.value())
+            .handler("flaky")
+            .trigger(Trigger.once(Instant.parse("2999-01-01T00:00:00Z")))
+            .overlap(dev.chime.OverlapPolicy.skip(1))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofMillis(300)))
+            .build());
+    scheduler.start();
+    RunId failing = scheduler.runNow(id);
+    await("the first attempt failed", () -> state(scheduler, failing) == RunState.FAILED);
+    RunId holder = scheduler.runNow(id);
+    await("the other run holds the place", () -> state(scheduler, holder) == RunState.RUNNING);
+    java.util.function.Supplier<Run> retry =
+        () ->
+            scheduler.runs(id, 10).stream().filter(r -> r.attempt() == 2).findFirst().orElseThrow();
+    await("the retry fell due", () -> retry.get().state() != RunState.RETRYING);
+    assertThat(retry.get().state()).as("waiting for the place").isEqualTo(RunState.CLAIMED);
+    release.countDown();
+    await("the retry ran", () -> retry.get().state() == RunState.SUCCEEDED);
+    assertThat(state(scheduler, holder)).isEqualTo(RunState.SUCCEEDED);
+    assertThat(mostInside.get()).as("runs of the job at once").isEqualTo(1);
+  }
+
   @Test
   void cancelInterruptsARunningRun() {
     Scheduler scheduler = build(Scheduler.builder());
