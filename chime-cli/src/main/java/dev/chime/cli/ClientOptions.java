@@ -9,6 +9,8 @@ final class ClientOptions {
   /** The server unless {@code --server} or {@code CHIME_SERVER} says otherwise. */
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
+  private static final String API = "/api/v1";
+
   @Option(
       names = "--server",
       paramLabel = "URL",
@@ -27,9 +29,22 @@ final class ClientOptions {
         environment.variable("CHIME_TOKEN"));
   }
 
+  /**
+   * The server's base URL: its root (or the prefix a proxy serves it under), without a trailing
+   * slash. The API's own {@code /api/v1} at the end is the same server (requests add it), so it is
+   * dropped rather than doubled; a query or fragment has no place in a base and is refused.
+   */
   private static URI parse(String what, String text) {
     try {
-      URI uri = new URI(text.endsWith("/") ? text.substring(0, text.length() - 1) : text);
+      String base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+      if (base.endsWith(API)) {
+        base = base.substring(0, base.length() - API.length());
+      }
+      URI uri = new URI(base);
+      if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
+        throw new Main.UsageError(
+            what + ": '" + text + "' has a query or fragment; give the server's base URL only");
+      }
       if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
           && uri.getHost() != null) {
         return uri;

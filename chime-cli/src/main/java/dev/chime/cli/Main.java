@@ -84,6 +84,8 @@ public final class Main {
     for (Class<?> command : serves(args) ? List.of(ServeCommand.class) : SUBCOMMANDS) {
       line.addSubcommand(factory.instance(command));
     }
+    line.registerConverter(Integer.class, Main::wholeNumber); // after the subcommands: all see it
+    line.registerConverter(int.class, Main::wholeNumber);
     line.setOut(out);
     line.setErr(err);
     line.setExecutionExceptionHandler((exception, command, parsed) -> failed(exception, err));
@@ -99,6 +101,27 @@ public final class Main {
     out.flush();
     err.flush();
     return code;
+  }
+
+  /**
+   * A whole-number option's value. picocli's own converter calls a number too large for an int "not
+   * an int", which reads as if it were not a number at all; this one says which it is.
+   */
+  private static Integer wholeNumber(String text) {
+    try {
+      return Integer.valueOf(text);
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(
+          text.matches("[-+]?[0-9]+")
+              ? "'"
+                  + text
+                  + "' is out of range ("
+                  + Integer.MIN_VALUE
+                  + " to "
+                  + Integer.MAX_VALUE
+                  + ")"
+              : "'" + text + "' is not a whole number");
+    }
   }
 
   /** Reports an exception a command threw; returns the exit code. */

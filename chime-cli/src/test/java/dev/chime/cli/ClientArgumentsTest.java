@@ -74,6 +74,19 @@ class ClientArgumentsTest {
         CliRun.with(Map.of("CHIME_SERVER", "ftp://host"), "jobs", "show", "a"),
         "CHIME_SERVER: 'ftp://host' is not an http:// or https:// URL");
     assertUsage(CliRun.of("jobs", "list", "--server", "http://a b"), "--server: 'http://a b'");
+    assertUsage(
+        CliRun.of("jobs", "list", "--server", "http://127.0.0.1:8080/?token=x"),
+        "--server: 'http://127.0.0.1:8080/?token=x' has a query or fragment");
+  }
+
+  @Test
+  void aServerGivenWithTheApiPathIsTheSameServer() throws IOException {
+    String server = deadServer();
+    for (String given : new String[] {server + "/api/v1", server + "/api/v1/"}) {
+      CliRun run = CliRun.of("jobs", "list", "--server", given);
+      assertThat(run.code()).isEqualTo(1);
+      assertThat(run.err()).startsWith("chime: cannot reach the Chime server at " + server + ": ");
+    }
   }
 
   @Test
@@ -81,6 +94,13 @@ class ClientArgumentsTest {
     assertUsage(CliRun.of("logs", "abc"), "RUN_ID: run id must be a positive number, was 'abc'");
     assertUsage(CliRun.of("logs", "0"), "RUN_ID: run id must be positive, was 0");
     assertUsage(CliRun.of("runs", "backup", "--limit", "0"), "--limit: must be 1-1000, was 0");
+    assertUsage(
+        CliRun.of("runs", "backup", "--limit", "99999999999"),
+        "Invalid value for option '--limit': '99999999999' is out of range (-2147483648 to"
+            + " 2147483647)");
+    assertUsage(
+        CliRun.of("runs", "backup", "--limit", "ten"),
+        "Invalid value for option '--limit': 'ten' is not a whole number");
     assertUsage(
         CliRun.of("jobs", "run", "backup", "--timeout", "5s"), "--timeout: only with --wait");
     assertUsage(

@@ -403,6 +403,10 @@ class ServerClientTest {
           cli(Map.of("CHIME_SERVER", url, "CHIME_TOKEN", "admin-secret"), "jobs", "list");
       assertOk(admin);
       assertThat(admin.lines()).containsExactly("no jobs on " + url);
+      CliRun withApiPath =
+          cli(Map.of("CHIME_TOKEN", "admin-secret"), "jobs", "list", "--server", url + "/api/v1/");
+      assertOk(withApiPath);
+      assertThat(withApiPath.lines()).containsExactly("no jobs on " + url);
     }
   }
 }
