@@ -8,6 +8,7 @@ import dev.chime.server.kinds.Plugins;
 import dev.chime.server.metrics.ServerMetrics;
 import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
+import io.javalin.http.HandlerType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -170,24 +171,36 @@ public final class ChimeServer implements AutoCloseable {
     config.http.maxRequestSize = settings.maxRequestBytes();
     config.concurrency.useVirtualThreads = true;
     config.jsonMapper(new LazyJsonMapper());
+    // A known path asked with a method it does not take is 405 with Allow (Problems), not 404.
+    config.http.prefer405over404 = true;
     for (Routes.Route route : routes) {
       config.routes.addHttpHandler(
-          route.method(),
-          route.path(),
-          ctx -> {
-            Role caller = route.role() == null ? null : auth.require(ctx, route.role());
-            route.checkQuery(ctx);
-            try {
-              route.action().handle(ctx, caller);
-            } catch (StackOverflowError e) {
-              // Not an Exception, so no mapper would see it: the client got an empty text/plain
-              // 500. Inputs are depth-limited, so this is a bug: logged as one, with a problem
-              // body.
-              throw new IllegalStateException("the request ran out of stack", e);
-            }
-          });
+          route.method(), route.path(), handler(route, route.action(), auth));
+      if (route.method() == HandlerType.GET) {
+        // Javalin answers HEAD on a GET path with an empty 200 itself, before any check: a
+        // caller without a token was told yes, and a missing job existed. HEAD runs as GET
+        // (Jetty sends no body for it); the stream only says whether it would stream.
+        config.routes.addHttpHandler(
+            HandlerType.HEAD, route.path(), handler(route, Routes.head(route), auth));
+      }
     }
     Problems.install(config.routes);
+  }
+
+  private static io.javalin.http.Handler handler(
+      Routes.Route route, Routes.Action action, Auth auth) {
+    return ctx -> {
+      Role caller = route.role() == null ? null : auth.require(ctx, route.role());
+      route.checkQuery(ctx);
+      try {
+        action.handle(ctx, caller);
+      } catch (StackOverflowError e) {
+        // Not an Exception, so no mapper would see it: the client got an empty text/plain
+        // 500. Inputs are depth-limited, so this is a bug: logged as one, with a problem
+        // body.
+        throw new IllegalStateException("the request ran out of stack", e);
+      }
+    };
   }
 
   /** What start-up did with the {@code --config} file (null without one). */

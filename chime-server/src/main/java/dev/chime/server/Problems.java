@@ -34,7 +34,13 @@ final class Problems {
     routes.exception(DateTimeException.class, (e, ctx) -> write(ctx, 422, null, e));
     routes.exception(
         HttpResponseException.class,
-        (e, ctx) -> write(ctx, e.getStatus(), null, e.getMessage(), List.of()));
+        (e, ctx) -> {
+          if (e.getStatus() == 405) {
+            methodNotAllowed(ctx, e);
+          } else {
+            write(ctx, e.getStatus(), null, e.getMessage(), List.of());
+          }
+        });
     routes.exception(Exception.class, Problems::unexpected);
   }
 
@@ -47,6 +53,26 @@ final class Problems {
           case CLOSED, UNAVAILABLE -> 503;
         };
     write(ctx, status, e.field(), e);
+  }
+
+  /** 405 with the {@code Allow} header (RFC 9110) and a detail that names the path's methods. */
+  private static void methodNotAllowed(Context ctx, HttpResponseException e) {
+    java.util.TreeSet<String> allowed = new java.util.TreeSet<>();
+    for (String methods : e.getDetails().values()) {
+      for (String method : methods.split(",")) {
+        if (!method.isBlank()) {
+          allowed.add(method.strip().toUpperCase(java.util.Locale.ROOT));
+        }
+      }
+    }
+    String allow = String.join(", ", allowed);
+    ctx.header("Allow", allow);
+    write(
+        ctx,
+        405,
+        null,
+        ctx.method() + " is not allowed on " + ctx.path() + "; it takes " + allow,
+        List.of());
   }
 
   private static void unexpected(Exception e, Context ctx) {

@@ -104,15 +104,32 @@ final class Routes {
                     .result(metrics.scrape())));
   }
 
-  private static void stream(Context ctx, Role caller, EventStream stream) throws Exception {
+  /** What HEAD does on a GET route: the same, except that the stream only says it would stream. */
+  static Action head(Route get) {
+    if (!get.path().endsWith("/stream")) {
+      return get.action();
+    }
+    return (ctx, caller) -> {
+      acceptsEvents(ctx);
+      ctx.contentType(EVENT_STREAM);
+    };
+  }
+
+  private static final String EVENT_STREAM = "text/event-stream";
+
+  private static void acceptsEvents(Context ctx) {
     String accept = ctx.header("Accept");
-    if (accept == null || !accept.contains("text/event-stream")) {
+    if (accept == null || !accept.contains(EVENT_STREAM)) {
       throw new ApiException(
           406,
           "Accept",
           "the stream is server-sent events: send Accept: text/event-stream",
           List.of());
     }
+  }
+
+  private static void stream(Context ctx, Role caller, EventStream stream) throws Exception {
+    acceptsEvents(ctx);
     boolean secrets = Views.seesSecrets(caller);
     new io.javalin.http.sse.SseHandler(client -> stream.subscribe(client, secrets)).handle(ctx);
   }

@@ -54,6 +54,43 @@ class AuthTest {
     assertThat(anonymous.withToken("guess").get("/api/v1/jobs").status()).isEqualTo(401);
   }
 
+  /** HEAD is GET without the body: the same role, the same status and headers. */
+  @Test
+  void headAsksWhatGetWouldAnswer() {
+    Http.Response anonymousHead = anonymous.send("HEAD", "/api/v1/jobs", null);
+    assertThat(anonymousHead.status()).isEqualTo(401);
+    assertThat(anonymousHead.header("WWW-Authenticate")).startsWith("Bearer");
+    Http viewer = anonymous.withToken("v-secret");
+    Http.Response head = viewer.send("HEAD", "/api/v1/jobs", null);
+    assertThat(head.status()).isEqualTo(200);
+    assertThat(head.header("Content-Type"))
+        .isEqualTo(viewer.get("/api/v1/jobs").header("Content-Type"));
+    assertThat(head.body()).isEmpty();
+    assertThat(viewer.send("HEAD", "/api/v1/jobs/no-such-job", null).status()).isEqualTo(404);
+    assertThat(viewer.send("HEAD", "/api/v1/jobs?nonsense=1", null).status()).isEqualTo(400);
+    assertThat(anonymous.send("HEAD", "/health/ready", null).status()).isEqualTo(200);
+    assertThat(anonymous.send("HEAD", "/api/v1/stream", null).status()).isEqualTo(401);
+    assertThat(viewer.send("HEAD", "/api/v1/stream", null).status())
+        .as("no Accept: text/event-stream")
+        .isEqualTo(406);
+  }
+
+  /** A method a path does not take is 405 naming the ones it does (404 is for unknown paths). */
+  @Test
+  void aMethodThePathDoesNotTakeIs405WithAllow() {
+    Http admin = anonymous.withToken("a-secret");
+    Http.Response wrong = admin.send("DELETE", "/api/v1/jobs", null);
+    assertThat(wrong.status()).isEqualTo(405);
+    assertThat(wrong.header("Allow")).isEqualTo("GET, HEAD, POST");
+    assertThat(wrong.header("Content-Type")).startsWith("application/problem+json");
+    assertThat(wrong.json().get("detail").asText())
+        .isEqualTo("DELETE is not allowed on /api/v1/jobs; it takes GET, HEAD, POST");
+    Http.Response patch = anonymous.send("PATCH", "/api/v1/jobs/some-job", null);
+    assertThat(patch.status()).isEqualTo(405);
+    assertThat(patch.header("Allow")).isEqualTo("DELETE, GET, HEAD, PUT");
+    assertThat(admin.get("/api/v1/no-such-path").status()).isEqualTo(404);
+  }
+
   @Test
   void probesAndTheDocumentAreOpen() {
     assertThat(anonymous.get("/health/live").status()).isEqualTo(200);
