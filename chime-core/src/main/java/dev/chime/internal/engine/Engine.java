@@ -1885,31 +1885,41 @@ public final class Engine implements Scheduler {
         break;
       }
     }
+    Instant latest = null; // the newest missed occurrence, when the walk stopped before it
     if (at != null && at.isBefore(lateLimit)) {
+      latest = lastBefore(job, last, lateLimit);
+      if (policy.mode() != MisfirePolicy.Mode.RUN_ONCE || !latest.equals(at)) {
+        String detail =
+            policy.mode() == MisfirePolicy.Mode.RUN_ONCE ? "; one catch-up run for " + latest : "";
+        record(
+            new Run(
+                store.newRunId(),
+                job.id(),
+                at,
+                1,
+                RunState.SKIPPED,
+                why
+                    + "; and every later occurrence before "
+                    + lateLimit
+                    + " (too many to list)"
+                    + detail,
+                null,
+                now,
+                null,
+                "",
+                0,
+                null,
+                null,
+                node,
+                null));
+      }
       Instant resumeFrom = job.trigger().nextAfter(lateLimit.minusNanos(1)).orElse(null);
-      record(
-          new Run(
-              store.newRunId(),
-              job.id(),
-              at,
-              1,
-              RunState.SKIPPED,
-              why + "; and every later occurrence before " + lateLimit + " (too many to list)",
-              null,
-              now,
-              null,
-              "",
-              0,
-              null,
-              null,
-              node,
-              null));
       last = resumeFrom == null ? lateLimit : resumeFrom.minusNanos(1);
     }
     List<Instant> runs =
         switch (policy.mode()) {
           case SKIP -> List.of();
-          case RUN_ONCE -> List.of(missed.get(missed.size() - 1));
+          case RUN_ONCE -> List.of(latest != null ? latest : missed.get(missed.size() - 1));
           case RUN_ALL -> missed.subList(0, Math.min(policy.cap(), missed.size()));
         };
     for (Instant occurrence : missed) {
@@ -1925,6 +1935,41 @@ public final class Engine implements Scheduler {
     }
     toRun.addAll(runs);
     return last;
+  }
+
+  /**
+   * The job's last occurrence before {@code limit} (and not after its end), given {@code earlier},
+   * an instant whose next occurrence is before both. Found by bisecting time, since a trigger only
+   * says what comes after an instant: "the next occurrence after t" only moves later as t does, so
+   * the last t whose next is still before the limit gives it, in about 64 calls however many
+   * occurrences lie between.
+   */
+  private static Instant lastBefore(Job job, Instant earlier, Instant limit) {
+    Instant bound =
+        job.endAt() != null && job.endAt().isBefore(limit) ? job.endAt().plusNanos(1) : limit;
+    java.util.function.Predicate<Instant> before =
+        t -> job.trigger().nextAfter(t).map(next -> next.isBefore(bound)).orElse(false);
+    long lo = earlier.getEpochSecond(); // its next is no later than earlier's: before the bound
+    long hi = bound.getEpochSecond() + 1; // its next is after the bound, or there is none
+    while (hi - lo > 1) {
+      long mid = lo + (hi - lo) / 2;
+      if (before.test(Instant.ofEpochSecond(mid))) {
+        lo = mid;
+      } else {
+        hi = mid;
+      }
+    }
+    long loNanos = 0; // the same within the second after lo
+    long hiNanos = 1_000_000_000L;
+    while (hiNanos - loNanos > 1) {
+      long mid = (loNanos + hiNanos) / 2;
+      if (before.test(Instant.ofEpochSecond(lo, mid))) {
+        loNanos = mid;
+      } else {
+        hiNanos = mid;
+      }
+    }
+    return job.trigger().nextAfter(Instant.ofEpochSecond(lo, loNanos)).orElseThrow();
   }
 
   private String lateReason(JobId id, Instant first, MisfirePolicy policy) {

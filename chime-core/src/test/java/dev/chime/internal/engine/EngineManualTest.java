@@ -200,6 +200,38 @@ class EngineManualTest {
   }
 
   @Test
+  void runOnceAfterAHugeBacklogCatchesUpTheNewestMissedOccurrence() {
+    h.engine.schedule(
+        job("behind", Trigger.every(Duration.ofSeconds(1)).startingAt(h.at(1)))
+            .misfire(MisfirePolicy.runOnce(Duration.ofSeconds(1)))
+            .build());
+    h.engine.schedule(
+        job("behind-cron", Trigger.cron("*/7 * * * * *", ZoneId.of("Europe/Berlin")))
+            .endAt(h.at(2 * 3600 - 100))
+            .misfire(MisfirePolicy.runOnce(Duration.ofSeconds(1)))
+            .build());
+    h.clock.advance(Duration.ofHours(2));
+    h.engine.runDue();
+    assertThat(h.runs("behind"))
+        .filteredOn(r -> r.state() == RunState.SUCCEEDED)
+        .extracting(Run::scheduledFor)
+        .as("the catch-up is for the newest missed second; 01:59:59 finds it running")
+        .containsExactly(h.at(7198), h.at(7200));
+    assertThat(h.runs("behind"))
+        .filteredOn(r -> r.state() == RunState.SKIPPED && r.reason().startsWith("misfire"))
+        .as("the occurrences the walk lists (records and the cap of one), and the rest in one")
+        .hasSize(Engine.CATCH_UP_RECORDS + 2)
+        .allSatisfy(r -> assertThat(r.reason()).endsWith("one catch-up run for " + h.at(7198)))
+        .anyMatch(r -> r.reason().contains("too many to list"));
+    // every 7 s of the minute, the end at 01:58:20: the last occurrence before it is 01:58:14
+    assertThat(h.runs("behind-cron"))
+        .filteredOn(r -> r.state() == RunState.SUCCEEDED)
+        .extracting(Run::scheduledFor)
+        .containsExactly(h.at(2 * 3600 - 106));
+    assertThat(info("behind-cron").state()).isEqualTo(JobState.FINISHED);
+  }
+
+  @Test
   void aHugeBacklogIsSummarisedAfterAThousandRecords() {
     h.engine.schedule(
         job("busy", Trigger.every(Duration.ofSeconds(1)).startingAt(h.at(1)))
