@@ -8,7 +8,9 @@ import java.util.Set;
  * How a failed or timed-out run is tried again: up to {@code attempts} tries in all, waiting {@code
  * delay} before the second, growing by {@code backoff} up to {@code maxDelay}. An exception whose
  * type is in {@code abortOn} never retries; when {@code retryOn} is not empty, only those types
- * retry.
+ * retry. Both lists see a run that timed out as a {@link java.util.concurrent.TimeoutException},
+ * whatever its code threw: name that type to retry timeouts (with a {@code retryOn} list) or never
+ * to retry them.
  *
  * @param attempts tries in all, 1 (no retry) to 100
  * @param backoff how the delay grows

@@ -1247,7 +1247,9 @@ public final class Engine implements Scheduler {
     boolean retrying =
         (state == RunState.FAILED || state == RunState.TIMED_OUT)
             && !closing
-            && run.job.retry().retries(run.attempt, run.failure)
+            && run.job
+                .retry()
+                .retries(run.attempt, state == RunState.TIMED_OUT ? TIMEOUT : run.failure)
             && (deleted.isEmpty() || !deleted.contains(run.job.id()));
     if (retrying) {
       retry(run);
@@ -1789,6 +1791,13 @@ public final class Engine implements Scheduler {
         node,
         run.event());
   }
+
+  /**
+   * What retry-on and abort-on lists see for a run that timed out, whatever its code threw (an
+   * interrupt, an exception that wraps one, or nothing): a timeout is named as such.
+   */
+  private static final java.util.concurrent.TimeoutException TIMEOUT =
+      new java.util.concurrent.TimeoutException("ran longer than its timeout");
 
   /** The failure an orphaned run is retried for (retry-on and abort-on lists see this type). */
   private static final RuntimeException INTERRUPTED = new OrphanedRun();

@@ -487,6 +487,34 @@ class EngineManualTest {
     assertThat(h.runs("slow").get(0).reason()).contains("timeout PT30S");
   }
 
+  /** retryOn and abortOn see a timeout as a TimeoutException, whatever the handler threw. */
+  @Test
+  void retryOnAndAbortOnNameATimeoutAsTimeoutException() {
+    dev.chime.RetryPolicy twice = dev.chime.RetryPolicy.fixed(2, Duration.ZERO);
+    h.engine.schedule(
+        job("timeouts-retry", Trigger.once(h.at(0)))
+            .timeout(Duration.ofSeconds(30))
+            .retry(twice.retryOn(java.util.Set.of(java.util.concurrent.TimeoutException.class)))
+            .build());
+    h.engine.schedule(
+        job("timeouts-abort", Trigger.once(h.at(0)))
+            .timeout(Duration.ofSeconds(30))
+            .retry(twice.abortOn(java.util.Set.of(java.util.concurrent.TimeoutException.class)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() == 1) {
+            h.clock.advance(Duration.ofSeconds(31));
+            throw new IllegalStateException("interrupted", new InterruptedException());
+          }
+        };
+    h.engine.runDue();
+    assertThat(h.runs("timeouts-retry"))
+        .extracting(Run::state)
+        .containsExactly(RunState.TIMED_OUT, RunState.SUCCEEDED);
+    assertThat(h.runs("timeouts-abort")).extracting(Run::state).containsExactly(RunState.TIMED_OUT);
+  }
+
   @Test
   void readyRunsStartInPriorityOrder() {
     for (int p : new int[] {1, 9, 5}) {
