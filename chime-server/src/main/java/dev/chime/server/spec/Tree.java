@@ -81,14 +81,62 @@ final class Tree {
       }
       return root;
     } catch (JsonProcessingException e) {
-      int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-      errors.add(
-          new SpecError(source, Math.max(line, 0), "", "malformed: " + e.getOriginalMessage()));
+      errors.add(malformed(source, e));
       return null;
     } catch (IOException e) {
       errors.add(new SpecError(source, 0, "", "cannot be read: " + e.getMessage()));
       return null;
     }
+  }
+
+  /**
+   * A syntax error as one line, at the line of the construct it breaks. The YAML parser's own
+   * message spans several lines (with a snippet and a caret) and Jackson's location is that of the
+   * last token read, a line early for a tab and lines late for an unclosed quote or bracket: the
+   * error's own marks say where the construct began and where it broke.
+   */
+  private static SpecError malformed(String source, JsonProcessingException e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof org.yaml.snakeyaml.error.MarkedYAMLException yaml
+          && yaml.getProblemMark() != null) {
+        org.yaml.snakeyaml.error.Mark problem = yaml.getProblemMark();
+        org.yaml.snakeyaml.error.Mark context = yaml.getContextMark();
+        String broke = oneLine(yaml.getProblem());
+        if (context == null || yaml.getContext() == null || sameMark(context, problem)) {
+          return new SpecError(
+              source,
+              problem.getLine() + 1,
+              "",
+              "malformed: " + broke + " (column " + (problem.getColumn() + 1) + ")");
+        }
+        return new SpecError(
+            source,
+            context.getLine() + 1,
+            "",
+            "malformed: "
+                + oneLine(yaml.getContext())
+                + " (column "
+                + (context.getColumn() + 1)
+                + "): "
+                + broke
+                + " at line "
+                + (problem.getLine() + 1)
+                + ", column "
+                + (problem.getColumn() + 1));
+      }
+    }
+    int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    return new SpecError(
+        source, Math.max(line, 0), "", "malformed: " + oneLine(e.getOriginalMessage()));
+  }
+
+  private static boolean sameMark(
+      org.yaml.snakeyaml.error.Mark a, org.yaml.snakeyaml.error.Mark b) {
+    return a.getLine() == b.getLine() && a.getColumn() == b.getColumn();
+  }
+
+  private static String oneLine(String text) {
+    return text == null ? "" : text.strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   private static int line(JsonParser parser) {

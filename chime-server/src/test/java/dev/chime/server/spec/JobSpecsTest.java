@@ -442,8 +442,20 @@ class JobSpecsTest {
     assertThat(errors("id: [unclosed\n"))
         .singleElement()
         .asString()
-        .startsWith("jobs.yaml:")
-        .contains("malformed");
+        .startsWith("jobs.yaml:1: malformed: while parsing a flow sequence (column 5): ");
+    // YAML syntax errors: one line each, at the line where the broken construct is
+    assertThat(errors("jobs:\n  - id: a\n\ttrigger: {every: 1m}\n    handler: h\n"))
+        .containsExactly(
+            "jobs.yaml:3: malformed: found character '\\t(TAB)' that cannot start any token."
+                + " (Do not use \\t(TAB) for indentation) (column 1)");
+    assertThat(errors("jobs:\n  - id: a\n    trigger: \"0 3 * * *\n    handler: h\n"))
+        .containsExactly(
+            "jobs.yaml:3: malformed: while scanning a quoted scalar (column 14): found unexpected"
+                + " end of stream at line 5, column 1");
+    assertThat(errors("jobs:\n  - id: a\n    trigger: [1, 2\n    handler: h\n"))
+        .containsExactly(
+            "jobs.yaml:3: malformed: while parsing a flow sequence (column 14): expected ',' or"
+                + " ']', but got : at line 4, column 12");
     assertThat(errors("id: 'bad id'\ntrigger: {every: 1m}\nhandler: h\n"))
         .singleElement()
         .asString()
