@@ -261,10 +261,22 @@ final class JobsApi {
     if (role != Role.ADMIN) {
       throw new ApiException(403, "owner", "only an admin may set the owner", List.of());
     }
-    if (!owner.startsWith("file:") || owner.length() < 6) {
-      throw ApiException.invalid("owner", "owner must be api or file:PATH, was '" + owner + "'");
+    if (!owner.startsWith("file:") || !absoluteAndNormal(owner.substring("file:".length()))) {
+      throw ApiException.invalid(
+          "owner",
+          "owner must be api or file: and an absolute, normalised path, was '" + owner + "'");
     }
     return owner;
+  }
+
+  /** As `chime apply` and --config name a file: absolute and normalised (one path, one owner). */
+  private static boolean absoluteAndNormal(String path) {
+    try {
+      java.nio.file.Path parsed = java.nio.file.Path.of(path);
+      return parsed.isAbsolute() && parsed.normalize().toString().equals(path);
+    } catch (java.nio.file.InvalidPathException e) {
+      return false;
+    }
   }
 
   private JobInfo found(JobId id) {

@@ -185,6 +185,16 @@ class AuthTest {
     assertThat(created.status()).isEqualTo(201);
     assertThat(created.json().get("owner").asText()).isEqualTo("file:/etc/chime.yaml");
     assertThat(admin.put("/api/v1/jobs/owned-1?owner=root", job).status()).isEqualTo(422);
+    for (String path : new String[] {"jobs.yaml", "/etc/../etc/chime.yaml", "/etc//chime.yaml"}) {
+      // a file owner is the absolute, normalised path `chime apply` and --config send
+      Http.Response relative = admin.put("/api/v1/jobs/owned-1?owner=file:" + path, job);
+      assertThat(relative.status()).as(path).isEqualTo(422);
+      assertThat(relative.json().get("detail").asText())
+          .isEqualTo(
+              "owner must be api or file: and an absolute, normalised path, was 'file:"
+                  + path
+                  + "'");
+    }
   }
 
   @Test
