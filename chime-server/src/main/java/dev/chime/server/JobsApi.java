@@ -171,6 +171,7 @@ final class JobsApi {
   void run(Context ctx) {
     JobId id = id(ctx);
     found(id);
+    Params.noBody(ctx, "a run now");
     RunId run = scheduler.runNow(id, Params.flag(ctx, "force"));
     ctx.status(202).header("Location", "/api/v1/runs/" + run);
     ctx.json(scheduler.run(run).map(Views::run).orElseGet(() -> Map.of("id", run.toString())));
@@ -196,13 +197,24 @@ final class JobsApi {
         throw ApiException.invalid("note", "note must be at most 1000 characters");
       }
     }
-    ctx.json(Views.job(scheduler.pause(id, note), Views.seesSecrets(role)));
+    ctx.json(
+        Views.job(unlessFinished(scheduler.pause(id, note), "pause"), Views.seesSecrets(role)));
   }
 
   void resume(Context ctx, Role role) {
     JobId id = id(ctx);
     found(id);
-    ctx.json(Views.job(scheduler.resume(id), Views.seesSecrets(role)));
+    Params.noBody(ctx, "a resume");
+    ctx.json(Views.job(unlessFinished(scheduler.resume(id), "resume"), Views.seesSecrets(role)));
+  }
+
+  /** A pause or resume leaves a finished job as it is: 409 says so rather than 200. */
+  private static JobInfo unlessFinished(JobInfo job, String action) {
+    if (job.state() == dev.chime.JobState.FINISHED) {
+      throw new ApiException(
+          409, null, "job " + job.id() + " is finished: there is nothing to " + action, List.of());
+    }
+    return job;
   }
 
   void next(Context ctx) {

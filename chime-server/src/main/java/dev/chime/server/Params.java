@@ -16,6 +16,23 @@ final class Params {
 
   private Params() {}
 
+  /**
+   * Refuses a body on an action that takes none ({@code what}, like "a resume"): nothing, or an
+   * empty JSON object, passes; a key is 422 naming it (it would have been ignored), and text that
+   * is not JSON is 400.
+   */
+  static void noBody(Context ctx, String what) {
+    String body = ctx.body();
+    if (body.isBlank()) {
+      return;
+    }
+    java.util.Set<String> keys = Json.readObject(body).keySet();
+    if (!keys.isEmpty()) {
+      String key = keys.iterator().next();
+      throw ApiException.invalid(key, "unknown key '" + key + "'; " + what + " takes no body");
+    }
+  }
+
   /** The single value of the query parameter, or null; 400 if it is given twice. */
   static String query(Context ctx, String name) {
     List<String> values = ctx.queryParams(name);

@@ -21,6 +21,7 @@ final class RunsApi {
   void cancel(Context ctx) {
     RunId id = id(ctx);
     Run before = found(id);
+    Params.noBody(ctx, "a cancel");
     if (before.state().isFinal() || !scheduler.cancel(id)) {
       Run now = found(id);
       throw new ApiException(

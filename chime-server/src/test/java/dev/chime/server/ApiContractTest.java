@@ -354,6 +354,45 @@ abstract class ApiContractTest {
     assertThat(http.get("/api/v1/jobs/ops-1/runs?state=bogus").status()).isEqualTo(422);
   }
 
+  /** Run, resume and cancel take no body: one with keys is refused, not ignored. */
+  @Test
+  void actionsWithoutABodyRefuseOne() {
+    assertThat(http.post("/api/v1/jobs", job("no-body-1")).status()).isEqualTo(201);
+    String run = http.post("/api/v1/jobs/no-body-1/run", null).json().get("id").asText();
+    for (String path :
+        List.of(
+            "/api/v1/jobs/no-body-1/resume",
+            "/api/v1/jobs/no-body-1/run",
+            "/api/v1/runs/" + run + "/cancel")) {
+      Http.Response withKeys = http.post(path, "{\"note\": \"why\"}");
+      assertThat(withKeys.status()).as(path).isEqualTo(422);
+      assertThat(withKeys.json().get("field").asText()).isEqualTo("note");
+      assertThat(withKeys.json().get("detail").asText()).endsWith("takes no body");
+      assertThat(http.post(path, "{oops").status()).as(path).isEqualTo(400);
+    }
+    assertThat(http.post("/api/v1/jobs/no-body-1/resume", " { } ").status()).isEqualTo(200);
+  }
+
+  /** A finished job cannot be paused or resumed: 409 says so, rather than 200 and no change. */
+  @Test
+  void pausingOrResumingAFinishedJobIsAConflict() {
+    String once =
+        "{\"id\": \"done-1\", \"trigger\": {\"at\": \"2020-01-01T00:00:00Z\"}, \"handler\":"
+            + " \"noop\"}";
+    assertThat(http.post("/api/v1/jobs", once).status()).isEqualTo(201);
+    await(
+        () ->
+            "finished"
+                .equals(
+                    http.get("/api/v1/jobs/done-1").json().get("status").get("state").asText()));
+    for (String action : List.of("pause", "resume")) {
+      Http.Response refused = http.post("/api/v1/jobs/done-1/" + action, null);
+      assertThat(refused.status()).as(action).isEqualTo(409);
+      assertThat(refused.json().get("detail").asText())
+          .isEqualTo("job done-1 is finished: there is nothing to " + action);
+    }
+  }
+
   @Test
   void aRunningRunIsListedAsRunning() throws Exception {
     var started = new java.util.concurrent.CountDownLatch(1);
