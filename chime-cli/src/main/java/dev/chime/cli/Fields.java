@@ -84,6 +84,22 @@ final class Fields {
     return zone == null ? text : text + " (" + zone + ")";
   }
 
+  /**
+   * The zone a job's fire times are shown in: its trigger's ({@code zone}, for cron and calendar
+   * triggers), else {@code fallback} (the system zone).
+   */
+  static ZoneId zone(JsonNode job, ZoneId fallback) {
+    String zone = text(job, "zone");
+    if (zone == null) {
+      return fallback;
+    }
+    try {
+      return ZoneId.of(zone);
+    } catch (java.time.DateTimeException e) {
+      return fallback; // a zone this JDK does not know: the instant, in the system zone
+    }
+  }
+
   /** The job's kind: command, http or cleanup, or its handler's name. */
   static String kind(JsonNode job) {
     for (String kind : KINDS) {

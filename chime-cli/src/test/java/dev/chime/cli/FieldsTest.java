@@ -28,6 +28,17 @@ class FieldsTest {
   }
 
   @Test
+  void fireTimesShowInTheJobsZoneElseTheFallback() throws Exception {
+    assertThat(Fields.zone(json("{\"zone\":\"Europe/Berlin\"}"), NEW_YORK))
+        .isEqualTo(ZoneId.of("Europe/Berlin"));
+    assertThat(Fields.zone(json("{\"trigger\":{\"every\":\"PT1M\"}}"), NEW_YORK))
+        .isEqualTo(NEW_YORK);
+    assertThat(Fields.zone(json("{\"zone\":\"Mars/Olympus_Mons\"}"), NEW_YORK))
+        .as("a zone this JDK does not know")
+        .isEqualTo(NEW_YORK);
+  }
+
+  @Test
   void triggersKindsAndStatesReadLikeAJobFile() throws Exception {
     assertThat(Fields.trigger(json("{\"trigger\":\"0 3 * * *\",\"zone\":\"Europe/Berlin\"}")))
         .isEqualTo("0 3 * * * (Europe/Berlin)");

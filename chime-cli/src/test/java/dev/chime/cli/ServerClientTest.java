@@ -142,7 +142,8 @@ class ServerClientTest {
     assertThat(list.lines().get(0)).matches("ID +STATE +KIND +TRIGGER +NEXT +OWNER");
     assertThat(list.lines().get(1))
         .matches(
-            "list-a +active +noop +0 3 \\* \\* \\* \\(Europe/Berlin\\) +20\\d\\d-\\d\\d-\\d\\dT0[12]:00:00Z +api");
+            "list-a +active +noop +0 3 \\* \\* \\* \\(Europe/Berlin\\)"
+                + " +20\\d\\d-\\d\\d-\\d\\dT03:00:00\\+0[12]:00 +api"); // in the trigger's zone
     assertThat(list.lines().get(1).indexOf("active"))
         .isEqualTo(list.lines().get(0).indexOf("STATE"));
     CliRun json = cli("jobs", "list", "--json", "--state", "active", "--label", "list-a");
