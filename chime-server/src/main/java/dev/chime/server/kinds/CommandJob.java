@@ -63,6 +63,8 @@ final class CommandJob implements JobHandler {
         p.error("argv", "not allowed with shell: true (give the shell text as script)");
       } else if (script == null || script.isBlank()) {
         p.error("script", "is required with shell: true");
+      } else if (script.indexOf('\0') >= 0) {
+        p.error("script", NUL);
       } else {
         return List.of("/bin/sh", "-c", script);
       }
@@ -72,6 +74,8 @@ final class CommandJob implements JobHandler {
       p.error("argv", "is required (a list: the program, then its arguments)");
     } else if (argv != null && (argv.isEmpty() || argv.get(0).isBlank())) {
       p.error("argv", "must start with the program to run");
+    } else if (argv != null && withNul(argv) >= 0) {
+      p.error("argv[" + withNul(argv) + "]", NUL);
     } else {
       return argv;
     }
@@ -85,9 +89,24 @@ final class CommandJob implements JobHandler {
         p.error("env." + name, "is not a valid variable name");
       } else if (RESERVED_ENV.contains(name)) {
         p.error("env." + name, "is set by Chime for every run");
+      } else if (env.get(name).indexOf('\0') >= 0) {
+        // The operating system cannot pass it; the JDK's refusal would quote the value (a secret).
+        p.error("env." + name, NUL);
       }
     }
     return env;
+  }
+
+  private static final String NUL = "must not contain a NUL character";
+
+  /** The index of the first argument with a NUL in it, or -1. */
+  private static int withNul(List<String> argv) {
+    for (int i = 0; i < argv.size(); i++) {
+      if (argv.get(i).indexOf('\0') >= 0) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   @Override

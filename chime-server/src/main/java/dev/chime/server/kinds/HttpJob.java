@@ -55,6 +55,8 @@ final class HttpJob implements JobHandler {
     String method = p.string("method");
     if (method != null && !method.matches("[A-Za-z]{1,20}")) {
       p.error("method", "must be an HTTP method like GET or POST, was '" + method + "'");
+    } else if (method != null && method.equalsIgnoreCase("CONNECT")) {
+      p.error("method", "CONNECT opens a tunnel, not a request; the HTTP client does not send it");
     }
     URI url = url(p, p.requiredString("url"));
     Map<String, String> headers = p.stringMap("headers");
@@ -63,6 +65,9 @@ final class HttpJob implements JobHandler {
         p.error("headers." + name, "is not a valid header name");
       } else if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
         p.error("headers." + name, "is set by the HTTP client and cannot be given");
+      } else if (!headers.get(name).matches("[\\t\\x20-\\x7e\\x80-\\uffff]*")) {
+        // Named, never quoted: header values are often secrets.
+        p.error("headers." + name, "must not contain control characters (CR, LF, NUL)");
       }
     }
     List<Integer> expect = statuses(p);
@@ -87,6 +92,9 @@ final class HttpJob implements JobHandler {
         p.error("url", "must be an http or https URL, was '" + text + "'");
       } else if (uri.getHost() == null) {
         p.error("url", "has no host: '" + text + "'");
+      } else if (uri.getRawUserInfo() != null) {
+        // The HTTP client would drop it and send no credentials; never quote it either.
+        p.error("url", "must not carry user:password@; send credentials in headers.Authorization");
       } else {
         return uri;
       }

@@ -61,7 +61,7 @@ final class Params {
 
   String requiredString(String field) {
     String value = string(field);
-    if (value == null && !values.containsKey(field)) {
+    if (values.get(field) == null) { // absent, or given as null
       error(field, "is required");
     } else if (value != null && value.isBlank()) {
       error(field, "must not be blank");
@@ -177,6 +177,10 @@ final class Params {
       Duration duration = Values.duration(text);
       if (duration.isNegative() || duration.isZero()) {
         error(field, "must be positive, was " + text);
+        return null;
+      }
+      if (duration.compareTo(dev.chime.Job.LONGEST) > 0) {
+        error(field, "must be at most " + dev.chime.Job.LONGEST + " (100 years), was " + text);
         return null;
       }
       return duration;

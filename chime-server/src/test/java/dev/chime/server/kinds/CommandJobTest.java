@@ -329,6 +329,16 @@ class CommandJobTest {
         .containsExactly("argv: must start with the program to run");
     assertThat(JobKinds.validate(JobKinds.COMMAND, Map.of("argv", List.of("ls", 3))))
         .containsExactly("argv[1]: must be a string, was 3");
+    // NULs the operating system cannot pass: refused when the job is made, the value unquoted
+    assertThat(
+            JobKinds.validate(
+                JobKinds.COMMAND,
+                Map.of("argv", List.of("true"), "env", Map.of("TOKEN", "s3cr3t\0x"))))
+        .containsExactly("env.TOKEN: must not contain a NUL character");
+    assertThat(JobKinds.validate(JobKinds.COMMAND, Map.of("argv", List.of("echo", "a", "b\0"))))
+        .containsExactly("argv[2]: must not contain a NUL character");
+    assertThat(JobKinds.validate(JobKinds.COMMAND, Map.of("shell", true, "script", "echo \0")))
+        .containsExactly("script: must not contain a NUL character");
     assertThat(JobKinds.validate(JobKinds.COMMAND, Map.of("script", "ls")))
         .containsExactly(
             "script: needs shell: true (or give an argv list, which runs without a shell)");

@@ -191,16 +191,20 @@ class HttpJobTest {
         run(
             Map.of(
                 "url",
-                "http://bot:pa55@" + host + "/status/500?token=t0k3n#part",
+                base + "/status/500?token=t0k3n#part",
                 "headers",
                 Map.of("X-Token", "s3cret")));
     Run refused = run(Map.of("url", base + "/ok", "headers", Map.of("X-Token", "s3cret\nX: y")));
+    Run withUser = run(Map.of("url", "http://bot:pa55@" + host + "/ok"));
 
     assertThat(run.state()).isEqualTo(RunState.FAILED);
     assertThat(run.log()).contains("GET " + base + "/status/500 -> 500");
     assertThat(refused.state()).isEqualTo(RunState.FAILED);
-    assertThat(refused.error()).endsWith("headers: a header the HTTP client refuses (X-Token)");
-    for (Run each : List.of(run, refused)) {
+    assertThat(refused.error())
+        .endsWith("headers.X-Token: must not contain control characters (CR, LF, NUL)");
+    assertThat(withUser.state()).isEqualTo(RunState.FAILED);
+    assertThat(withUser.error()).contains("url: must not carry user:password@");
+    for (Run each : List.of(run, refused, withUser)) {
       assertThat(each.log() + " " + each.error())
           .doesNotContain("pa55")
           .doesNotContain("t0k3n")
@@ -241,6 +245,27 @@ class HttpJobTest {
         .containsExactly("expect_status: must be a non-empty list of statuses like [200, 204]");
     assertThat(JobKinds.validate(JobKinds.HTTP, Map.of("url", "http://h/", "timeout", "PT0S")))
         .containsExactly("timeout: must be positive, was PT0S");
+    assertThat(
+            JobKinds.validate(JobKinds.HTTP, Map.of("url", "http://h/", "timeout", "PT3000000H")))
+        .containsExactly("timeout: must be at most PT876000H (100 years), was PT3000000H");
+    java.util.Map<String, Object> nullUrl = new java.util.HashMap<>();
+    nullUrl.put("url", null);
+    assertThat(JobKinds.validate(JobKinds.HTTP, nullUrl)).containsExactly("url: is required");
+    assertThat(
+            JobKinds.validate(
+                JobKinds.HTTP,
+                Map.of("url", "http://h/", "headers", Map.of("X-A", "a\r\nHost: evil"))))
+        .containsExactly("headers.X-A: must not contain control characters (CR, LF, NUL)");
+    assertThat(
+            JobKinds.validate(
+                JobKinds.HTTP, Map.of("url", "http://h/", "headers", Map.of("X-A", "tab\tok é"))))
+        .isEmpty();
+    assertThat(JobKinds.validate(JobKinds.HTTP, Map.of("url", "http://h/", "method", "connect")))
+        .containsExactly(
+            "method: CONNECT opens a tunnel, not a request; the HTTP client does not send it");
+    assertThat(JobKinds.validate(JobKinds.HTTP, Map.of("url", "http://user:pw@h/x")))
+        .containsExactly(
+            "url: must not carry user:password@; send credentials in headers.Authorization");
   }
 
   @Test
