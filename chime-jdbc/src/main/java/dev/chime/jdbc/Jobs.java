@@ -125,6 +125,14 @@ final class Jobs {
    */
   List<JobInfo> insertAll(List<JobInfo> infos) {
     List<String> definitions = infos.stream().map(info -> JobCodec.encode(info.job())).toList();
+    // The tokens' fresh ids before the transaction: reserving a block inside it nested a second
+    // session in it (SQLite: the block rolled back with a failed batch and was handed out again,
+    // and the session and id locks were taken in both orders, a deadlock; PostgreSQL: a second
+    // connection waited on a full pool).
+    long[] tokens = new long[infos.size()];
+    for (int i = 0; i < tokens.length; i++) {
+      tokens[i] = freshIds.getAsLong() << TOKEN_SHIFT;
+    }
     db.transaction(
         "insert " + infos.size() + " jobs",
         session -> {
@@ -143,7 +151,7 @@ final class Jobs {
             insert.setString(4, db.text(info.note()));
             db.setInstant(insert, 5, Dialect.storedOccurrence(info.nextFireAt()));
             insert.setLong(6, info.runCount());
-            insert.setLong(7, freshIds.getAsLong() << TOKEN_SHIFT);
+            insert.setLong(7, tokens[i]);
             db.setInstant(insert, 8, now);
             db.setInstant(insert, 9, now);
             insert.setString(10, event(info));

@@ -241,7 +241,10 @@ final class Nodes implements AutoCloseable {
           List<Run> taken = new ArrayList<>();
           try (ResultSet row = take.executeQuery()) {
             while (row.next()) {
-              taken.add(runs.run(row));
+              Run run = runs.recovered(row);
+              if (run != null) {
+                taken.add(run);
+              }
             }
           }
           PreparedStatement forget =

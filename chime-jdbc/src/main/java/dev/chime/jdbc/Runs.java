@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
  * query with a cursor, and pruned in small transactions.
  */
 final class Runs {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Runs.class);
+
   /** Rows per upsert statement: 200 x 16 parameters stays far below both databases' limits. */
   static final int CHUNK = 200;
 
@@ -210,6 +212,30 @@ final class Runs {
   }
 
   Run run(ResultSet row) throws SQLException {
+    return run(row, false);
+  }
+
+  /**
+   * A run taken over from a dead node. One whose result or event cannot be read (a newer version's
+   * field, a damaged row) is taken over without them, with a warning, rather than failing the
+   * takeover of every run; null, with an error logged, if even its id or job cannot be read.
+   */
+  Run recovered(ResultSet row) throws SQLException {
+    try {
+      return run(row, false);
+    } catch (SchedulerException e) {
+      try {
+        Run run = run(row, true);
+        LOG.warn("{}; taken over without its result and event", e.getMessage());
+        return run;
+      } catch (SchedulerException worse) {
+        LOG.error("{}; left as it is, not taken over", worse.getMessage());
+        return null;
+      }
+    }
+  }
+
+  private Run run(ResultSet row, boolean withoutValues) throws SQLException {
     long id = row.getLong("id");
     try {
       return new Run(
@@ -225,10 +251,10 @@ final class Runs {
           row.getString("log"),
           row.getInt("progress"),
           row.getString("progress_message"),
-          JobCodec.decodeValue(row.getString("result"), "result"),
+          withoutValues ? null : JobCodec.decodeValue(row.getString("result"), "result"),
           row.getString("node"),
-          JobCodec.decodeEvent(row.getString("event")));
-    } catch (IllegalArgumentException e) {
+          withoutValues ? null : JobCodec.decodeEvent(row.getString("event")));
+    } catch (IllegalArgumentException | JobFormatException e) {
       throw new SchedulerException(
           Kind.UNAVAILABLE,
           "run " + id + " in " + db.describe() + " is unreadable: " + e.getMessage(),

@@ -36,6 +36,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -148,6 +149,58 @@ abstract class JdbcStoreTest extends StoreContractTest {
           .as("the run is the recovering node's now")
           .isEqualTo(other.node());
       assertThat(other.run(done.id()).orElseThrow().node()).isEqualTo(jdbc().node());
+    }
+  }
+
+  @Test
+  void anUnreadableRunIsASchedulerErrorAndDoesNotStopTheTakeoverOfTheOthers() throws SQLException {
+    Run bad = run(store.newRunId(), JobId.of("a"), NOW, RunState.RUNNING);
+    Run good = run(store.newRunId(), JobId.of("b"), NOW, RunState.RUNNING);
+    Run result = run(store.newRunId(), JobId.of("c"), NOW, RunState.SUCCEEDED);
+    store.record(List.of(bad, good, result));
+    store.flush();
+    // a field a newer version wrote into the event: valid JSON this version cannot read
+    rawExecute(
+        "UPDATE chime_runs SET event = '{\"name\": \"x\", \"extra\": 1}' WHERE id IN ("
+            + bad.id().value()
+            + ", "
+            + result.id().value()
+            + ")");
+    assertThatThrownBy(() -> store.run(result.id()))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.UNAVAILABLE))
+        .hasMessageContaining("run " + result.id() + " in ")
+        .hasMessageContaining("is unreadable");
+    FakeClock later = FakeClock.at(NOW.plus(Duration.ofMinutes(1)));
+    try (JdbcJobStore other = builder().clock(later).open()) {
+      ageHeartbeats(60);
+      List<Run> taken = other.recover(later.instant());
+      assertThat(taken).extracting(Run::id).containsExactlyInAnyOrder(bad.id(), good.id());
+      assertThat(taken)
+          .filteredOn(r -> r.id().equals(bad.id()))
+          .singleElement()
+          .satisfies(r -> assertThat(r.event()).isNull());
+    }
+  }
+
+  @Test
+  void aBatchInsertThatFailsHandsOutNoRunIdTwice() {
+    store.close();
+    Set<Long> seen = new HashSet<>();
+    try (JdbcJobStore fresh = builder().clock(clock).open()) {
+      // the first fresh id of this store is the batch's: its block was reserved in the batch's
+      // transaction, and on SQLite rolled back with it while the store kept handing it out
+      assertThatThrownBy(() -> fresh.insertAll(List.of(job("twice", NOW), job("twice", NOW))))
+          .isInstanceOf(SchedulerException.class);
+      for (int i = 0; i < 1_500; i++) {
+        assertThat(seen.add(fresh.newRunId().value())).as("after %s ids", i).isTrue();
+      }
+      try (JdbcJobStore second = builder().clock(clock).open()) {
+        assertThat(seen).doesNotContain(second.newRunId().value());
+      }
+    } finally {
+      store = builder().clock(clock).open(); // for the contract's @AfterEach
     }
   }
 

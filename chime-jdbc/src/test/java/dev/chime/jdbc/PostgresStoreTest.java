@@ -87,6 +87,15 @@ class PostgresStoreTest extends JdbcStoreTest {
     }
   }
 
+  /** A batch insert holds one connection: it must not wait for a second (its ids come first). */
+  @Test
+  void aBatchInsertOnAPoolOfOneDoesNotWaitForASecondConnection() {
+    try (JdbcJobStore one = builder().poolSize(1).open()) {
+      assertThat(one.insertAll(List.of(job("pool-a", null), job("pool-b", null)))).hasSize(2);
+      assertThat(one.find(dev.chime.JobId.of("pool-b"))).isPresent();
+    }
+  }
+
   @Test
   void twoStoresOnOneSchemaTakeTheJobFileLockInTurn() throws Exception {
     CountDownLatch held = new CountDownLatch(1);
