@@ -67,9 +67,22 @@ public final class JdbcJobStore implements JobStore {
     this.jobs = new Jobs(db, clock, runIds::nextValue);
     String node = Nodes.newId();
     this.runs = new Runs(db, clock, node);
-    this.behind = new WriteBehind(runs);
-    this.nodes = new Nodes(db, clock, lease, runs, node);
-    this.wakeups = db instanceof PostgresDialect postgres ? new Wakeups(postgres, node) : null;
+    // Each part that starts a thread is closed again if a later one fails: a failed open leaves
+    // no run writer or heartbeat behind (the caller closes the database).
+    WriteBehind writer = new WriteBehind(runs);
+    Nodes registered = null;
+    try {
+      registered = new Nodes(db, clock, lease, runs, node);
+      this.wakeups = db instanceof PostgresDialect postgres ? new Wakeups(postgres, node) : null;
+    } catch (RuntimeException e) {
+      if (registered != null) {
+        registered.close();
+      }
+      writer.close();
+      throw e;
+    }
+    this.behind = writer;
+    this.nodes = registered;
     this.appliedFiles = new AppliedJobFiles(db, clock);
   }
 
@@ -528,7 +541,7 @@ public final class JdbcJobStore implements JobStore {
     }
 
     private static void requireTables(Dialect db) {
-      for (String table : List.of("chime_jobs", "chime_runs")) {
+      for (String table : List.of("chime_jobs", "chime_runs", "chime_nodes", "chime_leader")) {
         try {
           db.autocommit(
               "find the table " + table,

@@ -264,6 +264,15 @@ final class Nodes implements AutoCloseable {
   @Override
   public void close() {
     beat.shutdownNow();
+    try {
+      // A heartbeat under way when the node is removed would register it again (its update finds
+      // no row) or take the lead back for a whole lease: the removal waits for it to end.
+      if (!beat.awaitTermination(5, java.util.concurrent.TimeUnit.SECONDS)) {
+        LOG.warn("node {}: a heartbeat still runs after 5 s; removing the node anyway", id);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     leaderUntil = null;
     try {
       db.autocommit(

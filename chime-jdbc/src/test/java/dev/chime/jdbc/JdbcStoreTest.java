@@ -903,6 +903,25 @@ abstract class JdbcStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aStoreThatFailsToOpenLeavesNoThreadBehind() throws SQLException {
+    java.util.function.LongSupplier writers =
+        () ->
+            Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("chime-run-writer"))
+                .count();
+    long before = writers.getAsLong();
+    rawExecute("ALTER TABLE chime_leader RENAME TO chime_leader_away");
+    try {
+      assertThatThrownBy(() -> builder().applyMigrations(false).open())
+          .isInstanceOf(SchedulerException.class)
+          .hasMessageContaining("has no table chime_leader");
+    } finally {
+      rawExecute("ALTER TABLE chime_leader_away RENAME TO chime_leader");
+    }
+    assertThat(writers.getAsLong()).isEqualTo(before);
+  }
+
+  @Test
   void aSchedulerRunsJobsFromTheStoreAndKeepsThemAcrossARestart() throws Exception {
     CountDownLatch ran = new CountDownLatch(1);
     CountDownLatch recorded = new CountDownLatch(1);
