@@ -276,6 +276,10 @@ public interface Scheduler extends AutoCloseable {
         throw new IllegalArgumentException(
             "retention maxAge must be at least 1 minute, was " + maxAge);
       }
+      if (maxAge.compareTo(Job.LONGEST) > 0) {
+        throw new IllegalArgumentException(
+            "retention maxAge must be at most " + Job.LONGEST + " (100 years), was " + maxAge);
+      }
       this.retainPerJob = inRange("retention keepPerJob", keepPerJob, 0, 1_000_000);
       this.retention = maxAge;
       return this;

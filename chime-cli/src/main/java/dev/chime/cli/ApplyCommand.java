@@ -45,12 +45,18 @@ final class ApplyCommand extends ClientCommand {
   private Integer run() {
     List<JobFiles.Desired> desired = JobFiles.read(files);
     List<JobFiles.Step> steps =
-        JobFiles.plan(api(), desired, environment.clock().instant(), zone());
+        JobFiles.inOrder(JobFiles.plan(api(), desired, environment.clock().instant(), zone()));
     int width =
         steps.stream().mapToInt(step -> step.change().id().value().length()).max().orElse(0);
     List<String> done = new ArrayList<>();
+    List<JobFiles.Step> made = new ArrayList<>();
     for (JobFiles.Step step : steps) {
-      done.add(apply(step));
+      try {
+        done.add(apply(step));
+      } catch (Main.UsageError | Main.Failure e) {
+        throw undone(made, e);
+      }
+      made.add(step);
       if (!options.json) {
         out().println(line(step, done.get(done.size() - 1), width));
       }
@@ -61,6 +67,40 @@ final class ApplyCommand extends ClientCommand {
       out().println("the files list no jobs and own none on the server");
     }
     return Main.OK;
+  }
+
+  /**
+   * Undoes what this apply made before a change the server refused (a created job deleted, a
+   * replaced one put back), newest first, so the files are applied whole or not at all; the
+   * refusal, with what was undone, keeps its exit code.
+   */
+  private RuntimeException undone(List<JobFiles.Step> made, RuntimeException refusal) {
+    List<String> undone = new ArrayList<>();
+    List<String> left = new ArrayList<>();
+    for (JobFiles.Step step : made.reversed()) {
+      Plan.Change change = step.change();
+      String id = change.id().value();
+      String owner = "?owner=" + ApiClient.segment(step.file().owner());
+      try {
+        switch (change.action()) {
+          case ADD -> api().delete(job(id, ""));
+          case CHANGE -> api().put(job(id, owner), JobFiles.body(change.before()));
+          default -> {
+            continue; // a removal comes last and is not undone; KEEP changed nothing
+          }
+        }
+        undone.add(id);
+      } catch (Main.UsageError | Main.Failure e) {
+        left.add(id + " (" + e.getMessage() + ")");
+      }
+    }
+    String message =
+        refusal.getMessage()
+            + (undone.isEmpty() ? "" : "; undone: " + String.join(", ", undone))
+            + (left.isEmpty() ? "" : "; could not undo: " + String.join(", ", left));
+    return refusal instanceof Main.UsageError
+        ? new Main.UsageError(message)
+        : new Main.Failure(message);
   }
 
   private static String line(JobFiles.Step step, String done, int width) {

@@ -138,6 +138,17 @@ final class JobFiles {
     return steps;
   }
 
+  /**
+   * The steps in the order to make them (see {@link Plan#inOrder}), across the files: a job after
+   * the jobs its {@code after} trigger names, removals last.
+   */
+  static List<Step> inOrder(List<Step> steps) {
+    java.util.Map<dev.chime.JobId, Step> byId = new java.util.HashMap<>();
+    steps.forEach(step -> byId.put(step.change().id(), step));
+    return new Plan(steps.stream().map(Step::change).toList())
+        .inOrder().stream().map(change -> byId.get(change.id())).toList();
+  }
+
   /** The file's plan; a job another owner holds is an error of the file (exit 2). */
   private static Plan of(List<Job> current, Desired file) {
     try {

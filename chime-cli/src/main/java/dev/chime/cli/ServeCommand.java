@@ -121,7 +121,8 @@ final class ServeCommand implements Callable<Integer> {
     ChimeServer server;
     try {
       server = ChimeServer.start(settings);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | dev.chime.server.kinds.PluginException e) {
+      // settings the server refuses (off loopback without tokens, a bad job file or plugin)
       err.println("chime serve: " + e.getMessage());
       return Main.USAGE;
     } catch (RuntimeException e) {

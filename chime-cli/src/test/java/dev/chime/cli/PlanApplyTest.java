@@ -84,6 +84,36 @@ class PlanApplyTest {
   }
 
   @Test
+  void applyMakesDependenciesFirstAndUndoesWhatItMadeWhenTheServerRefusesAJob() throws IOException {
+    Path after =
+        file(
+            "after.yaml",
+            """
+            jobs:
+              - {id: a-report, trigger: {after: [b-extract]}, command: ["true"]}
+              - {id: b-extract, trigger: "0 3 * * *", command: ["true"]}
+            """);
+    CliRun ordered = cli("apply", after.toString());
+    assertThat(ordered.code()).as(ordered.err()).isZero();
+    assertThat(ordered.lines()).hasSize(2);
+    assertThat(ordered.lines().get(0)).startsWith("+ b-extract");
+    assertThat(owner("a-report")).isEqualTo("file:" + after);
+
+    Path refused =
+        file(
+            "refused.yaml",
+            """
+            jobs:
+              - {id: c-kept, trigger: "0 3 * * *", command: ["true"]}
+              - {id: d-bad, trigger: "0 3 * * *", handler: nosuch}
+            """);
+    CliRun bad = cli("apply", refused.toString());
+    assertThat(bad.code()).isEqualTo(2);
+    assertThat(bad.err()).startsWith("chime: 422 ").contains("nosuch").contains("; undone: c-kept");
+    assertThat(server.scheduler().get(JobId.of("c-kept"))).as("undone").isEmpty();
+  }
+
+  @Test
   void changesNameTheirFieldsAndPruneRemovesOnlyTheFilesOwnJobs() throws IOException {
     Path jobs =
         file(

@@ -142,9 +142,23 @@ class ServeArgumentsTest {
     CliRun mistake = CliRun.of("serve", "--port", "eighty");
     assertThat(mistake.code()).isEqualTo(2);
     assertThat(mistake.err()).contains("Invalid value for option '--port'");
-    CliRun failure = CliRun.of("serve", "--bind", "0.0.0.0", "--port", "0");
-    assertThat(failure.code()).isEqualTo(1);
-    assertThat(failure.err()).contains("refusing to listen on 0.0.0.0 without tokens");
+    CliRun refused = CliRun.of("serve", "--bind", "0.0.0.0", "--port", "0");
+    assertThat(refused.code()).as("invalid input").isEqualTo(2);
+    assertThat(refused.err()).contains("refusing to listen on 0.0.0.0 without tokens");
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      CliRun failure =
+          CliRun.of(
+              "serve",
+              "--data",
+              dir.resolve("b").toString(),
+              "--port",
+              Integer.toString(taken.getLocalPort()));
+      assertThat(failure.code()).as("a port in use: it failed").isEqualTo(1);
+      assertThat(failure.err()).startsWith("chime serve: ");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   /** A class loader of its own over the test's class path, to see what a run loads. */

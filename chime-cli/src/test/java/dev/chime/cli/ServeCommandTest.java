@@ -98,8 +98,42 @@ class ServeCommandTest {
   @Test
   void refusesANonLoopbackBindWithoutTokens() {
     Result result = serve(new ServeCommand(), "--bind", "0.0.0.0", "--port", "0");
-    assertThat(result.code()).isEqualTo(1);
+    assertThat(result.code()).isEqualTo(2);
     assertThat(result.err()).contains("refusing to listen on 0.0.0.0 without tokens");
+  }
+
+  /** Settings the server refuses are invalid input (2), each with what is wrong. */
+  @Test
+  void settingsTheServerRefusesExitTwoSayingWhy() throws Exception {
+    Path file = Files.writeString(dir.resolve("a-file"), "");
+    String data = dir.resolve("data").toString();
+    java.util.Map<String[], String> refusals = new java.util.LinkedHashMap<>();
+    refusals.put(
+        new String[] {"--bind", "nosuchhost.invalid", "--port", "0"},
+        "cannot listen on nosuchhost.invalid: no such host");
+    refusals.put(
+        new String[] {"--data", file.toString(), "--port", "0"},
+        "the data directory " + file + " is a file, not a directory");
+    refusals.put(
+        new String[] {"--data", data, "--plugins", dir.resolve("none").toString(), "--port", "0"},
+        "is not a directory");
+    refusals.put(
+        new String[] {"--data", data, "--retention", "999999999999d"},
+        "retention must be at most 36500d (100 years)");
+    refusals.put(
+        new String[] {"--tokens", dir.resolve("none").toString()},
+        "cannot read tokens file " + dir.resolve("none") + ": no such file");
+    refusals.put(
+        new String[] {"--data", data, "--config", dir.toString(), "--port", "0"},
+        dir + ":0: cannot be read: it is a directory");
+    for (var refusal : refusals.entrySet()) {
+      Result result = serve(new ServeCommand(), refusal.getKey());
+      assertThat(result.code()).as(String.join(" ", refusal.getKey())).isEqualTo(2);
+      assertThat(result.err()).contains(refusal.getValue());
+    }
+    assertThat(Files.exists(dir.resolve("data")))
+        .as("a bad job file is refused before a store is made")
+        .isFalse();
   }
 
   @Test

@@ -53,8 +53,18 @@ public final class ChimeServer implements AutoCloseable {
    */
   public static ChimeServer start(ServerSettings settings) {
     Objects.requireNonNull(settings, "settings must not be null");
+    try {
+      java.net.InetAddress.getByName(settings.bind());
+    } catch (java.net.UnknownHostException e) {
+      throw new IllegalArgumentException(
+          "cannot listen on "
+              + settings.bind()
+              + ": no such host (give an IP address or a name"
+              + " that resolves)",
+          e);
+    }
     if (settings.tokens().isEmpty() && !Auth.isLoopback(settings.bind())) {
-      throw new IllegalStateException(
+      throw new IllegalArgumentException(
           "refusing to listen on "
               + settings.bind()
               + " without tokens: anyone on the network could run commands. Give tokens"
@@ -72,6 +82,9 @@ public final class ChimeServer implements AutoCloseable {
   }
 
   private static ChimeServer start(ServerSettings settings, Map<String, JobHandler> plugins) {
+    if (settings.configFile() != null) {
+      JobFile.check(settings.configFile()); // a bad file is refused before a store is made
+    }
     JdbcJobStore store = openStore(settings);
     Clock clock = Clock.systemUTC();
     Scheduler scheduler;
@@ -93,6 +106,10 @@ public final class ChimeServer implements AutoCloseable {
 
   private static JdbcJobStore openStore(ServerSettings settings) {
     if (settings.dbUrl() == null) {
+      if (Files.exists(settings.dataDir()) && !Files.isDirectory(settings.dataDir())) {
+        throw new IllegalArgumentException(
+            "the data directory " + settings.dataDir() + " is a file, not a directory");
+      }
       try {
         Files.createDirectories(settings.dataDir());
       } catch (IOException e) {
@@ -134,7 +151,6 @@ public final class ChimeServer implements AutoCloseable {
         LOG.warn("{}", jobFile.message());
       }
     }
-    scheduler.start();
     routes =
         Routes.table(
             new JobsApi(scheduler, clock),
@@ -150,6 +166,8 @@ public final class ChimeServer implements AutoCloseable {
       http = null; // never started: nothing for shutdown() to stop
       throw e;
     }
+    // Only once it listens: a server that cannot (a port in use) must not have run any job.
+    scheduler.start();
     ready.set(true);
     if (settings.tokens().isEmpty()) {
       LOG.warn(

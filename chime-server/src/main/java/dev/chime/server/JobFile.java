@@ -4,6 +4,7 @@ import dev.chime.Job;
 import dev.chime.JobInfo;
 import dev.chime.JobQuery;
 import dev.chime.Scheduler;
+import dev.chime.SchedulerException;
 import dev.chime.jdbc.AppliedJobFile;
 import dev.chime.jdbc.JdbcJobStore;
 import dev.chime.server.spec.JobSpecs;
@@ -19,9 +20,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -41,6 +44,8 @@ import java.util.Optional;
  * makes a new version).
  */
 final class JobFile {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(JobFile.class);
+
   private JobFile() {}
 
   /** What start-up did with the file. */
@@ -128,10 +133,15 @@ final class JobFile {
                 seen.get());
           }
           Plan plan = plan(file, scheduler, desired, owner);
-          make(plan, scheduler);
+          make(file, bytes, plan, scheduler);
           AppliedJobFile newest = store.recordJobFile(owner, sha256).get(0);
           return new Outcome(file, owner, sha256, Status.APPLIED, plan, newest, newest);
         });
+  }
+
+  /** Reads and parses the file without applying it; throws as {@link #apply} does. */
+  static void check(Path file) {
+    parse(file, read(file), "file:" + file.toAbsolutePath().normalize());
   }
 
   private static byte[] read(Path file) {
@@ -146,7 +156,9 @@ final class JobFile {
                   0,
                   "",
                   "cannot be read: "
-                      + (e instanceof NoSuchFileException ? "no such file" : e.toString()))),
+                      + (e instanceof NoSuchFileException
+                          ? "no such file"
+                          : Files.isDirectory(file) ? "it is a directory" : e.toString()))),
           e);
     }
   }
@@ -172,15 +184,58 @@ final class JobFile {
     }
   }
 
-  private static void make(Plan plan, Scheduler scheduler) {
-    for (Plan.Change change : plan.changes()) {
-      switch (change.action()) {
-        case ADD -> scheduler.schedule(change.after());
-        case CHANGE -> scheduler.update(change.after());
-        case REMOVE -> scheduler.delete(change.id());
-        case KEEP -> {}
+  /**
+   * Makes the plan's changes, dependencies first, or none: what only the scheduler refuses (a
+   * handler not registered, a dependency that does not exist, a watched path that is gone) is
+   * collected for every job, and the changes already made are undone before the file is refused
+   * with all of them. Removals come last, once every job of the file was taken.
+   */
+  private static void make(Path file, byte[] bytes, Plan plan, Scheduler scheduler) {
+    List<Plan.Change> made = new ArrayList<>();
+    List<SpecError> refused = new ArrayList<>();
+    Map<String, JobSpecs.Place> places = null;
+    for (Plan.Change change : plan.inOrder()) {
+      if (change.action() == Plan.Action.KEEP
+          || change.action() == Plan.Action.REMOVE && !refused.isEmpty()) {
+        continue;
+      }
+      try {
+        switch (change.action()) {
+          case ADD -> scheduler.schedule(change.after());
+          case CHANGE -> scheduler.update(change.after());
+          case REMOVE -> scheduler.delete(change.id());
+          case KEEP -> {}
+        }
+        made.add(change);
+      } catch (SchedulerException | IllegalArgumentException e) {
+        if (places == null) {
+          places = JobSpecs.places(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+        }
+        JobSpecs.Place place = places.getOrDefault(change.id().value(), new JobSpecs.Place(0, ""));
+        String field = e instanceof SchedulerException s && s.field() != null ? s.field() : "";
+        String path =
+            place.path().isEmpty()
+                ? field
+                : field.isEmpty() ? place.path() : place.path() + "." + field;
+        refused.add(new SpecError(file.toString(), place.line(), path, e.getMessage()));
       }
     }
+    if (refused.isEmpty()) {
+      return;
+    }
+    for (Plan.Change change : made.reversed()) {
+      try {
+        switch (change.action()) {
+          case ADD -> scheduler.delete(change.id());
+          case CHANGE -> scheduler.update(change.before());
+          default -> {}
+        }
+      } catch (RuntimeException e) {
+        LOG.error(
+            "undoing the job file {}: job {} is left as the file made it", file, change.id(), e);
+      }
+    }
+    throw invalid(file, refused, null);
   }
 
   private static IllegalArgumentException invalid(

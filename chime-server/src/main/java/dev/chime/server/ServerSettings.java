@@ -165,13 +165,17 @@ public record ServerSettings(
     }
 
     /**
-     * Ended runs older than {@code maxAge} (at least 1 minute) are deleted, except each job's
+     * Ended runs older than {@code maxAge} (1 minute to 100 years) are deleted, except each job's
      * newest {@code keepPerJob} (0-1,000,000).
      */
     public Builder retention(Duration maxAge, int keepPerJob) {
       Objects.requireNonNull(maxAge, "retention must not be null");
       if (maxAge.compareTo(Duration.ofMinutes(1)) < 0) {
         throw new IllegalArgumentException("retention must be at least 1m, was " + maxAge);
+      }
+      if (maxAge.compareTo(dev.chime.Job.LONGEST) > 0) {
+        throw new IllegalArgumentException(
+            "retention must be at most 36500d (100 years), was " + maxAge);
       }
       this.retainPerJob = inRange("retention keep per job", keepPerJob, 0, 1_000_000);
       this.retention = maxAge;

@@ -56,7 +56,13 @@ public final class Tokens {
     try {
       lines = Files.readAllLines(file, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read tokens file " + file + ": " + e.getMessage());
+      throw new IllegalArgumentException(
+          "cannot read tokens file "
+              + file
+              + ": "
+              + (e instanceof java.nio.file.NoSuchFileException
+                  ? "no such file"
+                  : java.nio.file.Files.isDirectory(file) ? "it is a directory" : e.getMessage()));
     }
     Map<String, Role> tokens = new HashMap<>();
     List<String> errors = new ArrayList<>();

@@ -132,4 +132,84 @@ class JobFileTest {
         Files.write(dir.resolve("latin1.yaml"), new byte[] {'i', 'd', ':', ' ', (byte) 0xE9});
     assertThatThrownBy(() -> start(latin1)).hasMessageContaining("cannot be read: not UTF-8");
   }
+
+  @Test
+  void aJobMayBeListedBeforeTheJobItRunsAfter() throws Exception {
+    Path file = dir.resolve("after.yaml");
+    Files.writeString(
+        file,
+        """
+        jobs:
+          - {id: a-report, trigger: {after: [b-extract]}, command: ["true"]}
+          - {id: b-extract, trigger: "0 3 * * *", command: ["true"]}
+        """);
+    try (ChimeServer server = start(file)) {
+      assertThat(server.scheduler().get(JobId.of("a-report"))).isPresent();
+      assertThat(server.scheduler().get(JobId.of("b-extract"))).isPresent();
+    }
+  }
+
+  /** What only the scheduler refuses is listed for every job, with lines, and nothing is kept. */
+  @Test
+  void aFileTheSchedulerRefusesIsAppliedNotAtAll() throws Exception {
+    Path file = dir.resolve("refused.yaml");
+    Files.writeString(
+        file,
+        """
+        jobs:
+          - {id: a, trigger: "0 3 * * *", command: ["true"]}
+          - id: b
+            trigger: {file: {path: %s}}
+            command: ["true"]
+          - {id: c, trigger: "0 3 * * *", handler: nosuch}
+        """
+            .formatted(dir.resolve("no-such-dir")));
+    assertThatThrownBy(() -> start(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is invalid (2 error(s))")
+        .hasMessageContaining(file + ":3: jobs[1].trigger.file.path: ")
+        .hasMessageContaining(file + ":6: jobs[2].handler: ");
+    try (ChimeServer server =
+        ChimeServer.start(ServerSettings.builder().dataDir(dir.resolve("data")).port(0).build())) {
+      assertThat(server.scheduler().list(dev.chime.JobQuery.ALL))
+          .as("job a, made before the refusals, was undone")
+          .isEmpty();
+    }
+  }
+
+  /** A server that cannot listen has run nothing: the scheduler starts once it listens. */
+  @Test
+  void aServerThatCannotListenRunsNoJob() throws Exception {
+    Path fired = dir.resolve("fired");
+    Path file = dir.resolve("due.yaml");
+    Files.writeString(
+        file,
+        """
+        id: overdue
+        trigger: {at: "2020-01-01T00:00:00Z"}
+        misfire: {mode: run_once, grace: 3650d}
+        command: [touch, %s]
+        """
+            .formatted(fired));
+    try (java.net.ServerSocket taken =
+        new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      assertThatThrownBy(
+              () ->
+                  ChimeServer.start(
+                      ServerSettings.builder()
+                          .dataDir(dir.resolve("data"))
+                          .port(taken.getLocalPort())
+                          .configFile(file)
+                          .build()))
+          .isInstanceOf(RuntimeException.class);
+    }
+    assertThat(fired).doesNotExist();
+    try (dev.chime.jdbc.JdbcJobStore store =
+        dev.chime.jdbc.JdbcJobStore.builder(
+                "jdbc:sqlite:" + dir.resolve("data").resolve("chime.db"))
+            .open()) {
+      assertThat(store.find(JobId.of("overdue"))).as("the file was applied").isPresent();
+      assertThat(store.runs(JobId.of("overdue"), 10)).as("no run of it was made").isEmpty();
+    }
+  }
 }

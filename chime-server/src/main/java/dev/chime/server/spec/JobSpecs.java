@@ -90,6 +90,37 @@ public final class JobSpecs {
     return jobs;
   }
 
+  /** Where a job is in its file: the line of its {@code id} and its path, like {@code jobs[2]}. */
+  public record Place(int line, String path) {}
+
+  /**
+   * Where each job of a file that {@link #read} accepted is, by id: for errors that only applying
+   * the file finds (the scheduler's own refusals), so they name a line and field too.
+   */
+  public static Map<String, Place> places(String source, String text) {
+    Node root = Tree.parse(text, source.endsWith(".json"), source, new ArrayList<>());
+    Map<String, Place> places = new HashMap<>();
+    if (root == null || !root.isMap()) {
+      return places;
+    }
+    Node list = root.map().get("jobs");
+    if (list == null) {
+      place(root, "", places);
+    } else if (list.value() instanceof List<?>) {
+      for (int i = 0; i < list.list().size(); i++) {
+        place(list.list().get(i), "jobs[" + i + "]", places);
+      }
+    }
+    return places;
+  }
+
+  private static void place(Node job, String path, Map<String, Place> places) {
+    Node id = job.isMap() ? job.map().get("id") : null;
+    if (id != null && id.value() instanceof String text) {
+      places.putIfAbsent(text, new Place(id.line(), path));
+    }
+  }
+
   /**
    * The one job a JSON body describes (a REST create or replace), owned by {@code owner}. The
    * read-only {@code owner} and {@code status} keys of a job as the API shows it are ignored, so a

@@ -2,6 +2,7 @@ package dev.chime.server.spec;
 
 import dev.chime.Job;
 import dev.chime.JobId;
+import dev.chime.Trigger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -112,6 +113,70 @@ public record Plan(List<Change> changes) {
     }
     changes.sort(Comparator.comparing((Change c) -> c.id().value()));
     return new Plan(changes);
+  }
+
+  /**
+   * The changes in the order to make them: jobs added or changed after the jobs of the plan their
+   * {@code after} triggers name (so a file may list a dependent before its dependency), then the
+   * removals, dependents first; otherwise by id. A cycle is left to the scheduler to refuse.
+   */
+  public List<Change> inOrder() {
+    Map<JobId, Change> made = new java.util.TreeMap<>(Comparator.comparing(JobId::value));
+    List<Change> removed = new ArrayList<>();
+    for (Change change : changes) {
+      if (change.action() == Action.REMOVE) {
+        removed.add(change);
+      } else {
+        made.put(change.id(), change);
+      }
+    }
+    List<Change> ordered = new ArrayList<>(changes.size());
+    Set<JobId> placed = new java.util.HashSet<>();
+    for (Change change : made.values()) {
+      place(change, made, placed, new java.util.HashSet<>(), ordered);
+    }
+    List<Change> removals = new ArrayList<>();
+    Set<JobId> gone = new java.util.HashSet<>();
+    Map<JobId, Change> byId = new java.util.TreeMap<>(Comparator.comparing(JobId::value));
+    removed.forEach(change -> byId.put(change.id(), change));
+    for (Change change : byId.values()) {
+      place(change, byId, gone, new java.util.HashSet<>(), removals);
+    }
+    ordered.addAll(removals.reversed()); // a removal after those of the jobs that depend on it
+    return ordered;
+  }
+
+  /** Adds the change after the changes (among {@code all}) of the jobs it depends on. */
+  private static void place(
+      Change change,
+      Map<JobId, Change> all,
+      Set<JobId> placed,
+      Set<JobId> visiting,
+      List<Change> out) {
+    if (placed.contains(change.id()) || !visiting.add(change.id())) {
+      return; // done, or a cycle: the scheduler names it
+    }
+    Job job = change.after() != null ? change.after() : change.before();
+    for (JobId dependency : dependencies(job.trigger())) {
+      Change first = all.get(dependency);
+      if (first != null) {
+        place(first, all, placed, visiting, out);
+      }
+    }
+    if (placed.add(change.id())) {
+      out.add(change);
+    }
+  }
+
+  private static Set<JobId> dependencies(Trigger trigger) {
+    Set<JobId> ids = new java.util.TreeSet<>(Comparator.comparing(JobId::value));
+    switch (trigger) {
+      case Trigger.After after -> ids.addAll(after.jobs());
+      case Trigger.Any any -> any.triggers().forEach(t -> ids.addAll(dependencies(t)));
+      case Trigger.All all -> all.triggers().forEach(t -> ids.addAll(dependencies(t)));
+      default -> {}
+    }
+    return ids;
   }
 
   /** The changes with the action. */
