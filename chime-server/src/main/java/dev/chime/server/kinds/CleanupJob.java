@@ -67,7 +67,13 @@ final class CleanupJob implements JobHandler {
   private static Spec read(Params p) {
     Path path = path(p);
     String glob = p.string("glob");
-    if (glob != null) {
+    if (glob != null && (glob.startsWith("/") || glob.equals("..") || glob.startsWith("../"))) {
+      // matched against paths relative to path: it could never match, and the run would succeed
+      // having looked at nothing
+      p.error(
+          "glob",
+          "is matched relative to path, so it must not start with / or ..; was '" + glob + "'");
+    } else if (glob != null) {
       try {
         FileSystems.getDefault().getPathMatcher("glob:" + glob);
       } catch (PatternSyntaxException e) {
@@ -109,7 +115,7 @@ final class CleanupJob implements JobHandler {
     Path root = realDirectory(spec.path());
     Object rootKey = fileKey(root);
     Report report = new Report(root, spec.dryRun());
-    List<Candidate> files = scan(root, spec, report, ctx);
+    List<Candidate> files = scan(root, rootKey, spec, report, ctx);
     decide(files, spec, report);
     if (!spec.dryRun()) {
       delete(root, rootKey, report, ctx);
@@ -188,12 +194,28 @@ final class CleanupJob implements JobHandler {
     }
   }
 
-  /** The regular files under the root that match the glob; symlinks are noted, never followed. */
-  private static List<Candidate> scan(Path root, Spec spec, Report report, JobContext ctx)
-      throws JobFailure {
+  /**
+   * The regular files under the root that match the glob; symlinks are noted, never followed. Where
+   * the file system offers directory handles, each directory is opened relative to its parent
+   * without following a link, as the deletes are: a directory swapped for a symlink during the scan
+   * is not entered (a path walk would list what the link points at, outside the root).
+   */
+  private static List<Candidate> scan(
+      Path root, Object rootKey, Spec spec, Report report, JobContext ctx) throws JobFailure {
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + spec.glob());
     boolean recursive = spec.glob().contains("/") || spec.glob().contains("**");
     List<Candidate> files = new ArrayList<>();
+    try (DirectoryStream<Path> top = openRoot(root, rootKey)) {
+      if (top == null) {
+        throw new JobFailure("path: " + root + " was replaced as it was opened; nothing scanned");
+      }
+      if (top instanceof SecureDirectoryStream<Path> secure) {
+        scanIn(secure, Path.of(""), recursive, matcher, files, report, ctx);
+        return newestFirst(files);
+      }
+    } catch (IOException e) {
+      throw new JobFailure("path: cannot list " + root + ": " + e.getMessage());
+    }
     try {
       Files.walkFileTree(
           root,
@@ -228,11 +250,61 @@ final class CleanupJob implements JobHandler {
     } catch (IOException e) {
       throw new JobFailure("path: cannot list " + root + ": " + e.getMessage());
     }
+    return newestFirst(files);
+  }
+
+  private static List<Candidate> newestFirst(List<Candidate> files) {
     files.sort(
         Comparator.comparing(Candidate::modified)
             .reversed()
             .thenComparing(c -> c.relative().toString()));
     return files;
+  }
+
+  /** Scans one directory, open as a handle, and (recursive) the directories in it, by handle. */
+  private static void scanIn(
+      SecureDirectoryStream<Path> dir,
+      Path at,
+      boolean recursive,
+      PathMatcher matcher,
+      List<Candidate> files,
+      Report report,
+      JobContext ctx) {
+    for (Path entry : dir) {
+      if (ctx.isCancelled()) {
+        report.stopped = true;
+        return;
+      }
+      Path name = entry.getFileName();
+      Path relative = at.resolve(name);
+      BasicFileAttributes attrs;
+      try {
+        attrs =
+            dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes();
+      } catch (IOException e) {
+        continue; // gone since it was listed
+      }
+      if (attrs.isDirectory()) {
+        if (recursive) {
+          try (SecureDirectoryStream<Path> sub =
+              dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            scanIn(sub, relative, true, matcher, files, report, ctx);
+          } catch (IOException e) {
+            report.notes.add(relative + ": changed during the scan (not entered)");
+          }
+        }
+      } else if (matcher.matches(relative)) {
+        if (attrs.isSymbolicLink()) {
+          report.keep(relative, -1, "symlink: not followed, not deleted");
+        } else if (attrs.isRegularFile()) {
+          files.add(new Candidate(relative, attrs.lastModifiedTime().toInstant(), attrs.size()));
+        }
+      }
+      if (report.stopped) {
+        return;
+      }
+    }
   }
 
   /** Splits the files, newest first, into kept and to delete, with a reason for each. */

@@ -2,6 +2,7 @@ package dev.chime.server.kinds;
 
 import dev.chime.JobContext;
 import dev.chime.JobHandler;
+import dev.chime.Run;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -224,18 +225,26 @@ final class CommandJob implements JobHandler {
     }
   }
 
+  /**
+   * The kept output into the run's log, then, when output was dropped (beyond output_limit, or
+   * beyond the log's own {@value Run#LOG_LIMIT} characters), a note saying so: last, so the log's
+   * cap, which keeps the newest characters, never drops the note itself.
+   */
   private static void report(JobContext ctx, OutputTail output, Integer exit) {
     String text = output.text();
-    if (output.truncated()) {
-      ctx.log("[output truncated: older lines dropped; " + output.total() + " bytes in all]");
-    }
+    String note = "[output truncated: older lines dropped; " + output.total() + " bytes in all]";
+    boolean truncated =
+        output.truncated() || !text.isEmpty() && text.length() + note.length() + 2 > Run.LOG_LIMIT;
     if (!text.isEmpty()) {
       ctx.log(text);
+    }
+    if (truncated) {
+      ctx.log(note);
     }
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("exit_code", exit);
     result.put("output_bytes", output.total());
-    result.put("output_truncated", output.truncated());
+    result.put("output_truncated", truncated);
     ctx.result(result);
   }
 

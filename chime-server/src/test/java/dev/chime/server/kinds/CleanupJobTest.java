@@ -318,6 +318,13 @@ class CleanupJobTest {
   void validatesEachField() {
     assertThat(JobKinds.validate(JobKinds.CLEANUP, Map.of("path", "/var/tmp/app", "keep_last", 3)))
         .isEmpty();
+    assertThat(
+            JobKinds.validate(
+                JobKinds.CLEANUP,
+                Map.of("path", "/var/tmp/app", "glob", "/var/tmp/app/*.tmp", "keep_last", 3)))
+        .containsExactly(
+            "glob: is matched relative to path, so it must not start with / or ..; was"
+                + " '/var/tmp/app/*.tmp'");
     assertThat(JobKinds.validate(JobKinds.CLEANUP, Map.of()))
         .containsExactly(
             "path: is required",

@@ -133,8 +133,11 @@ class CommandJobTest {
     assertThat(result(run))
         .containsEntry("output_bytes", 3_300_005L)
         .containsEntry("output_truncated", true);
-    String output = run.log().substring(run.log().indexOf("bytes in all]") + 14);
-    assertThat(output.length()).isBetween(1900, 2000);
+    assertThat(run.log())
+        .endsWith("[output truncated: older lines dropped; 3300005 bytes in all]\n");
+    String output = // after the "started pid" line, before the note
+        run.log().substring(run.log().indexOf('\n') + 1, run.log().indexOf("[output truncated"));
+    assertThat(output.length()).isBetween(1900, 2001);
     // the two streams are read apart, so only each stream's own order is certain
     assertThat(output.lines().filter(l -> l.startsWith("[stderr] ")).toList())
         .last()
@@ -147,7 +150,21 @@ class CommandJobTest {
 
     assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
     assertThat(run.log().length()).isEqualTo(Run.LOG_LIMIT);
-    assertThat(run.log()).endsWith("0123456789\n");
+    assertThat(run.log())
+        .endsWith("0123456789\n[output truncated: older lines dropped; 999999 bytes in all]\n");
+  }
+
+  /** Output within output_limit but beyond the log's own cap is said to be cut, not hidden. */
+  @Test
+  void outputTheRunsLogCannotHoldWholeIsMarkedTruncated() {
+    Run run = run(Map.of("shell", true, "script", "echo FIRST; yes 0123456789 | head -c 30000"));
+
+    assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(result(run)).containsEntry("output_truncated", true);
+    assertThat(run.log()).doesNotContain("FIRST").endsWith("30006 bytes in all]\n");
+    Run small = run(Map.of("shell", true, "script", "echo FIRST; yes 0123456789 | head -c 3000"));
+    assertThat(result(small)).containsEntry("output_truncated", false);
+    assertThat(small.log()).contains("\nFIRST\n").doesNotContain("[output truncated");
   }
 
   @Test
