@@ -387,15 +387,17 @@ final class CleanupJob implements JobHandler {
           break;
         }
         Path relative = Path.of((String) entry.get("file"));
+        Instant scanned = report.modified.get(relative);
         try {
           boolean deleted =
               top instanceof SecureDirectoryStream<Path> secure
-                  ? deleteIn(secure, relative)
-                  : deleteByPath(root.resolve(relative));
+                  ? deleteIn(secure, relative, scanned)
+                  : deleteByPath(root.resolve(relative), scanned);
           if (deleted) {
             done.add(entry);
           } else {
-            report.errors.add(relative + ": changed since the scan (not a regular file in place)");
+            report.errors.add(
+                relative + ": changed since the scan (not the regular file it found); kept");
           }
         } catch (IOException e) {
           report.errors.add(relative + ": " + e.getMessage());
@@ -407,7 +409,12 @@ final class CleanupJob implements JobHandler {
     report.toDelete.retainAll(done);
   }
 
-  static boolean deleteIn(SecureDirectoryStream<Path> top, Path relative) throws IOException {
+  /**
+   * Deletes the file if it is still the regular file the scan saw: modified at {@code scanned}
+   * (null: not checked), so a file replaced under the same name since (a rotated log) is kept.
+   */
+  static boolean deleteIn(SecureDirectoryStream<Path> top, Path relative, Instant scanned)
+      throws IOException {
     List<SecureDirectoryStream<Path>> opened = new ArrayList<>();
     try {
       SecureDirectoryStream<Path> dir = top;
@@ -423,7 +430,7 @@ final class CleanupJob implements JobHandler {
       BasicFileAttributes attrs =
           dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
               .readAttributes();
-      if (!attrs.isRegularFile()) {
+      if (!attrs.isRegularFile() || !unchanged(attrs, scanned)) {
         return false;
       }
       dir.deleteFile(name);
@@ -435,14 +442,20 @@ final class CleanupJob implements JobHandler {
     }
   }
 
-  static boolean deleteByPath(Path file) throws IOException {
+  static boolean deleteByPath(Path file, Instant scanned) throws IOException {
     BasicFileAttributes attrs =
         Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-    if (!attrs.isRegularFile() || !file.getParent().toRealPath().equals(file.getParent())) {
+    if (!attrs.isRegularFile()
+        || !unchanged(attrs, scanned)
+        || !file.getParent().toRealPath().equals(file.getParent())) {
       return false;
     }
     Files.delete(file);
     return true;
+  }
+
+  private static boolean unchanged(BasicFileAttributes attrs, Instant scanned) {
+    return scanned == null || attrs.lastModifiedTime().toInstant().equals(scanned);
   }
 
   /** What the run decided and did: the run's result. */
@@ -453,6 +466,7 @@ final class CleanupJob implements JobHandler {
     final List<Map<String, Object>> kept = new ArrayList<>();
     final List<String> errors = new ArrayList<>();
     final List<String> notes = new ArrayList<>();
+    final Map<Path, Instant> modified = new java.util.HashMap<>(); // of the files to delete
     long keptBytes;
     boolean stopped;
 
@@ -463,6 +477,7 @@ final class CleanupJob implements JobHandler {
 
     void delete(Candidate file, String why) {
       toDelete.add(entry(file.relative(), file.bytes(), why));
+      modified.put(file.relative(), file.modified());
     }
 
     void keep(Path relative, long bytes, String why) {

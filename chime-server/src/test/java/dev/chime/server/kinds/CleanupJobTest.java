@@ -271,11 +271,11 @@ class CleanupJobTest {
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
       assertThat(stream).isInstanceOf(SecureDirectoryStream.class);
       SecureDirectoryStream<Path> secure = (SecureDirectoryStream<Path>) stream;
-      assertThat(CleanupJob.deleteIn(secure, Path.of("sub/victim.tmp"))).isFalse();
-      assertThat(CleanupJob.deleteIn(secure, Path.of("swapped.tmp"))).isFalse();
+      assertThat(CleanupJob.deleteIn(secure, Path.of("sub/victim.tmp"), null)).isFalse();
+      assertThat(CleanupJob.deleteIn(secure, Path.of("swapped.tmp"), null)).isFalse();
     }
-    assertThat(CleanupJob.deleteByPath(dir.resolve("sub/victim.tmp"))).isFalse();
-    assertThat(CleanupJob.deleteByPath(dir.resolve("swapped.tmp"))).isFalse();
+    assertThat(CleanupJob.deleteByPath(dir.resolve("sub/victim.tmp"), null)).isFalse();
+    assertThat(CleanupJob.deleteByPath(dir.resolve("swapped.tmp"), null)).isFalse();
 
     assertThat(target).exists();
     assertThat(dir.resolve("swapped.tmp")).isSymbolicLink();
@@ -304,14 +304,30 @@ class CleanupJobTest {
     Path b = file(dir, "x/b.tmp", 1, days(9));
 
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
-      assertThat(CleanupJob.deleteIn((SecureDirectoryStream<Path>) stream, Path.of("x/y/a.tmp")))
+      assertThat(
+              CleanupJob.deleteIn((SecureDirectoryStream<Path>) stream, Path.of("x/y/a.tmp"), null))
           .isTrue();
     }
-    assertThat(CleanupJob.deleteByPath(b)).isTrue();
+    assertThat(CleanupJob.deleteByPath(b, null)).isTrue();
 
     assertThat(a).doesNotExist();
     assertThat(b).doesNotExist();
     assertThat(dir.resolve("x/y")).isDirectory();
+  }
+
+  /** A file replaced under the same name since the scan (a rotated log) is kept, by either way. */
+  @Test
+  void aFileChangedSinceTheScanIsNotDeleted() throws IOException {
+    Path a = file(dir, "a.tmp", 1, days(9));
+    java.time.Instant scanned = Files.getLastModifiedTime(a).toInstant().minusSeconds(60);
+    try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+      assertThat(
+              CleanupJob.deleteIn((SecureDirectoryStream<Path>) stream, Path.of("a.tmp"), scanned))
+          .isFalse();
+    }
+    assertThat(CleanupJob.deleteByPath(a, scanned)).isFalse();
+    assertThat(a).exists();
+    assertThat(CleanupJob.deleteByPath(a, Files.getLastModifiedTime(a).toInstant())).isTrue();
   }
 
   @Test
