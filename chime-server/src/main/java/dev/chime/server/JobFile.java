@@ -132,7 +132,7 @@ final class JobFile {
                 versions.get(0),
                 seen.get());
           }
-          Plan plan = plan(file, scheduler, desired, owner);
+          Plan plan = plan(file, bytes, scheduler, desired, owner);
           make(file, bytes, plan, scheduler);
           AppliedJobFile newest = store.recordJobFile(owner, sha256).get(0);
           return new Outcome(file, owner, sha256, Status.APPLIED, plan, newest, newest);
@@ -175,13 +175,30 @@ final class JobFile {
     }
   }
 
-  private static Plan plan(Path file, Scheduler scheduler, List<Job> desired, String owner) {
+  private static Plan plan(
+      Path file, byte[] bytes, Scheduler scheduler, List<Job> desired, String owner) {
     List<Job> current = scheduler.list(JobQuery.ALL).stream().map(JobInfo::job).toList();
     try {
       return Plan.of(current, desired, owner, true);
     } catch (SpecException e) {
-      throw invalid(file, e.errors(), e);
+      // The plan names each job by id only: give its line and path in the file, as parse errors do.
+      Map<String, JobSpecs.Place> places = places(file, bytes);
+      List<SpecError> located = new ArrayList<>();
+      for (SpecError error : e.errors()) {
+        JobSpecs.Place place = places.getOrDefault(error.field(), new JobSpecs.Place(0, ""));
+        located.add(
+            new SpecError(
+                file.toString(),
+                place.line(),
+                place.path().isEmpty() ? "id" : place.path() + ".id",
+                error.message()));
+      }
+      throw invalid(file, located, e);
     }
+  }
+
+  private static Map<String, JobSpecs.Place> places(Path file, byte[] bytes) {
+    return JobSpecs.places(file.toString(), new String(bytes, StandardCharsets.UTF_8));
   }
 
   /**
@@ -209,7 +226,7 @@ final class JobFile {
         made.add(change);
       } catch (SchedulerException | IllegalArgumentException e) {
         if (places == null) {
-          places = JobSpecs.places(file.toString(), new String(bytes, StandardCharsets.UTF_8));
+          places = places(file, bytes);
         }
         JobSpecs.Place place = places.getOrDefault(change.id().value(), new JobSpecs.Place(0, ""));
         String field = e instanceof SchedulerException s && s.field() != null ? s.field() : "";

@@ -62,8 +62,28 @@ public record ServerSettings(
   /** The largest request body unless set (1 MiB). */
   public static final int DEFAULT_MAX_REQUEST_BYTES = 1 << 20;
 
-  /** Copies the tokens. */
+  /**
+   * Checks every value by the builder's rules (so settings made without the builder are held to
+   * them too) and copies the tokens.
+   */
   public ServerSettings {
+    Builder check =
+        new Builder()
+            .dataDir(dataDir)
+            .bind(bind)
+            .port(port)
+            .tokens(tokens)
+            .shutdownGrace(shutdownGrace)
+            .maxConcurrency(maxConcurrency)
+            .maxRequestBytes(maxRequestBytes);
+    if (dbUrl != null) {
+      check.dbUrl(dbUrl);
+    }
+    if (retention != null) {
+      check.retention(retention, retainPerJob);
+    } else {
+      Builder.inRange("retention keep per job", retainPerJob, 0, 1_000_000);
+    }
     tokens = Map.copyOf(tokens);
   }
 

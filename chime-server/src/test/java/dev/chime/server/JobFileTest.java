@@ -56,7 +56,13 @@ class JobFileTest {
     }
     Files.writeString(file, "id: by-api\ntrigger: \"0 3 * * *\"\ncommand: [echo]\n");
     assertThatThrownBy(() -> start(file))
-        .hasMessageContaining("job by-api exists and is owned by api");
+        .hasMessageContaining(file + ":1: id: job by-api exists and is owned by api");
+    Files.writeString(
+        file,
+        "jobs:\n  - {id: keep, trigger: \"0 4 * * *\", command: [echo]}\n  - id: by-api\n"
+            + "    trigger: \"0 3 * * *\"\n    command: [echo]\n");
+    assertThatThrownBy(() -> start(file))
+        .hasMessageContaining(file + ":3: jobs[1].id: job by-api exists and is owned by api");
   }
 
   @Test

@@ -41,6 +41,62 @@ class ServerSettingsTest {
     assertThatThrownBy(() -> b.dataDir(null)).hasMessageContaining("data dir");
     assertThatThrownBy(() -> b.configFile(null)).hasMessageContaining("config file");
     assertThatThrownBy(() -> b.pluginsDir(null)).hasMessageContaining("plugins dir");
+    assertThatThrownBy(() -> b.retention(Duration.ofDays(36_501), 1))
+        .hasMessageContaining("at most 36500d (100 years)");
+  }
+
+  /** The record's own constructor holds its values to the builder's rules. */
+  @Test
+  void settingsMadeWithoutTheBuilderAreCheckedToo() {
+    ServerSettings good = ServerSettings.builder().build();
+    assertThatThrownBy(
+            () ->
+                new ServerSettings(
+                    good.dataDir(),
+                    null,
+                    good.bind(),
+                    -5,
+                    good.tokens(),
+                    null,
+                    null,
+                    good.shutdownGrace(),
+                    good.maxConcurrency(),
+                    good.retention(),
+                    good.retainPerJob(),
+                    good.maxRequestBytes()))
+        .hasMessage("port must be 0-65535, was -5");
+    assertThatThrownBy(
+            () ->
+                new ServerSettings(
+                    good.dataDir(),
+                    null,
+                    good.bind(),
+                    0,
+                    java.util.Map.of("nothex", Role.ADMIN),
+                    null,
+                    null,
+                    good.shutdownGrace(),
+                    good.maxConcurrency(),
+                    null,
+                    5,
+                    good.maxRequestBytes()))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(
+            () ->
+                new ServerSettings(
+                    good.dataDir(),
+                    null,
+                    good.bind(),
+                    0,
+                    null,
+                    null,
+                    null,
+                    good.shutdownGrace(),
+                    good.maxConcurrency(),
+                    null,
+                    5,
+                    good.maxRequestBytes()))
+        .hasMessage("tokens must not be null");
   }
 
   @Test
