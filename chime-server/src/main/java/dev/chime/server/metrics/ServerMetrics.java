@@ -226,11 +226,15 @@ public final class ServerMetrics implements AutoCloseable {
     }
   }
 
+  /**
+   * First attempts only: a retry keeps its occurrence's scheduled-for and starts after its backoff
+   * by design, which is not the scheduler being late (it read as a run minutes late).
+   */
   private void recordLateness(Run run, String job) {
     Duration late = run.lateness();
-    if (late != null) {
+    if (late != null && run.attempt() == 1) {
       Timer.builder("chime.run.lateness")
-          .description("How late runs started after their occurrence (start minus scheduled-for)")
+          .description("How late first attempts started after their occurrence (start minus scheduled-for)")
           .tag("job", job)
           .serviceLevelObjectives(LATENESS_BUCKETS)
           .register(meters())

@@ -86,6 +86,33 @@ class ServerMetricsTest {
     assertThat(duration.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2000);
   }
 
+  /** A retry starts after its backoff by design: lateness counts first attempts only. */
+  @Test
+  void latenessLeavesRetriesOut() {
+    metrics = ServerMetrics.bind(scheduler);
+    scheduler.register(
+        "once-failing",
+        ctx -> {
+          if (ctx.attempt() == 1) {
+            throw new IllegalStateException("try again");
+          }
+        });
+    scheduler.schedule(
+        Job.builder("retried")
+            .handler("once-failing")
+            .trigger(Trigger.once(T0.plusSeconds(10)))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofMinutes(5)))
+            .build());
+    clock.advance(Duration.ofSeconds(10));
+    scheduler.runDue();
+    clock.advance(Duration.ofMinutes(5));
+    scheduler.runDue();
+    assertThat(count("chime.runs", "retried", "succeeded")).isEqualTo(1);
+    var lateness = metrics.registry().get("chime.run.lateness").tag("job", "retried").timer();
+    assertThat(lateness.count()).isEqualTo(1);
+    assertThat(lateness.totalTime(TimeUnit.MILLISECONDS)).isZero();
+  }
+
   @Test
   void gaugesFollowRunningAndRetryingRuns() throws Exception {
     metrics = ServerMetrics.bind(scheduler);
