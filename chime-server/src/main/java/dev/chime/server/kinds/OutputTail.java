@@ -41,7 +41,9 @@ final class OutputTail {
       int n;
       while ((n = stream.read(buffer)) >= 0) {
         for (int i = 0; i < n; i++) {
-          if (buffer[i] == '\n' || line.size() >= MAX_LINE) {
+          // A line too long is split, but never inside a UTF-8 character (before a continuation
+          // byte, up to three bytes more): a split character would read as two U+FFFD.
+          if (buffer[i] == '\n' || line.size() >= MAX_LINE && (buffer[i] & 0xC0) != 0x80) {
             add(mark, line, buffer[i] == '\n' ? 1 : 0);
           }
           if (buffer[i] != '\n') {

@@ -234,7 +234,8 @@ public final class ServerMetrics implements AutoCloseable {
     Duration late = run.lateness();
     if (late != null && run.attempt() == 1) {
       Timer.builder("chime.run.lateness")
-          .description("How late first attempts started after their occurrence (start minus scheduled-for)")
+          .description(
+              "How late first attempts started after their occurrence (start minus scheduled-for)")
           .tag("job", job)
           .serviceLevelObjectives(LATENESS_BUCKETS)
           .register(meters())

@@ -154,6 +154,18 @@ class CommandJobTest {
         .endsWith("0123456789\n[output truncated: older lines dropped; 999999 bytes in all]\n");
   }
 
+  /** A line longer than the reader's line buffer is split between characters, never inside one. */
+  @Test
+  void aLongLineIsNeverSplitInsideACharacter() {
+    String script =
+        "printf x; i=0; while [ $i -lt 5000 ]; do printf '\\303\\251'; i=$((i+1)); done";
+    Run run = run(Map.of("shell", true, "script", script));
+
+    assertThat(run.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(run.log()).contains("x\u00e9\u00e9").doesNotContain("\uFFFD");
+    assertThat(result(run)).containsEntry("output_bytes", 10_001L);
+  }
+
   /** Output within output_limit but beyond the log's own cap is said to be cut, not hidden. */
   @Test
   void outputTheRunsLogCannotHoldWholeIsMarkedTruncated() {
@@ -194,7 +206,7 @@ class CommandJobTest {
     assertThat(run.error())
         .endsWith(
             "invalid command params: argv: must be a list of strings, was 'ls -l';"
-                + " output_limit: must be 1-67108864, was 0");
+                + " output_limit: must be 64-67108864, was 0");
   }
 
   @Test
