@@ -12,7 +12,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Stops a process and everything it started: the descendants are listed while the root is still
  * alive (once it dies they are re-parented and can no longer be found from it), sent TERM deepest
- * first and then the root; whatever is still alive after the grace gets KILL.
+ * first and then the root; whatever is still alive after the grace gets KILL, with the children its
+ * processes forked meanwhile.
  */
 final class ProcessTree {
   /** How long TERM gets before KILL. */
@@ -32,8 +33,15 @@ final class ProcessTree {
       List<ProcessHandle> tree = treeOf(root);
       tree.forEach(ProcessHandle::destroy);
       if (!awaitExit(tree, GRACE)) {
-        List<ProcessHandle> rest = new ArrayList<>(tree);
-        rest.addAll(0, treeOf(root)); // children forked since the first look
+        // Children forked since the first look, by any process of the tree still running: the
+        // root may be gone (its children re-parented) while a descendant that ignores TERM forks.
+        List<ProcessHandle> rest = new ArrayList<>();
+        for (ProcessHandle known : tree) {
+          if (running(known)) {
+            addDescendants(known, rest);
+            rest.add(known);
+          }
+        }
         rest.stream().filter(ProcessTree::running).forEach(ProcessHandle::destroyForcibly);
         awaitExit(rest, GRACE);
       }

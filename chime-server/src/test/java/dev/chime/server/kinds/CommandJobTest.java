@@ -267,6 +267,34 @@ class CommandJobTest {
     Kinds.awaitDead(List.of(root));
   }
 
+  /**
+   * The root dies on TERM while a child that ignores it forks another process: the KILL that
+   * follows finds that one through the child (the root, gone, no longer leads to it).
+   */
+  @Test
+  void aProcessForkedAfterTheTermIsKilledThoughTheRootIsGone(@TempDir Path tmp) throws Exception {
+    Path pidFile = tmp.resolve("late.pid");
+    String child =
+        "trap 'sleep 600 & echo $! > " + pidFile + "' TERM; while true; do sleep 0.05; done";
+    RunId id =
+        KINDS.start(
+            JobKinds.COMMAND,
+            Map.of("argv", List.of("sh", "-c", "sh -c \"$0\" & wait", child)),
+            Duration.ofSeconds(1));
+    awaitTree(KINDS.awaitPid(id), 1);
+
+    Run run = KINDS.awaitEnd(id);
+
+    assertThat(run.state()).isEqualTo(RunState.TIMED_OUT);
+    assertThat(pidFile).as("the child forked on TERM").exists();
+    long late = Long.parseLong(Files.readString(pidFile).strip());
+    try {
+      Kinds.awaitDead(Kinds.process(late).stream().toList());
+    } finally {
+      Kinds.process(late).ifPresent(ProcessHandle::destroyForcibly);
+    }
+  }
+
   @Test
   void aTimeoutByAFakeClockStopsTheProcessToo() throws Exception {
     FakeClock clock = FakeClock.at("2026-12-01T00:00:00Z");
