@@ -1895,7 +1895,8 @@ public final class Engine implements Scheduler {
       }
     }
     Instant latest = null; // the newest missed occurrence, when the walk stopped before it
-    if (at != null && at.isBefore(lateLimit)) {
+    // (A fixed delay has no occurrence after the first until that run ends: the walk took one.)
+    if (at != null && at.isBefore(lateLimit) && !fixedDelay(job)) {
       latest = lastBefore(job, last, lateLimit);
       if (policy.mode() != MisfirePolicy.Mode.RUN_ONCE || !latest.equals(at)) {
         String detail =
@@ -1956,6 +1957,9 @@ public final class Engine implements Scheduler {
   private static Instant lastBefore(Job job, Instant earlier, Instant limit) {
     Instant bound =
         job.endAt() != null && job.endAt().isBefore(limit) ? job.endAt().plusNanos(1) : limit;
+    if (!bisectable(job.trigger())) {
+      return walkTo(job, earlier, bound);
+    }
     java.util.function.Predicate<Instant> before =
         t -> job.trigger().nextAfter(t).map(next -> next.isBefore(bound)).orElse(false);
     long lo = earlier.getEpochSecond(); // its next is no later than earlier's: before the bound
@@ -1980,6 +1984,33 @@ public final class Engine implements Scheduler {
     }
     return job.trigger().nextAfter(Instant.ofEpochSecond(lo, loNanos)).orElseThrow();
   }
+
+  /**
+   * Whether "the next occurrence after t" is that of a fixed set of instants, so bisecting time
+   * finds the occurrence the walk would: not for {@code all}, whose next is the latest of its
+   * children's nexts, so that which instants it yields depends on where the walk started.
+   */
+  private static boolean bisectable(Trigger trigger) {
+    return switch (trigger) {
+      case Trigger.All all -> false;
+      case Trigger.Any any -> any.triggers().stream().allMatch(Engine::bisectable);
+      default -> true;
+    };
+  }
+
+  /** The last occurrence before {@code bound} by walking on from {@code earlier} (bounded). */
+  private static Instant walkTo(Job job, Instant earlier, Instant bound) {
+    Instant last = earlier;
+    Instant at = job.trigger().nextAfter(earlier).orElse(null);
+    for (int steps = 0; at != null && at.isBefore(bound) && steps < WALK_LIMIT; steps++) {
+      last = at;
+      at = job.trigger().nextAfter(at).orElse(null);
+    }
+    return last;
+  }
+
+  /** How far a catch-up walks a trigger it cannot bisect (an {@code all}) to its newest miss. */
+  private static final int WALK_LIMIT = 1_000_000;
 
   private String lateReason(JobId id, Instant first, MisfirePolicy policy) {
     Instant paused = pausedSince.get(id);

@@ -232,6 +232,40 @@ class EngineManualTest {
   }
 
   @Test
+  void runOnceOfAFixedDelayJobCatchesUpItsOneRealOccurrence() {
+    h.engine.schedule(
+        job("fd", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)).fixedDelay())
+            .misfire(MisfirePolicy.runOnce(Duration.ofSeconds(1)))
+            .build());
+    h.clock.advance(Duration.ofHours(1));
+    h.engine.runDue();
+    assertThat(h.runs("fd"))
+        .filteredOn(r -> r.state() == RunState.SUCCEEDED)
+        .extracting(Run::scheduledFor)
+        .containsExactly(h.at(60));
+    assertThat(h.runs("fd")).noneMatch(r -> r.state() == RunState.SKIPPED);
+  }
+
+  /** An all trigger cannot be bisected: the catch-up walks it, as the on-time walk would go. */
+  @Test
+  void runOnceAfterAHugeBacklogOfAnAllTriggerCatchesUpAnOccurrenceOfIts() {
+    h.engine.schedule(
+        job(
+                "both",
+                Trigger.all(
+                    Trigger.every(Duration.ofSeconds(10)).startingAt(h.at(0)),
+                    Trigger.every(Duration.ofSeconds(7)).startingAt(h.at(0))))
+            .misfire(MisfirePolicy.runOnce(Duration.ofSeconds(1)))
+            .build());
+    h.clock.advance(Duration.ofSeconds(11_013));
+    h.engine.runDue();
+    assertThat(h.runs("both"))
+        .filteredOn(r -> r.state() == RunState.SUCCEEDED)
+        .first()
+        .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo(h.at(11_010)));
+  }
+
+  @Test
   void aHugeBacklogIsSummarisedAfterAThousandRecords() {
     h.engine.schedule(
         job("busy", Trigger.every(Duration.ofSeconds(1)).startingAt(h.at(1)))
