@@ -218,7 +218,8 @@ final class Runs {
   /**
    * A run taken over from a dead node. One whose result or event cannot be read (a newer version's
    * field, a damaged row) is taken over without them, with a warning, rather than failing the
-   * takeover of every run; null, with an error logged, if even its id or job cannot be read.
+   * takeover of every run; null, with an error logged, if even its id or job cannot be read (the
+   * row is this node's then, as the takeover's update made it, and stays unfinished).
    */
   Run recovered(ResultSet row) throws SQLException {
     try {
@@ -229,7 +230,10 @@ final class Runs {
         LOG.warn("{}; taken over without its result and event", e.getMessage());
         return run;
       } catch (SchedulerException worse) {
-        LOG.error("{}; left as it is, not taken over", worse.getMessage());
+        LOG.error(
+            "{}; this node now owns it but cannot run or end it: it stays unfinished until the"
+                + " row is repaired or deleted",
+            worse.getMessage());
         return null;
       }
     }

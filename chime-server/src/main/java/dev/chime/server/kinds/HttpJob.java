@@ -65,9 +65,12 @@ final class HttpJob implements JobHandler {
         p.error("headers." + name, "is not a valid header name");
       } else if (RESTRICTED.contains(name.toLowerCase(Locale.ROOT))) {
         p.error("headers." + name, "is set by the HTTP client and cannot be given");
-      } else if (!headers.get(name).matches("[\\t\\x20-\\x7e\\x80-\\uffff]*")) {
-        // Named, never quoted: header values are often secrets.
-        p.error("headers." + name, "must not contain control characters (CR, LF, NUL)");
+      } else if (!headers.get(name).matches("[\\t\\x20-\\x7e\\x80-\\xff]*")) {
+        // What the HTTP client sends (tab, printable ASCII, Latin-1); named, never quoted: header
+        // values are often secrets.
+        p.error(
+            "headers." + name,
+            "must hold only tabs and printable Latin-1 characters (no CR, LF, NUL or DEL)");
       }
     }
     List<Integer> expect = statuses(p);

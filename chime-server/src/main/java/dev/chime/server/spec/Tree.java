@@ -90,10 +90,11 @@ final class Tree {
   }
 
   /**
-   * A syntax error as one line, at the line of the construct it breaks. The YAML parser's own
-   * message spans several lines (with a snippet and a caret) and Jackson's location is that of the
-   * last token read, a line early for a tab and lines late for an unclosed quote or bracket: the
-   * error's own marks say where the construct began and where it broke.
+   * A syntax error as one line, at the line where it broke, or where the quote or bracket it leaves
+   * open began. The YAML parser's own message spans several lines (with a snippet and a caret) and
+   * Jackson's location is that of the last token read, a line early for a tab and lines late for an
+   * unclosed quote or bracket: the error's own marks say where the construct began and where it
+   * broke.
    */
   private static SpecError malformed(String source, JsonProcessingException e) {
     for (Throwable cause = e; cause != null; cause = cause.getCause()) {
@@ -109,12 +110,33 @@ final class Tree {
               "",
               "malformed: " + broke + " (column " + (problem.getColumn() + 1) + ")");
         }
+        String within = oneLine(yaml.getContext());
+        if (!within.contains("quoted") && !within.contains("flow")) {
+          // A block (an indentation slip deep in a list): the line where it broke; the block's
+          // start, often the top of the file, is only context.
+          return new SpecError(
+              source,
+              problem.getLine() + 1,
+              "",
+              "malformed: "
+                  + broke
+                  + " (column "
+                  + (problem.getColumn() + 1)
+                  + "), "
+                  + within
+                  + " at line "
+                  + (context.getLine() + 1)
+                  + ", column "
+                  + (context.getColumn() + 1));
+        }
+        // A quote or bracket left open: where it was opened, since it breaks lines later (at the
+        // end of the file, for a quote).
         return new SpecError(
             source,
             context.getLine() + 1,
             "",
             "malformed: "
-                + oneLine(yaml.getContext())
+                + within
                 + " (column "
                 + (context.getColumn() + 1)
                 + "): "

@@ -201,7 +201,9 @@ class HttpJobTest {
     assertThat(run.log()).contains("GET " + base + "/status/500 -> 500");
     assertThat(refused.state()).isEqualTo(RunState.FAILED);
     assertThat(refused.error())
-        .endsWith("headers.X-Token: must not contain control characters (CR, LF, NUL)");
+        .endsWith(
+            "headers.X-Token: must hold only tabs and printable Latin-1 characters (no CR, LF, NUL"
+                + " or DEL)");
     assertThat(withUser.state()).isEqualTo(RunState.FAILED);
     assertThat(withUser.error()).contains("url: must not carry user:password@");
     for (Run each : List.of(run, refused, withUser)) {
@@ -255,11 +257,20 @@ class HttpJobTest {
             JobKinds.validate(
                 JobKinds.HTTP,
                 Map.of("url", "http://h/", "headers", Map.of("X-A", "a\r\nHost: evil"))))
-        .containsExactly("headers.X-A: must not contain control characters (CR, LF, NUL)");
+        .containsExactly(
+            "headers.X-A: must hold only tabs and printable Latin-1 characters (no CR, LF, NUL or DEL)");
     assertThat(
             JobKinds.validate(
-                JobKinds.HTTP, Map.of("url", "http://h/", "headers", Map.of("X-A", "tab\tok é"))))
+                JobKinds.HTTP,
+                Map.of("url", "http://h/", "headers", Map.of("X-A", "tab\tok \u00e9"))))
         .isEmpty();
+    for (String refused : new String[] {"del\u007f", "wide \u0100"}) {
+      assertThat(
+              JobKinds.validate(
+                  JobKinds.HTTP, Map.of("url", "http://h/", "headers", Map.of("X-A", refused))))
+          .as(refused)
+          .hasSize(1);
+    }
     assertThat(JobKinds.validate(JobKinds.HTTP, Map.of("url", "http://h/", "method", "connect")))
         .containsExactly(
             "method: CONNECT opens a tunnel, not a request; the HTTP client does not send it");

@@ -452,6 +452,15 @@ class JobSpecsTest {
         .containsExactly(
             "jobs.yaml:3: malformed: while scanning a quoted scalar (column 14): found unexpected"
                 + " end of stream at line 5, column 1");
+    StringBuilder many = new StringBuilder("jobs:\n");
+    for (int i = 0; i < 20; i++) {
+      many.append("  - {id: j").append(i).append(", trigger: {every: 1m}, handler: h}\n");
+    }
+    many.append("  - id: bad\n   trigger: x\n"); // lines 22 and 23, one space short on 23
+    assertThat(errors(many.toString()))
+        .containsExactly(
+            "jobs.yaml:23: malformed: expected <block end>, but found '<block mapping start>'"
+                + " (column 4), while parsing a block collection at line 2, column 3");
     assertThat(errors("jobs:\n  - id: a\n    trigger: [1, 2\n    handler: h\n"))
         .containsExactly(
             "jobs.yaml:3: malformed: while parsing a flow sequence (column 14): expected ',' or"
