@@ -1,6 +1,7 @@
 package dev.chime.cli;
 
 import dev.chime.server.spec.Plan;
+import dev.chime.server.spec.SpecError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,6 +47,16 @@ final class ApplyCommand extends ClientCommand {
     List<JobFiles.Desired> desired = JobFiles.read(files);
     List<JobFiles.Step> steps =
         JobFiles.inOrder(JobFiles.plan(api(), desired, environment.clock().instant(), zone()));
+    // What would stop the apply part way (a removal another job depends on, a cycle) is refused
+    // before any change.
+    List<String> blockers =
+        new Plan(steps.stream().map(JobFiles.Step::change).toList())
+            .blockers(JobFiles.current(api(), desired), "", prune).stream()
+                .map(SpecError::message)
+                .toList();
+    if (!blockers.isEmpty()) {
+      throw new Main.UsageError(String.join("\n", blockers) + "; nothing was changed");
+    }
     int width =
         steps.stream().mapToInt(step -> step.change().id().value().length()).max().orElse(0);
     List<String> done = new ArrayList<>();

@@ -111,6 +111,27 @@ class PlanApplyTest {
     assertThat(bad.code()).isEqualTo(2);
     assertThat(bad.err()).startsWith("chime: 422 ").contains("nosuch").contains("; undone: c-kept");
     assertThat(server.scheduler().get(JobId.of("c-kept"))).as("undone").isEmpty();
+
+    // a prune that would delete a job another owner's job runs after is refused before any change
+    server
+        .scheduler()
+        .schedule(
+            dev.chime.Job.builder("y-api")
+                .handler("command")
+                .params(Map.of("argv", java.util.List.of("true")))
+                .trigger(dev.chime.Trigger.after(JobId.of("b-extract")))
+                .build());
+    Path pruned =
+        file("after.yaml", "jobs:\n  - {id: e-new, trigger: \"0 3 * * *\", command: [\"true\"]}\n");
+    CliRun blocked = cli("apply", pruned.toString(), "--prune");
+    assertThat(blocked.code()).isEqualTo(2);
+    assertThat(blocked.err())
+        .contains("job b-extract cannot be removed: job y-api runs after it")
+        .endsWith("; nothing was changed\n");
+    assertThat(server.scheduler().get(JobId.of("e-new"))).isEmpty();
+    assertThat(cli("apply", pruned.toString()).code())
+        .as("without --prune nothing is removed")
+        .isZero();
   }
 
   @Test

@@ -133,6 +133,14 @@ final class JobFile {
                 seen.get());
           }
           Plan plan = plan(file, bytes, scheduler, desired, owner);
+          List<SpecError> blockers =
+              plan.blockers(
+                  scheduler.list(JobQuery.ALL).stream().map(JobInfo::job).toList(),
+                  file.toString(),
+                  true);
+          if (!blockers.isEmpty()) {
+            throw invalid(file, blockers, null); // before any change: nothing half made
+          }
           make(file, bytes, plan, scheduler);
           AppliedJobFile newest = store.recordJobFile(owner, sha256).get(0);
           return new Outcome(file, owner, sha256, Status.APPLIED, plan, newest, newest);

@@ -218,4 +218,44 @@ class JobFileTest {
       assertThat(store.runs(JobId.of("overdue"), 10)).as("no run of it was made").isEmpty();
     }
   }
+
+  /** A removal another job depends on, or a cycle in the file, refuses it before any change. */
+  @Test
+  void whatWouldStopTheFilePartWayIsRefusedBeforeAnyChange() throws Exception {
+    Path file = dir.resolve("deps.yaml");
+    Files.writeString(
+        file,
+        """
+        jobs:
+          - {id: a-dep, trigger: "0 3 * * *", command: ["true"]}
+          - {id: b-other, trigger: "0 3 * * *", command: ["true"]}
+        """);
+    try (ChimeServer server = start(file)) {
+      String api =
+          "{\"id\": \"z-api\", \"trigger\": {\"after\": [\"a-dep\"]}, \"command\": [\"true\"]}";
+      assertThat(new Http(server).post("/api/v1/jobs", api).status()).isEqualTo(201);
+    }
+    Files.writeString(
+        file, "jobs:\n  - {id: w-new, trigger: \"0 3 * * *\", command: [\"true\"]}\n");
+    assertThatThrownBy(() -> start(file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("job a-dep cannot be removed: job z-api runs after it");
+    Files.writeString(
+        file,
+        """
+        jobs:
+          - {id: a-dep, trigger: "0 3 * * *", command: ["true"]}
+          - {id: b-other, trigger: "0 3 * * *", command: ["true"]}
+          - {id: c-one, trigger: {after: [d-two]}, command: ["true"]}
+          - {id: d-two, trigger: {after: [c-one]}, command: ["true"]}
+        """);
+    assertThatThrownBy(() -> start(file))
+        .hasMessageContaining("jobs run after each other in a cycle: c-one -> d-two -> c-one");
+    try (ChimeServer server =
+        ChimeServer.start(ServerSettings.builder().dataDir(dir.resolve("data")).port(0).build())) {
+      assertThat(server.scheduler().list(dev.chime.JobQuery.ALL))
+          .extracting(info -> info.id().value())
+          .containsExactlyInAnyOrder("a-dep", "b-other", "z-api");
+    }
+  }
 }

@@ -118,7 +118,8 @@ public record Plan(List<Change> changes) {
   /**
    * The changes in the order to make them: jobs added or changed after the jobs of the plan their
    * {@code after} triggers name (so a file may list a dependent before its dependency), then the
-   * removals, dependents first; otherwise by id. A cycle is left to the scheduler to refuse.
+   * removals, dependents first; otherwise by id. A cycle is placed in some order: {@link #blockers}
+   * names it before any change is made.
    */
   public List<Change> inOrder() {
     Map<JobId, Change> made = new java.util.TreeMap<>(Comparator.comparing(JobId::value));
@@ -144,6 +145,98 @@ public record Plan(List<Change> changes) {
     }
     ordered.addAll(removals.reversed()); // a removal after those of the jobs that depend on it
     return ordered;
+  }
+
+  /**
+   * What would stop the plan part way, checked before any change is made: a removal of a job that a
+   * job still there afterwards runs after (the scheduler refuses that delete), and jobs of the plan
+   * whose {@code after} triggers go round in a cycle (each would be refused as depending on one not
+   * made yet). Each error names the jobs; {@code source} is the file.
+   *
+   * @param current the jobs there are now, of every owner
+   * @param prune whether the removals will be made
+   */
+  public List<SpecError> blockers(Collection<Job> current, String source, boolean prune) {
+    List<SpecError> errors = new ArrayList<>();
+    Map<JobId, Job> after = new java.util.TreeMap<>(Comparator.comparing(JobId::value));
+    current.forEach(job -> after.put(job.id(), job));
+    Set<JobId> removed = new java.util.HashSet<>();
+    for (Change change : changes) {
+      if (change.action() == Action.REMOVE) {
+        if (prune) {
+          removed.add(change.id());
+          after.remove(change.id());
+        }
+      } else {
+        after.put(change.id(), change.after());
+      }
+    }
+    for (Job job : after.values()) {
+      for (JobId dependency : dependencies(job.trigger())) {
+        if (removed.contains(dependency)) {
+          errors.add(
+              new SpecError(
+                  source,
+                  0,
+                  "",
+                  "job "
+                      + dependency
+                      + " cannot be removed: job "
+                      + job.id()
+                      + " runs after it (change or remove "
+                      + job.id()
+                      + " first)"));
+        }
+      }
+    }
+    List<JobId> cycle = cycle(after);
+    if (!cycle.isEmpty()) {
+      errors.add(
+          new SpecError(
+              source,
+              0,
+              "",
+              "jobs run after each other in a cycle: "
+                  + String.join(" -> ", cycle.stream().map(JobId::value).toList())));
+    }
+    return errors;
+  }
+
+  /** A cycle of after-dependencies among the jobs, as a path that ends where it began, or none. */
+  private static List<JobId> cycle(Map<JobId, Job> jobs) {
+    Set<JobId> done = new java.util.HashSet<>();
+    for (JobId start : jobs.keySet()) {
+      List<JobId> path = new ArrayList<>();
+      List<JobId> found = cycleFrom(start, jobs, done, path);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return List.of();
+  }
+
+  private static List<JobId> cycleFrom(
+      JobId id, Map<JobId, Job> jobs, Set<JobId> done, List<JobId> path) {
+    int at = path.indexOf(id);
+    if (at >= 0) {
+      List<JobId> cycle = new ArrayList<>(path.subList(at, path.size()));
+      cycle.add(id);
+      return cycle;
+    }
+    Job job = jobs.get(id);
+    if (job == null || done.contains(id)) {
+      return List.of();
+    }
+    path.add(id);
+    for (JobId dependency : dependencies(job.trigger())) {
+      List<JobId> found = cycleFrom(dependency, jobs, done, path);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    path.remove(path.size() - 1);
+    done.add(id);
+    return List.of();
   }
 
   /** Adds the change after the changes (among {@code all}) of the jobs it depends on. */
