@@ -48,55 +48,30 @@ class ServerSettingsTest {
   /** The record's own constructor holds its values to the builder's rules. */
   @Test
   void settingsMadeWithoutTheBuilderAreCheckedToo() {
-    ServerSettings good = ServerSettings.builder().build();
-    assertThatThrownBy(
-            () ->
-                new ServerSettings(
-                    good.dataDir(),
-                    null,
-                    good.bind(),
-                    -5,
-                    good.tokens(),
-                    null,
-                    null,
-                    good.shutdownGrace(),
-                    good.maxConcurrency(),
-                    good.retention(),
-                    good.retainPerJob(),
-                    good.maxRequestBytes()))
+    assertThatThrownBy(() -> direct(-5, java.util.Map.of()))
         .hasMessage("port must be 0-65535, was -5");
-    assertThatThrownBy(
-            () ->
-                new ServerSettings(
-                    good.dataDir(),
-                    null,
-                    good.bind(),
-                    0,
-                    java.util.Map.of("nothex", Role.ADMIN),
-                    null,
-                    null,
-                    good.shutdownGrace(),
-                    good.maxConcurrency(),
-                    null,
-                    5,
-                    good.maxRequestBytes()))
+    assertThatThrownBy(() -> direct(0, java.util.Map.of("nothex", Role.ADMIN)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(
-            () ->
-                new ServerSettings(
-                    good.dataDir(),
-                    null,
-                    good.bind(),
-                    0,
-                    null,
-                    null,
-                    null,
-                    good.shutdownGrace(),
-                    good.maxConcurrency(),
-                    null,
-                    5,
-                    good.maxRequestBytes()))
-        .hasMessage("tokens must not be null");
+    assertThatThrownBy(() -> direct(0, null)).hasMessage("tokens must not be null");
+    assertThat(direct(0, java.util.Map.of()).port()).isZero();
+  }
+
+  /** Settings through the record's constructor: the defaults but for the port and tokens. */
+  private static ServerSettings direct(int port, java.util.Map<String, Role> tokens) {
+    ServerSettings good = ServerSettings.builder().build();
+    return new ServerSettings(
+        good.dataDir(),
+        null,
+        good.bind(),
+        port,
+        tokens,
+        null,
+        null,
+        good.shutdownGrace(),
+        good.maxConcurrency(),
+        good.retention(),
+        good.retainPerJob(),
+        good.maxRequestBytes());
   }
 
   @Test

@@ -111,40 +111,25 @@ final class Tree {
               "malformed: " + broke + " (column " + (problem.getColumn() + 1) + ")");
         }
         String within = oneLine(yaml.getContext());
-        if (!within.contains("quoted") && !within.contains("flow")) {
-          // A block (an indentation slip deep in a list): the line where it broke; the block's
-          // start, often the top of the file, is only context.
-          return new SpecError(
-              source,
-              problem.getLine() + 1,
-              "",
-              "malformed: "
-                  + broke
-                  + " (column "
-                  + (problem.getColumn() + 1)
-                  + "), "
-                  + within
-                  + " at line "
-                  + (context.getLine() + 1)
-                  + ", column "
-                  + (context.getColumn() + 1));
-        }
-        // A quote or bracket left open: where it was opened, since it breaks lines later (at the
-        // end of the file, for a quote).
+        // A quote or bracket left open is named where it was opened, since it breaks lines later
+        // (at the end of the file, for a quote); a block (an indentation slip deep in a list) at
+        // the line where it broke, its start (often the top of the file) being only context.
+        boolean open = within.contains("quoted") || within.contains("flow");
+        org.yaml.snakeyaml.error.Mark at = open ? context : problem;
         return new SpecError(
             source,
-            context.getLine() + 1,
+            at.getLine() + 1,
             "",
             "malformed: "
-                + within
+                + (open ? within : broke)
                 + " (column "
-                + (context.getColumn() + 1)
-                + "): "
-                + broke
+                + (at.getColumn() + 1)
+                + (open ? "): " : "), ")
+                + (open ? broke : within)
                 + " at line "
-                + (problem.getLine() + 1)
+                + ((open ? problem : context).getLine() + 1)
                 + ", column "
-                + (problem.getColumn() + 1));
+                + ((open ? problem : context).getColumn() + 1));
       }
     }
     int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
