@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
 final class CommandJob implements JobHandler {
   static final long DEFAULT_OUTPUT_LIMIT = 65_536;
   static final long MAX_OUTPUT_LIMIT = 64L << 20;
-  static final long MIN_OUTPUT_LIMIT = 64;
   private static final Set<String> FIELDS =
       Set.of("argv", "script", "shell", "env", "cwd", "output_limit");
   private static final Set<String> RESERVED_ENV =
@@ -51,8 +50,7 @@ final class CommandJob implements JobHandler {
     List<String> command = command(p);
     Map<String, String> env = env(p);
     Path cwd = p.absolutePath("cwd");
-    // at least a line's stderr mark and some text: a smaller limit could not hold one line
-    Long limit = p.size("output_limit", MIN_OUTPUT_LIMIT, MAX_OUTPUT_LIMIT);
+    Long limit = p.size("output_limit", 1, MAX_OUTPUT_LIMIT);
     return new Spec(command, env, cwd, limit == null ? DEFAULT_OUTPUT_LIMIT : limit);
   }
 

@@ -41,9 +41,12 @@ final class OutputTail {
       int n;
       while ((n = stream.read(buffer)) >= 0) {
         for (int i = 0; i < n; i++) {
-          // A line too long is split, but never inside a UTF-8 character (before a continuation
-          // byte, up to three bytes more): a split character would read as two U+FFFD.
-          if (buffer[i] == '\n' || line.size() >= MAX_LINE && (buffer[i] & 0xC0) != 0x80) {
+          // A line too long is split, but not inside a UTF-8 character (a split character reads
+          // as two U+FFFD): before the next byte that does not continue one, at most three bytes
+          // on, and then anyway (output that is not UTF-8 may never offer such a byte).
+          if (buffer[i] == '\n'
+              || line.size() >= MAX_LINE
+                  && ((buffer[i] & 0xC0) != 0x80 || line.size() >= MAX_LINE + 3)) {
             add(mark, line, buffer[i] == '\n' ? 1 : 0);
           }
           if (buffer[i] != '\n') {
@@ -63,14 +66,19 @@ final class OutputTail {
     byte[] bytes = line.toByteArray();
     line.reset();
     total += bytes.length + newline;
-    // the mark counts, so the kept text is within the limit as the log shows it
-    int from = (int) Math.max(0, mark.length() + bytes.length + 1 - limit);
-    from = Math.min(from, bytes.length);
+    // The mark counts, so the kept text is within the limit as the log shows it; a line (with its
+    // mark) longer than the limit keeps its end, from a character's first byte.
+    byte[] marked = new byte[mark.length() + bytes.length];
+    System.arraycopy(mark.getBytes(StandardCharsets.US_ASCII), 0, marked, 0, mark.length());
+    System.arraycopy(bytes, 0, marked, mark.length(), bytes.length);
+    int from = (int) Math.max(0, marked.length + 1 - limit);
+    while (from < marked.length && from > 0 && (marked[from] & 0xC0) == 0x80) {
+      from++;
+    }
     truncated |= from > 0;
-    long size = mark.length() + bytes.length - from + 1;
+    long size = marked.length - from + 1;
     lines.addLast(
-        new Line(
-            mark + new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8), size));
+        new Line(new String(marked, from, marked.length - from, StandardCharsets.UTF_8), size));
     kept += size;
     while (kept > limit && lines.size() > 1) {
       kept -= lines.removeFirst().bytes();

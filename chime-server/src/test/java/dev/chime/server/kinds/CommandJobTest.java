@@ -206,7 +206,7 @@ class CommandJobTest {
     assertThat(run.error())
         .endsWith(
             "invalid command params: argv: must be a list of strings, was 'ls -l';"
-                + " output_limit: must be 64-67108864, was 0");
+                + " output_limit: must be 1-67108864, was 0");
   }
 
   @Test
