@@ -1,7 +1,6 @@
 package dev.chime.cli;
 
 import dev.chime.server.spec.Plan;
-import dev.chime.server.spec.SpecError;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,14 +44,22 @@ final class ApplyCommand extends ClientCommand {
 
   private Integer run() {
     List<JobFiles.Desired> desired = JobFiles.read(files);
+    List<dev.chime.Job> current = JobFiles.current(api(), desired);
     List<JobFiles.Step> steps =
-        JobFiles.inOrder(JobFiles.plan(api(), desired, environment.clock().instant(), zone()));
+        JobFiles.inOrder(
+            JobFiles.plan(api(), desired, current, environment.clock().instant(), zone()));
     // What would stop the apply part way (a removal another job depends on, a cycle) is refused
-    // before any change.
+    // before any change, each naming the file of the job it points at.
+    java.util.Map<String, java.nio.file.Path> fileOf = new java.util.HashMap<>();
+    steps.forEach(step -> fileOf.put(step.change().id().value(), step.file().file()));
     List<String> blockers =
         new Plan(steps.stream().map(JobFiles.Step::change).toList())
-            .blockers(JobFiles.current(api(), desired), "", prune).stream()
-                .map(SpecError::message)
+            .blockers(current, "", prune).stream()
+                .map(
+                    error ->
+                        fileOf.containsKey(error.field())
+                            ? fileOf.get(error.field()) + ": " + error.message()
+                            : error.message())
                 .toList();
     if (!blockers.isEmpty()) {
       throw new Main.UsageError(String.join("\n", blockers) + "; nothing was changed");

@@ -127,7 +127,14 @@ final class JobFiles {
    * --prune, and says which it kept), with changed fields and next fire times.
    */
   static List<Step> plan(ApiClient api, List<Desired> files, Instant now, ZoneId zone) {
-    List<Job> current = current(api, files);
+    return plan(api, files, current(api, files), now, zone);
+  }
+
+  /**
+   * The steps, from the jobs {@code current} on the server (one fetch for a plan and its checks).
+   */
+  static List<Step> plan(
+      ApiClient api, List<Desired> files, List<Job> current, Instant now, ZoneId zone) {
     List<Step> steps = new ArrayList<>();
     for (Desired file : files) {
       for (Plan.Change change : of(current, file).changes()) {

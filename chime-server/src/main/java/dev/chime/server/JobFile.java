@@ -139,7 +139,7 @@ final class JobFile {
                   file.toString(),
                   true);
           if (!blockers.isEmpty()) {
-            throw invalid(file, blockers, null); // before any change: nothing half made
+            throw invalid(file, located(file, bytes, blockers), null); // before any change
           }
           make(file, bytes, plan, scheduler);
           AppliedJobFile newest = store.recordJobFile(owner, sha256).get(0);
@@ -189,20 +189,29 @@ final class JobFile {
     try {
       return Plan.of(current, desired, owner, true);
     } catch (SpecException e) {
-      // The plan names each job by id only: give its line and path in the file, as parse errors do.
-      Map<String, JobSpecs.Place> places = places(file, bytes);
-      List<SpecError> located = new ArrayList<>();
-      for (SpecError error : e.errors()) {
-        JobSpecs.Place place = places.getOrDefault(error.field(), new JobSpecs.Place(0, ""));
-        located.add(
-            new SpecError(
-                file.toString(),
-                place.line(),
-                place.path().isEmpty() ? "id" : place.path() + ".id",
-                error.message()));
-      }
-      throw invalid(file, located, e);
+      throw invalid(file, located(file, bytes, e.errors()), e);
     }
+  }
+
+  /**
+   * The plan's errors, which name a job by id in their field, at the job's line and path in the
+   * file, as parse errors are; a job the file does not list (another owner's) has no line.
+   */
+  private static List<SpecError> located(Path file, byte[] bytes, List<SpecError> errors) {
+    Map<String, JobSpecs.Place> places = places(file, bytes);
+    List<SpecError> located = new ArrayList<>();
+    for (SpecError error : errors) {
+      JobSpecs.Place place = places.get(error.field());
+      located.add(
+          place == null
+              ? new SpecError(file.toString(), 0, "", error.message())
+              : new SpecError(
+                  file.toString(),
+                  place.line(),
+                  place.path().isEmpty() ? "id" : place.path() + ".id",
+                  error.message()));
+    }
+    return located;
   }
 
   private static Map<String, JobSpecs.Place> places(Path file, byte[] bytes) {

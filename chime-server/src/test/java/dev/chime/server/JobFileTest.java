@@ -239,7 +239,7 @@ class JobFileTest {
         file, "jobs:\n  - {id: w-new, trigger: \"0 3 * * *\", command: [\"true\"]}\n");
     assertThatThrownBy(() -> start(file))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("job a-dep cannot be removed: job z-api runs after it");
+        .hasMessageContaining(file + ":0: job a-dep cannot be removed: job z-api runs after it");
     Files.writeString(
         file,
         """
@@ -250,7 +250,8 @@ class JobFileTest {
           - {id: d-two, trigger: {after: [c-one]}, command: ["true"]}
         """);
     assertThatThrownBy(() -> start(file))
-        .hasMessageContaining("jobs run after each other in a cycle: c-one -> d-two -> c-one");
+        .hasMessageContaining(
+            file + ":4: jobs[2].id: jobs run after each other in a cycle: c-one -> d-two -> c-one");
     try (ChimeServer server =
         ChimeServer.start(ServerSettings.builder().dataDir(dir.resolve("data")).port(0).build())) {
       assertThat(server.scheduler().list(dev.chime.JobQuery.ALL))

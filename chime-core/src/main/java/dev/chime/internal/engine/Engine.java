@@ -1958,7 +1958,12 @@ public final class Engine implements Scheduler {
     Instant bound =
         job.endAt() != null && job.endAt().isBefore(limit) ? job.endAt().plusNanos(1) : limit;
     if (!bisectable(job.trigger())) {
-      return walkTo(job, earlier, bound);
+      Instant walked = walkTo(job, earlier, bound);
+      if (walked != null) {
+        return walked;
+      }
+      // Too far to walk: the occurrence the trigger names nearest before the limit, by bisecting
+      // (for an all trigger, an instant it would fire at if the walk had been there).
     }
     java.util.function.Predicate<Instant> before =
         t -> job.trigger().nextAfter(t).map(next -> next.isBefore(bound)).orElse(false);
@@ -1998,19 +2003,28 @@ public final class Engine implements Scheduler {
     };
   }
 
-  /** The last occurrence before {@code bound} by walking on from {@code earlier} (bounded). */
+  /**
+   * The last occurrence before {@code bound} by walking on from {@code earlier}, or null when it is
+   * more than {@link #WALK_LIMIT} occurrences away.
+   */
   private static Instant walkTo(Job job, Instant earlier, Instant bound) {
     Instant last = earlier;
     Instant at = job.trigger().nextAfter(earlier).orElse(null);
-    for (int steps = 0; at != null && at.isBefore(bound) && steps < WALK_LIMIT; steps++) {
+    for (int steps = 0; at != null && at.isBefore(bound); steps++) {
+      if (steps == WALK_LIMIT) {
+        return null;
+      }
       last = at;
       at = job.trigger().nextAfter(at).orElse(null);
     }
     return last;
   }
 
-  /** How far a catch-up walks a trigger it cannot bisect (an {@code all}) to its newest miss. */
-  private static final int WALK_LIMIT = 1_000_000;
+  /**
+   * How far a catch-up walks a trigger it cannot bisect (an {@code all}) to its newest miss: about
+   * 0.1 s under the engine's lock at the ~1 us a composite's next costs.
+   */
+  private static final int WALK_LIMIT = 100_000;
 
   private String lateReason(JobId id, Instant first, MisfirePolicy policy) {
     Instant paused = pausedSince.get(id);

@@ -17,6 +17,7 @@ import dev.chime.SchedulerEvent;
 import dev.chime.SchedulerException;
 import dev.chime.Trigger;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
@@ -263,6 +264,26 @@ class EngineManualTest {
         .filteredOn(r -> r.state() == RunState.SUCCEEDED)
         .first()
         .satisfies(r -> assertThat(r.scheduledFor()).isEqualTo(h.at(11_010)));
+
+    // too far to walk: the trigger's own next before the limit, not the point the walk gave up
+    h.engine.schedule(
+        job(
+                "far",
+                Trigger.all(
+                    Trigger.every(Duration.ofSeconds(1)).startingAt(h.clock.instant()),
+                    Trigger.every(Duration.ofSeconds(1)).startingAt(h.clock.instant())))
+            .misfire(MisfirePolicy.runOnce(Duration.ofSeconds(1)))
+            .build());
+    Instant start = h.clock.instant();
+    h.clock.advance(Duration.ofDays(30));
+    h.engine.runDue();
+    assertThat(h.runs("far"))
+        .filteredOn(r -> r.state() == RunState.SUCCEEDED)
+        .first()
+        .satisfies(
+            r ->
+                assertThat(r.scheduledFor())
+                    .isEqualTo(start.plus(Duration.ofDays(30)).minusSeconds(2)));
   }
 
   @Test

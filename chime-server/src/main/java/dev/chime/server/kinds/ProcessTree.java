@@ -35,15 +35,17 @@ final class ProcessTree {
       if (!awaitExit(tree, GRACE)) {
         // Children forked since the first look, by any process of the tree still running: the
         // root may be gone (its children re-parented) while a descendant that ignores TERM forks.
-        List<ProcessHandle> rest = new ArrayList<>();
-        for (ProcessHandle known : tree) {
-          if (running(known)) {
-            addDescendants(known, rest);
+        java.util.Set<ProcessHandle> rest = new java.util.LinkedHashSet<>();
+        for (ProcessHandle known : tree.reversed()) { // the root first: one listing of a subtree
+          if (running(known) && !rest.contains(known)) { // listed already through its parent
+            List<ProcessHandle> under = new ArrayList<>();
+            addDescendants(known, under);
+            rest.addAll(under);
             rest.add(known);
           }
         }
         rest.stream().filter(ProcessTree::running).forEach(ProcessHandle::destroyForcibly);
-        awaitExit(rest, GRACE);
+        awaitExit(List.copyOf(rest), GRACE);
       }
       return tree.size();
     } finally {

@@ -178,7 +178,7 @@ public record Plan(List<Change> changes) {
               new SpecError(
                   source,
                   0,
-                  "",
+                  job.id().value(),
                   "job "
                       + dependency
                       + " cannot be removed: job "
@@ -195,7 +195,7 @@ public record Plan(List<Change> changes) {
           new SpecError(
               source,
               0,
-              "",
+              cycle.get(0).value(),
               "jobs run after each other in a cycle: "
                   + String.join(" -> ", cycle.stream().map(JobId::value).toList())));
     }
@@ -261,13 +261,11 @@ public record Plan(List<Change> changes) {
     }
   }
 
+  /** The jobs an after trigger names (the scheduler takes after only as a job's own trigger). */
   private static Set<JobId> dependencies(Trigger trigger) {
     Set<JobId> ids = new java.util.TreeSet<>(Comparator.comparing(JobId::value));
-    switch (trigger) {
-      case Trigger.After after -> ids.addAll(after.jobs());
-      case Trigger.Any any -> any.triggers().forEach(t -> ids.addAll(dependencies(t)));
-      case Trigger.All all -> all.triggers().forEach(t -> ids.addAll(dependencies(t)));
-      default -> {}
+    if (trigger instanceof Trigger.After after) {
+      ids.addAll(after.jobs());
     }
     return ids;
   }

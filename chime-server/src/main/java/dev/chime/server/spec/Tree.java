@@ -111,10 +111,12 @@ final class Tree {
               "malformed: " + broke + " (column " + (problem.getColumn() + 1) + ")");
         }
         String within = oneLine(yaml.getContext());
-        // A quote or bracket left open is named where it was opened, since it breaks lines later
-        // (at the end of the file, for a quote); a block (an indentation slip deep in a list) at
+        // A quote or bracket left open, or a key without its colon, is named where it began, since
+        // it breaks lines later (at the end of the file, for a quote); a block (an indentation slip
+        // deep in a list) at
         // the line where it broke, its start (often the top of the file) being only context.
-        boolean open = within.contains("quoted") || within.contains("flow");
+        boolean open =
+            within.contains("quoted") || within.contains("flow") || within.contains("simple key");
         org.yaml.snakeyaml.error.Mark at = open ? context : problem;
         return new SpecError(
             source,

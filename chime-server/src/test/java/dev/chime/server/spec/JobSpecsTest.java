@@ -461,6 +461,12 @@ class JobSpecsTest {
         .containsExactly(
             "jobs.yaml:23: malformed: expected <block end>, but found '<block mapping start>'"
                 + " (column 4), while parsing a block collection at line 2, column 3");
+    assertThat(
+            errors(
+                "jobs:\n  - id: a\n    handler: h\n    trigger \"*/5 * * * *\"\n    timeout: 5s\n"))
+        .singleElement()
+        .asString()
+        .startsWith("jobs.yaml:4: malformed: while scanning a simple key (column 5): ");
     assertThat(errors("jobs:\n  - id: a\n    trigger: [1, 2\n    handler: h\n"))
         .containsExactly(
             "jobs.yaml:3: malformed: while parsing a flow sequence (column 14): expected ',' or"
