@@ -49,18 +49,8 @@ final class ApplyCommand extends ClientCommand {
         JobFiles.inOrder(
             JobFiles.plan(api(), desired, current, environment.clock().instant(), zone()));
     // What would stop the apply part way (a removal another job depends on, a cycle) is refused
-    // before any change, each naming the file of the job it points at.
-    java.util.Map<String, java.nio.file.Path> fileOf = new java.util.HashMap<>();
-    steps.forEach(step -> fileOf.put(step.change().id().value(), step.file().file()));
-    List<String> blockers =
-        new Plan(steps.stream().map(JobFiles.Step::change).toList())
-            .blockers(current, "", prune).stream()
-                .map(
-                    error ->
-                        fileOf.containsKey(error.field())
-                            ? fileOf.get(error.field()) + ": " + error.message()
-                            : error.message())
-                .toList();
+    // before any change.
+    List<String> blockers = JobFiles.blockers(steps, current, prune);
     if (!blockers.isEmpty()) {
       throw new Main.UsageError(String.join("\n", blockers) + "; nothing was changed");
     }

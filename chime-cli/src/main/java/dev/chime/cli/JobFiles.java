@@ -156,6 +156,23 @@ final class JobFiles {
         .inOrder().stream().map(change -> byId.get(change.id())).toList();
   }
 
+  /**
+   * What would stop an apply of the steps part way (see {@link Plan#blockers}), each naming the
+   * file of the job it points at when a file lists it.
+   */
+  static List<String> blockers(List<Step> steps, List<Job> current, boolean prune) {
+    java.util.Map<String, Path> fileOf = new java.util.HashMap<>();
+    steps.forEach(step -> fileOf.put(step.change().id().value(), step.file().file()));
+    return new Plan(steps.stream().map(Step::change).toList())
+        .blockers(current, "", prune).stream()
+            .map(
+                error ->
+                    fileOf.containsKey(error.field())
+                        ? fileOf.get(error.field()) + ": " + error.message()
+                        : error.message())
+            .toList();
+  }
+
   /** The file's plan; a job another owner holds is an error of the file (exit 2). */
   private static Plan of(List<Job> current, Desired file) {
     try {

@@ -37,10 +37,16 @@ final class PlanCommand extends ClientCommand {
 
   private Integer run() {
     List<JobFiles.Desired> desired = JobFiles.read(files);
+    List<dev.chime.Job> current = JobFiles.current(api(), desired);
     List<JobFiles.Step> steps =
-        JobFiles.plan(api(), desired, environment.clock().instant(), zone());
+        JobFiles.plan(api(), desired, current, environment.clock().instant(), zone());
     if (!printedJson(JobFiles.json(steps, null))) {
       JobFiles.print(out(), steps, prune);
+    }
+    // What apply would refuse before any change: said here, exit 2, so a plan never looks clean.
+    List<String> blockers = JobFiles.blockers(steps, current, prune);
+    if (!blockers.isEmpty()) {
+      throw new Main.UsageError(String.join("\n", blockers) + "; apply would change nothing");
     }
     return Main.OK;
   }

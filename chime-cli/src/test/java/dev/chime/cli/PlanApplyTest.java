@@ -123,6 +123,12 @@ class PlanApplyTest {
                 .build());
     Path pruned =
         file("after.yaml", "jobs:\n  - {id: e-new, trigger: \"0 3 * * *\", command: [\"true\"]}\n");
+    CliRun planned = cli("plan", pruned.toString(), "--prune");
+    assertThat(planned.code()).as("plan says what apply would refuse").isEqualTo(2);
+    assertThat(planned.err())
+        .contains("job b-extract cannot be removed: job y-api runs after it")
+        .endsWith("; apply would change nothing\n");
+    assertThat(cli("plan", pruned.toString()).code()).as("without --prune").isZero();
     CliRun blocked = cli("apply", pruned.toString(), "--prune");
     assertThat(blocked.code()).isEqualTo(2);
     assertThat(blocked.err())
