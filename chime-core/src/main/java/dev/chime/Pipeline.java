@@ -9,8 +9,10 @@ import java.util.regex.Pattern;
 
 /**
  * Ordered stages of jobs: the jobs of a stage run in parallel; the next stage starts when every job
- * of the stage has ended. With {@code failFast}, a failure ends the pipeline and the later stages
- * are skipped; otherwise the later stages still run and the pipeline ends as failed.
+ * of the stage has ended. With {@code failFast}, a failure (after its retries) ends the pipeline at
+ * once: the stage's other jobs are cancelled and the later stages skipped; otherwise the later
+ * stages still run and the pipeline ends as failed. A scheduler that shuts down ends its running
+ * pipelines as cancelled.
  *
  * {@snippet :
  * Pipeline etl = Pipeline.of("nightly-etl", List.of(

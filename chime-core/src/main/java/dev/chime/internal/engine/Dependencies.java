@@ -68,6 +68,9 @@ final class Dependencies {
   }
 
   void put(JobId job, Trigger trigger) {
+    if (trigger.equals(waitsFor.get(job))) {
+      return; // the same dependencies (an update of another field): what was seen still counts
+    }
     remove(job);
     if (trigger instanceof Trigger.After after) {
       waitsFor.put(job, after);

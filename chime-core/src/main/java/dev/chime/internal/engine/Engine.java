@@ -666,6 +666,15 @@ public final class Engine implements Scheduler {
   }
 
   private void check(Job job) {
+    check(job, false);
+  }
+
+  /**
+   * Refuses a job the scheduler cannot run. {@code sameTrigger}: an update that keeps the job's
+   * trigger, whose dependencies were checked when it was set (one that has finished since may be
+   * gone: a store keeps finished jobs for a while only).
+   */
+  private void check(Job job, boolean sameTrigger) {
     if (job.code() != null
         ? !store.supportsInlineHandlers()
         : !handlers.containsKey(job.handler())) {
@@ -680,6 +689,9 @@ public final class Engine implements Scheduler {
               : "job " + job.id() + ": no handler named '" + job.handler() + "' is registered");
     }
     if (job.trigger() instanceof Trigger.After after) {
+      if (sameTrigger) {
+        return;
+      }
       for (JobId awaited : after.jobs().stream().sorted(Dependencies.BY_ID).toList()) {
         if (!awaited.equals(job.id()) && store.find(awaited).isEmpty()) {
           throw new SchedulerException(
@@ -811,7 +823,7 @@ public final class Engine implements Scheduler {
         () -> {
           openOrFail();
           JobInfo old = existing(job.id());
-          check(job);
+          check(job, job.trigger().equals(old.job().trigger()));
           unclaim(job.id());
           JobState state = old.state() == JobState.FINISHED ? JobState.ACTIVE : old.state();
           JobInfo info =
@@ -1318,7 +1330,13 @@ public final class Engine implements Scheduler {
     }
     if (run.pipelineRun != 0) {
       for (PipelineRun event :
-          pipelines.jobEnded(run.pipelineRun, run.job.id(), outcome, now, this::pipelineStart)) {
+          pipelines.jobEnded(
+              run.pipelineRun,
+              run.job.id(),
+              outcome,
+              now,
+              this::pipelineStart,
+              this::cancelForPipeline)) {
         events.emit(new SchedulerEvent.PipelineChanged(event));
       }
     }
@@ -1343,17 +1361,23 @@ public final class Engine implements Scheduler {
       return;
     }
     JobInfo info = found.get();
+    String skipped = null;
     if (!verdict.fire()) {
-      if (verdict.reason() != null) {
-        skip(info.job(), now, 1, verdict.reason());
-      }
+      skipped = verdict.reason(); // null: the outcome it waits for did not come, no occurrence
     } else if (closing) {
       // A dependency that ends during shutdown starts nothing new (as a retry would not): the
       // dependent's occurrence is recorded as skipped, with why.
-      skip(info.job(), now, 1, "shutting down");
+      skipped = "shutting down";
     } else {
       fireUntimed(info, now, null, 1);
       kick();
+    }
+    if (skipped != null) {
+      skip(info.job(), now, 1, skipped);
+      // The skipped occurrence ends there: the jobs that wait for this one hear of it too.
+      for (Dependencies.Verdict next : dependencies.ended(info.id(), RunState.SKIPPED)) {
+        fireDependent(next, now);
+      }
     }
   }
 
@@ -1415,7 +1439,29 @@ public final class Engine implements Scheduler {
     Optional<JobInfo> info = store.find(job);
     Instant now = now();
     if (info.isEmpty()) {
-      return new Pipelines.Started(store.newRunId(), RunState.SKIPPED);
+      RunId id = store.newRunId();
+      record(
+          new Run(
+              id,
+              job,
+              now,
+              1,
+              RunState.SKIPPED,
+              "job " + job + " no longer exists",
+              null,
+              now,
+              null,
+              "",
+              0,
+              null,
+              null,
+              node,
+              null));
+      return new Pipelines.Started(id, RunState.SKIPPED);
+    }
+    if (closing) {
+      return new Pipelines.Started(
+          skip(info.get().job(), now, 1, "shutting down"), RunState.SKIPPED);
     }
     if (info.get().state() == JobState.PAUSED) {
       String note = info.get().note();
@@ -1423,6 +1469,14 @@ public final class Engine implements Scheduler {
       return new Pipelines.Started(skipped, RunState.SKIPPED);
     }
     return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
+  }
+
+  /** Cancels a run of an ended pipeline's stage (fail-fast), if it has not ended yet. */
+  private void cancelForPipeline(RunId id, String reason) {
+    Execution run = live.get(id);
+    if (run != null && run.stopState() == null) {
+      cancelRun(run, reason);
+    }
   }
 
   // ---------------------------------------------------------------- events
@@ -2407,6 +2461,10 @@ public final class Engine implements Scheduler {
       }
       closing = true;
       files.close();
+      // Pipelines end here, cancelled: no later stage may start while the running ones finish.
+      for (PipelineRun event : pipelines.cancelAll(now())) {
+        events.emit(new SchedulerEvent.PipelineChanged(event));
+      }
       hasWork.signalAll();
       for (Map.Entry<JobId, TimerHeap.Entry<Object>> entry : new ArrayList<>(claimed.entrySet())) {
         unclaim(entry.getKey());

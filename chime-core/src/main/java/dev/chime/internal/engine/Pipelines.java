@@ -31,6 +31,13 @@ final class Pipelines {
   /** A started run: its id, and its state if it ended at once (skipped), else null. */
   record Started(RunId id, RunState endedAs) {}
 
+  /** Cancels a run of a stage the pipeline no longer waits for (fail-fast). */
+  interface Canceller {
+    void cancel(RunId run, String reason);
+  }
+
+  private static final Canceller NONE = (run, reason) -> {};
+
   private static final class Live {
     final Pipeline pipeline;
     final long id;
@@ -82,7 +89,22 @@ final class Pipelines {
     live.put(run.id, run);
     List<PipelineRun> events = new ArrayList<>();
     events.add(run.snapshot(PipelineRun.State.RUNNING, null));
-    startStage(run, now, starter, events);
+    startStage(run, now, starter, NONE, events);
+    return events;
+  }
+
+  /**
+   * Ends every running pipeline run as cancelled (the scheduler shuts down): no later stage starts,
+   * and the jobs without an outcome yet are cancelled with it. Returns the events.
+   */
+  List<PipelineRun> cancelAll(Instant now) {
+    List<PipelineRun> events = new ArrayList<>();
+    for (Live run : List.copyOf(live.values())) {
+      for (JobId job : run.pipeline.stages().get(run.stage)) {
+        run.outcomes.putIfAbsent(job, RunState.CANCELLED);
+      }
+      finish(run, PipelineRun.State.CANCELLED, now, events);
+    }
     return events;
   }
 
@@ -90,7 +112,8 @@ final class Pipelines {
     return ids;
   }
 
-  private void startStage(Live run, Instant now, Starter starter, List<PipelineRun> events) {
+  private void startStage(
+      Live run, Instant now, Starter starter, Canceller canceller, List<PipelineRun> events) {
     List<JobId> stage = run.pipeline.stages().get(run.stage);
     List<Started> immediate = new ArrayList<>();
     List<JobId> immediateJobs = new ArrayList<>();
@@ -103,16 +126,20 @@ final class Pipelines {
       }
     }
     for (int i = 0; i < immediate.size(); i++) {
-      ended(run, immediateJobs.get(i), immediate.get(i).endedAs(), now, starter, events);
+      ended(run, immediateJobs.get(i), immediate.get(i).endedAs(), now, starter, canceller, events);
     }
   }
 
-  /** Notes that a pipeline job's run ended for good; returns the pipeline events it causes. */
-  List<PipelineRun> jobEnded(long id, JobId job, RunState outcome, Instant now, Starter starter) {
+  /**
+   * Notes that a pipeline job's run ended for good; returns the pipeline events it causes. A
+   * failure under fail-fast ends the pipeline at once: the stage's other runs are cancelled.
+   */
+  List<PipelineRun> jobEnded(
+      long id, JobId job, RunState outcome, Instant now, Starter starter, Canceller canceller) {
     Live run = live.get(id);
     List<PipelineRun> events = new ArrayList<>();
     if (run != null) {
-      ended(run, job, outcome, now, starter, events);
+      ended(run, job, outcome, now, starter, canceller, events);
     }
     return events;
   }
@@ -123,6 +150,7 @@ final class Pipelines {
       RunState outcome,
       Instant now,
       Starter starter,
+      Canceller canceller,
       List<PipelineRun> events) {
     if (run.outcomes.containsKey(job) || !live.containsKey(run.id)) {
       return;
@@ -130,17 +158,33 @@ final class Pipelines {
     run.outcomes.put(job, outcome);
     run.failed |= outcome != RunState.SUCCEEDED;
     List<JobId> stage = run.pipeline.stages().get(run.stage);
+    if (run.failed && run.pipeline.failFast()) {
+      List<RunId> rest = new ArrayList<>();
+      for (JobId other : stage) {
+        if (!run.outcomes.containsKey(other)) {
+          run.outcomes.put(other, RunState.CANCELLED);
+          rest.add(run.runs.get(other));
+        }
+      }
+      finish(run, PipelineRun.State.FAILED, now, events);
+      String why = "pipeline " + run.pipeline.id() + " failed: " + job + " " + lower(outcome);
+      rest.forEach(other -> canceller.cancel(other, why));
+      return;
+    }
     if (!run.outcomes.keySet().containsAll(stage)) {
       return;
     }
-    boolean last = run.stage + 1 >= run.pipeline.stages().size();
-    if (last || run.failed && run.pipeline.failFast()) {
+    if (run.stage + 1 >= run.pipeline.stages().size()) {
       finish(run, run.failed ? PipelineRun.State.FAILED : PipelineRun.State.SUCCEEDED, now, events);
       return;
     }
     run.stage++;
     events.add(run.snapshot(PipelineRun.State.RUNNING, null));
-    startStage(run, now, starter, events);
+    startStage(run, now, starter, canceller, events);
+  }
+
+  private static String lower(RunState state) {
+    return state.name().toLowerCase(java.util.Locale.ROOT);
   }
 
   private void finish(Live run, PipelineRun.State state, Instant now, List<PipelineRun> events) {
@@ -162,6 +206,9 @@ final class Pipelines {
 
   /** The pipeline's runs, live first, then ended ones newest first. */
   List<PipelineRun> runs(String pipelineId, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive, was " + limit);
+    }
     List<PipelineRun> found = new ArrayList<>();
     live.values().stream()
         .filter(run -> run.pipeline.id().equals(pipelineId))

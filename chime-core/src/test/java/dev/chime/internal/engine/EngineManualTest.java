@@ -846,6 +846,43 @@ class EngineManualTest {
     assertThat(h.runs("c")).hasSize(1);
   }
 
+  /** A dependent skipped for its dependency's failure ends there: its own dependents hear it. */
+  @Test
+  void aSkippedDependentIsAnEndingForTheJobsThatWaitForIt() {
+    h.engine.schedule(job("a", Trigger.once(h.at(0))).build());
+    h.engine.schedule(job("b", Trigger.after(JobId.of("a"))).build());
+    h.engine.schedule(
+        job("c", Trigger.after(JobId.of("b")).on(Trigger.After.Outcome.COMPLETION)).build());
+    h.engine.schedule(job("d", Trigger.after(JobId.of("b"))).build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("a")) {
+            throw new IllegalStateException("a broke");
+          }
+        };
+    h.engine.runDue();
+    assertThat(h.runs("b")).extracting(Run::reason).containsExactly("dependency a failed");
+    assertThat(h.runs("c")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(h.runs("d")).extracting(Run::reason).containsExactly("dependency b skipped");
+  }
+
+  /** An update that keeps a dependent's trigger keeps what it has seen, and needs no check. */
+  @Test
+  void updatingAWaitingDependentKeepsWhatItHasSeen() {
+    Harness small = new Harness(Map.of(), 2);
+    small.engine.schedule(job("a", Trigger.once(small.at(0))).build());
+    small.engine.schedule(job("b", Trigger.once(small.at(60))).build());
+    small.engine.schedule(job("c", Trigger.after(JobId.of("a"), JobId.of("b"))).build());
+    small.engine.runDue();
+    for (int i = 0; i < 5; i++) { // finished jobs beyond the history: a may be gone from it
+      small.engine.schedule(job("filler" + i, Trigger.once(small.at(1))).build());
+    }
+    small.advanceAndRun(Duration.ofSeconds(1));
+    small.engine.update(job("c", Trigger.after(JobId.of("a"), JobId.of("b"))).priority(7).build());
+    small.advanceAndRun(Duration.ofMinutes(1));
+    assertThat(small.runs("c")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+  }
+
   @Test
   void aPipelineRunsItsStagesInOrder() {
     for (String id : List.of("x", "y", "z")) {
@@ -891,6 +928,74 @@ class EngineManualTest {
     assertThat(h.engine.pipelineRuns("p", 1).get(0).state())
         .isEqualTo(dev.chime.PipelineRun.State.FAILED);
     assertThat(h.runs("z")).hasSize(1);
+  }
+
+  /** Fail-fast ends the pipeline at the failure: the stage's other jobs are cancelled. */
+  @Test
+  void aFailFastPipelineEndsAtTheFailureAndCancelsTheRestOfTheStage() {
+    for (String id : List.of("x", "y", "z")) {
+      h.engine.schedule(job(id, Trigger.once(h.at(99_999))).build());
+    }
+    dev.chime.PipelineRun.State[] seenByY = new dev.chime.PipelineRun.State[1];
+    h.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("x")) {
+            throw new IllegalStateException("x broke");
+          }
+          seenByY[0] = h.engine.pipelineRuns("p", 1).get(0).state();
+        };
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of(
+            "p", List.of(List.of(JobId.of("x"), JobId.of("y")), List.of(JobId.of("z")))));
+    h.engine.runPipeline("p");
+    h.engine.runDue();
+    dev.chime.PipelineRun result = h.engine.pipelineRuns("p", 1).get(0);
+    assertThat(result.state()).isEqualTo(dev.chime.PipelineRun.State.FAILED);
+    assertThat(seenByY[0]).as("y never ran: cancelled before it started").isNull();
+    assertThat(h.runs("y"))
+        .singleElement()
+        .satisfies(r -> assertThat(r.state()).isEqualTo(RunState.CANCELLED))
+        .satisfies(r -> assertThat(r.reason()).isEqualTo("pipeline p failed: x failed"));
+    assertThat(result.outcomes())
+        .containsEntry(JobId.of("y"), RunState.CANCELLED)
+        .containsEntry(JobId.of("z"), RunState.SKIPPED);
+  }
+
+  /** Shutdown cancels a running pipeline: no later stage starts, the run ends cancelled. */
+  @Test
+  void shutdownCancelsARunningPipelineAndStartsNoLaterStage() {
+    for (String id : List.of("x", "z")) {
+      h.engine.schedule(job(id, Trigger.once(h.at(99_999))).build());
+    }
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("x")), List.of(JobId.of("z"))))
+            .continueOnFailure());
+    h.engine.runPipeline("p");
+    assertThat(h.engine.shutdown()).isTrue();
+    dev.chime.PipelineRun result = h.engine.pipelineRuns("p", 1).get(0);
+    assertThat(result.state()).isEqualTo(dev.chime.PipelineRun.State.CANCELLED);
+    assertThat(result.runs()).doesNotContainKey(JobId.of("z"));
+    assertThat(h.runs("z")).isEmpty();
+    assertThat(h.runs("x")).extracting(Run::state).containsExactly(RunState.CANCELLED);
+  }
+
+  /** A pipeline job deleted while the pipeline runs is recorded as skipped, with why. */
+  @Test
+  void aPipelineJobDeletedMidRunIsRecordedAsSkipped() {
+    for (String id : List.of("x", "z")) {
+      h.engine.schedule(job(id, Trigger.once(h.at(99_999))).build());
+    }
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("x")), List.of(JobId.of("z")))));
+    h.engine.runPipeline("p");
+    h.engine.definePipeline(dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("x")))));
+    assertThat(h.engine.delete(JobId.of("z"))).isTrue();
+    h.engine.runDue();
+    RunId z = h.engine.pipelineRuns("p", 1).get(0).runs().get(JobId.of("z"));
+    assertThat(h.engine.run(z))
+        .hasValueSatisfying(r -> assertThat(r.reason()).isEqualTo("job z no longer exists"));
+    assertThatThrownBy(() -> h.engine.pipelineRuns("p", -1))
+        .hasMessage("limit must be positive, was -1");
   }
 
   @Test
