@@ -7,6 +7,7 @@ import dev.chime.internal.timer.Nanos;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.StandardWatchEventKinds;
@@ -90,6 +91,9 @@ final class FileWatch implements AutoCloseable {
   private final Runnable wake;
   private final Map<JobId, Watch> watches = new HashMap<>();
   private final Map<Path, WatchKey> keys = new HashMap<>();
+  // Directories of watched jobs that went away (their key no longer valid): watched again, with a
+  // log line, once they exist again (looked for every RETRY_SECONDS).
+  private final java.util.Set<Path> lost = new java.util.HashSet<>();
   private WatchService service;
   private boolean closed;
   // Set by the first watch and never cleared: until then (most schedulers never watch a file) the
@@ -124,6 +128,7 @@ final class FileWatch implements AutoCloseable {
                   StandardWatchEventKinds.ENTRY_MODIFY,
                   StandardWatchEventKinds.ENTRY_DELETE));
     }
+    lost.remove(trigger.path());
     watches.put(job, new Watch(trigger));
     used = true;
   }
@@ -142,7 +147,11 @@ final class FileWatch implements AutoCloseable {
     }
     Path directory = gone.trigger.path();
     if (watches.values().stream().noneMatch(w -> w.trigger.path().equals(directory))) {
-      keys.remove(directory).cancel();
+      WatchKey key = keys.remove(directory);
+      if (key != null) {
+        key.cancel();
+      }
+      lost.remove(directory);
     }
   }
 
@@ -189,6 +198,7 @@ final class FileWatch implements AutoCloseable {
       stopping = service;
       watches.clear();
       keys.clear();
+      lost.clear();
     }
     if (stopping != null) {
       try {
@@ -199,19 +209,63 @@ final class FileWatch implements AutoCloseable {
     }
   }
 
+  /** How often directories that went away are looked for again. */
+  private static final long RETRY_SECONDS = 1;
+
   private void loop(WatchService taken) {
     while (true) {
       WatchKey key;
       try {
-        key = taken.take();
+        key = taken.poll(RETRY_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException | ClosedWatchServiceException e) {
         return;
       }
-      gathered(key);
-      if (!key.reset()) {
-        LOG.warn("{} can no longer be watched (deleted?): its file triggers stop", key.watchable());
+      if (key != null) {
+        gathered(key);
+        if (!key.reset()) {
+          lost((Path) key.watchable());
+        }
+        wake.run();
       }
-      wake.run();
+      try {
+        rewatch(taken);
+      } catch (ClosedWatchServiceException e) {
+        return;
+      }
+    }
+  }
+
+  private synchronized void lost(Path directory) {
+    if (closed || keys.get(directory) == null || keys.get(directory).isValid()) {
+      return; // closed, unwatched, or already watched again (an update re-registered it)
+    }
+    keys.remove(directory);
+    lost.add(directory);
+    LOG.warn(
+        "{} can no longer be watched (deleted?): its file triggers wait until it exists again",
+        directory);
+  }
+
+  /** Watches again the lost directories that exist again. */
+  private synchronized void rewatch(WatchService taken) {
+    for (java.util.Iterator<Path> it = lost.iterator(); it.hasNext(); ) {
+      Path directory = it.next();
+      if (closed || !Files.isDirectory(directory)) {
+        continue;
+      }
+      try {
+        keys.put(
+            directory,
+            directory.register(
+                taken,
+                StandardWatchEventKinds.ENTRY_CREATE,
+                StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE));
+        it.remove();
+        LOG.info("{} exists again: its file triggers watch it again", directory);
+      } catch (IOException e) {
+        // not yet (or not readable): tried again in a second
+      }
     }
   }
 

@@ -204,4 +204,37 @@ class EngineFileTest {
       assertThat(scheduler.runs(JOB, 10)).extracting(run -> run.event().name()).contains("file");
     }
   }
+
+  /** A watched directory deleted and made again is watched again: its job does not go deaf. */
+  @Test
+  void aDirectoryDeletedAndMadeAgainIsWatchedAgain() throws IOException {
+    Path inbox = Files.createDirectory(dir.resolve("inbox"));
+    h.engine.schedule(
+        job("inbox", Trigger.onFile(inbox).on(Change.CREATE).debounce(Duration.ZERO)).build());
+    Files.writeString(inbox.resolve("a"), "1");
+    awaitPending(1);
+    h.engine.runDue();
+    assertThat(seen).hasSize(1);
+    Files.delete(inbox.resolve("a"));
+    Files.delete(inbox);
+    Files.createDirectory(inbox);
+    int[] written = {0};
+    // Files made before the watch is back are not seen: write until one is (the watch looks for
+    // the directory every second).
+    await(
+        () -> {
+          if (h.engine.filesPending(JOB) > 0) {
+            return true;
+          }
+          try {
+            Files.writeString(inbox.resolve("b" + written[0]++), "2");
+          } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+          return false;
+        },
+        "a change in the directory made again");
+    h.engine.runDue();
+    assertThat(seen).hasSize(2);
+  }
 }
