@@ -67,10 +67,15 @@ final class Dependencies {
     return jobs.stream().sorted(BY_ID).toList();
   }
 
-  void put(JobId job, Trigger trigger) {
-    if (trigger.equals(waitsFor.get(job))) {
-      return; // the same dependencies (an update of another field): what was seen still counts
+  /** An updated job's trigger: with the same dependencies, what it has seen still counts. */
+  void update(JobId job, Trigger trigger) {
+    if (!trigger.equals(waitsFor.get(job))) {
+      put(job, trigger);
     }
+  }
+
+  /** A job's trigger, afresh (a new job, or one read at start): nothing seen yet. */
+  void put(JobId job, Trigger trigger) {
     remove(job);
     if (trigger instanceof Trigger.After after) {
       waitsFor.put(job, after);

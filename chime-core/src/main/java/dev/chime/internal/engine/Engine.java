@@ -835,7 +835,7 @@ public final class Engine implements Scheduler {
                       updatedFire(old, job),
                       old.runCount(),
                       old.version()));
-          dependencies.put(job.id(), job.trigger());
+          dependencies.update(job.id(), job.trigger());
           watchFiles(job);
           jobChanged(SchedulerEvent.Change.UPDATED, info);
           finishIfDone(info);
@@ -1369,15 +1369,22 @@ public final class Engine implements Scheduler {
       // dependent's occurrence is recorded as skipped, with why.
       skipped = "shutting down";
     } else {
-      fireUntimed(info, now, null, 1);
+      Run made = fireUntimed(info, now, null, 1);
       kick();
+      if (made != null && made.state() == RunState.SKIPPED) {
+        propagateSkip(info.id(), now); // paused: recorded skipped, an ending all the same
+      }
     }
     if (skipped != null) {
       skip(info.job(), now, 1, skipped);
-      // The skipped occurrence ends there: the jobs that wait for this one hear of it too.
-      for (Dependencies.Verdict next : dependencies.ended(info.id(), RunState.SKIPPED)) {
-        fireDependent(next, now);
-      }
+      propagateSkip(info.id(), now);
+    }
+  }
+
+  /** A skipped occurrence ends there: the jobs that wait for this one hear of it too. */
+  private void propagateSkip(JobId job, Instant now) {
+    for (Dependencies.Verdict next : dependencies.ended(job, RunState.SKIPPED)) {
+      fireDependent(next, now);
     }
   }
 
@@ -1471,11 +1478,15 @@ public final class Engine implements Scheduler {
     return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
   }
 
-  /** Cancels a run of an ended pipeline's stage (fail-fast), if it has not ended yet. */
-  private void cancelForPipeline(RunId id, String reason) {
-    Execution run = live.get(id);
-    if (run != null && run.stopState() == null) {
-      cancelRun(run, reason);
+  /**
+   * Cancels a job's current run for an ended pipeline run (fail-fast): whichever attempt it is on,
+   * a retry waiting included, if it has not ended yet.
+   */
+  private void cancelForPipeline(long pipelineRun, JobId job, String reason) {
+    for (Execution run : new ArrayList<>(live.values())) {
+      if (run.pipelineRun == pipelineRun && run.job.id().equals(job) && run.stopState() == null) {
+        cancelRun(run, reason);
+      }
     }
   }
 
@@ -1628,7 +1639,8 @@ public final class Engine implements Scheduler {
           if (pipeline == null) {
             throw new SchedulerException(Kind.NOT_FOUND, "no pipeline " + pipelineId);
           }
-          for (PipelineRun event : pipelines.start(pipeline, now(), this::pipelineStart)) {
+          for (PipelineRun event :
+              pipelines.start(pipeline, now(), this::pipelineStart, this::cancelForPipeline)) {
             events.emit(new SchedulerEvent.PipelineChanged(event));
           }
           kick();
@@ -2461,10 +2473,7 @@ public final class Engine implements Scheduler {
       }
       closing = true;
       files.close();
-      // Pipelines end here, cancelled: no later stage may start while the running ones finish.
-      for (PipelineRun event : pipelines.cancelAll(now())) {
-        events.emit(new SchedulerEvent.PipelineChanged(event));
-      }
+      pipelines.close(); // no later stage starts while the running ones finish
       hasWork.signalAll();
       for (Map.Entry<JobId, TimerHeap.Entry<Object>> entry : new ArrayList<>(claimed.entrySet())) {
         unclaim(entry.getKey());
@@ -2492,6 +2501,13 @@ public final class Engine implements Scheduler {
     }
     boolean clean = stragglers.isEmpty();
     stopThreads();
+    locked(
+        () -> {
+          for (PipelineRun event : pipelines.cancelAll(now())) { // the runs that never ended
+            events.emit(new SchedulerEvent.PipelineChanged(event));
+          }
+          return null;
+        });
     return clean;
   }
 

@@ -246,11 +246,27 @@ final class FileWatch implements AutoCloseable {
         directory);
   }
 
-  /** Watches again the lost directories that exist again. */
-  private synchronized void rewatch(WatchService taken) {
-    for (java.util.Iterator<Path> it = lost.iterator(); it.hasNext(); ) {
-      Path directory = it.next();
-      if (closed || !Files.isDirectory(directory)) {
+  /**
+   * Watches again the lost directories that exist again. The file system is asked outside the
+   * monitor (a slow one must not hold up the engine's calls), the watch made under it.
+   */
+  private void rewatch(WatchService taken) {
+    List<Path> back;
+    synchronized (this) {
+      if (lost.isEmpty()) {
+        return;
+      }
+      back = new ArrayList<>(lost);
+    }
+    back.removeIf(directory -> !Files.isDirectory(directory));
+    if (!back.isEmpty()) {
+      register(taken, back);
+    }
+  }
+
+  private synchronized void register(WatchService taken, List<Path> back) {
+    for (Path directory : back) {
+      if (closed || !lost.contains(directory)) {
         continue;
       }
       try {
@@ -261,7 +277,7 @@ final class FileWatch implements AutoCloseable {
                 StandardWatchEventKinds.ENTRY_CREATE,
                 StandardWatchEventKinds.ENTRY_MODIFY,
                 StandardWatchEventKinds.ENTRY_DELETE));
-        it.remove();
+        lost.remove(directory);
         LOG.info("{} exists again: its file triggers watch it again", directory);
       } catch (IOException e) {
         // not yet (or not readable): tried again in a second

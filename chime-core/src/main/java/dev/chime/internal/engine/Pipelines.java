@@ -31,12 +31,10 @@ final class Pipelines {
   /** A started run: its id, and its state if it ended at once (skipped), else null. */
   record Started(RunId id, RunState endedAs) {}
 
-  /** Cancels a run of a stage the pipeline no longer waits for (fail-fast). */
+  /** Cancels a job's current run for a pipeline run the pipeline no longer waits for. */
   interface Canceller {
-    void cancel(RunId run, String reason);
+    void cancel(long pipelineRun, JobId job, String reason);
   }
-
-  private static final Canceller NONE = (run, reason) -> {};
 
   private static final class Live {
     final Pipeline pipeline;
@@ -63,6 +61,7 @@ final class Pipelines {
   private final Map<Long, Live> live = new HashMap<>();
   private final Map<String, Deque<PipelineRun>> history = new HashMap<>();
   private long ids;
+  private boolean closing; // the scheduler shuts down: no later stage starts
 
   void define(Pipeline pipeline) {
     definitions.put(pipeline.id(), pipeline);
@@ -84,18 +83,27 @@ final class Pipelines {
   }
 
   /** Starts a run; returns its events (the start, and the end if every job ended at once). */
-  List<PipelineRun> start(Pipeline pipeline, Instant now, Starter starter) {
+  List<PipelineRun> start(Pipeline pipeline, Instant now, Starter starter, Canceller canceller) {
     Live run = new Live(pipeline, ++ids, now);
     live.put(run.id, run);
     List<PipelineRun> events = new ArrayList<>();
     events.add(run.snapshot(PipelineRun.State.RUNNING, null));
-    startStage(run, now, starter, NONE, events);
+    startStage(run, now, starter, canceller, events);
     return events;
   }
 
   /**
-   * Ends every running pipeline run as cancelled (the scheduler shuts down): no later stage starts,
-   * and the jobs without an outcome yet are cancelled with it. Returns the events.
+   * The scheduler shuts down: no later stage starts. A running stage's jobs end as they do (within
+   * the grace, or interrupted) and each outcome is kept; the run then ends as cancelled, unless
+   * that was its last stage.
+   */
+  void close() {
+    closing = true;
+  }
+
+  /**
+   * Ends the pipeline runs still running once shutdown is over as cancelled, with the jobs of their
+   * stage that never ended. Returns the events.
    */
   List<PipelineRun> cancelAll(Instant now) {
     List<PipelineRun> events = new ArrayList<>();
@@ -159,16 +167,16 @@ final class Pipelines {
     run.failed |= outcome != RunState.SUCCEEDED;
     List<JobId> stage = run.pipeline.stages().get(run.stage);
     if (run.failed && run.pipeline.failFast()) {
-      List<RunId> rest = new ArrayList<>();
+      List<JobId> rest = new ArrayList<>();
       for (JobId other : stage) {
         if (!run.outcomes.containsKey(other)) {
           run.outcomes.put(other, RunState.CANCELLED);
-          rest.add(run.runs.get(other));
+          rest.add(other);
         }
       }
       finish(run, PipelineRun.State.FAILED, now, events);
       String why = "pipeline " + run.pipeline.id() + " failed: " + job + " " + lower(outcome);
-      rest.forEach(other -> canceller.cancel(other, why));
+      rest.forEach(other -> canceller.cancel(run.id, other, why));
       return;
     }
     if (!run.outcomes.keySet().containsAll(stage)) {
@@ -176,6 +184,10 @@ final class Pipelines {
     }
     if (run.stage + 1 >= run.pipeline.stages().size()) {
       finish(run, run.failed ? PipelineRun.State.FAILED : PipelineRun.State.SUCCEEDED, now, events);
+      return;
+    }
+    if (closing) {
+      finish(run, PipelineRun.State.CANCELLED, now, events);
       return;
     }
     run.stage++;

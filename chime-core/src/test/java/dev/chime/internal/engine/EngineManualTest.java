@@ -961,6 +961,73 @@ class EngineManualTest {
         .containsEntry(JobId.of("z"), RunState.SKIPPED);
   }
 
+  /** Fail-fast also cancels what the first stage admitted, and a stage job's pending retry. */
+  @Test
+  void failFastCancelsTheFirstStagesRunsAndPendingRetriesToo() {
+    for (String id : List.of("x", "y", "z")) {
+      h.engine.schedule(job(id, Trigger.once(h.at(99_999))).build());
+    }
+    h.engine.pause(JobId.of("x"), null); // skipped as the pipeline starts: a failure at once
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of(
+            "p", List.of(List.of(JobId.of("x"), JobId.of("y")), List.of(JobId.of("z")))));
+    h.engine.runPipeline("p");
+    h.engine.runDue();
+    assertThat(h.runs("y")).extracting(Run::state).containsExactly(RunState.CANCELLED);
+
+    h.engine.schedule(
+        job("a", Trigger.once(h.at(99_999)))
+            .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofMinutes(1)))
+            .build());
+    h.engine.schedule(job("b", Trigger.once(h.at(99_999))).build());
+    h.behaviour =
+        ctx -> {
+          throw new IllegalStateException("broke");
+        };
+    h.engine.definePipeline(
+        dev.chime.Pipeline.of("q", List.of(List.of(JobId.of("a"), JobId.of("b")))));
+    h.engine.runPipeline("q");
+    h.engine.runDue(); // a fails and waits to retry; b fails: the pipeline ends, a's retry too
+    h.advanceAndRun(Duration.ofMinutes(5));
+    assertThat(h.calls).filteredOn(c -> c.startsWith("a@")).hasSize(1);
+    assertThat(h.runs("a"))
+        .extracting(Run::state)
+        .containsExactly(RunState.FAILED, RunState.CANCELLED);
+  }
+
+  /** A job scheduled again under an old dependent's id waits afresh, whatever the old one saw. */
+  @Test
+  void aDependentScheduledAgainStartsWithNothingSeen() {
+    Harness small = new Harness(Map.of(), 1);
+    small.engine.schedule(
+        job("a", Trigger.every(Duration.ofSeconds(60)).startingAt(small.at(0))).build());
+    small.engine.schedule(
+        job("b", Trigger.every(Duration.ofSeconds(60)).startingAt(small.at(30))).build());
+    small.engine.schedule(job("c", Trigger.after(JobId.of("a"), JobId.of("b"))).maxRuns(1).build());
+    small.engine.runDue();
+    small.advanceAndRun(Duration.ofSeconds(30)); // c ran and finished
+    small.advanceAndRun(Duration.ofSeconds(30)); // a again: seen for a c that is finished
+    small.engine.schedule(job("filler", Trigger.once(small.at(61))).build());
+    small.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(small.engine.get(JobId.of("c"))).as("evicted from the bounded history").isEmpty();
+    small.engine.schedule(job("c", Trigger.after(JobId.of("a"), JobId.of("b"))).build());
+    small.advanceAndRun(Duration.ofSeconds(29)); // b at 90, but a has not run for the new c
+    assertThat(small.runs("c")).noneMatch(r -> r.scheduledFor().equals(small.at(90)));
+  }
+
+  /** A dependent skipped because it is paused is an ending for its own dependents too. */
+  @Test
+  void aPausedDependentsSkipReachesItsDependents() {
+    h.engine.schedule(job("a", Trigger.once(h.at(0))).build());
+    h.engine.schedule(job("b", Trigger.after(JobId.of("a"))).build());
+    h.engine.schedule(
+        job("c", Trigger.after(JobId.of("b")).on(Trigger.After.Outcome.COMPLETION)).build());
+    h.engine.pause(JobId.of("b"), "quiet");
+    h.engine.runDue();
+    assertThat(h.runs("b")).extracting(Run::reason).containsExactly("paused: quiet");
+    assertThat(h.runs("c")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+  }
+
   /** Shutdown cancels a running pipeline: no later stage starts, the run ends cancelled. */
   @Test
   void shutdownCancelsARunningPipelineAndStartsNoLaterStage() {

@@ -177,6 +177,58 @@ class EngineThreadedTest {
     assertThat(mostInside.get()).as("runs of the job at once").isEqualTo(1);
   }
 
+  /**
+   * At shutdown a running pipeline stage finishes within the grace with its real outcome; no later
+   * stage starts, and the pipeline ends cancelled.
+   */
+  @Test
+  void aPipelineStageRunningAtShutdownKeepsItsOutcomeAndNoLaterStageStarts() throws Exception {
+    Scheduler scheduler = build(Scheduler.builder());
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    scheduler.register(
+        "stage",
+        ctx -> {
+          if (ctx.jobId().value().equals("x")) {
+            running.countDown();
+            release.await();
+          }
+        });
+    for (String id : List.of("x", "z")) {
+      scheduler.schedule(
+          Job.builder(id)
+              .handler("stage")
+              .trigger(Trigger.once(Instant.parse("2999-01-01T00:00:00Z")))
+              .build());
+    }
+    scheduler.definePipeline(
+        dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("x")), List.of(JobId.of("z")))));
+    scheduler.start();
+    scheduler.runPipeline("p");
+    assertThat(running.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    Future<Boolean> stopping =
+        Executors.newVirtualThreadPerTaskExecutor().submit(scheduler::shutdown);
+    await(
+        "shutdown began", () -> !scheduler.pipelineRuns("p", 1).isEmpty() && isClosing(scheduler));
+    release.countDown();
+    assertThat(stopping.get(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    dev.chime.PipelineRun run = scheduler.pipelineRuns("p", 1).get(0);
+    assertThat(run.state()).isEqualTo(dev.chime.PipelineRun.State.CANCELLED);
+    assertThat(run.outcomes())
+        .containsEntry(JobId.of("x"), RunState.SUCCEEDED)
+        .containsEntry(JobId.of("z"), RunState.SKIPPED);
+    assertThat(scheduler.runs(JobId.of("z"), 10)).isEmpty();
+  }
+
+  private static boolean isClosing(Scheduler scheduler) {
+    try {
+      scheduler.publish("probe", null);
+      return false;
+    } catch (SchedulerException e) {
+      return true; // refused: the scheduler is shutting down
+    }
+  }
+
   @Test
   void cancelInterruptsARunningRun() {
     Scheduler scheduler = build(Scheduler.builder());
