@@ -1369,10 +1369,13 @@ public final class Engine implements Scheduler {
       // dependent's occurrence is recorded as skipped, with why.
       skipped = "shutting down";
     } else {
+      // Skipped as paused: recorded, and an ending all the same (one skipped by its overlap policy
+      // already told its dependents, as every ended run does).
+      boolean paused = info.state() == JobState.PAUSED || pausedAllSince != null;
       Run made = fireUntimed(info, now, null, 1);
       kick();
-      if (made != null && made.state() == RunState.SKIPPED) {
-        propagateSkip(info.id(), now); // paused: recorded skipped, an ending all the same
+      if (paused && made != null && made.state() == RunState.SKIPPED) {
+        propagateSkip(info.id(), now);
       }
     }
     if (skipped != null) {

@@ -44,6 +44,7 @@ final class Pipelines {
     final Map<JobId, RunState> outcomes = new LinkedHashMap<>();
     int stage;
     boolean failed;
+    boolean cancelled; // a run of it was cancelled by the shutdown
 
     Live(Pipeline pipeline, long id, Instant startedAt) {
       this.pipeline = pipeline;
@@ -164,7 +165,10 @@ final class Pipelines {
       return;
     }
     run.outcomes.put(job, outcome);
-    run.failed |= outcome != RunState.SUCCEEDED;
+    // A run the shutdown cancelled is no failure of the pipeline's: it ends cancelled
+    boolean byShutdown = closing && outcome == RunState.CANCELLED;
+    run.cancelled |= byShutdown;
+    run.failed |= outcome != RunState.SUCCEEDED && !byShutdown;
     List<JobId> stage = run.pipeline.stages().get(run.stage);
     if (run.failed && run.pipeline.failFast()) {
       List<JobId> rest = new ArrayList<>();
@@ -180,6 +184,10 @@ final class Pipelines {
       return;
     }
     if (!run.outcomes.keySet().containsAll(stage)) {
+      return;
+    }
+    if (run.cancelled) {
+      finish(run, PipelineRun.State.CANCELLED, now, events);
       return;
     }
     if (run.stage + 1 >= run.pipeline.stages().size()) {

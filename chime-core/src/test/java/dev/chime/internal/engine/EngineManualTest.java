@@ -1015,6 +1015,24 @@ class EngineManualTest {
     assertThat(small.runs("c")).noneMatch(r -> r.scheduledFor().equals(small.at(90)));
   }
 
+  /** A dependent skipped by its overlap policy tells its dependents once, as any ended run. */
+  @Test
+  void aDependentSkippedByItsOverlapPolicyIsOneEnding() {
+    h.engine.schedule(
+        job("a", Trigger.once(h.at(99_999))).overlap(dev.chime.OverlapPolicy.allow()).build());
+    h.engine.schedule(
+        job("b", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.COMPLETION)).build());
+    h.engine.schedule(
+        job("c", Trigger.after(JobId.of("b")).on(Trigger.After.Outcome.COMPLETION))
+            .overlap(dev.chime.OverlapPolicy.allow())
+            .build());
+    h.engine.runNow(JobId.of("a"));
+    h.engine.runNow(JobId.of("a"));
+    h.engine.runDue();
+    assertThat(h.runs("b")).hasSize(2);
+    assertThat(h.runs("c")).as("one per ending of b").hasSize(2);
+  }
+
   /** A dependent skipped because it is paused is an ending for its own dependents too. */
   @Test
   void aPausedDependentsSkipReachesItsDependents() {
@@ -1044,6 +1062,27 @@ class EngineManualTest {
     assertThat(result.runs()).doesNotContainKey(JobId.of("z"));
     assertThat(h.runs("z")).isEmpty();
     assertThat(h.runs("x")).extracting(Run::state).containsExactly(RunState.CANCELLED);
+  }
+
+  /** Runs the shutdown cancels are no failure: fail-fast or in the last stage, it is cancelled. */
+  @Test
+  void aPipelineStoppedByShutdownIsCancelledNotFailed() {
+    Harness other = new Harness();
+    for (String id : List.of("x", "y", "z")) {
+      other.engine.schedule(job(id, Trigger.once(other.at(99_999))).build());
+    }
+    other.engine.definePipeline(
+        dev.chime.Pipeline.of(
+            "ff", List.of(List.of(JobId.of("x"), JobId.of("y")), List.of(JobId.of("z")))));
+    other.engine.definePipeline(
+        dev.chime.Pipeline.of("one", List.of(List.of(JobId.of("z")))).continueOnFailure());
+    other.engine.runPipeline("ff");
+    other.engine.runPipeline("one");
+    other.engine.shutdown();
+    assertThat(other.engine.pipelineRuns("ff", 1).get(0).state())
+        .isEqualTo(dev.chime.PipelineRun.State.CANCELLED);
+    assertThat(other.engine.pipelineRuns("one", 1).get(0).state())
+        .isEqualTo(dev.chime.PipelineRun.State.CANCELLED);
   }
 
   /** A pipeline job deleted while the pipeline runs is recorded as skipped, with why. */

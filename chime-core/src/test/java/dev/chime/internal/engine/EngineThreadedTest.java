@@ -206,8 +206,9 @@ class EngineThreadedTest {
     scheduler.start();
     scheduler.runPipeline("p");
     assertThat(running.await(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
-    Future<Boolean> stopping =
-        Executors.newVirtualThreadPerTaskExecutor().submit(scheduler::shutdown);
+    java.util.concurrent.FutureTask<Boolean> stopping =
+        new java.util.concurrent.FutureTask<>(scheduler::shutdown);
+    Thread.ofVirtual().start(stopping);
     await(
         "shutdown began", () -> !scheduler.pipelineRuns("p", 1).isEmpty() && isClosing(scheduler));
     release.countDown();
