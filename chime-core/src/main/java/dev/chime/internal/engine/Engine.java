@@ -1096,6 +1096,26 @@ public final class Engine implements Scheduler {
     }
   }
 
+  /** A skipped first attempt's record made here, for an occurrence no job run stands for. */
+  private Run skippedRecord(JobId job, Instant occurrence, String reason, Instant now) {
+    return new Run(
+        store.newRunId(),
+        job,
+        occurrence,
+        1,
+        RunState.SKIPPED,
+        reason,
+        null,
+        now,
+        null,
+        "",
+        0,
+        null,
+        null,
+        node,
+        null);
+  }
+
   /** A durable store records every run when it is admitted, so a crash cannot hide it. */
   private void admitted(Execution run, RunState as) {
     if (!durable) {
@@ -1449,25 +1469,9 @@ public final class Engine implements Scheduler {
     Optional<JobInfo> info = store.find(job);
     Instant now = now();
     if (info.isEmpty()) {
-      RunId id = store.newRunId();
-      record(
-          new Run(
-              id,
-              job,
-              now,
-              1,
-              RunState.SKIPPED,
-              "job " + job + " no longer exists",
-              null,
-              now,
-              null,
-              "",
-              0,
-              null,
-              null,
-              node,
-              null));
-      return new Pipelines.Started(id, RunState.SKIPPED);
+      Run skipped = skippedRecord(job, now, "job " + job + " no longer exists", now);
+      record(skipped);
+      return new Pipelines.Started(skipped.id(), RunState.SKIPPED);
     }
     if (closing) {
       return new Pipelines.Started(
@@ -1971,26 +1975,15 @@ public final class Engine implements Scheduler {
         String detail =
             policy.mode() == MisfirePolicy.Mode.RUN_ONCE ? "; one catch-up run for " + latest : "";
         record(
-            new Run(
-                store.newRunId(),
+            skippedRecord(
                 job.id(),
                 at,
-                1,
-                RunState.SKIPPED,
                 why
                     + "; and every later occurrence before "
                     + lateLimit
                     + " (too many to list)"
                     + detail,
-                null,
-                now,
-                null,
-                "",
-                0,
-                null,
-                null,
-                node,
-                null));
+                now));
       }
       Instant resumeFrom = job.trigger().nextAfter(lateLimit.minusNanos(1)).orElse(null);
       last = resumeFrom == null ? lateLimit : resumeFrom.minusNanos(1);
