@@ -1477,8 +1477,9 @@ public final class Engine implements Scheduler {
       return new Pipelines.Started(
           skip(info.get().job(), now, 1, "shutting down"), RunState.SKIPPED);
     }
-    if (info.get().state() == JobState.PAUSED) {
-      String note = info.get().note();
+    if (info.get().state() == JobState.PAUSED || pausedAllSince != null) {
+      // The job's own note, else the whole scheduler's, as for any run no clock fires.
+      String note = info.get().state() == JobState.PAUSED ? info.get().note() : pauseNote;
       RunId skipped = skip(info.get().job(), now, 1, "paused" + (note == null ? "" : ": " + note));
       return new Pipelines.Started(skipped, RunState.SKIPPED);
     }

@@ -1085,6 +1085,20 @@ class EngineManualTest {
         .isEqualTo(dev.chime.PipelineRun.State.CANCELLED);
   }
 
+  /** A pipeline started while the whole scheduler is paused runs none of its jobs. */
+  @Test
+  void aPipelineUnderPauseAllSkipsItsJobsWithThePausesNote() {
+    h.engine.schedule(job("x", Trigger.once(h.at(99_999))).build());
+    h.engine.definePipeline(dev.chime.Pipeline.of("p", List.of(List.of(JobId.of("x")))));
+    h.engine.pauseAll("release freeze");
+    h.engine.runPipeline("p");
+    h.engine.runDue();
+    assertThat(h.calls).isEmpty();
+    assertThat(h.runs("x")).extracting(Run::reason).containsExactly("paused: release freeze");
+    assertThat(h.engine.pipelineRuns("p", 1).get(0).state())
+        .isEqualTo(dev.chime.PipelineRun.State.FAILED);
+  }
+
   /** A pipeline job deleted while the pipeline runs is recorded as skipped, with why. */
   @Test
   void aPipelineJobDeletedMidRunIsRecordedAsSkipped() {
