@@ -117,15 +117,26 @@ final class Routes {
 
   private static final String EVENT_STREAM = "text/event-stream";
 
+  /**
+   * Refuses a client whose Accept leaves server-sent events out (406); one that sends none, or
+   * accepts {@code text/*} or anything ({@code *}{@code /*}, curl's default), gets the stream.
+   */
   private static void acceptsEvents(Context ctx) {
     String accept = ctx.header("Accept");
-    if (accept == null || !accept.contains(EVENT_STREAM)) {
-      throw new ApiException(
-          406,
-          "Accept",
-          "the stream is server-sent events: send Accept: text/event-stream",
-          List.of());
+    if (accept == null || accept.isBlank()) {
+      return;
     }
+    for (String range : accept.split(",")) {
+      String type = range.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+      if (type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) {
+        return;
+      }
+    }
+    throw new ApiException(
+        406,
+        "Accept",
+        "the stream is server-sent events: send Accept: text/event-stream (or none)",
+        List.of());
   }
 
   private static void stream(Context ctx, Role caller, EventStream stream) throws Exception {

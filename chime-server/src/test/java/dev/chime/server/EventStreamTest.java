@@ -58,9 +58,15 @@ class EventStreamTest {
       }
       assertThat(String.join("\n", runEvents)).contains("\"jobId\":\"sse-1\"");
     }
-    Http.Response plain = http.get("/api/v1/stream");
-    assertThat(plain.status()).isEqualTo(406);
-    assertThat(plain.json().get("detail").asText()).contains("Accept: text/event-stream");
+    Http.Response json = http.get("/api/v1/stream", "application/json");
+    assertThat(json.status()).isEqualTo(406);
+    assertThat(json.json().get("detail").asText()).contains("Accept: text/event-stream");
+    // curl's default, a text range, or no Accept at all: the stream (asked here with HEAD)
+    for (String accept : new String[] {"*/*", "text/*;q=0.8", null}) {
+      Http.Response head = http.head("/api/v1/stream", accept);
+      assertThat(head.status()).as(String.valueOf(accept)).isEqualTo(200);
+      assertThat(head.header("Content-Type")).startsWith("text/event-stream");
+    }
   }
 
   @Test

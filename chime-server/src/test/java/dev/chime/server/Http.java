@@ -68,7 +68,21 @@ final class Http {
     return send("DELETE", path, null);
   }
 
+  /** A HEAD with an {@code Accept} header of the caller's (null: none). */
+  Response head(String path, String accept) {
+    return send("HEAD", path, null, accept);
+  }
+
+  /** A GET with an {@code Accept} header of the caller's. */
+  Response get(String path, String accept) {
+    return send("GET", path, null, accept);
+  }
+
   Response send(String method, String path, String body) {
+    return send(method, path, body, null);
+  }
+
+  private Response send(String method, String path, String body, String accept) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(Duration.ofSeconds(20))
@@ -79,6 +93,9 @@ final class Http {
                     : HttpRequest.BodyPublishers.ofString(body));
     if (body != null) {
       request.header("Content-Type", "application/json");
+    }
+    if (accept != null) {
+      request.header("Accept", accept);
     }
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
