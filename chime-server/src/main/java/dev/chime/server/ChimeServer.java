@@ -210,6 +210,7 @@ public final class ChimeServer implements AutoCloseable {
     return ctx -> {
       Role caller = route.role() == null ? null : auth.require(ctx, route.role());
       route.checkQuery(ctx);
+      requireUtf8(ctx);
       try {
         action.handle(ctx, caller);
       } catch (StackOverflowError e) {
@@ -219,6 +220,24 @@ public final class ChimeServer implements AutoCloseable {
         throw new IllegalStateException("the request ran out of stack", e);
       }
     };
+  }
+
+  /**
+   * Refuses a body that is not UTF-8 (400): read as text it would have had its bad bytes replaced
+   * and been judged on what they turned into.
+   */
+  private static void requireUtf8(io.javalin.http.Context ctx) {
+    byte[] body = ctx.bodyAsBytes();
+    if (body.length == 0) {
+      return;
+    }
+    try {
+      java.nio.charset.StandardCharsets.UTF_8
+          .newDecoder()
+          .decode(java.nio.ByteBuffer.wrap(body)); // reports malformed input by default
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw ApiException.malformed("body", "the body is not UTF-8 text");
+    }
   }
 
   /** What start-up did with the {@code --config} file (null without one). */

@@ -37,6 +37,8 @@ final class Problems {
         (e, ctx) -> {
           if (e.getStatus() == 405) {
             methodNotAllowed(ctx, e);
+          } else if (e.getStatus() == 413) {
+            write(ctx, 413, "body", e.getMessage(), List.of());
           } else {
             write(ctx, e.getStatus(), null, e.getMessage(), List.of());
           }

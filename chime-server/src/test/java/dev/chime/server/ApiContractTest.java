@@ -117,6 +117,14 @@ abstract class ApiContractTest {
     Http.Response malformed = http.post("/api/v1/jobs", "{\"id\": ");
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.json().get("field").asText()).isEqualTo("body");
+    byte[] latin1 =
+        "{\"id\": \"caf\u00e9\"}".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+    Http.Response notUtf8 = http.postBytes("/api/v1/jobs", latin1);
+    assertThat(notUtf8.status()).as("bytes that are not UTF-8 cannot be read").isEqualTo(400);
+    assertThat(notUtf8.json().get("detail").asText()).isEqualTo("the body is not UTF-8 text");
+    Http.Response huge = http.post("/api/v1/jobs", "{\"id\": \"" + "x".repeat(2 << 20) + "\"}");
+    assertThat(huge.status()).isEqualTo(413);
+    assertThat(huge.json().get("field").asText()).isEqualTo("body");
     Http.Response badCron =
         http.post(
             "/api/v1/jobs",

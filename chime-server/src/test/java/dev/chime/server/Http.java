@@ -68,6 +68,17 @@ final class Http {
     return send("DELETE", path, null);
   }
 
+  /** A POST of the bytes as they are (JSON by its content type), even bytes that are not UTF-8. */
+  Response postBytes(String path, byte[] body) {
+    return exchange(
+        "POST",
+        path,
+        HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(20))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
+  }
+
   /** A HEAD with an {@code Accept} header of the caller's (null: none). */
   Response head(String path, String accept) {
     return send("HEAD", path, null, accept);
@@ -97,6 +108,11 @@ final class Http {
     if (accept != null) {
       request.header("Accept", accept);
     }
+    return exchange(method, path, request);
+  }
+
+  /** Sends the request with the token, if any. */
+  private Response exchange(String method, String path, HttpRequest.Builder request) {
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
