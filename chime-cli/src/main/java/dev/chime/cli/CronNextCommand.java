@@ -26,6 +26,17 @@ final class CronNextCommand implements Callable<Integer> {
   /** Always shows seconds; UTC prints as Z. */
   static final DateTimeFormatter ISO = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXXXX");
 
+  /**
+   * A fire time: as {@link #ISO}, with a fraction of a second only when there is one (an interval
+   * of 500ms fires between seconds; a cron time never does).
+   */
+  static final DateTimeFormatter FIRE =
+      new java.time.format.DateTimeFormatterBuilder()
+          .appendPattern("uuuu-MM-dd'T'HH:mm:ss")
+          .appendFraction(java.time.temporal.ChronoField.NANO_OF_SECOND, 0, 9, true)
+          .appendPattern("XXXXX")
+          .toFormatter(java.util.Locale.ROOT);
+
   static final int MAX_COUNT = 10_000;
 
   private final Main.Environment environment;

@@ -34,11 +34,20 @@ final class Fields {
    * its own offset (the trigger's zone, as the server shows fire times) and other text as is.
    */
   static String time(String text, ZoneId zone) {
-    if (!text.endsWith("Z")) {
+    return time(text, zone, CronNextCommand.ISO);
+  }
+
+  /** A fire time as {@link #time} shows an instant, but with its fraction of a second if any. */
+  static String fireTime(String text, ZoneId zone) {
+    return time(text, zone, CronNextCommand.FIRE);
+  }
+
+  private static String time(String text, ZoneId zone, java.time.format.DateTimeFormatter format) {
+    if (text == null || !text.endsWith("Z")) {
       return text;
     }
     try {
-      return CronNextCommand.ISO.format(Instant.parse(text).atZone(zone));
+      return format.format(Instant.parse(text).atZone(zone));
     } catch (DateTimeParseException e) {
       return text;
     }

@@ -207,7 +207,7 @@ final class JobFiles {
     List<String> times = new ArrayList<>();
     Optional<Instant> next = trigger.nextAfter(now);
     while (next.isPresent() && times.size() < UPCOMING) {
-      times.add(CronNextCommand.ISO.format(next.get().atZone(shown)));
+      times.add(CronNextCommand.FIRE.format(next.get().atZone(shown)));
       next = trigger.nextAfter(next.get());
     }
     return times;

@@ -45,7 +45,7 @@ final class JobsListCommand extends ClientCommand {
           Fields.text(status, "state"),
           Fields.kind(job),
           Fields.trigger(job),
-          Fields.time(status, "nextFireAt", Fields.zone(job, zone())),
+          Fields.fireTime(Fields.text(status, "nextFireAt"), Fields.zone(job, zone())),
           Fields.text(job, "owner"));
     }
     table.print(out());

@@ -15,14 +15,14 @@ final class NextTimes {
     JsonNode items = api.get(ClientCommand.job(id, "/next?count=" + count)).json().path("items");
     List<String> times = new ArrayList<>();
     for (JsonNode item : items) {
-      times.add(item.isTextual() ? Fields.time(item.asText(), zone) : describe(item, zone));
+      times.add(item.isTextual() ? Fields.fireTime(item.asText(), zone) : describe(item, zone));
     }
     return times;
   }
 
   private static String describe(JsonNode item, ZoneId zone) {
     JsonNode at = item.path("at");
-    String time = at.isTextual() ? Fields.time(at.asText(), zone) : item.toString();
+    String time = at.isTextual() ? Fields.fireTime(at.asText(), zone) : item.toString();
     String dst = Fields.text(item, "dst");
     String note = Fields.text(item, "note");
     if (dst == null) {

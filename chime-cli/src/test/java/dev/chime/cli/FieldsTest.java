@@ -25,6 +25,11 @@ class FieldsTest {
     assertThat(Fields.time("2026-03-08T03:00:00+01:00", NEW_YORK))
         .isEqualTo("2026-03-08T03:00:00+01:00");
     assertThat(Fields.time("soon Z", NEW_YORK)).isEqualTo("soon Z");
+    assertThat(Fields.fireTime("2030-01-01T00:00:00.500Z", ZoneOffset.UTC))
+        .as("a fire time between seconds keeps its fraction")
+        .isEqualTo("2030-01-01T00:00:00.5Z");
+    assertThat(Fields.fireTime("2030-01-01T00:00:00Z", ZoneOffset.UTC))
+        .isEqualTo("2030-01-01T00:00:00Z");
   }
 
   @Test
