@@ -274,14 +274,21 @@ class CommandJobTest {
   @Test
   void aProcessForkedAfterTheTermIsKilledThoughTheRootIsGone(@TempDir Path tmp) throws Exception {
     Path pidFile = tmp.resolve("late.pid");
+    Path ready = tmp.resolve("ready");
     String child =
-        "trap 'sleep 600 & echo $! > " + pidFile + "' TERM; while true; do sleep 0.05; done";
+        "trap 'sleep 600 & echo $! > "
+            + pidFile
+            + "' TERM; touch "
+            + ready
+            + "; while true; do sleep 0.05; done";
     RunId id =
         KINDS.start(
             JobKinds.COMMAND,
             Map.of("argv", List.of("sh", "-c", "sh -c \"$0\" & wait", child)),
-            Duration.ofSeconds(1));
-    awaitTree(KINDS.awaitPid(id), 1);
+            Duration.ofSeconds(5));
+    // the child's trap is set before the timeout's TERM (the loop's sleeps come and go, so the
+    // tree's size is no sign)
+    Kinds.await("the child is ready", () -> Files.exists(ready) ? Boolean.TRUE : null);
 
     Run run = KINDS.awaitEnd(id);
 
