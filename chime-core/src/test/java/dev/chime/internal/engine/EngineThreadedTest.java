@@ -159,7 +159,8 @@ class EngineThreadedTest {
             .handler("flaky")
             .trigger(Trigger.once(Instant.parse("2999-01-01T00:00:00Z")))
             .overlap(dev.chime.OverlapPolicy.skip(1))
-            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofMillis(300)))
+            // long enough that the other run surely holds the place before the retry falls due
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(2)))
             .build());
     scheduler.start();
     RunId failing = scheduler.runNow(id);
