@@ -1391,7 +1391,7 @@ public final class Engine implements Scheduler {
     } else {
       // Skipped as paused: recorded, and an ending all the same (one skipped by its overlap policy
       // already told its dependents, as every ended run does).
-      boolean paused = info.state() == JobState.PAUSED || pausedAllSince != null;
+      boolean paused = pausedReason(info) != null;
       Run made = fireUntimed(info, now, null, 1);
       kick();
       if (paused && made != null && made.state() == RunState.SKIPPED) {
@@ -1402,6 +1402,18 @@ public final class Engine implements Scheduler {
       skip(info.job(), now, 1, skipped);
       propagateSkip(info.id(), now);
     }
+  }
+
+  /**
+   * Why a run no clock fires (after, event, pipeline) is skipped as paused, or null when neither
+   * the job nor the whole scheduler is: the job's own note, else pauseAll's.
+   */
+  private String pausedReason(JobInfo info) {
+    if (info.state() != JobState.PAUSED && pausedAllSince == null) {
+      return null;
+    }
+    String note = info.state() == JobState.PAUSED ? info.note() : pauseNote;
+    return "paused" + (note == null ? "" : ": " + note);
   }
 
   /** A skipped occurrence ends there: the jobs that wait for this one hear of it too. */
@@ -1423,10 +1435,9 @@ public final class Engine implements Scheduler {
     if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
       return null; // finished: no occurrence is expected
     }
-    if (info.state() == JobState.PAUSED || pausedAllSince != null) {
-      // The job's own note, else the whole scheduler's (pauseAll's note was dropped before).
-      String why = info.state() == JobState.PAUSED ? info.note() : pauseNote;
-      return skipped(info.job(), now, 1, "paused" + (why == null ? "" : ": " + why), event);
+    String paused = pausedReason(info);
+    if (paused != null) {
+      return skipped(info.job(), now, 1, paused, event);
     }
     if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
       JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
@@ -1477,11 +1488,9 @@ public final class Engine implements Scheduler {
       return new Pipelines.Started(
           skip(info.get().job(), now, 1, "shutting down"), RunState.SKIPPED);
     }
-    if (info.get().state() == JobState.PAUSED || pausedAllSince != null) {
-      // The job's own note, else the whole scheduler's, as for any run no clock fires.
-      String note = info.get().state() == JobState.PAUSED ? info.get().note() : pauseNote;
-      RunId skipped = skip(info.get().job(), now, 1, "paused" + (note == null ? "" : ": " + note));
-      return new Pipelines.Started(skipped, RunState.SKIPPED);
+    String paused = pausedReason(info.get());
+    if (paused != null) {
+      return new Pipelines.Started(skip(info.get().job(), now, 1, paused), RunState.SKIPPED);
     }
     return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
   }

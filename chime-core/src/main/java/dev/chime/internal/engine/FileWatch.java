@@ -118,15 +118,7 @@ final class FileWatch implements AutoCloseable {
     }
     WatchKey known = keys.get(trigger.path());
     if (known == null || !known.isValid()) { // invalid: the directory was deleted and made again
-      keys.put(
-          trigger.path(),
-          trigger
-              .path()
-              .register(
-                  service,
-                  StandardWatchEventKinds.ENTRY_CREATE,
-                  StandardWatchEventKinds.ENTRY_MODIFY,
-                  StandardWatchEventKinds.ENTRY_DELETE));
+      keys.put(trigger.path(), register(trigger.path(), service));
     }
     lost.remove(trigger.path());
     watches.put(job, new Watch(trigger));
@@ -209,6 +201,14 @@ final class FileWatch implements AutoCloseable {
     }
   }
 
+  private static WatchKey register(Path directory, WatchService service) throws IOException {
+    return directory.register(
+        service,
+        StandardWatchEventKinds.ENTRY_CREATE,
+        StandardWatchEventKinds.ENTRY_MODIFY,
+        StandardWatchEventKinds.ENTRY_DELETE);
+  }
+
   /** How often directories that went away are looked for again. */
   private static final long RETRY_SECONDS = 1;
 
@@ -260,23 +260,17 @@ final class FileWatch implements AutoCloseable {
     }
     back.removeIf(directory -> !Files.isDirectory(directory));
     if (!back.isEmpty()) {
-      register(taken, back);
+      watchAgain(taken, back);
     }
   }
 
-  private synchronized void register(WatchService taken, List<Path> back) {
+  private synchronized void watchAgain(WatchService taken, List<Path> back) {
     for (Path directory : back) {
       if (closed || !lost.contains(directory)) {
         continue;
       }
       try {
-        keys.put(
-            directory,
-            directory.register(
-                taken,
-                StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE));
+        keys.put(directory, register(directory, taken));
         lost.remove(directory);
         LOG.info("{} exists again: its file triggers watch it again", directory);
       } catch (IOException e) {
