@@ -16,7 +16,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -132,12 +131,9 @@ final class JobFile {
                 versions.get(0),
                 seen.get());
           }
-          Plan plan = plan(file, bytes, scheduler, desired, owner);
-          List<SpecError> blockers =
-              plan.blockers(
-                  scheduler.list(JobQuery.ALL).stream().map(JobInfo::job).toList(),
-                  file.toString(),
-                  true);
+          List<Job> current = scheduler.list(JobQuery.ALL).stream().map(JobInfo::job).toList();
+          Plan plan = plan(file, bytes, current, desired, owner);
+          List<SpecError> blockers = plan.blockers(current, file.toString(), true);
           if (!blockers.isEmpty()) {
             throw invalid(file, located(file, bytes, blockers), null); // before any change
           }
@@ -160,13 +156,7 @@ final class JobFile {
           file,
           List.of(
               new SpecError(
-                  file.toString(),
-                  0,
-                  "",
-                  "cannot be read: "
-                      + (e instanceof NoSuchFileException
-                          ? "no such file"
-                          : Files.isDirectory(file) ? "it is a directory" : e.toString()))),
+                  file.toString(), 0, "", "cannot be read: " + JobSpecs.unreadable(file, e))),
           e);
     }
   }
@@ -184,8 +174,7 @@ final class JobFile {
   }
 
   private static Plan plan(
-      Path file, byte[] bytes, Scheduler scheduler, List<Job> desired, String owner) {
-    List<Job> current = scheduler.list(JobQuery.ALL).stream().map(JobInfo::job).toList();
+      Path file, byte[] bytes, List<Job> current, List<Job> desired, String owner) {
     try {
       return Plan.of(current, desired, owner, true);
     } catch (SpecException e) {
@@ -201,17 +190,23 @@ final class JobFile {
     Map<String, JobSpecs.Place> places = places(file, bytes);
     List<SpecError> located = new ArrayList<>();
     for (SpecError error : errors) {
-      JobSpecs.Place place = places.get(error.field());
       located.add(
-          place == null
-              ? new SpecError(file.toString(), 0, "", error.message())
-              : new SpecError(
-                  file.toString(),
-                  place.line(),
-                  place.path().isEmpty() ? "id" : place.path() + ".id",
-                  error.message()));
+          places.containsKey(error.field())
+              ? at(file, places, error.field(), "id", error.message())
+              : new SpecError(file.toString(), 0, "", error.message()));
     }
     return located;
+  }
+
+  /** An error of the job {@code id} at its line, its field under the job's path in the file. */
+  private static SpecError at(
+      Path file, Map<String, JobSpecs.Place> places, String id, String field, String message) {
+    JobSpecs.Place place = places.getOrDefault(id, new JobSpecs.Place(0, ""));
+    String path =
+        place.path().isEmpty()
+            ? field
+            : field.isEmpty() ? place.path() : place.path() + "." + field;
+    return new SpecError(file.toString(), place.line(), path, message);
   }
 
   private static Map<String, JobSpecs.Place> places(Path file, byte[] bytes) {
@@ -245,13 +240,8 @@ final class JobFile {
         if (places == null) {
           places = places(file, bytes);
         }
-        JobSpecs.Place place = places.getOrDefault(change.id().value(), new JobSpecs.Place(0, ""));
         String field = e instanceof SchedulerException s && s.field() != null ? s.field() : "";
-        String path =
-            place.path().isEmpty()
-                ? field
-                : field.isEmpty() ? place.path() : place.path() + "." + field;
-        refused.add(new SpecError(file.toString(), place.line(), path, e.getMessage()));
+        refused.add(at(file, places, change.id().value(), field, e.getMessage()));
       }
     }
     if (refused.isEmpty()) {

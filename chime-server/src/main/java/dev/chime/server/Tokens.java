@@ -60,9 +60,7 @@ public final class Tokens {
           "cannot read tokens file "
               + file
               + ": "
-              + (e instanceof java.nio.file.NoSuchFileException
-                  ? "no such file"
-                  : java.nio.file.Files.isDirectory(file) ? "it is a directory" : e.getMessage()));
+              + dev.chime.server.spec.JobSpecs.unreadable(file, e));
     }
     Map<String, Role> tokens = new HashMap<>();
     List<String> errors = new ArrayList<>();

@@ -76,7 +76,7 @@ public final class JobSpecs {
       text = Files.readString(absolute, StandardCharsets.UTF_8);
     } catch (IOException | java.io.UncheckedIOException e) {
       throw new SpecException(
-          List.of(new SpecError(file.toString(), 0, "", "cannot be read: " + reason(e))));
+          List.of(new SpecError(file.toString(), 0, "", "cannot be read: " + unreadable(file, e))));
     }
     return read(file.toString(), text, "file:" + absolute);
   }
@@ -308,9 +308,16 @@ public final class JobSpecs {
     return value.name().toLowerCase(Locale.ROOT);
   }
 
-  private static String reason(Exception e) {
-    return e instanceof java.nio.file.NoSuchFileException
-        ? "no such file"
+  /**
+   * Why a file the server was given cannot be read, in words: "no such file", "it is a directory",
+   * else the exception (a path alone, which is what the JDK says of most, tells nothing).
+   */
+  public static String unreadable(Path file, Exception e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file";
+    }
+    return Files.isDirectory(file)
+        ? "it is a directory"
         : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 
