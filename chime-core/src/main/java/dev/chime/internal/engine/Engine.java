@@ -2,6 +2,7 @@ package dev.chime.internal.engine;
 
 import dev.chime.Event;
 import dev.chime.Job;
+import dev.chime.JobFailedException;
 import dev.chime.JobHandler;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
@@ -1244,6 +1245,9 @@ public final class Engine implements Scheduler {
 
   private static String describe(Throwable failure) {
     String message = failure.getMessage();
+    if (failure instanceof JobFailedException) {
+      return message; // says it all: no class name (its constructor refuses a blank message)
+    }
     return failure.getClass().getName() + (message == null ? "" : ": " + message);
   }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.Job;
+import dev.chime.JobFailedException;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
 import dev.chime.JobQuery;
@@ -494,6 +495,29 @@ class EngineManualTest {
     assertThat(runs.get(0).error()).isEqualTo("java.lang.IllegalStateException: boom 1");
     assertThat(runs).allMatch(r -> r.scheduledFor().equals(h.at(0)));
     assertThat(h.runEvents()).contains("retry:RETRYING");
+  }
+
+  @Test
+  void aJobFailedExceptionIsRecordedByItsMessageAloneAndOtherFailuresWithTheirClass() {
+    h.engine.schedule(job("said", Trigger.once(h.at(0))).build());
+    h.engine.schedule(job("thrown", Trigger.once(h.at(0))).build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("said")) {
+            throw new JobFailedException("disk full");
+          }
+          throw new java.io.IOException("disk full");
+        };
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    assertThat(h.runs("said")).extracting(Run::state).containsExactly(RunState.FAILED);
+    assertThat(h.runs("said").get(0).error()).isEqualTo("disk full");
+    assertThat(h.runs("thrown").get(0).error()).isEqualTo("java.io.IOException: disk full");
+    assertThat(new JobFailedException("x").getStackTrace()).isEmpty();
+    for (String blank : new String[] {null, " "}) {
+      assertThatThrownBy(() -> new JobFailedException(blank))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("a job failure needs a message that says what went wrong");
+    }
   }
 
   @Test

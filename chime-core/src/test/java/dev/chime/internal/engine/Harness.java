@@ -1,7 +1,7 @@
 package dev.chime.internal.engine;
 
 import dev.chime.Job;
-import dev.chime.JobContext;
+import dev.chime.JobHandler;
 import dev.chime.JobId;
 import dev.chime.Run;
 import dev.chime.SchedulerEvent;
@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Consumer;
 
 /**
  * A manual engine on a settable clock, with a handler ("work") whose behaviour each test scripts,
@@ -58,7 +57,7 @@ final class Harness {
   final Engine engine;
   final List<SchedulerEvent> events = new ArrayList<>();
   final ConcurrentLinkedQueue<String> calls = new ConcurrentLinkedQueue<>();
-  volatile Consumer<JobContext> behaviour = ctx -> {};
+  volatile JobHandler behaviour = ctx -> {};
 
   Harness() {
     this(Map.of(), 10_000);
@@ -81,7 +80,7 @@ final class Harness {
         "work",
         ctx -> {
           calls.add(ctx.jobId() + "@" + ctx.scheduledFor() + "#" + ctx.attempt());
-          behaviour.accept(ctx);
+          behaviour.run(ctx);
         });
     engine.addListener(events::add);
   }

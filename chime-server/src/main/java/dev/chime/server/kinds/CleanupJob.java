@@ -1,6 +1,7 @@
 package dev.chime.server.kinds;
 
 import dev.chime.JobContext;
+import dev.chime.JobFailedException;
 import dev.chime.JobHandler;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -123,36 +124,36 @@ final class CleanupJob implements JobHandler {
     ctx.result(report.toMap());
     ctx.log(report.summary());
     if (report.stopped) {
-      throw new JobFailure("stopped: " + report.summary());
+      throw new JobFailedException("stopped: " + report.summary());
     }
     if (!report.errors.isEmpty()) {
-      throw new JobFailure(
+      throw new JobFailedException(
           report.errors.size() + " files could not be handled; first: " + report.errors.get(0));
     }
   }
 
-  private static Path realDirectory(Path path) throws JobFailure {
+  private static Path realDirectory(Path path) throws JobFailedException {
     if (!Files.isDirectory(path)) {
-      throw new JobFailure("path: " + path + " is not an existing directory");
+      throw new JobFailedException("path: " + path + " is not an existing directory");
     }
     try {
       Path real = path.toRealPath();
       if (real.getParent() == null) {
-        throw new JobFailure("path: " + path + " resolves to the root directory " + real);
+        throw new JobFailedException("path: " + path + " resolves to the root directory " + real);
       }
       return real;
     } catch (IOException e) {
-      throw new JobFailure("path: cannot resolve " + path + ": " + e.getMessage());
+      throw new JobFailedException("path: cannot resolve " + path + ": " + e.getMessage());
     }
   }
 
   /** The identity (device and inode on Linux) of the directory itself, read without following. */
-  private static Object fileKey(Path root) throws JobFailure {
+  private static Object fileKey(Path root) throws JobFailedException {
     try {
       return Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
           .fileKey();
     } catch (IOException e) {
-      throw new JobFailure("path: cannot read " + root + ": " + e.getMessage());
+      throw new JobFailedException("path: cannot read " + root + ": " + e.getMessage());
     }
   }
 
@@ -201,20 +202,22 @@ final class CleanupJob implements JobHandler {
    * is not entered (a path walk would list what the link points at, outside the root).
    */
   private static List<Candidate> scan(
-      Path root, Object rootKey, Spec spec, Report report, JobContext ctx) throws JobFailure {
+      Path root, Object rootKey, Spec spec, Report report, JobContext ctx)
+      throws JobFailedException {
     PathMatcher matcher = FileSystems.getDefault().getPathMatcher("glob:" + spec.glob());
     boolean recursive = spec.glob().contains("/") || spec.glob().contains("**");
     List<Candidate> files = new ArrayList<>();
     try (DirectoryStream<Path> top = openRoot(root, rootKey)) {
       if (top == null) {
-        throw new JobFailure("path: " + root + " was replaced as it was opened; nothing scanned");
+        throw new JobFailedException(
+            "path: " + root + " was replaced as it was opened; nothing scanned");
       }
       if (top instanceof SecureDirectoryStream<Path> secure) {
         scanIn(secure, Path.of(""), recursive, matcher, files, report, ctx);
         return newestFirst(files);
       }
     } catch (IOException e) {
-      throw new JobFailure("path: cannot list " + root + ": " + e.getMessage());
+      throw new JobFailedException("path: cannot list " + root + ": " + e.getMessage());
     }
     try {
       Files.walkFileTree(
@@ -248,7 +251,7 @@ final class CleanupJob implements JobHandler {
             }
           });
     } catch (IOException e) {
-      throw new JobFailure("path: cannot list " + root + ": " + e.getMessage());
+      throw new JobFailedException("path: cannot list " + root + ": " + e.getMessage());
     }
     return newestFirst(files);
   }

@@ -1,6 +1,7 @@
 package dev.chime.server.kinds;
 
 import dev.chime.JobContext;
+import dev.chime.JobFailedException;
 import dev.chime.JobHandler;
 import dev.chime.Run;
 import java.io.File;
@@ -126,13 +127,13 @@ final class CommandJob implements JobHandler {
       joinReaders(readers);
       report(ctx, output, exit);
       if (exit != 0) {
-        throw new JobFailure("exited with code " + exit);
+        throw new JobFailedException("exited with code " + exit);
       }
     } catch (InterruptedException | StoppedException e) {
       int killed = ProcessTree.kill(process.toHandle());
       joinReaders(readers);
       report(ctx, output, null);
-      throw new JobFailure(
+      throw new JobFailedException(
           "stopped: killed pid " + process.pid() + " and its tree (" + killed + " processes)");
     } finally {
       if (process.isAlive()) {
@@ -141,7 +142,7 @@ final class CommandJob implements JobHandler {
     }
   }
 
-  private static Process start(Spec spec, JobContext ctx) throws JobFailure {
+  private static Process start(Spec spec, JobContext ctx) throws JobFailedException {
     ProcessBuilder builder = new ProcessBuilder(spec.command());
     Map<String, String> env = builder.environment();
     env.putAll(spec.env());
@@ -157,7 +158,7 @@ final class CommandJob implements JobHandler {
             });
     if (spec.cwd() != null) {
       if (!Files.isDirectory(spec.cwd())) {
-        throw new JobFailure("cwd: " + spec.cwd() + " is not an existing directory");
+        throw new JobFailedException("cwd: " + spec.cwd() + " is not an existing directory");
       }
       builder.directory(spec.cwd().toFile());
     }
@@ -167,7 +168,7 @@ final class CommandJob implements JobHandler {
       ctx.log("started pid " + process.pid() + ": " + String.join(" ", spec.command()));
       return process;
     } catch (IOException e) {
-      throw new JobFailure("cannot run '" + spec.command().get(0) + "': " + reason(e));
+      throw new JobFailedException("cannot run '" + spec.command().get(0) + "': " + reason(e));
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.chime.server.kinds;
 
 import dev.chime.JobContext;
+import dev.chime.JobFailedException;
 import dev.chime.JobHandler;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -145,7 +146,8 @@ final class HttpJob implements JobHandler {
       if (e.getCause() instanceof java.net.http.HttpTimeoutException) {
         throw timedOut(spec); // the request's own timeout, a hair before ours
       }
-      throw new JobFailure(spec.method() + " " + shown(spec.url()) + ": " + describe(e.getCause()));
+      throw new JobFailedException(
+          spec.method() + " " + shown(spec.url()) + ": " + describe(e.getCause()));
     } finally {
       exchange.cancel(true); // a no-op once complete; ends the exchange when interrupted
     }
@@ -159,7 +161,7 @@ final class HttpJob implements JobHandler {
     ctx.result(result);
     boolean expected = spec.expect().isEmpty() ? status / 100 == 2 : spec.expect().contains(status);
     if (!expected) {
-      throw new JobFailure(
+      throw new JobFailedException(
           "unexpected status "
               + status
               + " (expected "
@@ -180,12 +182,12 @@ final class HttpJob implements JobHandler {
         + (url.getRawPath() == null ? "" : url.getRawPath());
   }
 
-  private static JobFailure timedOut(Spec spec) {
-    return new JobFailure(
+  private static JobFailedException timedOut(Spec spec) {
+    return new JobFailedException(
         spec.method() + " " + shown(spec.url()) + ": no response within " + spec.timeout());
   }
 
-  private static HttpRequest request(Spec spec) throws JobFailure {
+  private static HttpRequest request(Spec spec) throws JobFailedException {
     HttpRequest.Builder builder =
         HttpRequest.newBuilder(spec.url())
             .timeout(spec.timeout())
@@ -199,7 +201,8 @@ final class HttpJob implements JobHandler {
       return builder.build();
     } catch (IllegalArgumentException e) {
       // The JDK's message may quote the header's value: name the header only.
-      throw new JobFailure("headers: a header the HTTP client refuses (" + names(spec) + ")");
+      throw new JobFailedException(
+          "headers: a header the HTTP client refuses (" + names(spec) + ")");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.chime.server.kinds;
 
+import dev.chime.JobFailedException;
 import dev.chime.server.spec.Values;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -45,9 +46,9 @@ final class Params {
   }
 
   /** Throws the collected errors as one failure, if there are any. */
-  void check(String kind) throws JobFailure {
+  void check(String kind) throws JobFailedException {
     if (!errors.isEmpty()) {
-      throw new JobFailure("invalid " + kind + " params: " + String.join("; ", errors));
+      throw new JobFailedException("invalid " + kind + " params: " + String.join("; ", errors));
     }
   }
 

@@ -236,17 +236,17 @@ class CleanupJobTest {
     Path aFile = file(temp, "plain", 1, days(1));
 
     assertThat(clean(Map.of("path", "/", "older_than", "P1D")).error())
-        .endsWith("invalid cleanup params: path: must not be the root directory");
+        .isEqualTo("invalid cleanup params: path: must not be the root directory");
     assertThat(clean(Map.of("path", "/tmp/..", "older_than", "P1D")).error())
-        .endsWith("invalid cleanup params: path: must not be the root directory");
+        .isEqualTo("invalid cleanup params: path: must not be the root directory");
     assertThat(clean(Map.of("path", "tmp", "older_than", "P1D")).error())
-        .endsWith("invalid cleanup params: path: must be an absolute path, was 'tmp'");
+        .isEqualTo("invalid cleanup params: path: must be an absolute path, was 'tmp'");
     assertThat(clean(Map.of("path", rootLink.toString(), "older_than", "P1D")).error())
-        .endsWith("path: " + rootLink + " resolves to the root directory /");
+        .isEqualTo("path: " + rootLink + " resolves to the root directory /");
     assertThat(clean(Map.of("path", aFile.toString(), "older_than", "P1D")).error())
-        .endsWith("path: " + aFile + " is not an existing directory");
+        .isEqualTo("path: " + aFile + " is not an existing directory");
     assertThat(clean(Map.of("path", temp.resolve("none").toString(), "keep_last", 1)).error())
-        .endsWith("path: " + temp.resolve("none") + " is not an existing directory");
+        .isEqualTo("path: " + temp.resolve("none") + " is not an existing directory");
   }
 
   @Test

@@ -119,7 +119,7 @@ class CommandJobTest {
     Run run = run(Map.of("shell", true, "script", "echo working; echo oops >&2; exit 3"));
 
     assertThat(run.state()).isEqualTo(RunState.FAILED);
-    assertThat(run.error()).endsWith("exited with code 3");
+    assertThat(run.error()).isEqualTo("exited with code 3");
     assertThat(run.log().lines()).contains("working", "[stderr] oops");
     assertThat(result(run)).containsEntry("exit_code", 3);
   }
@@ -195,7 +195,7 @@ class CommandJobTest {
     Run run = run(Map.of("argv", List.of("pwd"), "cwd", gone.toString()));
 
     assertThat(run.state()).isEqualTo(RunState.FAILED);
-    assertThat(run.error()).endsWith("cwd: " + gone + " is not an existing directory");
+    assertThat(run.error()).isEqualTo("cwd: " + gone + " is not an existing directory");
   }
 
   @Test
