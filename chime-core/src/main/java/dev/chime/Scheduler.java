@@ -86,7 +86,10 @@ public interface Scheduler extends AutoCloseable {
   /** Deletes the job; its running runs finish. False if there was none. */
   boolean delete(JobId id);
 
-  /** Pauses the job with a note saying why. */
+  /**
+   * Pauses the job with a note saying why. Its runs already running go on; a retry that falls due
+   * while it is paused waits for the resume.
+   */
   JobInfo pause(JobId id, String note);
 
   /** Resumes a paused job; occurrences missed meanwhile go through its misfire policy. */

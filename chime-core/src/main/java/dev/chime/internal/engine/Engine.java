@@ -94,6 +94,9 @@ public final class Engine implements Scheduler {
   /** How long the dispatcher hands every run to a worker after the standby had to take over. */
   static final long INLINE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
+  /** How often a retry held by its job's pause looks whether the job was resumed elsewhere. */
+  static final long PAUSED_RETRY_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   /** How long shutdown waits for interrupted runs to return before it closes anyway. */
   static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -920,6 +923,12 @@ public final class Engine implements Scheduler {
       return info;
     }
     JobInfo resumed = store.update(withState(info, JobState.ACTIVE, null, info.nextFireAt()));
+    for (Execution run : live.values()) {
+      if (run.heldByPause && run.job.id().equals(info.id()) && timer.cancel(run.timerEntry)) {
+        run.timerEntry = timer.add(Nanos.of(now()), run); // held for the pause: due now
+        wakeNow();
+      }
+    }
     jobChanged(SchedulerEvent.Change.RESUMED, resumed);
     wake(resumed.nextFireAt());
     return resumed;
@@ -1819,6 +1828,14 @@ public final class Engine implements Scheduler {
     } else {
       Execution retry = (Execution) payload;
       retry.timerEntry = null;
+      if (store.find(retry.job.id()).map(i -> i.state() == JobState.PAUSED).orElse(false)) {
+        // Its job was paused meanwhile: it waits. A resume here starts it at once; one on another
+        // node is seen at the next look.
+        retry.heldByPause = true;
+        retry.timerEntry = timer.add(Nanos.of(firing) + PAUSED_RETRY_LOOK_NANOS, retry);
+        return;
+      }
+      retry.heldByPause = false;
       catchUpRun(retry); // its occurrence was admitted once: it waits for a place, never skipped
     }
   }

@@ -38,6 +38,7 @@ final class Execution implements JobContext {
   Throwable failure;
   long deadlineNanos = Long.MAX_VALUE;
   TimerHeap.Entry<Object> timerEntry;
+  boolean heldByPause; // a retry that fell due while its job was paused: it waits for the resume
   dev.chime.spi.Claim claim; // the occurrence's claim, for runs a firing made; else null
   dev.chime.Event event; // the published event the run is for, or null; set before it is admitted
   TimerHeap.Entry<Execution> timeoutEntry;

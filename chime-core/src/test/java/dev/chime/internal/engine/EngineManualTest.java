@@ -671,6 +671,58 @@ class EngineManualTest {
   }
 
   @Test
+  void aRetryDueWhileItsJobIsPausedWaitsForTheResume() {
+    h.engine.schedule(
+        job("r", Trigger.every(Duration.ofHours(1)).startingAt(h.at(0)))
+            .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() < 3) {
+            throw new IllegalStateException("boom " + ctx.attempt());
+          }
+        };
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    h.engine.pause(JobId.of("r"), "hold");
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).as("due, but paused").isZero();
+    assertThat(h.advanceAndRun(Duration.ofMinutes(5))).as("still paused").isZero();
+    assertThat(h.runs("r"))
+        .extracting(Run::attempt, Run::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, RunState.FAILED),
+            org.assertj.core.groups.Tuple.tuple(2, RunState.RETRYING));
+    h.engine.resume(JobId.of("r"));
+    assertThat(h.engine.runDue()).as("the held retry, at once").isEqualTo(1);
+    assertThat(h.calls).containsExactly("r@" + h.at(0) + "#1", "r@" + h.at(0) + "#2");
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).as("the third attempt").isEqualTo(1);
+    assertThat(h.runs("r"))
+        .extracting(Run::state)
+        .containsExactly(RunState.FAILED, RunState.FAILED, RunState.SUCCEEDED);
+  }
+
+  @Test
+  void aRetryHeldByAPauseEndsWithTheDeletedJob() {
+    h.engine.schedule(
+        job("r", Trigger.every(Duration.ofHours(1)).startingAt(h.at(0)))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(10)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          throw new IllegalStateException("boom");
+        };
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    h.engine.pause(JobId.of("r"), "hold");
+    assertThat(h.advanceAndRun(Duration.ofSeconds(11))).isZero();
+    assertThat(h.engine.delete(JobId.of("r"))).isTrue();
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isZero();
+    assertThat(h.runs("r"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RunState.FAILED, null),
+            org.assertj.core.groups.Tuple.tuple(RunState.CANCELLED, "the job was deleted"));
+  }
+
+  @Test
   void labelsSelectJobsToPauseAndResume() {
     h.engine.schedule(job("a", Trigger.once(h.at(60))).labels("team-a").build());
     h.engine.schedule(job("b", Trigger.once(h.at(60))).labels("team-a", "x").build());
