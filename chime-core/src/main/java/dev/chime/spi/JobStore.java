@@ -110,8 +110,9 @@ public interface JobStore extends AutoCloseable {
   List<Claim> claim(Instant now, Instant horizon, int limit, Instant leaseUntil);
 
   /**
-   * Moves a claimed job to its next fire time (null: none), run count and state, and ends the
-   * claim; false (and no change) if the claim's token is stale or the job is gone.
+   * Moves a claimed job to its next fire time (null: none), run count and state, ends the claim and
+   * makes a new version (so an {@link #update} based on a read before it is a CONFLICT, not a
+   * rewind); false (and no change) if the claim's token is stale or the job is gone.
    */
   boolean advance(Claim claim, Instant nextFireAt, long runCount, JobState state);
 

@@ -46,7 +46,8 @@ final class Jobs {
           + " quarantined_at = NULL, updated_at = ?, event = ? WHERE id = ? AND version = ?";
   private static final String ADVANCE =
       "UPDATE chime_jobs SET next_fire_at = ?, run_count = ?, state = ?, lease_until = NULL,"
-          + " updated_at = ? WHERE id = ? AND token = ? AND lease_until IS NOT NULL";
+          + " version = version + 1, updated_at = ? WHERE id = ? AND token = ?"
+          + " AND lease_until IS NOT NULL";
   private static final String RELEASE =
       "UPDATE chime_jobs SET lease_until = NULL WHERE id = ? AND token = ?"
           + " AND lease_until IS NOT NULL";

@@ -313,6 +313,41 @@ public abstract class StoreContractTest {
     assertThat(claimNow(NOW.plusSeconds(60), 10)).hasSize(1);
   }
 
+  /**
+   * An advance is a new version: a change read before it (another node's pause, say) would
+   * otherwise write the old next fire time back, and the occurrence would run again.
+   */
+  @Test
+  void anUpdateBasedOnAReadBeforeAnAdvanceIsAConflict() {
+    store.insert(job("a", NOW));
+    Claim claim = claimNow(NOW, 10).get(0);
+    JobInfo before = store.find(JobId.of("a")).orElseThrow();
+    assertThat(store.advance(claim, NOW.plusSeconds(60), 1, JobState.ACTIVE)).isTrue();
+    JobInfo after = store.find(JobId.of("a")).orElseThrow();
+    assertThat(after.version()).isGreaterThan(before.version());
+    assertThatThrownBy(() -> store.update(withNote(before, "paused")))
+        .isInstanceOf(SchedulerException.class)
+        .extracting(e -> ((SchedulerException) e).kind())
+        .isEqualTo(SchedulerException.Kind.CONFLICT);
+    assertThat(store.find(JobId.of("a")).orElseThrow().nextFireAt()).isEqualTo(NOW.plusSeconds(60));
+    JobInfo noted = store.update(withNote(after, "paused"));
+    assertThat(noted.runCount()).isEqualTo(1);
+    assertThat(
+            store.write(
+                List.of(
+                    new Advance(
+                        claimNow(NOW.plusSeconds(60), 10).get(0),
+                        NOW.plusSeconds(120),
+                        2,
+                        JobState.ACTIVE,
+                        List.of())),
+                List.of()))
+        .isEmpty();
+    assertThatThrownBy(() -> store.update(withNote(noted, "again")))
+        .as("a written advance too")
+        .isInstanceOf(SchedulerException.class);
+  }
+
   @Test
   void advanceCanFinishAJob() {
     store.insert(job("a", NOW));

@@ -26,6 +26,7 @@ import dev.chime.internal.timer.TimerHeap;
 import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
+import dev.chime.spi.RunQuery;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -94,8 +95,14 @@ public final class Engine implements Scheduler {
   /** How long the dispatcher hands every run to a worker after the standby had to take over. */
   static final long INLINE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
-  /** How often a retry held by its job's pause looks whether the job was resumed elsewhere. */
-  static final long PAUSED_RETRY_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
+  /**
+   * How often a due retry that cannot start yet looks again: its job is paused (and may be resumed
+   * on another node), or the store did not answer.
+   */
+  static final long RETRY_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+  /** How many of a job's newest runs are searched for the attempt before an orphaned retry. */
+  static final int RETRY_DUE_SEARCH = 100;
 
   /** How long shutdown waits for interrupted runs to return before it closes anyway. */
   static final long STOP_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -444,8 +451,8 @@ public final class Engine implements Scheduler {
   private void finishedEvents(List<Claim> refused) {
     for (Advance advance : unwritten) {
       if (advance.state() == JobState.FINISHED && !refused.contains(advance.claim())) {
-        // The job as the advance left it (an advance keeps note and version): no store read
-        // under the lock for every finished job.
+        // The job as the advance left it (an advance keeps the note and adds one to the version):
+        // no store read under the lock for every finished job.
         JobInfo claimed = advance.claim().job();
         jobChanged(
             SchedulerEvent.Change.FINISHED,
@@ -455,7 +462,7 @@ public final class Engine implements Scheduler {
                 claimed.note(),
                 advance.nextFireAt(),
                 advance.runCount(),
-                claimed.version()));
+                claimed.version() + 1));
       }
     }
   }
@@ -826,19 +833,19 @@ public final class Engine implements Scheduler {
     return locked(
         () -> {
           openOrFail();
-          JobInfo old = existing(job.id());
-          check(job, job.trigger().equals(old.job().trigger()));
+          check(job, job.trigger().equals(existing(job.id()).job().trigger()));
           unclaim(job.id());
-          JobState state = old.state() == JobState.FINISHED ? JobState.ACTIVE : old.state();
           JobInfo info =
-              store.update(
-                  new JobInfo(
-                      job,
-                      state,
-                      old.note(),
-                      updatedFire(old, job),
-                      old.runCount(),
-                      old.version()));
+              updateFresh(
+                  job.id(),
+                  old ->
+                      new JobInfo(
+                          job,
+                          old.state() == JobState.FINISHED ? JobState.ACTIVE : old.state(),
+                          old.note(),
+                          updatedFire(old, job),
+                          old.runCount(),
+                          old.version()));
           dependencies.update(job.id(), job.trigger());
           watchFiles(job);
           jobChanged(SchedulerEvent.Change.UPDATED, info);
@@ -846,6 +853,28 @@ public final class Engine implements Scheduler {
           wake(info.nextFireAt());
           return store.find(job.id()).orElse(info);
         });
+  }
+
+  /**
+   * Writes {@code change} applied to the job as stored now (the same job: nothing to write), and
+   * again on a version conflict: another node's write (a firing, say) came between the read and the
+   * write, and the change must be made to what that write left.
+   */
+  private JobInfo updateFresh(JobId id, java.util.function.UnaryOperator<JobInfo> change) {
+    for (int tries = 1; ; tries++) {
+      JobInfo current = existing(id);
+      JobInfo changed = change.apply(current);
+      if (changed == current) {
+        return current;
+      }
+      try {
+        return store.update(changed);
+      } catch (SchedulerException e) {
+        if (e.kind() != Kind.CONFLICT || tries >= UPDATE_TRIES) {
+          throw e;
+        }
+      }
+    }
   }
 
   private JobInfo existing(JobId id) {
@@ -906,8 +935,16 @@ public final class Engine implements Scheduler {
       return info;
     }
     unclaim(info.id());
-    JobInfo current = store.find(info.id()).orElseThrow();
-    JobInfo paused = store.update(withState(current, JobState.PAUSED, note, current.nextFireAt()));
+    JobInfo paused =
+        updateFresh(
+            info.id(),
+            current ->
+                current.state() != JobState.ACTIVE
+                    ? current
+                    : withState(current, JobState.PAUSED, note, current.nextFireAt()));
+    if (paused.state() != JobState.PAUSED) {
+      return paused; // it finished meanwhile
+    }
     pausedSince.put(info.id(), now());
     jobChanged(SchedulerEvent.Change.PAUSED, paused);
     return paused;
@@ -922,7 +959,16 @@ public final class Engine implements Scheduler {
     if (info.state() != JobState.PAUSED) {
       return info;
     }
-    JobInfo resumed = store.update(withState(info, JobState.ACTIVE, null, info.nextFireAt()));
+    JobInfo resumed =
+        updateFresh(
+            info.id(),
+            current ->
+                current.state() != JobState.PAUSED
+                    ? current
+                    : withState(current, JobState.ACTIVE, null, current.nextFireAt()));
+    if (resumed.state() != JobState.ACTIVE) {
+      return resumed;
+    }
     for (Execution run : live.values()) {
       if (run.heldByPause && run.job.id().equals(info.id()) && timer.cancel(run.timerEntry)) {
         run.timerEntry = timer.add(Nanos.of(now()), run); // held for the pause: due now
@@ -1383,7 +1429,14 @@ public final class Engine implements Scheduler {
     if (next != null && info.job().endAt() != null && next.isAfter(info.job().endAt())) {
       next = null;
     }
-    JobInfo moved = store.update(withState(info, info.state(), info.note(), next));
+    Instant moveTo = next;
+    JobInfo moved =
+        updateFresh(
+            info.id(),
+            current ->
+                current.nextFireAt() != null || current.state() == JobState.FINISHED
+                    ? current
+                    : withState(current, current.state(), current.note(), moveTo));
     finishIfDone(moved);
     wake(next);
   }
@@ -1828,16 +1881,68 @@ public final class Engine implements Scheduler {
     } else {
       Execution retry = (Execution) payload;
       retry.timerEntry = null;
-      if (store.find(retry.job.id()).map(i -> i.state() == JobState.PAUSED).orElse(false)) {
-        // Its job was paused meanwhile: it waits. A resume here starts it at once; one on another
-        // node is seen at the next look.
-        retry.heldByPause = true;
-        retry.timerEntry = timer.add(Nanos.of(firing) + PAUSED_RETRY_LOOK_NANOS, retry);
+      retryDue(retry); // its occurrence was admitted once: it waits for a place, never skipped
+    }
+  }
+
+  /**
+   * A retry that fell due starts unless, meanwhile, its job was deleted from a durable store (it is
+   * cancelled; an in-memory store evicts finished jobs, and their retries run all the same) or
+   * paused (it waits for the resume, looking again every {@link #RETRY_LOOK_NANOS}), or, in a
+   * cluster, another node took the run over (this node was silent past its lease: the run is that
+   * node's now) or ended it. Either may have happened on another node, so the store is asked.
+   */
+  private void retryDue(Execution retry) {
+    Optional<JobInfo> job;
+    try {
+      if (durable && !stillOurs(retry)) {
+        live.remove(retry.id); // never started here: nothing to record or release
         return;
       }
+      job = store.find(retry.job.id());
+    } catch (RuntimeException e) {
+      LOG.warn(
+          "retry {} of job {} waits: the store did not answer: {}",
+          retry.id,
+          retry.job.id(),
+          e.toString());
+      retry.timerEntry = timer.add(Nanos.of(firing) + RETRY_LOOK_NANOS, retry);
+      return;
+    }
+    if (job.isEmpty() && durable) {
+      end(
+          retry,
+          RunState.CANCELLED,
+          "the job was deleted"); // on another node: here, delete ends it
+    } else if (job.isPresent() && job.get().state() == JobState.PAUSED) {
+      // A resume here starts it at once; one on another node is seen at the next look.
+      retry.heldByPause = true;
+      retry.timerEntry = timer.add(Nanos.of(firing) + RETRY_LOOK_NANOS, retry);
+    } else {
       retry.heldByPause = false;
       catchUpRun(retry); // its occurrence was admitted once: it waits for a place, never skipped
     }
+  }
+
+  /** Whether the store still has the waiting run as this node's and unended. */
+  private boolean stillOurs(Execution retry) {
+    Optional<Run> record = store.run(retry.id);
+    if (record.isEmpty()) {
+      return true; // not written yet: no other node can have it
+    }
+    Run stored = record.get();
+    boolean ours = node == null || stored.node() == null || stored.node().equals(node);
+    if (ours && !stored.state().isFinal()) {
+      return true;
+    }
+    LOG.info(
+        "retry {} of job {} is not started here: {}",
+        retry.id,
+        retry.job.id(),
+        ours
+            ? "it ended " + stored.state().name().toLowerCase(java.util.Locale.ROOT)
+            : "node " + stored.node() + " took it over");
+    return false;
   }
 
   /**
@@ -1868,13 +1973,31 @@ public final class Engine implements Scheduler {
       run.state = RunState.RETRYING;
       run.reason = orphan.reason();
       admitted(run, RunState.RETRYING);
-      run.timerEntry = timer.add(Nanos.of(firing), run);
+      run.timerEntry = timer.add(Math.max(Nanos.of(firing), retryDueOf(orphan, run.job)), run);
       return;
     }
     run.startedAt = orphan.startedAt();
     run.failure = INTERRUPTED;
     run.error = "interrupted: the scheduler running it stopped before it ended";
     end(run, RunState.FAILED, run.error);
+  }
+
+  /**
+   * When a waiting retry the dead scheduler left was due: the failed attempt's end plus the delay
+   * its policy gave it (the same, jitter included: it is seeded by that attempt's run id), as the
+   * dead scheduler had it in its timer. Now, if that attempt is not on record.
+   */
+  private long retryDueOf(Run waiting, Job job) {
+    RunQuery query = new RunQuery(waiting.jobId(), Set.of(), RETRY_DUE_SEARCH, null);
+    for (Run run : store.runs(query).items()) {
+      if (run.attempt() == waiting.attempt() - 1
+          && run.scheduledFor().equals(waiting.scheduledFor())
+          && run.finishedAt() != null) {
+        Duration delay = job.retry().delayBefore(waiting.attempt(), run.id().value());
+        return Nanos.of(run.finishedAt().plus(delay));
+      }
+    }
+    return Nanos.of(firing);
   }
 
   private Run ended(Run run, RunState state, String reason) {

@@ -231,6 +231,7 @@ public final class InMemoryStore implements JobStore {
     jobs.state(slot, state);
     jobs.nextFireAt(slot, nextFireAt);
     jobs.runCount(slot, runCount);
+    jobs.bumpVersion(slot); // an update read before this would write the old fire time back
     queue(slot);
     return true;
   }

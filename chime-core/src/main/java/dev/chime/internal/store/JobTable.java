@@ -226,6 +226,11 @@ final class JobTable implements SlotHeap.Positions {
     return versions[slot];
   }
 
+  /** A new version of the job in the slot (its fire time or run count moved on). */
+  void bumpVersion(int slot) {
+    versions[slot]++;
+  }
+
   private String note(int slot) {
     return notes.isEmpty() ? null : notes.get(slot);
   }

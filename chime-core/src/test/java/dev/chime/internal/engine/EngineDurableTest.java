@@ -69,6 +69,11 @@ class EngineDurableTest {
     }
 
     @Override
+    public String node() {
+      return inner.node(); // the in-memory store names its records with its own node
+    }
+
+    @Override
     public Duration claimAhead() {
       return ahead;
     }
@@ -160,8 +165,15 @@ class EngineDurableTest {
       return inner.insert(job);
     }
 
+    Runnable beforeUpdate; // run once before the next update: another node's write meanwhile
+
     @Override
     public JobInfo update(JobInfo job) {
+      Runnable before = beforeUpdate;
+      beforeUpdate = null;
+      if (before != null) {
+        before.run();
+      }
       return inner.update(job);
     }
 
@@ -206,9 +218,17 @@ class EngineDurableTest {
       inner.record(runs);
     }
 
+    int failReads; // run() throws this many times, as a database that is down does
+    final Map<RunId, Run> otherNodes = new java.util.HashMap<>(); // records other nodes wrote
+
     @Override
     public Optional<Run> run(RunId id) {
-      return inner.run(id);
+      if (failReads > 0) {
+        failReads--;
+        throw new IllegalStateException("the database is down");
+      }
+      Run other = otherNodes.get(id);
+      return other != null ? Optional.of(other) : inner.run(id);
     }
 
     @Override
@@ -498,6 +518,136 @@ class EngineDurableTest {
     assertThat(run.scheduledFor()).isEqualTo(h.at(0).plusNanos(1_234_000));
     assertThat(run.startedAt()).isEqualTo(run.scheduledFor());
     assertThat(run.finishedAt()).isEqualTo(run.scheduledFor());
+  }
+
+  /** Another node fires the job between this one's read of it and its write. */
+  private void anotherNodeFiresItFirst(String id, Instant next) {
+    store.beforeUpdate =
+        () -> {
+          Claim claim =
+              store.inner.claim(h.at(0), h.at(3600), 10, h.at(3600)).stream()
+                  .filter(c -> c.job().id().value().equals(id))
+                  .findFirst()
+                  .orElseThrow();
+          assertThat(store.inner.advance(claim, next, 1, JobState.ACTIVE)).isTrue();
+        };
+  }
+
+  @Test
+  void aPauseOrUpdateReadBeforeAnotherNodesFiringIsMadeToWhatTheFiringLeft() {
+    h.engine.schedule(job("a", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).build());
+    anotherNodeFiresItFirst("a", h.at(120));
+    JobInfo paused = h.engine.pause(JobId.of("a"), "hold");
+    assertThat(paused.state()).isEqualTo(JobState.PAUSED);
+    assertThat(paused.nextFireAt()).as("not back to 00:01").isEqualTo(h.at(120));
+    assertThat(paused.runCount()).isEqualTo(1);
+    h.engine.schedule(job("b", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).build());
+    anotherNodeFiresItFirst("b", h.at(120));
+    JobInfo updated =
+        h.engine.update(
+            job("b", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+                .labels("x")
+                .build());
+    assertThat(updated.nextFireAt()).isEqualTo(h.at(120));
+    assertThat(updated.runCount()).isEqualTo(1);
+    assertThat(updated.job().labels()).containsExactly("x");
+  }
+
+  /** Job "w" fails its first attempt at 00:10; its second waits until 00:20. */
+  private Run aFailedFirstAttemptWithARetryIn10s() {
+    h.engine.schedule(
+        job("w", Trigger.once(h.at(10)))
+            .retry(RetryPolicy.fixed(2, Duration.ofSeconds(10)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          throw new IllegalStateException("boom");
+        };
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+    Run waiting = h.engine.runs(JobId.of("w"), 1).get(0);
+    assertThat(waiting.state()).isEqualTo(RunState.RETRYING);
+    return waiting;
+  }
+
+  @Test
+  void aRetryWhoseJobAnotherNodeDeletedIsCancelledNotRun() {
+    Run waiting = aFailedFirstAttemptWithARetryIn10s();
+    assertThat(store.inner.delete(JobId.of("w"))).isTrue(); // another node's delete
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isZero();
+    assertThat(h.calls).hasSize(1);
+    Run cancelled = h.engine.run(waiting.id()).orElseThrow();
+    assertThat(cancelled.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(cancelled.reason()).isEqualTo("the job was deleted");
+  }
+
+  @Test
+  void aRetryAnotherNodeTookOverIsLeftToIt() {
+    Run waiting = aFailedFirstAttemptWithARetryIn10s();
+    assertThat(h.engine.runDue()).isZero(); // its RETRYING record is written
+    assertThat(store.written).extracting(Run::id).contains(waiting.id());
+    Run taken =
+        new Run(
+            waiting.id(),
+            waiting.jobId(),
+            waiting.scheduledFor(),
+            waiting.attempt(),
+            RunState.RETRYING,
+            waiting.reason(),
+            null,
+            null,
+            null,
+            "",
+            0,
+            null,
+            null,
+            "other-node",
+            null);
+    store.otherNodes.put(taken.id(), taken); // this node was silent past its lease: recovered there
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isZero();
+    assertThat(h.calls).hasSize(1);
+    assertThat(h.engine.run(waiting.id()).orElseThrow().node()).isEqualTo("other-node");
+    assertThat(h.advanceAndRun(Duration.ofMinutes(5))).isZero();
+  }
+
+  @Test
+  void aRetryWhoseStoreDoesNotAnswerWaitsAndStartsOnceItDoes() {
+    aFailedFirstAttemptWithARetryIn10s();
+    h.behaviour = ctx -> {};
+    store.failReads = 1;
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isZero();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
+    assertThat(h.calls).containsExactly("w@" + h.at(10) + "#1", "w@" + h.at(10) + "#2");
+  }
+
+  @Test
+  void anOrphanedRetryWaitsOutTheBackoffItsFailedAttemptGaveIt() {
+    h.engine.schedule(
+        job("a", Trigger.once(h.at(3600)))
+            .retry(RetryPolicy.fixed(3, Duration.ofHours(1)))
+            .build());
+    Run failed =
+        new Run(
+            store.newRunId(),
+            JobId.of("a"),
+            h.at(-60),
+            1,
+            RunState.FAILED,
+            null,
+            h.at(-60),
+            h.at(-5),
+            "java.lang.IllegalStateException: boom",
+            "",
+            0,
+            null,
+            null,
+            "dead-node",
+            null);
+    store.record(List.of(failed));
+    store.orphans.add(orphan("a", 2, RunState.RETRYING, "attempt 1 failed"));
+    h.engine.runDue();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(3594))).as("00:59:54").isZero();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).as("01:00 after the failure").isEqualTo(1);
+    assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
   }
 
   @Test

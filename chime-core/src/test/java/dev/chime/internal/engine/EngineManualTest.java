@@ -476,12 +476,7 @@ class EngineManualTest {
             .retry(
                 dev.chime.RetryPolicy.exponential(3, Duration.ofSeconds(10), Duration.ofMinutes(1)))
             .build());
-    h.behaviour =
-        ctx -> {
-          if (ctx.attempt() < 3) {
-            throw new IllegalStateException("boom " + ctx.attempt());
-          }
-        };
+    h.behaviour = FAIL_TWICE;
     assertThat(h.engine.runDue()).isEqualTo(1);
     assertThat(h.advanceAndRun(Duration.ofSeconds(9))).isZero();
     assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isEqualTo(1);
@@ -670,20 +665,31 @@ class EngineManualTest {
     assertThat(h.advanceAndRun(Duration.ofSeconds(30))).isEqualTo(1);
   }
 
-  @Test
-  void aRetryDueWhileItsJobIsPausedWaitsForTheResume() {
+  /** Fails the first two attempts ("boom 1", "boom 2"), then succeeds. */
+  private static final dev.chime.JobHandler FAIL_TWICE =
+      ctx -> {
+        if (ctx.attempt() < 3) {
+          throw new IllegalStateException("boom " + ctx.attempt());
+        }
+      };
+
+  /**
+   * An hourly job "r" with {@code attempts} attempts 10 s apart whose first two attempts fail: its
+   * first run fails, then it is paused.
+   */
+  private void failOncePauseAndRetryIn10s(int attempts) {
     h.engine.schedule(
         job("r", Trigger.every(Duration.ofHours(1)).startingAt(h.at(0)))
-            .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)))
+            .retry(dev.chime.RetryPolicy.fixed(attempts, Duration.ofSeconds(10)))
             .build());
-    h.behaviour =
-        ctx -> {
-          if (ctx.attempt() < 3) {
-            throw new IllegalStateException("boom " + ctx.attempt());
-          }
-        };
+    h.behaviour = FAIL_TWICE;
     assertThat(h.engine.runDue()).isEqualTo(1);
     h.engine.pause(JobId.of("r"), "hold");
+  }
+
+  @Test
+  void aRetryDueWhileItsJobIsPausedWaitsForTheResume() {
+    failOncePauseAndRetryIn10s(3);
     assertThat(h.advanceAndRun(Duration.ofSeconds(10))).as("due, but paused").isZero();
     assertThat(h.advanceAndRun(Duration.ofMinutes(5))).as("still paused").isZero();
     assertThat(h.runs("r"))
@@ -702,16 +708,7 @@ class EngineManualTest {
 
   @Test
   void aRetryHeldByAPauseEndsWithTheDeletedJob() {
-    h.engine.schedule(
-        job("r", Trigger.every(Duration.ofHours(1)).startingAt(h.at(0)))
-            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(10)))
-            .build());
-    h.behaviour =
-        ctx -> {
-          throw new IllegalStateException("boom");
-        };
-    assertThat(h.engine.runDue()).isEqualTo(1);
-    h.engine.pause(JobId.of("r"), "hold");
+    failOncePauseAndRetryIn10s(2);
     assertThat(h.advanceAndRun(Duration.ofSeconds(11))).isZero();
     assertThat(h.engine.delete(JobId.of("r"))).isTrue();
     assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isZero();
