@@ -1402,7 +1402,7 @@ public final class Engine implements Scheduler {
     if (run.job.trigger() instanceof Trigger.Interval interval
         && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY
         && !perJob.containsKey(run.job.id())) {
-      store.find(run.job.id()).ifPresent(info -> afterFixedDelay(info, interval, now));
+      moveOnAfterDelay(new DelayEnded(run.job.id(), interval, now));
     }
     for (Dependencies.Verdict verdict : dependencies.ended(run.job.id(), outcome)) {
       fireDependent(verdict, now);
@@ -1418,6 +1418,38 @@ public final class Engine implements Scheduler {
               this::cancelForPipeline)) {
         events.emit(new SchedulerEvent.PipelineChanged(event));
       }
+    }
+  }
+
+  /** A fixed-delay job's run that ended at {@code at}: the job moves on from there. */
+  private record DelayEnded(JobId job, Trigger.Interval interval, Instant at) {}
+
+  /**
+   * Moves a fixed-delay job on after its run ended. The store holds no next fire time for it until
+   * then, so a write that fails here is tried again (every {@link #RETRY_LOOK_NANOS}) until the
+   * store takes it: else the job would never fire again.
+   */
+  private void moveOnAfterDelay(DelayEnded ended) {
+    try {
+      store
+          .find(ended.job())
+          .ifPresent(info -> afterFixedDelay(info, ended.interval(), ended.at()));
+    } catch (RuntimeException e) {
+      if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+        return; // deleted meanwhile (on another node): nothing moves on
+      }
+      if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
+        throw e;
+      }
+      LOG.warn(
+          "job {}: its next fire time after the run that ended at {} is written again in a second:"
+              + " the store failed: {}",
+          ended.job(),
+          ended.at(),
+          e.toString());
+      long again = Nanos.of(now()) + RETRY_LOOK_NANOS;
+      timer.add(again, ended);
+      wake(Nanos.toInstant(again));
     }
   }
 
@@ -1878,6 +1910,8 @@ public final class Engine implements Scheduler {
     if (payload instanceof Claim claim) {
       claimed.remove(claim.job().id());
       fire(claim);
+    } else if (payload instanceof DelayEnded ended) {
+      moveOnAfterDelay(ended);
     } else {
       Execution retry = (Execution) payload;
       retry.timerEntry = null;

@@ -166,9 +166,14 @@ class EngineDurableTest {
     }
 
     Runnable beforeUpdate; // run once before the next update: another node's write meanwhile
+    int failUpdates; // update() throws this many times, as a database that is down does
 
     @Override
     public JobInfo update(JobInfo job) {
+      if (failUpdates > 0) {
+        failUpdates--;
+        throw new IllegalStateException("the database is down");
+      }
       Runnable before = beforeUpdate;
       beforeUpdate = null;
       if (before != null) {
@@ -648,6 +653,23 @@ class EngineDurableTest {
     assertThat(h.advanceAndRun(Duration.ofSeconds(3594))).as("00:59:54").isZero();
     assertThat(h.advanceAndRun(Duration.ofSeconds(1))).as("01:00 after the failure").isEqualTo(1);
     assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
+  }
+
+  @Test
+  void aFixedDelayJobWhoseNextFireTimeCannotBeWrittenAtItsRunsEndIsMovedOnOnceItCan() {
+    h.engine.schedule(
+        job("fd", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)).fixedDelay()).build());
+    store.failUpdates = 2; // the write after the run ends, and the first try again
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
+    assertThat(h.engine.get(JobId.of("fd")).orElseThrow().nextFireAt()).isNull();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isZero();
+    assertThat(h.engine.get(JobId.of("fd")).orElseThrow().nextFireAt()).isNull();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(1))).isZero();
+    assertThat(h.engine.get(JobId.of("fd")).orElseThrow().nextFireAt())
+        .as("a minute after the run ended")
+        .isEqualTo(h.at(120));
+    assertThat(h.advanceAndRun(Duration.ofSeconds(58))).isEqualTo(1);
+    assertThat(h.calls).containsExactly("fd@" + h.at(60) + "#1", "fd@" + h.at(120) + "#1");
   }
 
   @Test
