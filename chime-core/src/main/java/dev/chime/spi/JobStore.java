@@ -191,6 +191,13 @@ public interface JobStore extends AutoCloseable {
   }
 
   /**
+   * This node's scheduler stopped: the node no longer asks for the lead, and hands it over now if
+   * it holds it (a store left open after its scheduler, to read, would otherwise keep the chores
+   * from the nodes still scheduling). A later {@link #leader} call asks again. None by default.
+   */
+  default void resign() {}
+
+  /**
    * Registers what the store calls when another node says work is due now (a database store
    * listening for its notifications); the scheduler then claims at once instead of at its next
    * poll. Nothing by default.

@@ -269,6 +269,11 @@ public final class JdbcJobStore implements JobStore {
     return nodes.leader();
   }
 
+  @Override
+  public void resign() {
+    nodes.resign();
+  }
+
   /**
    * Runs {@code work} holding the job-file lock, which one store on the database holds at a time:
    * on PostgreSQL an advisory lock of the schema ({@code pg_advisory_xact_lock}) held by a

@@ -46,6 +46,7 @@ final class Nodes implements AutoCloseable {
   private final String id;
   private final ScheduledExecutorService beat;
   private volatile boolean candidate; // set by the first leader() call (a running scheduler)
+  private final Object election = new Object(); // candidate's changes and the votes they allow
   private volatile Long leaderUntil; // System.nanoTime() deadline; null: not the leader
 
   Nodes(Dialect db, Clock clock, Duration lease, Runs runs, String id) {
@@ -150,11 +151,13 @@ final class Nodes implements AutoCloseable {
    */
   boolean leader() {
     if (!candidate) {
-      candidate = true;
-      try {
-        elect();
-      } catch (RuntimeException e) {
-        LOG.warn("node {} cannot take part in the leader election yet: {}", id, e.getMessage());
+      synchronized (election) {
+        candidate = true;
+        try {
+          elect();
+        } catch (RuntimeException e) {
+          LOG.warn("node {} cannot take part in the leader election yet: {}", id, e.getMessage());
+        }
       }
     }
     Long until = leaderUntil;
@@ -207,8 +210,10 @@ final class Nodes implements AutoCloseable {
         LOG.warn("node {} was taken for dead (its runs may have been taken over); registering", id);
         register();
       }
-      if (candidate) {
-        elect();
+      synchronized (election) { // not after a resign() that came between the check and the vote
+        if (candidate) {
+          elect();
+        }
       }
     } catch (RuntimeException e) {
       LOG.warn("cannot write the heartbeat of node {}: {}", id, e.getMessage());
@@ -258,6 +263,35 @@ final class Nodes implements AutoCloseable {
           }
           return taken;
         });
+  }
+
+  /** Stops asking for the lead and hands it over if held (the node's scheduler stopped). */
+  void resign() {
+    synchronized (election) {
+      if (!candidate) {
+        return;
+      }
+      candidate = false;
+      boolean held = leaderUntil != null;
+      leaderUntil = null;
+      try {
+        db.autocommit(
+            "hand the leader lease of node " + id + " over",
+            session -> {
+              PreparedStatement resign = session.prepare("DELETE FROM chime_leader WHERE node = ?");
+              resign.setString(1, id);
+              return resign.executeUpdate();
+            });
+        if (held) {
+          LOG.info("node {} is no longer the leader: its scheduler stopped", id);
+        }
+      } catch (RuntimeException e) {
+        LOG.warn(
+            "node {} cannot hand the leader lease over (it ends with its lease): {}",
+            id,
+            e.getMessage());
+      }
+    }
   }
 
   /** Stops the heartbeat and removes the node (its runs have ended or were recorded as such). */

@@ -235,6 +235,33 @@ abstract class JdbcStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aStoreWhoseSchedulerStoppedHandsTheLeadOverThoughItStaysOpen() {
+    store.close();
+    JdbcJobStore first = builder().lease(Duration.ofSeconds(4)).open();
+    try (JdbcJobStore second = builder().lease(Duration.ofSeconds(4)).open()) {
+      dev.chime.Scheduler scheduler =
+          dev.chime.Scheduler.builder().store(first).clock(java.time.Clock.systemUTC()).build();
+      scheduler.start();
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (second.nodes().stream().noneMatch(dev.chime.NodeInfo::leader)
+          && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // poll the condition
+      }
+      assertThat(second.nodes())
+          .filteredOn(dev.chime.NodeInfo::leader)
+          .extracting(dev.chime.NodeInfo::id)
+          .as("the running scheduler's node leads")
+          .containsExactly(first.node());
+      scheduler.close(); // its store stays open, to read
+      assertThat(second.nodes()).noneMatch(dev.chime.NodeInfo::leader);
+      assertThat(second.leader()).as("the lead is free at once, not when its lease ends").isTrue();
+    } finally {
+      first.close();
+      store = builder().clock(clock).open(); // for closeStore()
+    }
+  }
+
+  @Test
   void queuedRunRecordsAreWrittenByCloseAndSeenByAnotherStore() {
     Run run = run(store.newRunId(), JobId.of("a"), NOW, RunState.SUCCEEDED);
     store.write(List.of(), List.of(run));

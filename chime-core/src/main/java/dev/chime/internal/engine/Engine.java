@@ -2742,6 +2742,9 @@ public final class Engine implements Scheduler {
     } catch (RuntimeException e) {
       LOG.warn("the store could not write the last run records at shutdown: {}", e.toString());
     }
+    if (durable) {
+      store.resign(); // the chores go to a node still scheduling (its own failures are logged)
+    }
     Thread thread = dispatcher;
     if (thread != null) {
       LockSupport.unpark(thread);
