@@ -259,6 +259,17 @@ public interface JobStore extends AutoCloseable {
   }
 
   /**
+   * Takes the job back from quarantine if it is still set aside for exactly {@code reason} (a node
+   * that has the handler another node lacked, in a rolling deploy): it is claimed again, as a new
+   * version. False if it is not (replaced, deleted, or set aside for another reason meanwhile).
+   *
+   * @throws UnsupportedOperationException if the store cannot quarantine (the default)
+   */
+  default boolean unquarantine(JobId id, String reason) {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot quarantine jobs");
+  }
+
+  /**
    * Writes whatever the store has queued ({@link #write} may queue run records it need not write at
    * once); the scheduler calls it when it shuts down, so its last records are stored when {@code
    * close()} returns. Nothing by default.

@@ -378,6 +378,13 @@ public final class JdbcJobStore implements JobStore {
         Objects.requireNonNull(reason, "reason must not be null"));
   }
 
+  @Override
+  public boolean unquarantine(JobId id, String reason) {
+    return jobs.unquarantine(
+        Objects.requireNonNull(id, "id must not be null"),
+        Objects.requireNonNull(reason, "reason must not be null"));
+  }
+
   /** Closes the connections; later calls fail as {@link Kind#CLOSED}. */
   @Override
   public void close() {

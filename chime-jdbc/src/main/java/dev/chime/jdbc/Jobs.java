@@ -54,6 +54,9 @@ final class Jobs {
   private static final String NEXT_DUE =
       "SELECT next_fire_at FROM chime_jobs WHERE state = 'active' AND quarantine IS NULL"
           + " AND next_fire_at IS NOT NULL AND lease_until IS NULL ORDER BY next_fire_at LIMIT 1";
+  private static final String UNQUARANTINE =
+      "UPDATE chime_jobs SET quarantine = NULL, quarantined_at = NULL, version = version + 1,"
+          + " token = token + 1, lease_until = NULL, updated_at = ? WHERE id = ? AND quarantine = ?";
   private static final String QUARANTINE =
       "UPDATE chime_jobs SET quarantine = ?, quarantined_at = COALESCE(quarantined_at, ?),"
           + " token = token + 1, lease_until = NULL, updated_at = ? WHERE id = ?";
@@ -552,6 +555,18 @@ final class Jobs {
       throw new SchedulerException(Kind.NOT_FOUND, "no job " + id);
     }
     LOG.warn("job {} quarantined: {}", id, reason);
+  }
+
+  boolean unquarantine(JobId id, String reason) {
+    return db.autocommit(
+        "take job " + id + " back from quarantine",
+        session -> {
+          PreparedStatement release = session.prepare(UNQUARANTINE);
+          db.setInstant(release, 1, clock.instant());
+          release.setString(2, id.value());
+          release.setString(3, db.text(reason));
+          return release.executeUpdate() > 0;
+        });
   }
 
   // ---------------------------------------------------------------- rows

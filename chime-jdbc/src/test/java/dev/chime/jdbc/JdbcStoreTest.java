@@ -651,6 +651,21 @@ abstract class JdbcStoreTest extends StoreContractTest {
             SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NOT_FOUND));
   }
 
+  @Test
+  void aJobIsTakenBackFromQuarantineOnlyForTheReasonItWasSetAsideFor() {
+    JobInfo a = store.insert(job("a", NOW));
+    store.quarantine(JobId.of("a"), "no handler named 'h' is registered");
+    assertThat(store.unquarantine(JobId.of("a"), "no handler named 'x' is registered")).isFalse();
+    assertThat(store.quarantined()).hasSize(1);
+    assertThat(store.unquarantine(JobId.of("a"), "no handler named 'h' is registered")).isTrue();
+    assertThat(store.quarantined()).isEmpty();
+    JobInfo back = store.find(JobId.of("a")).orElseThrow();
+    assertThat(back.version()).as("a new version").isGreaterThan(a.version());
+    assertThat(store.claim(NOW, NOW, 10, NOW.plusSeconds(30))).hasSize(1);
+    assertThat(store.unquarantine(JobId.of("a"), "no handler named 'h' is registered")).isFalse();
+    assertThat(store.unquarantine(JobId.of("ghost"), "x")).isFalse();
+  }
+
   void insertRaw(String id, String definition, Instant next) throws SQLException {
     String nextSql = next == null ? "NULL" : instantLiteral(next);
     String now = instantLiteral(NOW);

@@ -101,6 +101,14 @@ public final class Engine implements Scheduler {
    */
   static final long RETRY_LOOK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+  /** How often a node looks for quarantined jobs whose handler it has. */
+  static final long UNQUARANTINE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  /** The reason a job without a registered handler is quarantined: these around its name. */
+  static final String NO_HANDLER = "no handler named '";
+
+  static final String NO_HANDLER_END = "' is registered";
+
   /** How many of a job's newest runs are searched for the attempt before an orphaned retry. */
   static final int RETRY_DUE_SEARCH = 100;
 
@@ -164,6 +172,7 @@ public final class Engine implements Scheduler {
   private long claimedUntil = Long.MIN_VALUE; // every due job up to here is claimed (look-ahead)
   private boolean claimsHeld; // the last cycle stopped claiming at READY_HIGH ready runs
   private long recoverAt = Long.MIN_VALUE;
+  private long unquarantineAt = Long.MIN_VALUE;
   private long pruneAt = Long.MIN_VALUE;
   private final List<Execution> inDoubt = new ArrayList<>(); // written when the store failed
   private Instant pruneDue; // set under the lock when pruning is due; done outside it
@@ -1810,6 +1819,10 @@ public final class Engine implements Scheduler {
       pruneAt = now + PRUNE_EVERY_NANOS;
       pruneDue = firing;
     }
+    if (durable && now >= unquarantineAt && !closing) {
+      unquarantineAt = now + UNQUARANTINE_EVERY_NANOS;
+      takeBackQuarantined();
+    }
     if (durable && now >= recoverAt && !closing && leader) {
       recoverAt = now + RECOVER_EVERY_NANOS;
       store.recover(firing).forEach(this::orphaned);
@@ -1832,7 +1845,7 @@ public final class Engine implements Scheduler {
     }
     long next = Math.min(Math.min(timer.nextDeadline(), timeouts.nextDeadline()), files.nextDue());
     if (durable) {
-      next = Math.min(next, recoverAt);
+      next = Math.min(next, Math.min(recoverAt, unquarantineAt));
     }
     if (pausedAllSince != null) {
       return next;
@@ -1893,11 +1906,41 @@ public final class Engine implements Scheduler {
       return false;
     }
     try {
-      store.quarantine(job.id(), "no handler named '" + job.handler() + "' is registered");
+      store.quarantine(job.id(), NO_HANDLER + job.handler() + NO_HANDLER_END);
       LOG.warn("job {} quarantined: no handler named '{}' is registered", job.id(), job.handler());
       return true;
     } catch (UnsupportedOperationException e) {
       return false; // a store that cannot quarantine: the run fails and says why
+    }
+  }
+
+  /**
+   * Takes back the jobs another node quarantined for lack of a handler that this node has: in a
+   * rolling deploy, a node of the old version may claim a job of a handler only the new one has.
+   * Such a node may set the job aside again; the nodes that have the handler take it back each
+   * time, so it runs once only they claim it.
+   */
+  private void takeBackQuarantined() {
+    try {
+      for (dev.chime.spi.Quarantined set : store.quarantined()) {
+        String reason = set.reason();
+        if (!reason.startsWith(NO_HANDLER) || !reason.endsWith(NO_HANDLER_END)) {
+          continue;
+        }
+        String handler =
+            reason.substring(NO_HANDLER.length(), reason.length() - NO_HANDLER_END.length());
+        if (handlers.containsKey(handler) && store.unquarantine(set.id(), reason)) {
+          LOG.info(
+              "job {} taken back from quarantine: this node has its handler '{}'",
+              set.id(),
+              handler);
+          claimedUntil = Long.MIN_VALUE; // claim again now: it may be due
+        }
+      }
+    } catch (UnsupportedOperationException e) {
+      unquarantineAt = Long.MAX_VALUE; // a store that cannot quarantine has nothing to take back
+    } catch (RuntimeException e) {
+      LOG.warn("cannot look for jobs to take back from quarantine: {}", e.toString());
     }
   }
 

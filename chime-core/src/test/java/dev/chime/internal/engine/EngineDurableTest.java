@@ -149,10 +149,31 @@ class EngineDurableTest {
       return new dev.chime.spi.RunPage(items, null);
     }
 
+    final Map<JobId, String> setAside = new java.util.LinkedHashMap<>(); // quarantined, why
+
+    @Override
+    public void quarantine(JobId id, String reason) {
+      setAside.put(id, reason);
+    }
+
+    @Override
+    public List<dev.chime.spi.Quarantined> quarantined() {
+      return setAside.entrySet().stream()
+          .map(e -> new dev.chime.spi.Quarantined(e.getKey(), e.getValue(), Instant.EPOCH))
+          .toList();
+    }
+
+    @Override
+    public boolean unquarantine(JobId id, String reason) {
+      return setAside.remove(id, reason);
+    }
+
     @Override
     public List<Claim> claim(Instant now, Instant horizon, int limit, Instant leaseUntil) {
       claims++;
-      return inner.claim(now, horizon, limit, leaseUntil);
+      List<Claim> claimed = new ArrayList<>(inner.claim(now, horizon, limit, leaseUntil));
+      claimed.removeIf(c -> setAside.containsKey(c.job().id()) && inner.release(c));
+      return claimed;
     }
 
     @Override
@@ -670,6 +691,27 @@ class EngineDurableTest {
         .isEqualTo(h.at(120));
     assertThat(h.advanceAndRun(Duration.ofSeconds(58))).isEqualTo(1);
     assertThat(h.calls).containsExactly("fd@" + h.at(60) + "#1", "fd@" + h.at(120) + "#1");
+  }
+
+  @Test
+  void aJobAnotherNodeQuarantinedForLackOfAHandlerThisNodeHasIsTakenBackAndRuns() {
+    h.engine.schedule(job("q", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(5))).build());
+    h.engine.schedule(job("other", Trigger.once(h.at(5))).build());
+    store.quarantine(JobId.of("q"), "no handler named 'work' is registered"); // an older node
+    store.quarantine(JobId.of("other"), "no handler named 'gone' is registered");
+    assertThat(h.advanceAndRun(Duration.ofSeconds(5))).as("taken back at the first look").isOne();
+    assertThat(h.calls).containsExactly("q@" + h.at(5) + "#1");
+    assertThat(store.quarantined())
+        .extracting(dev.chime.spi.Quarantined::id)
+        .as("a handler this node lacks too stays set aside")
+        .containsExactly(JobId.of("other"));
+    store.quarantine(JobId.of("q"), "no handler named 'work' is registered"); // set aside again
+    h.advanceAndRun(Duration.ofSeconds(5));
+    assertThat(store.setAside).as("00:00:10: no look yet").containsKey(JobId.of("q"));
+    h.advanceAndRun(Duration.ofSeconds(5));
+    assertThat(store.setAside).as("00:00:15: 10 s after the last").doesNotContainKey(JobId.of("q"));
+    assertThat(h.advanceAndRun(Duration.ofSeconds(50))).as("00:01:05").isOne();
+    assertThat(h.calls).containsExactly("q@" + h.at(5) + "#1", "q@" + h.at(65) + "#1");
   }
 
   @Test
