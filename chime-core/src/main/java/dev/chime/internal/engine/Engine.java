@@ -1823,9 +1823,11 @@ public final class Engine implements Scheduler {
       unquarantineAt = now + UNQUARANTINE_EVERY_NANOS;
       takeBackQuarantined();
     }
-    if (durable && now >= recoverAt && !closing && leader) {
-      recoverAt = now + RECOVER_EVERY_NANOS;
-      store.recover(firing).forEach(this::orphaned);
+    if (durable && now >= recoverAt && !closing) {
+      recoverAt = now + RECOVER_EVERY_NANOS; // a node that does not lead looks again then too
+      if (leader) {
+        store.recover(firing).forEach(this::orphaned);
+      }
     }
     claimsHeld = false;
     if (pausedAllSince == null && !closing) {
@@ -2429,6 +2431,16 @@ public final class Engine implements Scheduler {
   private void wokenByStore() {
     woken = true;
     wakeNow();
+  }
+
+  /** One dispatcher cycle (for tests): the deadline it returns, by {@link Nanos}. */
+  long cycleOnce() {
+    lock.lock();
+    try {
+      return cycle();
+    } finally {
+      unlock();
+    }
   }
 
   @Override

@@ -14,6 +14,7 @@ import dev.chime.RunId;
 import dev.chime.RunState;
 import dev.chime.SchedulerException;
 import dev.chime.Trigger;
+import dev.chime.internal.timer.Nanos;
 import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
@@ -71,6 +72,13 @@ class EngineDurableTest {
     @Override
     public String node() {
       return inner.node(); // the in-memory store names its records with its own node
+    }
+
+    boolean leads = true;
+
+    @Override
+    public boolean leader() {
+      return leads;
     }
 
     @Override
@@ -712,6 +720,18 @@ class EngineDurableTest {
     assertThat(store.setAside).as("00:00:15: 10 s after the last").doesNotContainKey(JobId.of("q"));
     assertThat(h.advanceAndRun(Duration.ofSeconds(50))).as("00:01:05").isOne();
     assertThat(h.calls).containsExactly("q@" + h.at(5) + "#1", "q@" + h.at(65) + "#1");
+  }
+
+  @Test
+  void aNodeThatDoesNotLeadWaitsForItsNextDeadlineLikeTheLeader() {
+    h.engine.schedule(job("a", Trigger.once(h.at(60))).build());
+    for (boolean leads : new boolean[] {false, true}) {
+      store.leads = leads;
+      long next = h.engine.cycleOnce();
+      assertThat(next)
+          .as("leads: " + leads + ": the next cycle is not in the past (the dispatcher would spin)")
+          .isGreaterThan(Nanos.of(h.clock.instant()));
+    }
   }
 
   @Test
