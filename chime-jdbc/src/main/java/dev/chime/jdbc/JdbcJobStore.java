@@ -553,21 +553,28 @@ public final class JdbcJobStore implements JobStore {
     }
 
     private static void requireTables(Dialect db) {
-      for (String table : List.of("chime_jobs", "chime_runs", "chime_nodes", "chime_leader")) {
-        try {
-          db.autocommit(
-              "find the table " + table,
-              session -> session.prepare("SELECT 1 FROM " + table + " WHERE 1 = 0").execute());
-        } catch (SchedulerException e) {
-          throw new SchedulerException(
-              Kind.INVALID,
-              db.describe()
-                  + " has no table "
-                  + table
-                  + ": apply the files in db/migration/"
-                  + db.migrationFolder()
-                  + " (docs/schema.md), or let the store apply them",
-              e);
+      for (int i = 0; i < Migrations.PROBES.size(); i++) {
+        for (String probe : Migrations.PROBES.get(i)) {
+          int dot = probe.indexOf('.');
+          String table = dot < 0 ? probe : probe.substring(0, dot);
+          String sql = "SELECT " + (dot < 0 ? "1" : probe.substring(dot + 1)) + " FROM " + table;
+          try {
+            db.autocommit(
+                "find " + probe, session -> session.prepare(sql + " WHERE 1 = 0").execute());
+          } catch (SchedulerException e) {
+            throw new SchedulerException(
+                Kind.INVALID,
+                db.describe()
+                    + " has no "
+                    + (dot < 0 ? "table " : "column ")
+                    + probe
+                    + ": apply db/migration/"
+                    + db.migrationFolder()
+                    + "/"
+                    + Migrations.FILES.get(i)
+                    + " and the files after it (docs/schema.md), or let the store apply them",
+                e);
+          }
         }
       }
     }

@@ -32,6 +32,19 @@ final class Migrations {
   static final List<String> FILES =
       List.of("V1__init.sql", "V2__leader.sql", "V3__job_files.sql", "V4__events.sql");
 
+  /**
+   * What each file of {@link #FILES} adds, in the same order: a table, or a {@code table.column}. A
+   * store opened without applying migrations probes them with queries that read nothing, so a
+   * schema a tool brought only part of the way up is named by the first file it lacks at open,
+   * rather than failing later on the statement that needs it.
+   */
+  static final List<List<String>> PROBES =
+      List.of(
+          List.of("chime_jobs", "chime_runs", "chime_nodes"),
+          List.of("chime_leader"),
+          List.of("chime_job_files"),
+          List.of("chime_jobs.event", "chime_runs.event"));
+
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 
   /**

@@ -938,9 +938,27 @@ abstract class JdbcStoreTest extends StoreContractTest {
     assertThatThrownBy(() -> emptyDatabase().applyMigrations(false).open())
         .isInstanceOfSatisfying(
             SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
-        .hasMessageContaining("has no table chime_jobs: apply the files in db/migration/");
+        .hasMessageContaining("has no table chime_jobs: apply db/migration/")
+        .hasMessageContaining("/V1__init.sql and the files after it");
     try (JdbcJobStore migrated = builder().applyMigrations(false).open()) {
       assertThat(migrated.find(JobId.of("a"))).isEmpty();
+    }
+  }
+
+  @Test
+  void withoutMigrationsAStoreMissingALaterFileNamesIt() throws SQLException {
+    rawExecute("ALTER TABLE chime_runs RENAME COLUMN event TO event_away");
+    try {
+      assertThatThrownBy(() -> builder().applyMigrations(false).open())
+          .isInstanceOfSatisfying(
+              SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+          .hasMessageContaining("has no column chime_runs.event: apply db/migration/")
+          .hasMessageContaining("/V4__events.sql and the files after it");
+    } finally {
+      rawExecute("ALTER TABLE chime_runs RENAME COLUMN event_away TO event");
+    }
+    try (JdbcJobStore whole = builder().applyMigrations(false).open()) {
+      assertThat(whole.find(JobId.of("a"))).isEmpty();
     }
   }
 

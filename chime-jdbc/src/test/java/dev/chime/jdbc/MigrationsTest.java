@@ -31,6 +31,25 @@ class MigrationsTest {
     }
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"sqlite", "postgresql"})
+  void eachFileAddsWhatTheStoreProbesForIt(String folder) {
+    List<Migrations.Migration> migrations = Migrations.load(folder);
+    assertThat(Migrations.PROBES).hasSameSizeAs(migrations);
+    for (int i = 0; i < migrations.size(); i++) {
+      String sql = migrations.get(i).sql();
+      for (String probe : Migrations.PROBES.get(i)) {
+        String[] parts = probe.split("\\.");
+        assertThat(sql)
+            .as("%s adds %s", migrations.get(i).file(), probe)
+            .contains(
+                parts.length == 1
+                    ? "CREATE TABLE " + parts[0] + " ("
+                    : "ALTER TABLE " + parts[0] + " ADD COLUMN " + parts[1] + " ");
+      }
+    }
+  }
+
   @Test
   void statementsEndAtSemicolonsThatEndALine() {
     Migrations.Migration migration =
