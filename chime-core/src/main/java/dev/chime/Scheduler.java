@@ -205,6 +205,7 @@ public interface Scheduler extends AutoCloseable {
     private int platformThreads;
     private Duration shutdownGrace = DEFAULT_SHUTDOWN_GRACE;
     private int historyLimit = DEFAULT_HISTORY_LIMIT;
+    private boolean historyLimitSet;
     private Duration retention;
     private int retainPerJob;
     private final Map<String, Integer> groupLimits = new LinkedHashMap<>();
@@ -260,10 +261,13 @@ public interface Scheduler extends AutoCloseable {
 
     /**
      * How many ended runs, and how many finished jobs, the in-memory store keeps, 1-10,000,000
-     * (older ones are dropped). Default: 10,000.
+     * (older ones are dropped). Default: 10,000. Not with {@link #store}: a store given there keeps
+     * its own bounds ({@link JobStore#inMemory(int)}, or a database store's {@link #retention}),
+     * and {@link #build} refuses the pair rather than ignore one.
      */
     public Builder historyLimit(int runs) {
       this.historyLimit = inRange("historyLimit", runs, 1, 10_000_000);
+      this.historyLimitSet = true;
       return this;
     }
 
@@ -288,8 +292,18 @@ public interface Scheduler extends AutoCloseable {
       return this;
     }
 
-    /** The scheduler, not yet started. */
+    /**
+     * The scheduler, not yet started.
+     *
+     * @throws IllegalStateException if both {@link #store} and {@link #historyLimit} were set
+     */
     public Scheduler build() {
+      if (store != null && historyLimitSet) {
+        throw new IllegalStateException(
+            "historyLimit bounds the default in-memory store only; the store given to store()"
+                + " keeps its own bounds: JobStore.inMemory(historyLimit), or retention for a"
+                + " database store");
+      }
       return new dev.chime.internal.engine.Engine(
           new dev.chime.internal.engine.Settings(
               clock == null ? Clock.systemUTC() : clock,

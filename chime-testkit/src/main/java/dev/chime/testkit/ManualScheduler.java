@@ -62,7 +62,7 @@ public final class ManualScheduler implements Scheduler {
     private final Clock clock;
     private JobStore store;
     private final int maxConcurrency = Scheduler.Builder.DEFAULT_MAX_CONCURRENCY;
-    private int historyLimit = Scheduler.Builder.DEFAULT_HISTORY_LIMIT;
+    private Integer historyLimit; // null: the default
     private final Map<String, Integer> groupLimits = new LinkedHashMap<>();
 
     private Builder(Clock clock) {
@@ -85,7 +85,7 @@ public final class ManualScheduler implements Scheduler {
       return this;
     }
 
-    /** How many ended runs the in-memory store keeps. */
+    /** How many ended runs the default in-memory store keeps; not with {@link #store}. */
     public Builder historyLimit(int runs) {
       Scheduler.builder().historyLimit(runs);
       this.historyLimit = runs;
@@ -102,13 +102,28 @@ public final class ManualScheduler implements Scheduler {
       return this;
     }
 
-    /** The manual scheduler. */
+    /**
+     * The manual scheduler.
+     *
+     * @throws IllegalStateException if both {@link #store} and {@link #historyLimit} were set (the
+     *     store would ignore the limit: give it to {@link JobStore#inMemory(int)} instead)
+     */
     public ManualScheduler build() {
+      if (store != null && historyLimit != null) {
+        throw new IllegalStateException(
+            "historyLimit is for the default store; give a limit to the store passed to store()"
+                + " instead (JobStore.inMemory(limit))");
+      }
       return new ManualScheduler(
           new Engine(
               new Settings(
                   clock,
-                  store == null ? JobStore.inMemory(historyLimit) : store,
+                  store != null
+                      ? store
+                      : JobStore.inMemory(
+                          historyLimit == null
+                              ? Scheduler.Builder.DEFAULT_HISTORY_LIMIT
+                              : historyLimit),
                   maxConcurrency,
                   0,
                   Duration.ZERO,

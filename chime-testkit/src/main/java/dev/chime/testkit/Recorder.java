@@ -43,8 +43,15 @@ public final class Recorder implements JobHandler {
     this.clock = clock;
   }
 
-  /** Makes the next {@code count} calls throw {@link IllegalStateException}. */
+  /**
+   * Makes the next {@code count} calls throw {@link IllegalStateException}.
+   *
+   * @throws IllegalArgumentException if {@code count} is negative
+   */
   public Recorder failingFirst(int count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("failingFirst count must not be negative, was " + count);
+    }
     failuresLeft.set(count);
     return this;
   }

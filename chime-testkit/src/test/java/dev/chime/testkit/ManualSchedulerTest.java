@@ -160,4 +160,23 @@ class ManualSchedulerTest {
     assertThat(grouped.runDue()).isEqualTo(1);
     assertThat(new Recorder().count()).isZero();
   }
+
+  @Test
+  void aHistoryLimitBesideAGivenStoreIsRefused() {
+    ManualScheduler.Builder both =
+        ManualScheduler.builder(clock).historyLimit(5).store(dev.chime.spi.JobStore.inMemory(10));
+    assertThatThrownBy(both::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("historyLimit is for the default store")
+        .hasMessageContaining("JobStore.inMemory(limit)");
+  }
+
+  @Test
+  void aRecorderRefusesANegativeFailureCount() {
+    Recorder failing = new Recorder();
+    assertThatThrownBy(() -> failing.failingFirst(-1))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("failingFirst count must not be negative, was -1");
+    assertThat(failing.failingFirst(0)).isSameAs(failing);
+  }
 }
