@@ -177,6 +177,17 @@ public interface JobStore extends AutoCloseable {
     return null;
   }
 
+  /**
+   * This node's current life in a store other nodes share: a number that changes each time they may
+   * have taken this node for dead (its heartbeat went unwritten for longer than the lease, so its
+   * unfinished runs may be another node's now), or -1 while they may. A scheduler starts a run it
+   * recorded in an earlier life, or while this is -1, only after {@link #run} shows the run still
+   * this node's and unended. Always 0 for a store no other node shares (the default).
+   */
+  default long life() {
+    return 0;
+  }
+
   /** The nodes sharing the store, ordered by id; none by default. */
   default List<dev.chime.NodeInfo> nodes() {
     return List.of();

@@ -257,6 +257,11 @@ public final class JdbcJobStore implements JobStore {
     return nodes.id();
   }
 
+  @Override
+  public long life() {
+    return nodes.life();
+  }
+
   /** Every node registered on the database, ordered by id, with its heartbeat (database clock). */
   @Override
   public List<dev.chime.NodeInfo> nodes() {

@@ -48,6 +48,11 @@ final class Nodes implements AutoCloseable {
   private volatile boolean candidate; // set by the first leader() call (a running scheduler)
   private final Object election = new Object(); // candidate's changes and the votes they allow
   private volatile Long leaderUntil; // System.nanoTime() deadline; null: not the leader
+  private final long beatNanos; // between heartbeats: a third of the lease
+  // Until when (System.nanoTime()) no other node can take this one for dead: the last heartbeat
+  // written plus the lease, less one beat for clock skew between nodes. Written by the heartbeat.
+  private volatile long aliveUntil;
+  private volatile long life; // see life()
 
   Nodes(Dialect db, Clock clock, Duration lease, Runs runs, String id) {
     this.db = db;
@@ -55,12 +60,25 @@ final class Nodes implements AutoCloseable {
     this.lease = lease;
     this.runs = runs;
     this.id = id;
+    long every = Math.max(1, lease.toMillis() / 3);
+    this.beatNanos = TimeUnit.MILLISECONDS.toNanos(every);
+    long sent = System.nanoTime();
     register();
+    this.aliveUntil = sent + lease.toNanos() - beatNanos;
     this.beat =
         Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("chime-heartbeat").daemon(true).factory());
-    long every = Math.max(1, lease.toMillis() / 3);
     beat.scheduleWithFixedDelay(this::heartbeat, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * This node's life (see {@link dev.chime.spi.JobStore#life}): it changes with each heartbeat that
+   * found the node forgotten as dead, or that was written after the node could have been taken for
+   * dead; -1 from that moment until a heartbeat is written again. Measured on {@link
+   * System#nanoTime}, so a clock moved by hand (tests, or a wall clock stepped) does not count.
+   */
+  long life() {
+    return System.nanoTime() - aliveUntil >= 0 ? -1 : life;
   }
 
   /** A node id unique among the nodes of a database: host, process id and a random part. */
@@ -195,6 +213,7 @@ final class Nodes implements AutoCloseable {
   /** Writes the heartbeat; registers again if another node forgot this one as dead. */
   void heartbeat() {
     try {
+      long sent = System.nanoTime();
       int updated =
           db.autocommit(
               "write the heartbeat of node " + id,
@@ -209,7 +228,13 @@ final class Nodes implements AutoCloseable {
       if (updated == 0) {
         LOG.warn("node {} was taken for dead (its runs may have been taken over); registering", id);
         register();
+        life++;
+      } else if (System.nanoTime() - aliveUntil >= 0) {
+        // Written after another node could have taken this one for dead: it may have taken runs.
+        LOG.warn("node {}: its heartbeat came late; its unstarted runs are checked first", id);
+        life++;
       }
+      aliveUntil = sent + lease.toNanos() - beatNanos;
       synchronized (election) { // not after a resign() that came between the check and the vote
         if (candidate) {
           elect();

@@ -205,6 +205,24 @@ abstract class JdbcStoreTest extends StoreContractTest {
   }
 
   @Test
+  void aNodeTakenForDeadStartsANewLifeWhenItsHeartbeatRegistersItAgain() throws SQLException {
+    store.close();
+    try (JdbcJobStore node = builder().lease(Duration.ofSeconds(4)).open()) {
+      assertThat(node.life()).as("its first life").isZero();
+      // Another node forgot this one as dead (it recovers the runs of a node it forgets).
+      rawExecute("DELETE FROM chime_nodes WHERE id = '" + node.node() + "'");
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (node.life() <= 0 && System.nanoTime() < deadline) {
+        java.util.concurrent.locks.LockSupport.parkNanos(20_000_000); // the next heartbeat
+      }
+      assertThat(node.life()).as("a new life after the heartbeat found it forgotten").isEqualTo(1);
+      assertThat(node.nodes()).extracting(dev.chime.NodeInfo::id).contains(node.node());
+    } finally {
+      store = builder().clock(clock).open(); // for closeStore()
+    }
+  }
+
+  @Test
   void theFirstNodeLeadsAndHandsTheLeadOverWhenItCloses() {
     store.close();
     JdbcJobStore first = builder().lease(Duration.ofSeconds(4)).open();

@@ -1186,6 +1186,7 @@ public final class Engine implements Scheduler {
     if (!durable) {
       return;
     }
+    run.life = store.life();
     if (firingRuns != null) {
       firingRun(run.snapshotAs(as));
     } else {
@@ -1236,7 +1237,12 @@ public final class Engine implements Scheduler {
       return null; // the global limit, exact whichever thread runs the run
     }
     Execution run;
+    long life = durable ? store.life() : 0;
     while ((run = ready.poll()) != null) {
+      if (run.life != life || life < 0) {
+        setAside(run, life);
+        continue;
+      }
       Group group = run.job.group() == null ? null : groups.get(run.job.group());
       if (group != null && group.running >= group.limit) {
         group.waiting.add(run);
@@ -1260,6 +1266,24 @@ public final class Engine implements Scheduler {
       return run;
     }
     return null;
+  }
+
+  /**
+   * A ready run recorded in an earlier life of this node in a shared store, or while other nodes
+   * may take this node for dead (see {@link JobStore#life}): another node may have taken it over.
+   * It waits with the runs in doubt, and starts only once the store shows it still this node's.
+   */
+  private void setAside(Execution run, long life) {
+    LOG.info(
+        "run {} of job {} waits: {}; it starts once the store shows it still this node's",
+        run.id,
+        run.job.id(),
+        life < 0
+            ? "this node's heartbeat is late, so other nodes may take its runs over"
+            : "this node was taken for dead since it was recorded");
+    live.remove(run.id);
+    leaveJob(run);
+    inDoubt.add(run);
   }
 
   /** Runs the handler on this thread, outside the lock, and notes how it ended. */
@@ -1803,7 +1827,8 @@ public final class Engine implements Scheduler {
     firing = now();
     long now = Nanos.of(firing);
     if (!inDoubt.isEmpty()
-        && (writeFailedAt == Long.MIN_VALUE || now - writeFailedAt >= WRITE_RETRY_NANOS)) {
+        && (writeFailedAt == Long.MIN_VALUE || now - writeFailedAt >= WRITE_RETRY_NANOS)
+        && (!durable || store.life() >= 0)) {
       try {
         settleInDoubt();
       } catch (RuntimeException e) {
@@ -1848,6 +1873,9 @@ public final class Engine implements Scheduler {
     long next = Math.min(Math.min(timer.nextDeadline(), timeouts.nextDeadline()), files.nextDue());
     if (durable) {
       next = Math.min(next, Math.min(recoverAt, unquarantineAt));
+      if (!inDoubt.isEmpty()) {
+        next = Math.min(next, now + WRITE_RETRY_NANOS); // settled once the store can tell
+      }
     }
     if (pausedAllSince != null) {
       return next;

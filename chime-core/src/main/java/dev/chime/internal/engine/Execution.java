@@ -44,6 +44,7 @@ final class Execution implements JobContext {
   TimerHeap.Entry<Execution> timeoutEntry;
   Engine.JobRuns jobRuns; // the job's runs this run is admitted or queued in, else null
   boolean unstored; // admitted outside an advance; its CLAIMED record is not stored yet
+  long life; // the store's life of this node when the run was recorded (JobStore.life)
   private volatile String stopReason;
   private volatile RunState stopState;
   private Thread thread;

@@ -81,6 +81,13 @@ class EngineDurableTest {
       return leads;
     }
 
+    volatile long life; // what life() answers: a test moves it as a lapsed heartbeat would
+
+    @Override
+    public long life() {
+      return life;
+    }
+
     @Override
     public Duration claimAhead() {
       return ahead;
@@ -641,6 +648,65 @@ class EngineDurableTest {
     assertThat(h.calls).hasSize(1);
     assertThat(h.engine.run(waiting.id()).orElseThrow().node()).isEqualTo("other-node");
     assertThat(h.advanceAndRun(Duration.ofMinutes(5))).isZero();
+  }
+
+  /**
+   * Jobs "first" and "second" of group g (limit 1) fall due together at 00:10: second waits,
+   * recorded as claimed, while first runs, and first's handler does {@code meanwhile} (a lapse).
+   */
+  private Harness secondWaitsWhileFirstRuns(java.util.function.Consumer<Run> meanwhile) {
+    Harness grouped = new Harness(store, Map.of("g", 1));
+    grouped.engine.schedule(job("first", Trigger.once(grouped.at(10))).group("g").build());
+    grouped.engine.schedule(job("second", Trigger.once(grouped.at(10))).group("g").build());
+    grouped.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("first")) {
+            meanwhile.accept(grouped.engine.runs(JobId.of("second"), 1).get(0));
+          }
+        };
+    grouped.clock.advance(Duration.ofSeconds(10));
+    return grouped;
+  }
+
+  @Test
+  void aWaitingRunAnotherNodeTookOverWhileThisOneWasTakenForDeadIsLeftToIt() {
+    Harness grouped =
+        secondWaitsWhileFirstRuns(
+            second -> {
+              assertThat(second.state()).isEqualTo(RunState.CLAIMED);
+              store.otherNodes.put(second.id(), second.withNode("other-node"));
+              store.life = 1; // the heartbeat found this node forgotten, and registered again
+            });
+    grouped.engine.runDue();
+    assertThat(grouped.calls).containsExactly("first@" + grouped.at(10) + "#1");
+    grouped.clock.advance(Duration.ofSeconds(5));
+    grouped.engine.runDue();
+    assertThat(grouped.calls).as("second is the other node's").hasSize(1);
+    assertThat(store.written)
+        .filteredOn(r -> r.jobId().value().equals("second"))
+        .extracting(Run::state)
+        .containsOnly(RunState.CLAIMED);
+  }
+
+  @Test
+  void aWaitingRunStillThisNodesStartsOnceItsHeartbeatIsWrittenAgain() {
+    Harness grouped = secondWaitsWhileFirstRuns(second -> store.life = -1);
+    grouped.engine.runDue();
+    grouped.clock.advance(Duration.ofSeconds(5));
+    grouped.engine.runDue();
+    assertThat(grouped.calls)
+        .as("not started while other nodes may take it")
+        .containsExactly("first@" + grouped.at(10) + "#1");
+
+    store.life = 1; // a late heartbeat is written: a new life, and the store still has it as ours
+    grouped.clock.advance(Duration.ofSeconds(1));
+    grouped.engine.runDue();
+    assertThat(grouped.calls)
+        .containsExactly("first@" + grouped.at(10) + "#1", "second@" + grouped.at(10) + "#1");
+    assertThat(store.written)
+        .filteredOn(r -> r.jobId().value().equals("second"))
+        .extracting(Run::state)
+        .endsWith(RunState.SUCCEEDED);
   }
 
   @Test
