@@ -69,6 +69,27 @@ class EventStreamTest {
     }
   }
 
+  /** A GET (not only a HEAD) streams for every Accept that takes events, and only for those. */
+  @Test
+  void everyAcceptThatTakesEventsGetsTheStreamAndOthersA406() throws Exception {
+    String[] taking = {null, "*/*", "text/*", "text/event-stream", "application/json, */*;q=0.1"};
+    for (int i = 0; i < taking.length; i++) {
+      try (Sse stream = new Sse(server.baseUrl(), null, null, taking[i])) {
+        assertThat(http.post("/api/v1/jobs", job("accept-" + i)).status()).isEqualTo(201);
+        assertThat(jobId(stream.next("job"))).as(taking[i]).isEqualTo("accept-" + i);
+      }
+    }
+    for (String refusing :
+        new String[] {
+          "application/json", "text/html", "text/event-stream;q=0", "*/*, text/event-stream;q=0"
+        }) {
+      Http.Response refused = http.get("/api/v1/stream", refusing);
+      assertThat(refused.status()).as(refusing).isEqualTo(406);
+      assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(refused.json().get("field").asText()).isEqualTo("Accept");
+    }
+  }
+
   @Test
   void aRunAnEventStartedCarriesTheEventInTheStream() throws Exception {
     String body = "{\"id\": \"sse-ev\", \"trigger\": {\"event\": \"ship\"}, \"handler\": \"noop\"}";
