@@ -209,6 +209,25 @@ class AuthTest {
         .hasMessageContaining("without tokens");
   }
 
+  /** A token written where its hash goes (a common slip) is never echoed: the line is named. */
+  @Test
+  void aBadTokensEntryIsNamedButNeverShown() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("raw-tokens"),
+            "# made by hand\nadmin:s3cret-admin-token\ns3cret-swapped:viewer\ns3cret-alone\n");
+    assertThatThrownBy(() -> Tokens.read(file))
+        .hasMessageContaining(file + ":2: a token hash must be 64 lower-case hex digits")
+        .hasMessageContaining(file + ":3: the role must be admin, operator or viewer")
+        .hasMessageContaining(file + ":4: expected role:sha256hex")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(
+            () -> ServerSettings.builder().tokens(Map.of("s3cret-in-settings", Role.OPERATOR)))
+        .hasMessageContaining("the operator token's hash")
+        .hasMessageContaining("64 lower-case hex digits")
+        .hasMessageNotContaining("s3cret");
+  }
+
   @Test
   void tokensFilesAndSettingsAreChecked() throws Exception {
     Path empty = Files.writeString(dir.resolve("empty"), "# nothing\n");
