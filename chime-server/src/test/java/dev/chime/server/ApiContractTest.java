@@ -324,6 +324,27 @@ abstract class ApiContractTest {
     assertThat(forged.header("Content-Type")).startsWith("application/problem+json");
   }
 
+  /** A run cursor is refused as the job list's is: 400 naming it, whatever its key was made of. */
+  @Test
+  void aForgedRunCursorIs400NamingTheCursor() {
+    assertThat(http.post("/api/v1/jobs", job("cursor-runs")).status()).isEqualTo(201);
+    String runs = "/api/v1/jobs/cursor-runs/runs?cursor=";
+    assertThat(http.get(runs + Params.cursor("run", "7")).status()).isEqualTo(200);
+    for (String key : List.of("0", "-5", "abc", "99999999999999999999")) {
+      Http.Response forged = http.get(runs + Params.cursor("run", key));
+      assertThat(forged.status()).as(key).isEqualTo(400);
+      assertThat(forged.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(forged.json().get("field").asText()).isEqualTo("cursor");
+      assertThat(forged.json().get("detail").asText())
+          .isEqualTo(
+              http.get("/api/v1/jobs?cursor=" + Params.cursor("job", "not an id"))
+                  .json()
+                  .get("detail")
+                  .asText());
+    }
+    assertThat(http.get(runs + Params.cursor("job", "cursor-runs")).status()).isEqualTo(400);
+  }
+
   @Test
   void pauseResumeAndRunNow() {
     assertThat(http.post("/api/v1/jobs", job("ops-1")).status()).isEqualTo(201);
