@@ -383,6 +383,20 @@ abstract class ApiContractTest {
     assertThat(http.get("/api/v1/jobs/ops-1/runs?state=bogus").status()).isEqualTo(422);
   }
 
+  /** A paused job paused again with a new note shows the new one. */
+  @Test
+  void pausingAPausedJobAgainReplacesItsNote() {
+    assertThat(http.post("/api/v1/jobs", job("repause-1")).status()).isEqualTo(201);
+    assertThat(http.post("/api/v1/jobs/repause-1/pause", "{\"note\": \"first\"}").status())
+        .isEqualTo(200);
+    Http.Response again = http.post("/api/v1/jobs/repause-1/pause", "{\"note\": \"second\"}");
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().at("/status/note").asText()).isEqualTo("second");
+    JsonNode status = http.get("/api/v1/jobs/repause-1").json().get("status");
+    assertThat(status.get("state").asText()).isEqualTo("paused");
+    assertThat(status.get("note").asText()).isEqualTo("second");
+  }
+
   /** Run, resume and cancel take no body: one with keys is refused, not ignored. */
   @Test
   void actionsWithoutABodyRefuseOne() {
