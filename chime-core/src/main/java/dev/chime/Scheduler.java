@@ -88,7 +88,8 @@ public interface Scheduler extends AutoCloseable {
 
   /**
    * Pauses the job with a note saying why. Its runs already running go on; a retry that falls due
-   * while it is paused waits for the resume.
+   * while it is paused waits for the resume. A paused job paused again with another note takes that
+   * note (a paused event says so); with the same note or none it is left as it is.
    */
   JobInfo pause(JobId id, String note);
 

@@ -183,7 +183,11 @@ public final class ChimeServer implements AutoCloseable {
     config.startup.startupWatcherEnabled = false; // a thread that warns of a server never started
     config.jetty.host = settings.bind();
     config.jetty.port = settings.port();
-    config.jetty.modifyServer(server -> server.addBean(new NoSessionIds(server)));
+    config.jetty.modifyServer(
+        server -> {
+          server.addBean(new NoSessionIds(server));
+          server.setErrorHandler(new JettyProblems()); // requests refused before any route
+        });
     config.jetty.modifyServletContextHandler(
         handler -> plainServlet(handler, http.javalinServlet()));
     config.http.maxRequestSize = settings.maxRequestBytes();

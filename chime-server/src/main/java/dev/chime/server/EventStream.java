@@ -21,24 +21,42 @@ import java.util.concurrent.ConcurrentHashMap;
  * nobody. A subscriber whose queue fills up ({@value #QUEUE} events behind) is told so and dropped:
  * it reconnects and reads the current state from the API. Events: {@code job} ({@code {"change":
  * ..., "job": ...}}, with secrets hidden from viewers as {@link Views#job} hides them) and {@code
- * run} (the run record without its log); each has an increasing id.
+ * run} (the run record without its log); each has the id {@code EPOCH-N}: EPOCH, 8 random base-36
+ * digits, marks this server process (a new one at each start), and N counts this process's events
+ * from 1.
  *
  * <p>Replay: the last {@value #REPLAY} events are kept (runs without their logs, formatted only
- * when sent). A client that reconnects with {@code Last-Event-ID: N} first gets every kept event
- * after N, then the live ones, in order and without a gap (the subscriber joins under the buffer's
- * lock). When N is older than the buffer, newer than the newest event (ids start again at 1 when
- * the server restarts) or not a number, the client gets one {@code reset} event instead, {@code
- * {"lastEventId": "N", "oldest": ..., "newest": ...}}, whose id is the newest: it should read the
- * current state from the API, and later reconnects replay from there.
+ * when sent). A client that reconnects with {@code Last-Event-ID: EPOCH-N} first gets every kept
+ * event after N, then the live ones, in order and without a gap (the subscriber joins under the
+ * buffer's lock). When N is older than the buffer or newer than the newest event, or the id is not
+ * one of this process's (another EPOCH: from before a restart, or from another node; or not an id
+ * at all), the client gets one {@code reset} event instead, {@code {"lastEventId": "...", "oldest":
+ * ..., "newest": ...}}, whose id is the newest: it should read the current state from the API, and
+ * later reconnects replay from there. Without the epoch an id from before a restart named some
+ * event of the new process, and the client was replayed what followed that one: a silent gap.
  */
 final class EventStream implements SchedulerListener, AutoCloseable {
   static final int QUEUE = 1024;
   static final int REPLAY = 1000;
 
+  private final String epoch = newEpoch();
   private final Set<Subscriber> subscribers = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
   private final ArrayDeque<Entry> recent = new ArrayDeque<>(REPLAY); // guarded by lock
   private long newest; // guarded by lock
+
+  /** 8 random base-36 digits: two processes with the same one are one in 2.8 * 10^12. */
+  static String newEpoch() {
+    long eightDigits = 36L * 36 * 36 * 36 * 36 * 36 * 36 * 36;
+    return Long.toString(
+        java.util.concurrent.ThreadLocalRandom.current().nextLong(eightDigits / 36, eightDigits),
+        36);
+  }
+
+  /** The id of this process's event number {@code n}. */
+  private String id(long n) {
+    return epoch + "-" + n;
+  }
 
   /** One event: what happened, numbered; its JSON made on first use, per audience. */
   private static final class Entry {
@@ -83,7 +101,7 @@ final class EventStream implements SchedulerListener, AutoCloseable {
   }
 
   /** The reset event, sent instead of a replay that cannot be made. */
-  private record Reset(String data, long id) {}
+  private record Reset(String data, String id) {}
 
   private final class Subscriber {
     final SseClient client;
@@ -102,9 +120,9 @@ final class EventStream implements SchedulerListener, AutoCloseable {
         while (!client.terminated()) {
           Object message = queue.take();
           if (message instanceof Entry entry) {
-            client.sendEvent(entry.name(), entry.data(secrets), Long.toString(entry.id));
+            client.sendEvent(entry.name(), entry.data(secrets), id(entry.id));
           } else if (message instanceof Reset reset) {
-            client.sendEvent("reset", reset.data(), Long.toString(reset.id()));
+            client.sendEvent("reset", reset.data(), reset.id());
           } else {
             break; // the end marker of close()
           }
@@ -144,18 +162,13 @@ final class EventStream implements SchedulerListener, AutoCloseable {
   /** What a client that last saw the id missed: the events after it, or a reset. */
   private List<Object> missed(String lastEventId) {
     long oldest = recent.isEmpty() ? newest + 1 : recent.peekFirst().id;
-    long last;
-    try {
-      last = Long.parseLong(lastEventId);
-    } catch (NumberFormatException e) {
-      last = -1;
-    }
+    long last = number(lastEventId);
     if (last < oldest - 1 || last > newest) {
       Map<String, Object> data = new LinkedHashMap<>();
       data.put("lastEventId", lastEventId);
-      data.put("oldest", recent.isEmpty() ? null : Long.toString(oldest));
-      data.put("newest", Long.toString(newest));
-      return List.of(new Reset(Json.write(data), newest));
+      data.put("oldest", recent.isEmpty() ? null : id(oldest));
+      data.put("newest", id(newest));
+      return List.of(new Reset(Json.write(data), id(newest)));
     }
     List<Object> missed = new ArrayList<>();
     for (Entry entry : recent) {
@@ -164,6 +177,19 @@ final class EventStream implements SchedulerListener, AutoCloseable {
       }
     }
     return missed;
+  }
+
+  /** The N of one of this process's ids {@code EPOCH-N}; -1 for any other text. */
+  private long number(String id) {
+    String prefix = epoch + "-";
+    if (!id.startsWith(prefix)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(id.substring(prefix.length()));
+    } catch (NumberFormatException e) {
+      return -1;
+    }
   }
 
   @Override

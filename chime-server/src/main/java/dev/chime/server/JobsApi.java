@@ -54,7 +54,7 @@ final class JobsApi {
     try {
       from = after == null ? null : JobId.of(after);
     } catch (IllegalArgumentException e) {
-      throw ApiException.malformed("cursor", "cursor is not a cursor this server handed out");
+      throw ApiException.malformed("cursor", NOT_A_CURSOR);
     }
     List<JobInfo> matching = scheduler.list(query, from, limit + 1);
     List<JobInfo> page = matching.subList(0, Math.min(limit, matching.size()));
@@ -250,13 +250,24 @@ final class JobsApi {
     return view;
   }
 
+  /**
+   * The run id a run cursor holds; 400 naming {@code cursor} (as for the job list) for a key that
+   * is no run id: one that is not a positive number reached the store's query, whose refusal was a
+   * 422 naming nothing.
+   */
   private static Long runCursor(String key) {
     try {
-      return Long.parseLong(key);
+      long before = Long.parseLong(key);
+      if (before > 0) {
+        return before;
+      }
     } catch (NumberFormatException e) {
-      throw ApiException.malformed("cursor", "cursor is not a cursor of this job's runs");
+      // not a number: refused below
     }
+    throw ApiException.malformed("cursor", NOT_A_CURSOR);
   }
+
+  private static final String NOT_A_CURSOR = "cursor is not a cursor this server handed out";
 
   static Map<String, Object> page(List<?> items, String nextCursor) {
     Map<String, Object> page = new LinkedHashMap<>();

@@ -108,19 +108,30 @@ final class Problems {
    * application/problem+json} has none, so Jetty fell back to ISO-8859-1 (JSON is UTF-8).
    */
   private static void send(Context ctx, int status, Map<String, Object> problem) {
-    ctx.status(status)
-        .contentType(CONTENT_TYPE)
-        .result(Json.write(problem).getBytes(StandardCharsets.UTF_8));
+    ctx.status(status).contentType(CONTENT_TYPE).result(utf8(problem));
+  }
+
+  /** The problem's JSON as UTF-8 bytes. */
+  static byte[] utf8(Map<String, Object> problem) {
+    return Json.write(problem).getBytes(StandardCharsets.UTF_8);
   }
 
   private static Map<String, Object> problem(
       Context ctx, int status, String field, String detail, List<String> errors) {
+    return problem(status, field, detail, errors, ctx.path());
+  }
+
+  /** The problem, its {@code instance} the path (left out when null: the path was unreadable). */
+  static Map<String, Object> problem(
+      int status, String field, String detail, List<String> errors, String instance) {
     Map<String, Object> problem = new LinkedHashMap<>();
     problem.put("type", "about:blank");
     problem.put("title", title(status));
     problem.put("status", status);
     problem.put("detail", detail == null ? title(status) : detail);
-    problem.put("instance", ctx.path());
+    if (instance != null) {
+      problem.put("instance", instance);
+    }
     if (field != null) {
       problem.put("field", field);
     }
@@ -140,8 +151,10 @@ final class Problems {
       case 406 -> "Not acceptable";
       case 409 -> "Conflict";
       case 413 -> "Content too large";
+      case 414 -> "URI too long";
       case 415 -> "Unsupported media type";
       case 422 -> "Invalid request";
+      case 431 -> "Request headers too large";
       case 501 -> "Not implemented";
       case 503 -> "Unavailable";
       default -> status >= 500 ? "Server error" : "Request refused";

@@ -3,9 +3,12 @@ package dev.chime.server;
 import dev.chime.server.metrics.ServerMetrics;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.http.sse.SseClient;
+import jakarta.servlet.http.HttpServletResponse;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -119,18 +122,14 @@ final class Routes {
 
   /**
    * Refuses a client whose Accept leaves server-sent events out (406); one that sends none, or
-   * accepts {@code text/*} or anything ({@code *}{@code /*}, curl's default), gets the stream.
+   * accepts {@code text/*} or anything ({@code *}{@code /*}, curl's default), gets the stream. The
+   * most specific range that covers {@code text/event-stream} decides, and a {@code q=0} one
+   * refuses it (RFC 9110, 12.5.1).
    */
   private static void acceptsEvents(Context ctx) {
     String accept = ctx.header("Accept");
-    if (accept == null || accept.isBlank()) {
+    if (accept == null || accept.isBlank() || eventsQuality(accept) > 0) {
       return;
-    }
-    for (String range : accept.split(",")) {
-      String type = range.split(";", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
-      if (type.equals(EVENT_STREAM) || type.equals("text/*") || type.equals("*/*")) {
-        return;
-      }
     }
     throw new ApiException(
         406,
@@ -139,10 +138,60 @@ final class Routes {
         List.of());
   }
 
+  /** The quality the Accept header gives {@code text/event-stream} (0: not acceptable). */
+  static double eventsQuality(String accept) {
+    int best = -1; // how specific the best range so far: */* 0, text/* 1, text/event-stream 2
+    double quality = 0;
+    for (String range : accept.split(",")) {
+      String[] parts = range.split(";");
+      String type = parts[0].strip().toLowerCase(Locale.ROOT);
+      int specific =
+          switch (type) {
+            case EVENT_STREAM -> 2;
+            case "text/*" -> 1;
+            case "*/*" -> 0;
+            default -> -1;
+          };
+      if (specific > best) {
+        best = specific;
+        quality = quality(parts);
+      }
+    }
+    return quality;
+  }
+
+  /** The {@code q} parameter of a media range, 1 when it has none (or one that is no number). */
+  private static double quality(String[] parts) {
+    for (int i = 1; i < parts.length; i++) {
+      String[] param = parts[i].split("=", 2);
+      if (param.length == 2 && param[0].strip().equalsIgnoreCase("q")) {
+        try {
+          return Double.parseDouble(param[1].strip());
+        } catch (NumberFormatException e) {
+          return 1;
+        }
+      }
+    }
+    return 1;
+  }
+
+  /**
+   * Streams to the client. Not through Javalin's {@code SseHandler}: it starts a stream only for an
+   * Accept that names {@code text/event-stream} and answers any other (none, {@code *}{@code /*},
+   * {@code text/*}) with an empty 200. These are its steps, for every Accept that takes events.
+   */
   private static void stream(Context ctx, Role caller, EventStream stream) throws Exception {
     acceptsEvents(ctx);
     boolean secrets = Views.seesSecrets(caller);
-    new io.javalin.http.sse.SseHandler(client -> stream.subscribe(client, secrets)).handle(ctx);
+    HttpServletResponse response = ctx.res();
+    response.setStatus(200);
+    response.setCharacterEncoding("UTF-8");
+    response.setContentType(EVENT_STREAM);
+    response.addHeader("Connection", "close");
+    response.addHeader("Cache-Control", "no-cache");
+    response.addHeader("X-Accel-Buffering", "no"); // a proxy (nginx) must not buffer the events
+    response.flushBuffer();
+    ctx.async(config -> config.timeout = 0, () -> stream.subscribe(new SseClient(ctx), secrets));
   }
 
   private static Route route(

@@ -151,7 +151,7 @@ public record ServerSettings(
     /** The tokens: SHA-256 hex of each token to its role (see {@link Tokens}). */
     public Builder tokens(Map<String, Role> hashes) {
       Objects.requireNonNull(hashes, "tokens must not be null");
-      hashes.keySet().forEach(Tokens::requireHash);
+      Tokens.requireHashes(hashes);
       this.tokens = Map.copyOf(hashes);
       return this;
     }

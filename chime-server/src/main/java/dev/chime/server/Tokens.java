@@ -17,10 +17,16 @@ import java.util.regex.Pattern;
 /**
  * API tokens, kept only as SHA-256 hashes. A tokens file has one {@code role:sha256hex} line per
  * token ({@code admin}, {@code operator} or {@code viewer}); blank lines and lines starting with
- * {@code #} are ignored. Make a hash with {@code printf %s "$TOKEN" | sha256sum}.
+ * {@code #} are ignored. Make a hash with {@code printf %s "$TOKEN" | sha256sum}. An error names
+ * the line (or, for tokens given as a map, the role) but never shows its text: a token may have
+ * been written where its hash goes.
  */
 public final class Tokens {
   private static final Pattern HASH = Pattern.compile("[0-9a-f]{64}");
+
+  private static final String NOT_A_HASH =
+      "a token hash must be 64 lower-case hex digits (SHA-256: printf %s \"$TOKEN\" | sha256sum);"
+          + " this is not one, and is not shown, as it may be the token itself";
 
   private final Map<String, Role> byHash;
 
@@ -74,8 +80,11 @@ public final class Tokens {
         if (colon < 0) {
           throw new IllegalArgumentException("expected role:sha256hex");
         }
-        String hash = requireHash(line.substring(colon + 1));
-        Role role = Role.parse(line.substring(0, colon));
+        Role role = role(line.substring(0, colon));
+        String hash = line.substring(colon + 1);
+        if (!isHash(hash)) {
+          throw new IllegalArgumentException(NOT_A_HASH);
+        }
         Role before = tokens.putIfAbsent(hash, role);
         if (before != null) {
           throw new IllegalArgumentException(
@@ -94,12 +103,29 @@ public final class Tokens {
     return tokens;
   }
 
-  /** The hash, checked to be 64 lower-case hex digits. */
-  static String requireHash(String hash) {
-    if (hash == null || !HASH.matcher(hash).matches()) {
+  /** The role before a line's colon; the text is not shown (a swapped line has the token there). */
+  private static Role role(String text) {
+    try {
+      return Role.parse(text);
+    } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "a token hash must be 64 lower-case hex digits (SHA-256), was '" + hash + "'");
+          "the role must be admin, operator or viewer (what is there is not shown, as it may be"
+              + " a token)"); // not chained: the cause's message shows the text
     }
-    return hash;
+  }
+
+  /** Checks that every key is a hash; a bad one is named by its role, never shown. */
+  static void requireHashes(Map<String, Role> hashes) {
+    hashes.forEach(
+        (hash, role) -> {
+          if (!isHash(hash)) {
+            throw new IllegalArgumentException(
+                "tokens: the " + role + " token's hash: " + NOT_A_HASH);
+          }
+        });
+  }
+
+  private static boolean isHash(String text) {
+    return text != null && HASH.matcher(text).matches();
   }
 }

@@ -27,7 +27,7 @@ final class Views {
    * The job in the job-file form, with a read-only {@code status} object. Without {@code secrets}
    * (a viewer), the values that tend to hold credentials are replaced by {@value #REDACTED}, their
    * keys kept: {@code command.env} values, {@code http.headers} values, and the user info and query
-   * of {@code http.url}.
+   * of {@code http.url} (its fragment is left out).
    */
   static Map<String, Object> job(JobInfo info, boolean secrets) {
     Map<String, Object> view = new LinkedHashMap<>(JobSpecs.toSpec(info.job()));
@@ -67,12 +67,15 @@ final class Views {
   }
 
   /**
-   * The URL with its user info and query replaced: {@code https://<redacted>@host/p?<redacted>}.
+   * The URL with its user info and query replaced and its fragment left out (a token can be in any
+   * of them): {@code https://<redacted>@host/p?<redacted>}.
    */
   static String redactedUrl(String text) {
     try {
       URI url = new URI(text);
-      if (url.getRawUserInfo() == null && url.getRawQuery() == null) {
+      if (url.getRawUserInfo() == null
+          && url.getRawQuery() == null
+          && url.getRawFragment() == null) {
         return text;
       }
       return url.getScheme()

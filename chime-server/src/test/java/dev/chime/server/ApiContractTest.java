@@ -324,6 +324,27 @@ abstract class ApiContractTest {
     assertThat(forged.header("Content-Type")).startsWith("application/problem+json");
   }
 
+  /** A run cursor is refused as the job list's is: 400 naming it, whatever its key was made of. */
+  @Test
+  void aForgedRunCursorIs400NamingTheCursor() {
+    assertThat(http.post("/api/v1/jobs", job("cursor-runs")).status()).isEqualTo(201);
+    String runs = "/api/v1/jobs/cursor-runs/runs?cursor=";
+    assertThat(http.get(runs + Params.cursor("run", "7")).status()).isEqualTo(200);
+    for (String key : List.of("0", "-5", "abc", "99999999999999999999")) {
+      Http.Response forged = http.get(runs + Params.cursor("run", key));
+      assertThat(forged.status()).as(key).isEqualTo(400);
+      assertThat(forged.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(forged.json().get("field").asText()).isEqualTo("cursor");
+      assertThat(forged.json().get("detail").asText())
+          .isEqualTo(
+              http.get("/api/v1/jobs?cursor=" + Params.cursor("job", "not an id"))
+                  .json()
+                  .get("detail")
+                  .asText());
+    }
+    assertThat(http.get(runs + Params.cursor("job", "cursor-runs")).status()).isEqualTo(400);
+  }
+
   @Test
   void pauseResumeAndRunNow() {
     assertThat(http.post("/api/v1/jobs", job("ops-1")).status()).isEqualTo(201);
@@ -360,6 +381,20 @@ abstract class ApiContractTest {
     assertThat(runs.get("items").get(0).get("id").asText()).isEqualTo(runId);
     assertThat(http.post("/api/v1/runs/" + runId + "/cancel", null).status()).isEqualTo(409);
     assertThat(http.get("/api/v1/jobs/ops-1/runs?state=bogus").status()).isEqualTo(422);
+  }
+
+  /** A paused job paused again with a new note shows the new one. */
+  @Test
+  void pausingAPausedJobAgainReplacesItsNote() {
+    assertThat(http.post("/api/v1/jobs", job("repause-1")).status()).isEqualTo(201);
+    assertThat(http.post("/api/v1/jobs/repause-1/pause", "{\"note\": \"first\"}").status())
+        .isEqualTo(200);
+    Http.Response again = http.post("/api/v1/jobs/repause-1/pause", "{\"note\": \"second\"}");
+    assertThat(again.status()).isEqualTo(200);
+    assertThat(again.json().at("/status/note").asText()).isEqualTo("second");
+    JsonNode status = http.get("/api/v1/jobs/repause-1").json().get("status");
+    assertThat(status.get("state").asText()).isEqualTo("paused");
+    assertThat(status.get("note").asText()).isEqualTo("second");
   }
 
   /** Run, resume and cancel take no body: one with keys is refused, not ignored. */

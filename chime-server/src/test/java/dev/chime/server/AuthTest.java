@@ -172,6 +172,48 @@ class AuthTest {
     }
   }
 
+  /**
+   * A fragment can hold a token too (OAuth's implicit flow puts one there): viewers never see it.
+   */
+  @Test
+  void viewersSeeNoUrlFragment() throws Exception {
+    Http admin = anonymous.withToken("a-secret");
+    Http viewer = anonymous.withToken("v-secret");
+    String bare = "https://hooks.example.com/in";
+    Map<String, String> shown =
+        Map.of(
+            bare + "#access_token=fr4gment", bare,
+            bare + "?token=t0k3n#fr4gment", bare + "?" + Views.REDACTED,
+            bare + "#", bare);
+    try (Sse viewing = new Sse(server.baseUrl(), "v-secret", null)) {
+      int n = 0;
+      for (Map.Entry<String, String> url : shown.entrySet()) {
+        String id = "fragment-" + n++;
+        String hook =
+            "{\"id\": \""
+                + id
+                + "\", \"trigger\": \"0 3 * * *\", \"http\": {\"url\": \""
+                + url.getKey()
+                + "\"}}";
+        Http.Response created = admin.post("/api/v1/jobs", hook);
+        assertThat(created.status()).as(created.toString()).isEqualTo(201);
+        assertThat(viewer.get("/api/v1/jobs/" + id).json().at("/http/url").asText())
+            .as(url.getKey())
+            .isEqualTo(url.getValue());
+        assertThat(admin.get("/api/v1/jobs/" + id).json().at("/http/url").asText())
+            .isEqualTo(url.getKey());
+        Sse.Event event;
+        do {
+          event = viewing.next("job");
+          assertThat(event.data()).doesNotContain("fr4gment");
+        } while (!event.data().contains("\"id\":\"" + id + "\""));
+      }
+      assertThat(viewer.get("/api/v1/jobs").body()).doesNotContain("fr4gment");
+    }
+    assertThat(Views.redactedUrl("https://bot:pa55@hooks.example.com/in#fr4gment"))
+        .isEqualTo("https://<redacted>@hooks.example.com/in");
+  }
+
   private static void assertNoSecret(String text) {
     for (String secret : SECRETS) {
       assertThat(text).doesNotContain(secret);
@@ -207,6 +249,25 @@ class AuthTest {
                     ServerSettings.builder().dataDir(dir).bind("0.0.0.0").port(0).build()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("without tokens");
+  }
+
+  /** A token written where its hash goes (a common slip) is never echoed: the line is named. */
+  @Test
+  void aBadTokensEntryIsNamedButNeverShown() throws Exception {
+    Path file =
+        Files.writeString(
+            dir.resolve("raw-tokens"),
+            "# made by hand\nadmin:s3cret-admin-token\ns3cret-swapped:viewer\ns3cret-alone\n");
+    assertThatThrownBy(() -> Tokens.read(file))
+        .hasMessageContaining(file + ":2: a token hash must be 64 lower-case hex digits")
+        .hasMessageContaining(file + ":3: the role must be admin, operator or viewer")
+        .hasMessageContaining(file + ":4: expected role:sha256hex")
+        .hasMessageNotContaining("s3cret");
+    assertThatThrownBy(
+            () -> ServerSettings.builder().tokens(Map.of("s3cret-in-settings", Role.OPERATOR)))
+        .hasMessageContaining("the operator token's hash")
+        .hasMessageContaining("64 lower-case hex digits")
+        .hasMessageNotContaining("s3cret");
   }
 
   @Test

@@ -43,13 +43,33 @@ class EventStreamTest {
     return Json.MAPPER.readTree(event.data()).get("job").get("id").asText();
   }
 
+  /** The N of an event id {@code EPOCH-N}. */
+  private static long seq(String id) {
+    return Long.parseLong(id.substring(id.lastIndexOf('-') + 1));
+  }
+
+  /** The EPOCH of an event id {@code EPOCH-N}. */
+  private static String epoch(String id) {
+    return id.substring(0, id.lastIndexOf('-'));
+  }
+
+  /** The next job event about the job, skipping others. */
+  private static Sse.Event nextAbout(Sse stream, String job) throws Exception {
+    Sse.Event event;
+    do {
+      event = stream.next("job");
+    } while (!jobId(event).equals(job));
+    return event;
+  }
+
   @Test
   void streamsJobAndRunChanges() throws Exception {
     try (Sse stream = new Sse(server.baseUrl(), null, null)) {
       assertThat(http.post("/api/v1/jobs", job("sse-1")).status()).isEqualTo(201);
       Sse.Event jobEvent = stream.next("job");
       assertThat(jobEvent.data()).contains("\"change\":\"added\"").contains("sse-1");
-      assertThat(Long.parseLong(jobEvent.id())).isPositive();
+      assertThat(jobEvent.id()).matches("[0-9a-z]{8}-[0-9]+");
+      assertThat(seq(jobEvent.id())).isPositive();
 
       assertThat(http.post("/api/v1/jobs/sse-1/run", null).status()).isEqualTo(202);
       List<String> runEvents = new ArrayList<>();
@@ -66,6 +86,27 @@ class EventStreamTest {
       Http.Response head = http.head("/api/v1/stream", accept);
       assertThat(head.status()).as(String.valueOf(accept)).isEqualTo(200);
       assertThat(head.header("Content-Type")).startsWith("text/event-stream");
+    }
+  }
+
+  /** A GET (not only a HEAD) streams for every Accept that takes events, and only for those. */
+  @Test
+  void everyAcceptThatTakesEventsGetsTheStreamAndOthersA406() throws Exception {
+    String[] taking = {null, "*/*", "text/*", "text/event-stream", "application/json, */*;q=0.1"};
+    for (int i = 0; i < taking.length; i++) {
+      try (Sse stream = new Sse(server.baseUrl(), null, null, taking[i])) {
+        assertThat(http.post("/api/v1/jobs", job("accept-" + i)).status()).isEqualTo(201);
+        assertThat(jobId(stream.next("job"))).as(taking[i]).isEqualTo("accept-" + i);
+      }
+    }
+    for (String refusing :
+        new String[] {
+          "application/json", "text/html", "text/event-stream;q=0", "*/*, text/event-stream;q=0"
+        }) {
+      Http.Response refused = http.get("/api/v1/stream", refusing);
+      assertThat(refused.status()).as(refusing).isEqualTo(406);
+      assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(refused.json().get("field").asText()).isEqualTo("Accept");
     }
   }
 
@@ -100,13 +141,16 @@ class EventStreamTest {
         jobs.add(jobId(event));
       }
       assertThat(jobs).containsExactly("missed-1", "missed-2", "missed-3");
-      long last = Long.parseLong(seen);
-      assertThat(ids).containsExactly("" + (last + 1), "" + (last + 2), "" + (last + 3));
+      String epoch = epoch(seen);
+      long last = seq(seen);
+      assertThat(ids)
+          .containsExactly(
+              epoch + "-" + (last + 1), epoch + "-" + (last + 2), epoch + "-" + (last + 3));
 
       assertThat(http.post("/api/v1/jobs", job("live-4")).status()).isEqualTo(201);
       Sse.Event live = again.next("job");
       assertThat(jobId(live)).isEqualTo("live-4");
-      assertThat(live.id()).isEqualTo("" + (last + 4));
+      assertThat(live.id()).isEqualTo(epoch + "-" + (last + 4));
     }
   }
 
@@ -121,26 +165,60 @@ class EventStreamTest {
                         .trigger(Trigger.cron("0 3 * * *", java.time.ZoneOffset.UTC))
                         .build())
             .toList();
+    String first;
     try (Sse watching = new Sse(server.baseUrl(), null, null)) {
       server.scheduler().scheduleAll(many);
-      String last = "bulk-" + (EventStream.REPLAY + 1);
-      while (!jobId(watching.next("job")).equals(last)) {
-        // listeners hear of changes on their own thread: wait until the stream has them all
-      }
+      first = nextAbout(watching, "bulk-0").id();
+      // listeners hear of changes on their own thread: wait until the stream has them all
+      nextAbout(watching, "bulk-" + (EventStream.REPLAY + 1));
     }
-    try (Sse stale = new Sse(server.baseUrl(), null, "1")) {
+    String epoch = epoch(first);
+    try (Sse stale = new Sse(server.baseUrl(), null, first)) {
       Sse.Event reset = stale.next();
       assertThat(reset.name()).isEqualTo("reset");
       JsonNode data = Json.MAPPER.readTree(reset.data());
-      assertThat(data.get("lastEventId").asText()).isEqualTo("1");
-      long newest = data.get("newest").asLong();
-      assertThat(newest).isGreaterThan(EventStream.REPLAY);
-      assertThat(data.get("oldest").asLong()).isEqualTo(newest - EventStream.REPLAY + 1);
-      assertThat(reset.id()).isEqualTo(Long.toString(newest));
+      assertThat(data.get("lastEventId").asText()).isEqualTo(first);
+      String newest = data.get("newest").asText();
+      assertThat(epoch(newest)).isEqualTo(epoch);
+      assertThat(seq(newest)).isGreaterThan(EventStream.REPLAY);
+      assertThat(data.get("oldest").asText())
+          .isEqualTo(epoch + "-" + (seq(newest) - EventStream.REPLAY + 1));
+      assertThat(reset.id()).isEqualTo(newest);
 
       assertThat(http.post("/api/v1/jobs", job("after-reset")).status()).isEqualTo(201);
       Sse.Event live = stale.next("job");
-      assertThat(live.id()).isEqualTo(Long.toString(newest + 1));
+      assertThat(live.id()).isEqualTo(epoch + "-" + (seq(newest) + 1));
+    }
+  }
+
+  /**
+   * Ids from the process before a restart are foreign to the new one, though the new one has events
+   * with the same numbers: a reset, not a replay of the new process's events after the old number.
+   */
+  @Test
+  void anIdFromTheProcessBeforeARestartGetsAReset() throws Exception {
+    String before;
+    try (Sse first = new Sse(server.baseUrl(), null, null)) {
+      assertThat(http.post("/api/v1/jobs", job("before-restart")).status()).isEqualTo(201);
+      before = nextAbout(first, "before-restart").id();
+    }
+    server.close();
+    start();
+    String newest = null;
+    try (Sse watching = new Sse(server.baseUrl(), null, null)) {
+      for (int i = 0; i < 3; i++) {
+        assertThat(http.post("/api/v1/jobs", job("after-restart-" + i)).status()).isEqualTo(201);
+        newest = nextAbout(watching, "after-restart-" + i).id();
+      }
+    }
+    assertThat(newest).isNotEqualTo(before);
+    try (Sse again = new Sse(server.baseUrl(), null, before)) {
+      Sse.Event reset = again.next();
+      assertThat(reset.name()).as("the first event after reconnecting").isEqualTo("reset");
+      JsonNode data = Json.MAPPER.readTree(reset.data());
+      assertThat(data.get("lastEventId").asText()).isEqualTo(before);
+      assertThat(data.get("newest").asText()).isEqualTo(newest);
+      assertThat(reset.id()).isEqualTo(newest);
     }
   }
 

@@ -15,6 +15,9 @@ import java.util.function.Predicate;
 
 /** A real SSE client of {@code /api/v1/stream}, for tests: reads events line by line. */
 final class Sse implements AutoCloseable {
+  /** Put after the last line when the response ends: no SSE line holds a NUL. */
+  private static final String ENDED = "\0ended";
+
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final CompletableFuture<HttpResponse<Void>> stream;
 
@@ -23,9 +26,15 @@ final class Sse implements AutoCloseable {
 
   /** Connects with the token (or none) and the Last-Event-ID (or none); waits for the greeting. */
   Sse(String baseUrl, String token, String lastEventId) throws InterruptedException {
-    HttpRequest.Builder request =
-        HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/stream"))
-            .header("Accept", "text/event-stream");
+    this(baseUrl, token, lastEventId, "text/event-stream");
+  }
+
+  /** As above, with the {@code Accept} header given (null: none). */
+  Sse(String baseUrl, String token, String lastEventId, String accept) throws InterruptedException {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(baseUrl + "/api/v1/stream"));
+    if (accept != null) {
+      request.header("Accept", accept);
+    }
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -80,6 +89,9 @@ final class Sse implements AutoCloseable {
     if (line == null) {
       throw new AssertionError("no event line within 20 s");
     }
+    if (line.equals(ENDED)) {
+      throw new AssertionError("the stream's response ended");
+    }
     return line;
   }
 
@@ -105,6 +117,8 @@ final class Sse implements AutoCloseable {
     public void onError(Throwable throwable) {}
 
     @Override
-    public void onComplete() {}
+    public void onComplete() {
+      lines.add(ENDED);
+    }
   }
 }

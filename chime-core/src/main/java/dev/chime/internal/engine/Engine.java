@@ -940,6 +940,9 @@ public final class Engine implements Scheduler {
   }
 
   private JobInfo pauseLocked(JobInfo info, String note) {
+    if (info.state() == JobState.PAUSED) {
+      return renoteLocked(info, note);
+    }
     if (info.state() != JobState.ACTIVE) {
       return info;
     }
@@ -957,6 +960,28 @@ public final class Engine implements Scheduler {
     pausedSince.put(info.id(), now());
     jobChanged(SchedulerEvent.Change.PAUSED, paused);
     return paused;
+  }
+
+  /**
+   * A paused job paused again: a new note replaces the old one, stored and told as a paused event
+   * (it was ignored, so the job went on showing why it was first paused). The same note, or none,
+   * changes nothing and tells nothing.
+   */
+  private JobInfo renoteLocked(JobInfo info, String note) {
+    if (note == null || note.equals(info.note())) {
+      return info;
+    }
+    JobInfo noted =
+        updateFresh(
+            info.id(),
+            current ->
+                current.state() != JobState.PAUSED || note.equals(current.note())
+                    ? current
+                    : withState(current, JobState.PAUSED, note, current.nextFireAt()));
+    if (noted.state() == JobState.PAUSED && noted.version() != info.version()) {
+      jobChanged(SchedulerEvent.Change.PAUSED, noted);
+    }
+    return noted;
   }
 
   @Override

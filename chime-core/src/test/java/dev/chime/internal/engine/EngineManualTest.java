@@ -665,6 +665,44 @@ class EngineManualTest {
     assertThat(h.advanceAndRun(Duration.ofSeconds(30))).isEqualTo(1);
   }
 
+  /**
+   * Pausing a paused job with a new note gives it that note (stored, in a new version, with one
+   * paused event); the same note again, or none, changes nothing and says nothing.
+   */
+  @Test
+  void aPausedJobPausedAgainWithANewNoteTakesIt() {
+    h.engine.schedule(job("again", Trigger.onEvent("ping")).build());
+    JobId id = JobId.of("again");
+    JobInfo first = h.engine.pause(id, "disk swap");
+
+    JobInfo again = h.engine.pause(id, "disk swap, then a restore");
+
+    assertThat(again.state()).isEqualTo(JobState.PAUSED);
+    assertThat(again.note()).isEqualTo("disk swap, then a restore");
+    assertThat(again.version()).isGreaterThan(first.version());
+    assertThat(info("again").note()).as("stored").isEqualTo("disk swap, then a restore");
+    assertThat(h.engine.publish("ping", null))
+        .extracting(Run::reason)
+        .containsExactly("paused: disk swap, then a restore");
+
+    assertThat(h.engine.pause(id, "disk swap, then a restore").version())
+        .isEqualTo(again.version());
+    assertThat(h.engine.pause(id, null).note()).isEqualTo("disk swap, then a restore");
+    assertThat(info("again").version()).isEqualTo(again.version());
+    assertThat(
+            h.events.stream()
+                .filter(
+                    e ->
+                        e instanceof SchedulerEvent.JobChanged j
+                            && j.change() == SchedulerEvent.Change.PAUSED)
+                .map(e -> ((SchedulerEvent.JobChanged) e).job().note()))
+        .containsExactly("disk swap", "disk swap, then a restore");
+
+    JobInfo resumed = h.engine.resume(id);
+    assertThat(resumed.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(resumed.note()).isNull();
+  }
+
   /** Fails the first two attempts ("boom 1", "boom 2"), then succeeds. */
   private static final dev.chime.JobHandler FAIL_TWICE =
       ctx -> {

@@ -59,10 +59,61 @@ final class CleanupJob implements JobHandler {
   /** A file the rules look at. */
   private record Candidate(Path relative, Instant modified, long bytes) {}
 
+  /**
+   * What is wrong with the params; also, when the job is made, a {@code path} that is a symlink or
+   * goes through one (a run refuses those, so a job is never made with one).
+   */
   static List<String> validate(Map<String, Object> params) {
     Params p = new Params(params, FIELDS);
-    read(p);
+    Spec spec = read(p);
+    if (spec.path() != null) {
+      noSymlinkOnTheWay(spec.path(), p);
+    }
     return p.errors();
+  }
+
+  private static final String NEVER_FOLLOWS = "a cleanup job never follows symlinks";
+
+  /**
+   * Refuses a path whose nearest existing part (the path itself, or the parent it will be made in)
+   * is a symlink or resolves elsewhere: a run works only in a directory that is its own real path,
+   * so the path must be given as one. One that cannot be read yet is left to the run.
+   */
+  private static void noSymlinkOnTheWay(Path path, Params p) {
+    Path existing = path;
+    while (existing != null && !Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    try {
+      Path link = existing == null ? null : firstLink(existing);
+      if (link != null) {
+        p.error(
+            "path",
+            (link.equals(path) ? "is" : "goes through " + link + ",")
+                + " a symbolic link to "
+                + Files.readSymbolicLink(link)
+                + ": "
+                + NEVER_FOLLOWS
+                + "; give the real directory");
+      }
+    } catch (IOException e) {
+      // unreadable now: the run checks again, and says why
+    }
+  }
+
+  /** The first part of the existing path, from the top, that is a symlink; null if none is. */
+  private static Path firstLink(Path existing) throws IOException {
+    if (existing.toRealPath().equals(existing)) {
+      return null;
+    }
+    Path at = existing.getRoot();
+    for (Path name : existing) {
+      at = at.resolve(name);
+      if (Files.isSymbolicLink(at)) {
+        return at;
+      }
+    }
+    return null;
   }
 
   private static Spec read(Params p) {
@@ -113,8 +164,8 @@ final class CleanupJob implements JobHandler {
     Params p = new Params(ctx.params(), FIELDS);
     Spec spec = read(p);
     p.check(JobKinds.CLEANUP);
-    Path root = realDirectory(spec.path());
-    Object rootKey = fileKey(root);
+    Path root = spec.path();
+    Object rootKey = directoryKey(root);
     Report report = new Report(root, spec.dryRun());
     List<Candidate> files = scan(root, rootKey, spec, report, ctx);
     decide(files, spec, report);
@@ -132,28 +183,45 @@ final class CleanupJob implements JobHandler {
     }
   }
 
-  private static Path realDirectory(Path path) throws JobFailedException {
-    if (!Files.isDirectory(path)) {
-      throw new JobFailedException("path: " + path + " is not an existing directory");
-    }
+  /**
+   * The identity (device and inode on Linux) of the directory, read without following, if it is
+   * still what the job was made with: a directory, not a symlink, and its own real path (a job is
+   * made only with such a path). A path that became a symlink, or that a directory on the way
+   * swapped for a symlink now leads elsewhere, is refused: the run fails saying so, and touches
+   * nothing. The scan and the deletes open only the directory with this identity.
+   */
+  private static Object directoryKey(Path path) throws JobFailedException {
+    String refusing = NEVER_FOLLOWS + "; refusing to run, nothing deleted";
     try {
-      Path real = path.toRealPath();
-      if (real.getParent() == null) {
-        throw new JobFailedException("path: " + path + " resolves to the root directory " + real);
+      BasicFileAttributes attrs =
+          Files.readAttributes(path, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      if (attrs.isSymbolicLink()) {
+        throw new JobFailedException(
+            "path: "
+                + path
+                + " is a symbolic link now (to "
+                + Files.readSymbolicLink(path)
+                + "): "
+                + refusing);
       }
-      return real;
+      if (!attrs.isDirectory()) {
+        throw new JobFailedException("path: " + path + " is not an existing directory");
+      }
+      Path real = path.toRealPath();
+      if (!real.equals(path)) {
+        throw new JobFailedException(
+            "path: "
+                + path
+                + " resolves to "
+                + real
+                + " now (a directory on the way is a symbolic link): "
+                + refusing);
+      }
+      return attrs.fileKey();
+    } catch (java.nio.file.NoSuchFileException e) {
+      throw new JobFailedException("path: " + path + " is not an existing directory");
     } catch (IOException e) {
       throw new JobFailedException("path: cannot resolve " + path + ": " + e.getMessage());
-    }
-  }
-
-  /** The identity (device and inode on Linux) of the directory itself, read without following. */
-  private static Object fileKey(Path root) throws JobFailedException {
-    try {
-      return Files.readAttributes(root, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)
-          .fileKey();
-    } catch (IOException e) {
-      throw new JobFailedException("path: cannot read " + root + ": " + e.getMessage());
     }
   }
 

@@ -21,16 +21,19 @@
  * meanwhile, and waits for them to exit. A process that detaches itself ({@code setsid} and double
  * fork) before the stop escapes this, as it would escape a process-group kill.
  *
- * <p><b>Cleanup: safety rules.</b> The path must be absolute, an existing directory, not {@code /},
- * and its real path (symlinks resolved) must not be {@code /} either; the run works inside the real
- * path. Symlinks are never followed: a symlink to a file is neither followed nor deleted (it is
- * reported as kept), a symlink to a directory is not descended. Only regular files are deleted;
- * directories, the root included, never are. Before each delete the file is checked again: still a
- * regular file, reached without following a symlink. Where the file system offers directory handles
- * ({@code SecureDirectoryStream}, as on Linux) every directory on the way is opened relative to its
- * parent with no-follow and the file is deleted relative to its directory, so a directory swapped
- * for a symlink after the scan cannot lead out; elsewhere the directory's real path is compared
- * just before the delete (a race of microseconds remains there).
+ * <p><b>Cleanup: safety rules.</b> The path must be absolute, not {@code /}, and its own real path:
+ * a job whose path is a symlink or goes through one is refused when it is made (validation looks at
+ * the nearest part of the path that exists). A run starts only in an existing directory that is
+ * still not a symlink and still its own real path: one swapped for a symlink, or reached through a
+ * directory on the way swapped for one, fails the run and nothing is touched (following it would
+ * have cleaned wherever the link points). Symlinks are never followed: a symlink to a file is
+ * neither followed nor deleted (it is reported as kept), a symlink to a directory is not descended.
+ * Only regular files are deleted; directories, the root included, never are. Before each delete the
+ * file is checked again: still a regular file, reached without following a symlink. Where the file
+ * system offers directory handles ({@code SecureDirectoryStream}, as on Linux) every directory on
+ * the way is opened relative to its parent with no-follow and the file is deleted relative to its
+ * directory, so a directory swapped for a symlink after the scan cannot lead out; elsewhere the
+ * directory's real path is compared just before the delete (a race of microseconds remains there).
  *
  * <p><b>Cleanup: which files.</b> The glob is matched against the path relative to the directory
  * ({@code *.tmp} matches files directly inside it). A glob without {@code /} or {@code **} looks

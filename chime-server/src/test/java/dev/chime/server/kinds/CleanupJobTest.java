@@ -242,22 +242,84 @@ class CleanupJobTest {
     assertThat(clean(Map.of("path", "tmp", "older_than", "P1D")).error())
         .isEqualTo("invalid cleanup params: path: must be an absolute path, was 'tmp'");
     assertThat(clean(Map.of("path", rootLink.toString(), "older_than", "P1D")).error())
-        .isEqualTo("path: " + rootLink + " resolves to the root directory /");
+        .isEqualTo(
+            "path: "
+                + rootLink
+                + " is a symbolic link now (to /): a cleanup job never follows symlinks; refusing"
+                + " to run, nothing deleted");
     assertThat(clean(Map.of("path", aFile.toString(), "older_than", "P1D")).error())
         .isEqualTo("path: " + aFile + " is not an existing directory");
     assertThat(clean(Map.of("path", temp.resolve("none").toString(), "keep_last", 1)).error())
         .isEqualTo("path: " + temp.resolve("none") + " is not an existing directory");
   }
 
+  /** A job is not made with a path that is, or goes through, a symlink: it must be real. */
   @Test
-  void worksInsideTheRealPathOfALinkedDirectory() throws IOException {
+  void aLinkedDirectoryIsRefusedWhenTheJobIsMade() throws IOException {
     Path link = Files.createSymbolicLink(temp.resolve("dir-link"), dir);
-    Path old = file(dir, "old", 1, days(9));
+    String never = "a cleanup job never follows symlinks; give the real directory";
 
-    Run run = clean(Map.of("path", link.toString(), "older_than", "P1D"));
+    assertThat(JobKinds.validate(JobKinds.CLEANUP, Map.of("path", link.toString(), "keep_last", 1)))
+        .containsExactly("path: is a symbolic link to " + dir + ": " + never);
+    for (Path under : new Path[] {link.resolve("sub"), link.resolve("not/yet")}) {
+      Files.createDirectories(dir.resolve("sub"));
+      assertThat(
+              JobKinds.validate(JobKinds.CLEANUP, Map.of("path", under.toString(), "keep_last", 1)))
+          .containsExactly(
+              "path: goes through " + link + ", a symbolic link to " + dir + ": " + never);
+    }
+    assertThat(JobKinds.validate(JobKinds.CLEANUP, Map.of("path", dir.toString(), "keep_last", 1)))
+        .isEmpty();
+    assertThat(
+            JobKinds.validate(
+                JobKinds.CLEANUP,
+                Map.of("path", dir.resolve("not/yet").toString(), "keep_last", 1)))
+        .isEmpty();
+  }
 
-    assertThat(old).doesNotExist();
-    assertThat(report(run)).containsEntry("path", dir.toRealPath().toString());
+  /** One made before a symlink took its directory's place refuses to run, touching nothing. */
+  @Test
+  void aDirectoryLaterSwappedForASymlinkIsNotFollowed() throws IOException {
+    Path victim = file(outside, "victim", 1, days(9));
+    Map<String, Object> params = params("older_than", "P1D");
+    assertThat(JobKinds.validate(JobKinds.CLEANUP, params)).isEmpty();
+    Files.move(dir, temp.resolve("moved-away"));
+    Files.createSymbolicLink(dir, outside);
+
+    Run run = clean(params);
+
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(run.error())
+        .isEqualTo(
+            "path: "
+                + dir
+                + " is a symbolic link now (to "
+                + outside
+                + "): a cleanup job never follows symlinks; refusing to run, nothing deleted");
+    assertThat(victim).exists();
+  }
+
+  /** As when a directory on the way to it is swapped for a symlink: it leads elsewhere now. */
+  @Test
+  void aDirectoryOnTheWayLaterSwappedForASymlinkIsNotFollowed() throws IOException {
+    Path parent = Files.createDirectory(temp.resolve("parent"));
+    Path registered = Files.createDirectory(parent.resolve("outside"));
+    Path victim = file(outside, "victim", 1, days(9));
+    Files.move(parent, temp.resolve("parent-moved-away"));
+    Files.createSymbolicLink(parent, temp);
+
+    Run run = clean(Map.of("path", registered.toString(), "older_than", "P1D"));
+
+    assertThat(run.state()).isEqualTo(RunState.FAILED);
+    assertThat(run.error())
+        .isEqualTo(
+            "path: "
+                + registered
+                + " resolves to "
+                + outside
+                + " now (a directory on the way is a symbolic link): a cleanup job never follows"
+                + " symlinks; refusing to run, nothing deleted");
+    assertThat(victim).exists();
   }
 
   @Test
