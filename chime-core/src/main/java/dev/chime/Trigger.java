@@ -225,13 +225,21 @@ public sealed interface Trigger
     public Optional<Instant> nextAfter(Instant after) {
       Instant next;
       if (mode == Mode.FIXED_DELAY || after.isBefore(start)) {
-        next = after.isBefore(start) ? start : after.plus(period);
+        next = jittered(after.isBefore(start) ? start : after.plus(period));
       } else {
+        // The grid point at or before `after` still fires after it when its jitter carries it
+        // past; otherwise the next grid point does.
         long periods = Duration.between(start, after).dividedBy(period);
-        next = start.plus(period.multipliedBy(periods + 1));
+        next = jittered(start.plus(period.multipliedBy(periods)));
+        if (!next.isAfter(after)) {
+          next = jittered(start.plus(period.multipliedBy(periods + 1)));
+        }
       }
-      next = next.plus(jitterFor(next));
       return end != null && next.isAfter(end) ? Optional.empty() : Optional.of(next);
+    }
+
+    private Instant jittered(Instant grid) {
+      return grid.plus(jitterFor(grid));
     }
 
     /** A delay in [0, jitter) derived from the fire time, so replays agree. */

@@ -93,6 +93,26 @@ class TriggerTest {
   }
 
   @Test
+  void aJitteredFireIsNotSkippedWhenAskedBetweenItsGridPointAndItself() {
+    Trigger.Interval jittered =
+        Trigger.every(Duration.ofMinutes(1)).startingAt(T0).withJitter(Duration.ofSeconds(10));
+    List<Instant> fires = fires(jittered, T0.minusSeconds(1), 50);
+    int delayed = 0;
+    for (int i = 0; i < fires.size(); i++) {
+      Instant grid = T0.plus(Duration.ofMinutes(i));
+      Instant fire = fires.get(i);
+      assertThat(jittered.nextAfter(fire.minusNanos(1)))
+          .as("just before fire %d", i)
+          .contains(fire);
+      if (fire.isAfter(grid)) {
+        delayed++;
+        assertThat(jittered.nextAfter(grid)).as("at grid point %d", i).contains(fire);
+      }
+    }
+    assertThat(delayed).as("fires the jitter delays").isGreaterThan(40);
+  }
+
+  @Test
   void intervalRejectsBadValuesNamingThem() {
     assertThatThrownBy(() -> Trigger.every(Duration.ZERO))
         .hasMessage("period must be positive, was PT0S");
