@@ -58,7 +58,8 @@ public sealed interface Trigger
 
   /**
    * A cron expression (dialect by field count) read in the zone, with the AUTO DST policy. {@code
-   * H} fields are hashed from a provisional key here; the scheduler re-keys them with the job's id.
+   * H} fields are hashed from a provisional key here; the scheduler re-keys them with the job's id
+   * (also inside {@link #any} and {@link #all}).
    */
   static Cron cron(String expression, ZoneId zone) {
     return cron(expression, null, zone);

@@ -1258,6 +1258,27 @@ class EngineManualTest {
   }
 
   @Test
+  void hashedCronFieldsInsideAnyAndAllAreKeyedByTheJobId() {
+    String text = "H H * * *";
+    java.time.ZoneOffset utc = java.time.ZoneOffset.UTC;
+    Trigger never = Trigger.once(Instant.parse("9999-01-01T00:00:00Z"));
+    for (String id : List.of("backup", "report")) {
+      Trigger nested = Trigger.any(never, Trigger.all(Trigger.cron(text, utc), never));
+      h.engine.schedule(job(id, Trigger.any(Trigger.cron(text, utc), nested)).build());
+      Instant expected =
+          dev.chime.cron.CronExpression.parse(text, null, id).next(h.at(0), utc).orElseThrow();
+      assertThat(info(id).nextFireAt()).isEqualTo(expected);
+      Trigger.Any any = (Trigger.Any) info(id).job().trigger();
+      Trigger.All all = (Trigger.All) ((Trigger.Any) any.triggers().get(1)).triggers().get(1);
+      for (Trigger cron : List.of(any.triggers().get(0), all.triggers().get(0))) {
+        assertThat(((Trigger.Cron) cron).expression().hashKey()).isEqualTo(id);
+      }
+      assertThat(all.triggers().get(1)).isSameAs(never);
+    }
+    assertThat(info("backup").nextFireAt()).isNotEqualTo(info("report").nextFireAt());
+  }
+
+  @Test
   void retryJitterSpreadsWaitsWithinItsBound() {
     dev.chime.RetryPolicy policy =
         dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)).withJitter(Duration.ofSeconds(5));
