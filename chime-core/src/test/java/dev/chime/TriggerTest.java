@@ -113,6 +113,18 @@ class TriggerTest {
   }
 
   @Test
+  void aCronThatSomeJobIdWouldNeverFireIsRefusedWhenTheTriggerIsMade() {
+    assertThatThrownBy(() -> Trigger.cron("0 0 H(29-31) 2 *", NEW_YORK))
+        .isInstanceOf(dev.chime.cron.CronSyntaxException.class)
+        .hasMessage(
+            "day-of-month: for some keys (job ids) 'H(29-31)' draws 30, and 30 never occurs in"
+                + " February; the expression can never fire (column 5)");
+    assertThatThrownBy(() -> Trigger.cron("0 0 30 2 *", NEW_YORK))
+        .isInstanceOf(dev.chime.cron.CronSyntaxException.class)
+        .hasMessage("day-of-month: 30 never occurs in February; the expression can never fire");
+  }
+
+  @Test
   void intervalRejectsBadValuesNamingThem() {
     assertThatThrownBy(() -> Trigger.every(Duration.ZERO))
         .hasMessage("period must be positive, was PT0S");

@@ -231,6 +231,11 @@ final class CronDescriber {
     return MONTHS[month];
   }
 
+  /** The English name of a day of the week, 0 = Sunday. */
+  static String dayName(int day) {
+    return DAYS[day];
+  }
+
   private static boolean isAll(List<Term> terms) {
     return terms.size() == 1 && terms.get(0).kind() == Term.Kind.ALL;
   }
@@ -243,7 +248,8 @@ final class CronDescriber {
     return term.kind() == Term.Kind.VALUE && term.from() == value;
   }
 
-  private static String join(List<String> items, String conjunction) {
+  /** "a", "a and b", "a, b and c". */
+  static String join(List<String> items, String conjunction) {
     if (items.size() == 1) {
       return items.get(0);
     }

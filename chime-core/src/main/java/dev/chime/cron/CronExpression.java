@@ -72,12 +72,15 @@ public final class CronExpression {
 
   /**
    * Parses an expression whose {@code H} fields are hashed from {@code hashKey} (a job's id) as
-   * Jenkins does, so the same key gets the same slots as in Jenkins.
+   * Jenkins does, so the same key gets the same slots as in Jenkins. An expression that some key
+   * would make never fire ({@code 0 0 H(29-31) 2 *}: a key that draws 30) is refused whatever the
+   * key.
    *
    * @throws CronSyntaxException naming the field, the reason and the column
    */
   public static CronExpression parse(String text, CronDialect dialect, String hashKey) {
     CronParser.Parsed parsed = CronParser.parse(text, dialect, hashKey);
+    HashedDays.check(text, parsed);
     return new CronExpression(
         text.strip(), hashKey, parsed, new CronFields(text, parsed), DstPolicy.AUTO);
   }

@@ -664,7 +664,21 @@ public final class Engine implements Scheduler {
    * its id, as Jenkins does.
    */
   private static Job keyed(Job job) {
-    Trigger rekeyed = keyed(job.trigger(), job.id().value());
+    Trigger rekeyed;
+    try {
+      rekeyed = keyed(job.trigger(), job.id().value());
+    } catch (dev.chime.cron.CronSyntaxException e) {
+      // Only an expression with too many H draws to check them all when it was parsed gets here.
+      throw new SchedulerException(
+          Kind.INVALID,
+          "trigger",
+          "job "
+              + job.id()
+              + ": cron '"
+              + e.expression()
+              + "' with the job id as the key of its H fields can never fire: "
+              + e.getMessage());
+    }
     return rekeyed == job.trigger()
         ? job
         : new Job(
