@@ -209,7 +209,7 @@ public final class CronExpression {
     long searchedFrom = Long.MAX_VALUE;
     long match = NONE;
     while (true) {
-      long need = Math.max(from, table.starts[index]) + table.offsets[index];
+      long need = Math.max(from, table.start(index)) + table.offset(index);
       if (need < searchedFrom || need > match) {
         searchedFrom = need;
         match = fields.next(need);
@@ -217,7 +217,7 @@ public final class CronExpression {
           return NONE;
         }
       }
-      long candidate = match - table.offsets[index];
+      long candidate = match - table.offset(index);
       if (candidate < table.end(index)) {
         return candidate;
       }
@@ -245,7 +245,7 @@ public final class CronExpression {
     long searchedTo = Long.MIN_VALUE;
     long match = NONE;
     while (true) {
-      long need = Math.min(until, table.end(index) - 1) + table.offsets[index];
+      long need = Math.min(until, table.end(index) - 1) + table.offset(index);
       if (need > searchedTo || need < match || match == NONE) {
         searchedTo = need;
         match = fields.previous(need);
@@ -253,8 +253,8 @@ public final class CronExpression {
           return NONE;
         }
       }
-      long candidate = match - table.offsets[index];
-      if (candidate >= table.starts[index]) {
+      long candidate = match - table.offset(index);
+      if (candidate >= table.start(index)) {
         return candidate;
       }
       index--;
