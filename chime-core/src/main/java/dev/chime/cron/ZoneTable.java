@@ -11,18 +11,19 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A zone's UTC offsets as windows of constant offset: window {@code i} runs from {@link #start}
  * (epoch seconds) to {@link #end}, at {@link #offset} seconds. Tabulated once per zone from its
- * rules from {@link #FROM_YEAR} to about {@link #TO_YEAR} (about 1,100 windows for a zone with DST,
- * 13 KB) and cached, so the cron search finds an offset with one array read and a short scan, and
- * no allocation. Before that span the first offset holds.
+ * rules, every transition up to about {@link #TO_YEAR} (about 1,100 windows for a zone with DST, 13
+ * KB), and cached, so the cron search finds an offset with one array read and a short scan, and no
+ * allocation. The index starts at {@link #FROM_YEAR}: the few zones that changed offset before
+ * (London in 1847, Manila in 1844) have those windows too, found by a scan from the first.
  *
- * <p>After it, a zone whose rules change the offset every year (its DST rules) keeps doing so: the
- * windows of the table's last 400 years repeat, each time 400 years later. That is exact, not an
- * estimate: the Gregorian calendar repeats every 400 years (146,097 days, a whole number of weeks),
- * so each yearly rule ("the second Sunday of March at 02:00") falls on the same local date and time
- * 400 years later, at the same offsets, which is how {@link ZoneRules} computes them too. The table
- * ends late enough that its last 400 years come from those yearly rules alone (a zone's rules may
- * list transitions one by one until late: Asia/Gaza's until 2087). A zone without yearly rules
- * keeps its last offset.
+ * <p>After the table's end, a zone whose rules change the offset every year (its DST rules) keeps
+ * doing so: the windows of the table's last 400 years repeat, each time 400 years later. That is
+ * exact, not an estimate: the Gregorian calendar repeats every 400 years (146,097 days, a whole
+ * number of weeks), so each yearly rule ("the second Sunday of March at 02:00") falls on the same
+ * local date and time 400 years later, at the same offsets, which is how {@link ZoneRules} computes
+ * them too. The table ends late enough that its last 400 years come from those yearly rules alone
+ * (a zone's rules may list transitions one by one until late: Asia/Gaza's until 2087). A zone
+ * without yearly rules keeps its last offset.
  */
 final class ZoneTable {
   static final int FROM_YEAR = 1850;
@@ -33,7 +34,10 @@ final class ZoneTable {
 
   private static final ConcurrentHashMap<ZoneId, ZoneTable> CACHE = new ConcurrentHashMap<>();
 
-  /** Buckets of 2^22 s (48.5 days) from {@link #FROM_YEAR}: a direct index, then a short scan. */
+  /**
+   * Buckets of 2^22 s (48.5 days) from {@link #FROM_YEAR}: a direct index, then a short scan. An
+   * instant before is scanned for from the first window.
+   */
   private static final int BUCKET_SHIFT = 22;
 
   private static final long BASE = Civil.localSecond(FROM_YEAR, 1, 1, 0, 0, 0);
@@ -81,14 +85,14 @@ final class ZoneTable {
 
   private static ZoneTable build(ZoneId zone) {
     ZoneRules rules = zone.getRules();
-    Instant from = Instant.ofEpochSecond(BASE);
     long until = until(rules);
     long[] starts = new long[64];
     int[] offsets = new int[64];
     starts[0] = Long.MIN_VALUE;
-    offsets[0] = rules.getOffset(from).getTotalSeconds();
+    offsets[0] = rules.getOffset(Instant.MIN).getTotalSeconds();
     int count = 1;
-    ZoneOffsetTransition transition = rules.isFixedOffset() ? null : rules.nextTransition(from);
+    ZoneOffsetTransition transition =
+        rules.isFixedOffset() ? null : rules.nextTransition(Instant.MIN);
     while (transition != null && transition.toEpochSecond() < until) {
       if (count == starts.length) {
         starts = Arrays.copyOf(starts, count * 2);

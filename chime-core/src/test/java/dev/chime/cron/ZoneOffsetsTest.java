@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.time.zone.ZoneOffsetTransition;
 import java.time.zone.ZoneRules;
 import java.util.ArrayList;
@@ -36,6 +38,44 @@ class ZoneOffsetsTest {
             "2500-11-08T01:00:00-05:00");
     assertThat(previous(daily, "America/New_York", "2500-07-04T12:00", 1))
         .containsExactly("2500-07-04T02:30:00-04:00");
+  }
+
+  @Test
+  void localMeanTimeBefore1850IsTheZonesOwn() {
+    // Manila kept American dates until it skipped 1844-12-31: 1844-12-30 at -15:56:08 (local mean
+    // time) was followed by 1845-01-01 at +08:03:52. London kept -00:01:15 until 1847-12-01.
+    CronExpression noon = CronExpression.parse("0 12 * * *");
+    assertThat(withSeconds(noon.upcoming(local("1844-12-29T13:00", "Asia/Manila"), 3)))
+        .containsExactly(
+            "1844-12-30T12:00:00-15:56:08",
+            "1845-01-01T00:00:00+08:03:52",
+            "1845-01-01T12:00:00+08:03:52");
+    assertThat(withSeconds(noon.upcoming(local("1840-06-01T00:00", "Europe/London"), 1)))
+        .containsExactly("1840-06-01T12:00:00-00:01:15");
+    ZonedDateTime evening = local("1847-12-01T18:00", "Europe/London");
+    ZonedDateTime today = noon.previous(evening).orElseThrow();
+    assertThat(withSeconds(List.of(today, noon.previous(today).orElseThrow())))
+        .containsExactly("1847-12-01T12:00:00Z", "1847-11-30T12:00:00-00:01:15");
+  }
+
+  @Test
+  void everyZoneThatChangedOffsetBefore1850FiresByItsOwnClock() {
+    Instant from = Instant.parse("1700-01-01T00:00:00Z");
+    CronExpression noon = CronExpression.parse("0 12 * * *");
+    int zones = 0;
+    for (String id : ZoneId.getAvailableZoneIds()) {
+      ZoneId zone = ZoneId.of(id);
+      ZoneRules rules = zone.getRules();
+      if (rules.getOffset(from).equals(rules.getOffset(Instant.parse("1850-01-01T00:00:00Z")))) {
+        continue;
+      }
+      zones++;
+      ZonedDateTime sameDay = from.atZone(zone).toLocalDate().atTime(12, 0).atZone(zone);
+      Instant expected =
+          (sameDay.toInstant().isAfter(from) ? sameDay : sameDay.plusDays(1)).toInstant();
+      assertThat(noon.next(from, zone)).as(id).contains(expected);
+    }
+    assertThat(zones).as("zones with an offset of their own before 1850").isGreaterThan(5);
   }
 
   @ParameterizedTest
@@ -72,6 +112,15 @@ class ZoneOffsetsTest {
             .contains(BruteForce.nextWallClock(atTheChange, dayBefore, zone));
       }
     }
+  }
+
+  private static ZonedDateTime local(String dateTime, String zone) {
+    return LocalDateTime.parse(dateTime).atZone(ZoneId.of(zone));
+  }
+
+  /** ISO-8601, with the seconds of an offset (local mean time) that CronTestSupport leaves out. */
+  private static List<String> withSeconds(List<ZonedDateTime> times) {
+    return times.stream().map(DateTimeFormatter.ISO_OFFSET_DATE_TIME::format).toList();
   }
 
   private static CronExpression atLocalTime(LocalDateTime local) {
