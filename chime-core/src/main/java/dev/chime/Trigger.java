@@ -79,12 +79,20 @@ public sealed interface Trigger
     return new Cron(parsed, zone);
   }
 
-  /** Every day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}). */
+  /**
+   * Every day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}).
+   *
+   * @param time to the second: cron fires at whole seconds, so a fraction is refused
+   */
   static Cron dailyAt(LocalTime time, ZoneId zone) {
     return weekly(time, "*", zone);
   }
 
-  /** Every week on the day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}). */
+  /**
+   * Every week on the day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}).
+   *
+   * @param time to the second: cron fires at whole seconds, so a fraction is refused
+   */
   static Cron weeklyOn(DayOfWeek day, LocalTime time, ZoneId zone) {
     Objects.requireNonNull(day, "day must not be null");
     return weekly(time, day.name().substring(0, 3).toLowerCase(Locale.ROOT), zone);
@@ -92,6 +100,10 @@ public sealed interface Trigger
 
   private static Cron weekly(LocalTime time, String days, ZoneId zone) {
     Objects.requireNonNull(time, "time must not be null");
+    if (time.getNano() != 0) {
+      throw new IllegalArgumentException(
+          "time must be a whole second (cron fires at whole seconds), was " + time);
+    }
     String text =
         String.format(
             Locale.ROOT,

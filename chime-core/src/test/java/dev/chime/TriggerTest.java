@@ -182,6 +182,23 @@ class TriggerTest {
   }
 
   @Test
+  void dailyAndWeeklyRefuseAFractionOfASecondRatherThanDropIt() {
+    LocalTime fraction = LocalTime.of(8, 0, 30, 500_000_000);
+    String message = "time must be a whole second (cron fires at whole seconds), was 08:00:30.500";
+    assertThatThrownBy(() -> Trigger.dailyAt(fraction, NEW_YORK))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> Trigger.weeklyOn(DayOfWeek.MONDAY, fraction, NEW_YORK))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> Trigger.dailyAt(LocalTime.of(8, 0, 0, 1), NEW_YORK))
+        .hasMessage(
+            "time must be a whole second (cron fires at whole seconds), was 08:00:00.000000001");
+    assertThat(Trigger.dailyAt(LocalTime.of(8, 0, 30), ZoneId.of("UTC")).nextAfter(T0))
+        .contains(Instant.parse("2026-11-25T08:00:30Z"));
+  }
+
+  @Test
   void afterWaitsForJobsAndIsNotTimeBased() {
     Trigger.After after = Trigger.after(JobId.of("extract"), JobId.of("load"));
     assertThat(after.jobs()).containsExactlyInAnyOrder(JobId.of("extract"), JobId.of("load"));
