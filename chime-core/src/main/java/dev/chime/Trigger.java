@@ -58,7 +58,8 @@ public sealed interface Trigger
 
   /**
    * A cron expression (dialect by field count) read in the zone, with the AUTO DST policy. {@code
-   * H} fields are hashed from a provisional key here; the scheduler re-keys them with the job's id.
+   * H} fields are hashed from a provisional key here; the scheduler re-keys them with the job's id
+   * (also inside {@link #any} and {@link #all}).
    */
   static Cron cron(String expression, ZoneId zone) {
     return cron(expression, null, zone);
@@ -78,12 +79,20 @@ public sealed interface Trigger
     return new Cron(parsed, zone);
   }
 
-  /** Every day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}). */
+  /**
+   * Every day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}).
+   *
+   * @param time to the second: cron fires at whole seconds, so a fraction is refused
+   */
   static Cron dailyAt(LocalTime time, ZoneId zone) {
     return weekly(time, "*", zone);
   }
 
-  /** Every week on the day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}). */
+  /**
+   * Every week on the day at the local time in the zone (DST as {@link DstPolicy#WALL_CLOCK}).
+   *
+   * @param time to the second: cron fires at whole seconds, so a fraction is refused
+   */
   static Cron weeklyOn(DayOfWeek day, LocalTime time, ZoneId zone) {
     Objects.requireNonNull(day, "day must not be null");
     return weekly(time, day.name().substring(0, 3).toLowerCase(Locale.ROOT), zone);
@@ -91,6 +100,10 @@ public sealed interface Trigger
 
   private static Cron weekly(LocalTime time, String days, ZoneId zone) {
     Objects.requireNonNull(time, "time must not be null");
+    if (time.getNano() != 0) {
+      throw new IllegalArgumentException(
+          "time must be a whole second (cron fires at whole seconds), was " + time);
+    }
     String text =
         String.format(
             Locale.ROOT,
@@ -225,13 +238,21 @@ public sealed interface Trigger
     public Optional<Instant> nextAfter(Instant after) {
       Instant next;
       if (mode == Mode.FIXED_DELAY || after.isBefore(start)) {
-        next = after.isBefore(start) ? start : after.plus(period);
+        next = jittered(after.isBefore(start) ? start : after.plus(period));
       } else {
+        // The grid point at or before `after` still fires after it when its jitter carries it
+        // past; otherwise the next grid point does.
         long periods = Duration.between(start, after).dividedBy(period);
-        next = start.plus(period.multipliedBy(periods + 1));
+        next = jittered(start.plus(period.multipliedBy(periods)));
+        if (!next.isAfter(after)) {
+          next = jittered(start.plus(period.multipliedBy(periods + 1)));
+        }
       }
-      next = next.plus(jitterFor(next));
       return end != null && next.isAfter(end) ? Optional.empty() : Optional.of(next);
+    }
+
+    private Instant jittered(Instant grid) {
+      return grid.plus(jitterFor(grid));
     }
 
     /** A delay in [0, jitter) derived from the fire time, so replays agree. */

@@ -93,6 +93,38 @@ class TriggerTest {
   }
 
   @Test
+  void aJitteredFireIsNotSkippedWhenAskedBetweenItsGridPointAndItself() {
+    Trigger.Interval jittered =
+        Trigger.every(Duration.ofMinutes(1)).startingAt(T0).withJitter(Duration.ofSeconds(10));
+    List<Instant> fires = fires(jittered, T0.minusSeconds(1), 50);
+    int delayed = 0;
+    for (int i = 0; i < fires.size(); i++) {
+      Instant grid = T0.plus(Duration.ofMinutes(i));
+      Instant fire = fires.get(i);
+      assertThat(jittered.nextAfter(fire.minusNanos(1)))
+          .as("just before fire %d", i)
+          .contains(fire);
+      if (fire.isAfter(grid)) {
+        delayed++;
+        assertThat(jittered.nextAfter(grid)).as("at grid point %d", i).contains(fire);
+      }
+    }
+    assertThat(delayed).as("fires the jitter delays").isGreaterThan(40);
+  }
+
+  @Test
+  void aCronThatSomeJobIdWouldNeverFireIsRefusedWhenTheTriggerIsMade() {
+    assertThatThrownBy(() -> Trigger.cron("0 0 H(29-31) 2 *", NEW_YORK))
+        .isInstanceOf(dev.chime.cron.CronSyntaxException.class)
+        .hasMessage(
+            "day-of-month: for some keys (job ids) 'H(29-31)' draws 30, and 30 never occurs in"
+                + " February; the expression can never fire (column 5)");
+    assertThatThrownBy(() -> Trigger.cron("0 0 30 2 *", NEW_YORK))
+        .isInstanceOf(dev.chime.cron.CronSyntaxException.class)
+        .hasMessage("day-of-month: 30 never occurs in February; the expression can never fire");
+  }
+
+  @Test
   void intervalRejectsBadValuesNamingThem() {
     assertThatThrownBy(() -> Trigger.every(Duration.ZERO))
         .hasMessage("period must be positive, was PT0S");
@@ -147,6 +179,23 @@ class TriggerTest {
     assertThat(weekly.nextAfter(T0)).contains(Instant.parse("2026-11-29T04:00:30Z"));
     assertThatThrownBy(() -> Trigger.weeklyOn(null, LocalTime.NOON, NEW_YORK))
         .hasMessage("day must not be null");
+  }
+
+  @Test
+  void dailyAndWeeklyRefuseAFractionOfASecondRatherThanDropIt() {
+    LocalTime fraction = LocalTime.of(8, 0, 30, 500_000_000);
+    String message = "time must be a whole second (cron fires at whole seconds), was 08:00:30.500";
+    assertThatThrownBy(() -> Trigger.dailyAt(fraction, NEW_YORK))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> Trigger.weeklyOn(DayOfWeek.MONDAY, fraction, NEW_YORK))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(message);
+    assertThatThrownBy(() -> Trigger.dailyAt(LocalTime.of(8, 0, 0, 1), NEW_YORK))
+        .hasMessage(
+            "time must be a whole second (cron fires at whole seconds), was 08:00:00.000000001");
+    assertThat(Trigger.dailyAt(LocalTime.of(8, 0, 30), ZoneId.of("UTC")).nextAfter(T0))
+        .contains(Instant.parse("2026-11-25T08:00:30Z"));
   }
 
   @Test

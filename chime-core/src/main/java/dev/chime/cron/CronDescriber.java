@@ -38,11 +38,11 @@ final class CronDescriber {
     }
     List<Term> months = parsed.terms().get(Field.MONTH);
     if (!isAll(months)) {
-      parts.add(list(months, CronDescriber::monthName, "every %d months", "in "));
+      parts.add(period(months, Field.MONTH, "month", CronDescriber::monthName));
     }
     List<Term> years = parsed.terms().get(Field.YEAR);
     if (years != null && !isAll(years)) {
-      parts.add(list(years, String::valueOf, "every %d years", "in "));
+      parts.add(period(years, Field.YEAR, "year", String::valueOf));
     }
     String text = String.join(", ", parts);
     return Character.toUpperCase(text.charAt(0)) + text.substring(1);
@@ -73,10 +73,10 @@ final class CronDescriber {
     }
     List<String> phrases = new ArrayList<>();
     if (showSeconds) {
-      phrases.add(unit(seconds, "second"));
+      phrases.add(unit(seconds, Field.SECOND, "second"));
     }
     if (!(showSeconds && isAll(minutes))) {
-      phrases.add(unit(minutes, "minute"));
+      phrases.add(unit(minutes, Field.MINUTE, "minute"));
     }
     if (!isAll(hours)) {
       phrases.add(hours(hours));
@@ -84,7 +84,8 @@ final class CronDescriber {
     return String.join(", ", phrases);
   }
 
-  private static String unit(List<Term> terms, String unit) {
+  /** Seconds or minutes: "at minute 5", "at minutes 10 through 20", "every 5 minutes from ...". */
+  private static String unit(List<Term> terms, Field field, String unit) {
     if (isAll(terms)) {
       return "every " + unit;
     }
@@ -95,38 +96,46 @@ final class CronDescriber {
     }
     List<String> pieces = new ArrayList<>();
     for (Term term : terms) {
-      pieces.add(
-          switch (term.kind()) {
-            case VALUE -> unit + " " + term.from();
-            case STEP ->
-                term.step() == 1
-                    ? "every " + unit + " from " + term.from() + " through " + term.to()
-                    : String.format(Locale.ROOT, "every %d %ss", term.step(), unit)
-                        + (isWhole(term, unit)
-                            ? ""
-                            : " from " + term.from() + " through " + term.to());
-            default -> "every " + unit;
-          });
+      if (term.kind() == Term.Kind.VALUE) {
+        pieces.add(unit + " " + term.from());
+      } else if (term.step() == 1) {
+        pieces.add(unit + "s " + term.from() + " through " + term.to());
+      } else {
+        pieces.add(
+            every(term, unit)
+                + (isWhole(term, field)
+                    ? ""
+                    : " from " + unit + " " + term.from() + " through " + term.to()));
+      }
+    }
+    return (pieces.get(0).startsWith("every ") ? "" : "at ") + join(pieces, "and");
+  }
+
+  /** "between 09:00 and 17:59", "during the 09:00 and 17:00 hours", "every 2 hours from ...". */
+  private static String hours(List<Term> hours) {
+    if (hours.size() > 1 && allValues(hours)) {
+      List<String> values = new ArrayList<>();
+      hours.forEach(t -> values.add(clock(t.from())));
+      return "during the " + join(values, "and") + " hours";
+    }
+    List<String> pieces = new ArrayList<>();
+    for (Term term : hours) {
+      if (term.kind() == Term.Kind.VALUE || term.step() == 1) {
+        pieces.add(
+            String.format(Locale.ROOT, "between %02d:00 and %02d:59", term.from(), term.to()));
+      } else {
+        pieces.add(
+            every(term, "hour")
+                + (isWhole(term, Field.HOUR)
+                    ? ""
+                    : " from " + clock(term.from()) + " through " + clock(term.to())));
+      }
     }
     return join(pieces, "and");
   }
 
-  private static boolean isWhole(Term term, String unit) {
-    int max = unit.equals("hour") ? 23 : 59;
-    return term.from() == 0 && term.to() == max;
-  }
-
-  private static String hours(List<Term> hours) {
-    if (hours.size() == 1 && (hours.get(0).isRange() || hours.get(0).kind() == Term.Kind.VALUE)) {
-      Term range = hours.get(0);
-      return String.format(Locale.ROOT, "between %02d:00 and %02d:59", range.from(), range.to());
-    }
-    if (allValues(hours)) {
-      List<String> values = new ArrayList<>();
-      hours.forEach(t -> values.add(String.format(Locale.ROOT, "%02d:00", t.from())));
-      return "in the hour" + (hours.size() > 1 ? "s" : "") + " from " + join(values, "and");
-    }
-    return unit(hours, "hour");
+  private static String clock(int hour) {
+    return String.format(Locale.ROOT, "%02d:00", hour);
   }
 
   // ---- days -----------------------------------------------------------------------------
@@ -143,92 +152,159 @@ final class CronDescriber {
       return daysOfMonth(dom);
     }
     if (anyDom) {
-      return daysOfWeek(dow);
+      return isPlainRange(dow) ? weekdays(dow.get(0)) : "on " + daysOfWeek(dow);
     }
     return parsed.orDays()
-        ? daysOfMonth(dom) + " or " + daysOfWeek(dow)
-        : daysOfMonth(dom) + ", if it is " + join(weekdayNames(dow), "or");
+        ? daysOfMonth(dom) + " or on " + daysOfWeek(dow)
+        : daysOfMonth(dom) + ", if it is " + weekdayCondition(dow);
   }
 
+  /** "on day 1 and day 15 of the month", "every 2 days from day 3 through 31 of the month". */
   private static String daysOfMonth(List<Term> terms) {
     List<String> pieces = new ArrayList<>();
     for (Term term : terms) {
       pieces.add(
           switch (term.kind()) {
-            case VALUE -> "day " + term.from();
+            case VALUE -> "on day " + term.from();
             case STEP ->
                 term.step() == 1
-                    ? "days " + term.from() + " through " + term.to()
-                    : String.format(
-                        Locale.ROOT,
-                        "every %d days from day %d through %d",
-                        term.step(),
-                        term.from(),
-                        term.to());
+                    ? "on days " + term.from() + " through " + term.to()
+                    : every(term, "day")
+                        + (isWhole(term, Field.DAY_OF_MONTH)
+                            ? ""
+                            : " from day " + term.from() + " through " + term.to());
             case LAST_DAY ->
                 term.from() == 0
-                    ? "the last day"
+                    ? "on the last day"
                     : term.from() + " day" + (term.from() > 1 ? "s" : "") + " before the last day";
-            case LAST_WEEKDAY -> "the last weekday";
-            case NEAREST_WEEKDAY -> "the weekday nearest day " + term.from();
-            default -> "every day";
+            case LAST_WEEKDAY -> "on the last weekday";
+            default -> "on the weekday nearest day " + term.from();
           });
     }
-    return "on " + join(pieces, "and") + " of the month";
+    // "on day 1 and day 15", not "on day 1 and on day 15".
+    for (int i = pieces.size() - 1; i > 0; i--) {
+      if (pieces.get(i).startsWith("on ") && pieces.get(i - 1).startsWith("on ")) {
+        pieces.set(i, pieces.get(i).substring(3));
+      }
+    }
+    return join(pieces, "and") + " of the month";
   }
 
+  /** "Monday, Wednesday and Friday", "Monday and the last Friday of the month". */
   private static String daysOfWeek(List<Term> terms) {
-    if (terms.size() == 1 && terms.get(0).isRange()) {
-      return DAYS[terms.get(0).from()] + " through " + DAYS[terms.get(0).to()];
+    List<String> pieces = new ArrayList<>();
+    for (int i = 0; i < terms.size(); i++) {
+      Term term = terms.get(i);
+      if (isSpecial(term)) {
+        // "the third Friday and the first Monday of the month": one "of the month" for a run.
+        boolean runGoesOn = i + 1 < terms.size() && isSpecial(terms.get(i + 1));
+        pieces.add(special(term) + (runGoesOn ? "" : " of the month"));
+      } else if (term.isRange()) {
+        pieces.add(weekdays(term));
+      } else {
+        weekdayValues(term).forEach(day -> pieces.add(DAYS[day]));
+      }
+    }
+    return join(pieces, "and");
+  }
+
+  /** "a Monday, Wednesday or Friday", "a day from Monday through Friday", "the third Friday...". */
+  private static String weekdayCondition(List<Term> terms) {
+    List<String> pieces = new ArrayList<>();
+    boolean plainDays = true;
+    for (Term term : terms) {
+      if (isSpecial(term)) {
+        pieces.add(special(term) + " of the month");
+        plainDays = false;
+      } else if (term.isRange()) {
+        pieces.add("a day from " + weekdays(term));
+        plainDays = false;
+      } else {
+        weekdayValues(term).forEach(day -> pieces.add(DAYS[day]));
+      }
+    }
+    if (plainDays) {
+      return "a " + join(pieces, "or");
+    }
+    pieces.replaceAll(p -> p.startsWith("a ") || p.startsWith("the ") ? p : "a " + p);
+    return join(pieces, "or");
+  }
+
+  private static boolean isSpecial(Term term) {
+    return term.kind() == Term.Kind.LAST_OF_WEEKDAY || term.kind() == Term.Kind.NTH_WEEKDAY;
+  }
+
+  private static String special(Term term) {
+    return term.kind() == Term.Kind.LAST_OF_WEEKDAY
+        ? "the last " + DAYS[term.from()]
+        : "the " + ORDINALS[term.to()] + " " + DAYS[term.from()];
+  }
+
+  private static String weekdays(Term range) {
+    return DAYS[range.from()] + " through " + DAYS[range.to()];
+  }
+
+  private static boolean isPlainRange(List<Term> terms) {
+    return terms.size() == 1 && terms.get(0).isRange();
+  }
+
+  /** The weekdays a value or step matches, in the order the step takes them (0 = Sunday). */
+  private static List<Integer> weekdayValues(Term term) {
+    List<Integer> days = new ArrayList<>();
+    int span = Math.floorMod(term.to() - term.from(), 7);
+    for (int i = 0; i <= span; i += term.step()) {
+      days.add((term.from() + i) % 7);
+    }
+    return days;
+  }
+
+  // ---- months and years -----------------------------------------------------------------
+
+  /** "in January and March through May", "every 2 months from March through December". */
+  private static String period(
+      List<Term> terms, Field field, String unit, java.util.function.IntFunction<String> name) {
+    List<String> named = new ArrayList<>();
+    List<String> steps = new ArrayList<>();
+    for (Term term : terms) {
+      if (term.kind() == Term.Kind.VALUE) {
+        named.add(name.apply(term.from()));
+      } else if (term.step() == 1) {
+        named.add(name.apply(term.from()) + " through " + name.apply(term.to()));
+      } else {
+        steps.add(
+            every(term, unit)
+                + (isWhole(term, field)
+                    ? ""
+                    : " from " + name.apply(term.from()) + " through " + name.apply(term.to())));
+      }
     }
     List<String> pieces = new ArrayList<>();
-    for (Term term : terms) {
-      pieces.add(
-          switch (term.kind()) {
-            case LAST_OF_WEEKDAY -> "the last " + DAYS[term.from()] + " of the month";
-            case NTH_WEEKDAY ->
-                "the " + ORDINALS[term.to()] + " " + DAYS[term.from()] + " of the month";
-            case STEP ->
-                term.step() == 1
-                    ? DAYS[term.from()] + " through " + DAYS[term.to()]
-                    : String.format(
-                        Locale.ROOT,
-                        "every %d days of the week from %s through %s",
-                        term.step(),
-                        DAYS[term.from()],
-                        DAYS[term.to()]);
-            default -> DAYS[term.from()];
-          });
+    if (!named.isEmpty()) {
+      pieces.add("in " + join(named, "and"));
     }
-    return "on " + join(pieces, "and");
-  }
-
-  private static List<String> weekdayNames(List<Term> terms) {
-    String text = daysOfWeek(terms);
-    return List.of(text.startsWith("on ") ? "a " + text.substring(3) : text);
+    pieces.addAll(steps);
+    return join(pieces, "and");
   }
 
   // ---- helpers --------------------------------------------------------------------------
 
-  private static String list(
-      List<Term> terms, java.util.function.IntFunction<String> name, String every, String prefix) {
-    List<String> pieces = new ArrayList<>();
-    boolean values = allValues(terms);
-    for (Term term : terms) {
-      if (term.kind() == Term.Kind.VALUE) {
-        pieces.add(name.apply(term.from()));
-      } else if (term.step() == 1) {
-        pieces.add(name.apply(term.from()) + " through " + name.apply(term.to()));
-      } else {
-        pieces.add(String.format(Locale.ROOT, every, term.step()));
-      }
-    }
-    return (values ? prefix : "") + join(pieces, "and");
+  private static String every(Term step, String unit) {
+    return String.format(Locale.ROOT, "every %d %ss", step.step(), unit);
+  }
+
+  /** A step over the whole field ({@code *}{@code /n}), which needs no "from ... through ...". */
+  private static boolean isWhole(Term term, Field field) {
+    return term.from() == field.min && term.to() == field.max;
   }
 
   /** The English name of a month, 1 = January. */
   static String monthName(int month) {
     return MONTHS[month];
+  }
+
+  /** The English name of a day of the week, 0 = Sunday. */
+  static String dayName(int day) {
+    return DAYS[day];
   }
 
   private static boolean isAll(List<Term> terms) {
@@ -243,7 +319,8 @@ final class CronDescriber {
     return term.kind() == Term.Kind.VALUE && term.from() == value;
   }
 
-  private static String join(List<String> items, String conjunction) {
+  /** "a", "a and b", "a, b and c". */
+  static String join(List<String> items, String conjunction) {
     if (items.size() == 1) {
       return items.get(0);
     }

@@ -72,12 +72,15 @@ public final class CronExpression {
 
   /**
    * Parses an expression whose {@code H} fields are hashed from {@code hashKey} (a job's id) as
-   * Jenkins does, so the same key gets the same slots as in Jenkins.
+   * Jenkins does, so the same key gets the same slots as in Jenkins. An expression that some key
+   * would make never fire ({@code 0 0 H(29-31) 2 *}: a key that draws 30) is refused whatever the
+   * key.
    *
    * @throws CronSyntaxException naming the field, the reason and the column
    */
   public static CronExpression parse(String text, CronDialect dialect, String hashKey) {
     CronParser.Parsed parsed = CronParser.parse(text, dialect, hashKey);
+    HashedDays.check(text, parsed);
     return new CronExpression(
         text.strip(), hashKey, parsed, new CronFields(text, parsed), DstPolicy.AUTO);
   }
@@ -206,7 +209,7 @@ public final class CronExpression {
     long searchedFrom = Long.MAX_VALUE;
     long match = NONE;
     while (true) {
-      long need = Math.max(from, table.starts[index]) + table.offsets[index];
+      long need = Math.max(from, table.start(index)) + table.offset(index);
       if (need < searchedFrom || need > match) {
         searchedFrom = need;
         match = fields.next(need);
@@ -214,7 +217,7 @@ public final class CronExpression {
           return NONE;
         }
       }
-      long candidate = match - table.offsets[index];
+      long candidate = match - table.offset(index);
       if (candidate < table.end(index)) {
         return candidate;
       }
@@ -242,7 +245,7 @@ public final class CronExpression {
     long searchedTo = Long.MIN_VALUE;
     long match = NONE;
     while (true) {
-      long need = Math.min(until, table.end(index) - 1) + table.offsets[index];
+      long need = Math.min(until, table.end(index) - 1) + table.offset(index);
       if (need > searchedTo || need < match || match == NONE) {
         searchedTo = need;
         match = fields.previous(need);
@@ -250,8 +253,8 @@ public final class CronExpression {
           return NONE;
         }
       }
-      long candidate = match - table.offsets[index];
-      if (candidate >= table.starts[index]) {
+      long candidate = match - table.offset(index);
+      if (candidate >= table.start(index)) {
         return candidate;
       }
       index--;

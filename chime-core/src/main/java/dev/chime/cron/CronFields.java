@@ -68,7 +68,8 @@ final class CronFields {
 
   // ---- building -------------------------------------------------------------------------
 
-  private static long mask(Field field, List<Term> terms) {
+  /** The values the terms match as bits (day-of-week 0-6); specials and years add none. */
+  static long mask(Field field, List<Term> terms) {
     long mask = 0;
     int min = field == Field.DAY_OF_WEEK ? 0 : field.min;
     int max = field == Field.DAY_OF_WEEK ? 6 : field.max;

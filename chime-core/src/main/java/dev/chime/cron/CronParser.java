@@ -34,9 +34,25 @@ final class CronParser {
   private final String hashKey;
   private CronDialect dialect;
   private Random hash;
+  private final List<Hashed> hashed = new ArrayList<>();
+  private List<Term> lastDraws;
 
-  /** What the parser read: the dialect in force, and the terms of each field present. */
-  record Parsed(CronDialect dialect, Map<Field, List<Term>> terms, boolean orDays, String macro) {}
+  /**
+   * What the parser read: the dialect in force, the terms of each field present, and the {@code H}
+   * terms of the day and month fields.
+   */
+  record Parsed(
+      CronDialect dialect,
+      Map<Field, List<Term>> terms,
+      boolean orDays,
+      String macro,
+      List<Hashed> hashed) {}
+
+  /**
+   * An {@code H} term of day-of-month, month or day-of-week: {@code terms().get(field).get(index)},
+   * and every term another key could have drawn in its place.
+   */
+  record Hashed(Field field, int index, String piece, int column, List<Term> draws) {}
 
   private CronParser(String text, CronDialect dialect, String hashKey) {
     this.text = text;
@@ -80,7 +96,7 @@ final class CronParser {
         dialect == CronDialect.UNIX
             && !raw.get(Field.DAY_OF_MONTH).startsWith("*")
             && !raw.get(Field.DAY_OF_WEEK).startsWith("*");
-    return new Parsed(dialect, terms, orDays, null);
+    return new Parsed(dialect, terms, orDays, null, List.copyOf(hashed));
   }
 
   private Parsed macro(String trimmed) {
@@ -99,7 +115,7 @@ final class CronParser {
     CronDialect target = dialect == null ? CronDialect.UNIX : dialect;
     String expanded = target == CronDialect.SPRING ? "0 " + expansion : expansion;
     Parsed parsed = new CronParser(expanded, target, hashKey).parse();
-    return new Parsed(parsed.dialect(), parsed.terms(), parsed.orDays(), name);
+    return new Parsed(parsed.dialect(), parsed.terms(), parsed.orDays(), name, parsed.hashed());
   }
 
   private List<Field> layout(int count) {
@@ -179,6 +195,10 @@ final class CronParser {
         throw error(field, column + start, "'" + piece + "' must stand alone, not in a list");
       }
       terms.add(term(field, piece, column + start));
+      if (lastDraws != null) {
+        hashed.add(new Hashed(field, terms.size() - 1, piece, column + start, lastDraws));
+        lastDraws = null;
+      }
       if (comma < 0) {
         return List.copyOf(terms);
       }
@@ -419,12 +439,26 @@ final class CronParser {
    * 23 in a wrapping hour range are taken modulo 24.
    */
   private Term hashTerm(Field field, int low, int span, int step, int column) {
-    Random random = hash(field, column);
+    int draws = step == 1 ? span : step;
+    int draw = hash(field, column).nextInt(draws);
+    if (field.isDay() || field == Field.MONTH) {
+      // Whether the expression can fire depends on these draws: keep every possible one.
+      List<Term> all = new ArrayList<>(draws);
+      for (int d = 0; d < draws; d++) {
+        all.add(drawn(field, low, span, step, d));
+      }
+      lastDraws = List.copyOf(all);
+    }
+    return drawn(field, low, span, step, draw);
+  }
+
+  /** The term H makes of the draw. */
+  private Term drawn(Field field, int low, int span, int step, int draw) {
     int wrap = field == Field.HOUR ? 24 : Integer.MAX_VALUE;
     if (step == 1) {
-      return Term.value(internal(field, (low + random.nextInt(span)) % wrap));
+      return Term.value(internal(field, (low + draw) % wrap));
     }
-    int start = (low + random.nextInt(step)) % wrap;
+    int start = (low + draw) % wrap;
     int end = (low + span - 1) % wrap;
     return new Term(Term.Kind.STEP, internal(field, start), internal(field, end), step);
   }

@@ -121,6 +121,50 @@ class CronSyntaxTest {
         .hasMessage(message);
   }
 
+  @ParameterizedTest(name = "{0} [{1}]")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "0 0 H(29-31) 2 *|UNIX|day-of-month: for some keys (job ids) 'H(29-31)' draws 30, and 30"
+            + " never occurs in February; the expression can never fire (column 5)",
+        "0 0 31 H *|UNIX|month: for some keys (job ids) 'H' draws February, and 31 never occurs in"
+            + " February; the expression can never fire (column 8)",
+        "0 0 H(29-31) H *|UNIX|day-of-month: for some keys (job ids) 'H(29-31)' draws 30 and 'H'"
+            + " draws February, and 30 never occurs in February; the expression can never fire"
+            + " (column 5)",
+        "0 0 0 LW * H|SPRING|day-of-week: for some keys (job ids) 'H' draws Sunday, and no day"
+            + " matches in January, February, March, April, May, June, July, August, September,"
+            + " October, November, December; the expression can never fire (column 12)",
+        "0 0 0 H(29-31)/2 2 *|SPRING|day-of-month: for some keys (job ids) 'H(29-31)/2' draws 30,"
+            + " and 30 never occurs in February; the expression can never fire (column 7)",
+      })
+  void hashedDaysThatSomeKeyWouldNeverFireAreRejectedWhateverTheKey(
+      String text, CronDialect dialect, String message) {
+    for (String key : java.util.List.of("a", "b", "c", "d", "job-7", "nightly-backup")) {
+      assertThatThrownBy(() -> CronExpression.parse(text, dialect, key))
+          .isInstanceOf(CronSyntaxException.class)
+          .hasMessage(message);
+    }
+  }
+
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(
+      strings = {
+        "0 0 H(28-29) 2 *",
+        "0 0 H(29-31) 1,2 *",
+        "0 0 H(29-31) H(1-2),3 *",
+        "0 H H H H",
+        "0 0 0 H(29-31) 1 H",
+        "0 0 0 LW * H(1-5)",
+        "0 0 0 15W * H(1-5)"
+      })
+  void hashedDaysThatEveryKeyFiresAreAccepted(String text) {
+    for (String key : java.util.List.of("a", "b", "c", "d", "job-7", "nightly-backup")) {
+      CronExpression cron = CronExpression.parse(text, null, key);
+      assertThat(cron.next(java.time.ZonedDateTime.parse("2026-01-01T00:00:00Z"))).isPresent();
+    }
+  }
+
   @Test
   void rareButSatisfiableExpressionsAreAccepted() {
     // The fifth Friday of February happens only in leap years whose Feb 1 is a Friday.

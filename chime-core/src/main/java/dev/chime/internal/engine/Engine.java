@@ -659,13 +659,27 @@ public final class Engine implements Scheduler {
         });
   }
 
-  /** The job with its cron {@code H} fields hashed from its id, as Jenkins does. */
+  /**
+   * The job with the {@code H} fields of its cron triggers, those inside any/all too, hashed from
+   * its id, as Jenkins does.
+   */
   private static Job keyed(Job job) {
-    if (!(job.trigger() instanceof Trigger.Cron cron)) {
-      return job;
+    Trigger rekeyed;
+    try {
+      rekeyed = keyed(job.trigger(), job.id().value());
+    } catch (dev.chime.cron.CronSyntaxException e) {
+      // Only an expression with too many H draws to check them all when it was parsed gets here.
+      throw new SchedulerException(
+          Kind.INVALID,
+          "trigger",
+          "job "
+              + job.id()
+              + ": cron '"
+              + e.expression()
+              + "' with the job id as the key of its H fields can never fire: "
+              + e.getMessage());
     }
-    Trigger.Cron rekeyed = cron.withHashKey(job.id().value());
-    return rekeyed == cron
+    return rekeyed == job.trigger()
         ? job
         : new Job(
             job.id(),
@@ -683,6 +697,32 @@ public final class Engine implements Scheduler {
             job.labels(),
             job.owner(),
             job.code());
+  }
+
+  /** The trigger with its cron triggers keyed; the same trigger if none changed. */
+  private static Trigger keyed(Trigger trigger, String key) {
+    return switch (trigger) {
+      case Trigger.Cron cron -> cron.withHashKey(key);
+      case Trigger.Any any -> {
+        List<Trigger> children = keyed(any.triggers(), key);
+        yield children == any.triggers() ? any : new Trigger.Any(children);
+      }
+      case Trigger.All all -> {
+        List<Trigger> children = keyed(all.triggers(), key);
+        yield children == all.triggers() ? all : new Trigger.All(children);
+      }
+      default -> trigger;
+    };
+  }
+
+  private static List<Trigger> keyed(List<Trigger> triggers, String key) {
+    List<Trigger> keyed = triggers.stream().map(child -> keyed(child, key)).toList();
+    for (int i = 0; i < keyed.size(); i++) {
+      if (keyed.get(i) != triggers.get(i)) {
+        return keyed;
+      }
+    }
+    return triggers;
   }
 
   private void check(Job job) {

@@ -1296,6 +1296,66 @@ class EngineManualTest {
   }
 
   @Test
+  void hashedCronFieldsInsideAnyAndAllAreKeyedByTheJobId() {
+    String text = "H H * * *";
+    java.time.ZoneOffset utc = java.time.ZoneOffset.UTC;
+    Trigger never = Trigger.once(Instant.parse("9999-01-01T00:00:00Z"));
+    for (String id : List.of("backup", "report")) {
+      Trigger nested = Trigger.any(never, Trigger.all(Trigger.cron(text, utc), never));
+      h.engine.schedule(job(id, Trigger.any(Trigger.cron(text, utc), nested)).build());
+      Instant expected =
+          dev.chime.cron.CronExpression.parse(text, null, id).next(h.at(0), utc).orElseThrow();
+      assertThat(info(id).nextFireAt()).isEqualTo(expected);
+      Trigger.Any any = (Trigger.Any) info(id).job().trigger();
+      Trigger.All all = (Trigger.All) ((Trigger.Any) any.triggers().get(1)).triggers().get(1);
+      for (Trigger cron : List.of(any.triggers().get(0), all.triggers().get(0))) {
+        assertThat(((Trigger.Cron) cron).expression().hashKey()).isEqualTo(id);
+      }
+      assertThat(all.triggers().get(1)).isSameAs(never);
+    }
+    assertThat(info("backup").nextFireAt()).isNotEqualTo(info("report").nextFireAt());
+  }
+
+  @Test
+  void aCronWhoseJobIdDrawsADayThatNeverComesIsRefusedNamingTheJob() {
+    // Too many H draws to try them all when the trigger is made (2^11 ways to draw the days): the
+    // job id's own draw is checked when the job is scheduled. The fifth Friday of February is the
+    // 29th, so a job whose id draws 30 in H(29-30) never fires.
+    String text =
+        "0 0 0 H(1-2),H(3-4),H(5-6),H(7-8),H(9-10),H(11-12),H(13-14),H(15-16),H(17-18),H(19-20),"
+            + "H(29-30) 2 5#5";
+    Trigger.Cron cron = Trigger.cron(text, java.time.ZoneOffset.UTC);
+    String never = null;
+    String fires = null;
+    for (int i = 0; never == null || fires == null; i++) {
+      try {
+        dev.chime.cron.CronExpression.parse(text, null, "job-" + i);
+        fires = "job-" + i;
+      } catch (dev.chime.cron.CronSyntaxException e) {
+        never = "job-" + i;
+      }
+    }
+    String id = never;
+    assertThatThrownBy(() -> h.engine.schedule(job(id, cron).build()))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> {
+              assertThat(e.kind()).isEqualTo(SchedulerException.Kind.INVALID);
+              assertThat(e.field()).isEqualTo("trigger");
+            })
+        .hasMessage(
+            "job "
+                + id
+                + ": cron '"
+                + text
+                + "' with the job id as the key of its H fields can never fire: day-of-month: no"
+                + " day matches in February; the expression can never fire");
+    assertThat(h.engine.get(JobId.of(id))).isEmpty();
+    h.engine.schedule(job(fires, cron).build());
+    assertThat(info(fires).nextFireAt()).isNotNull();
+  }
+
+  @Test
   void retryJitterSpreadsWaitsWithinItsBound() {
     dev.chime.RetryPolicy policy =
         dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)).withJitter(Duration.ofSeconds(5));
