@@ -1242,7 +1242,12 @@ public final class JobSpecs {
     private LocalTime time(Node node, String field, Object value) {
       if (value instanceof String text) {
         try {
-          return LocalTime.parse(text.trim());
+          LocalTime time = LocalTime.parse(text.trim());
+          if (time.getNano() == 0) {
+            return time;
+          }
+          error(node, field, "must be a whole second (cron fires at whole seconds), was " + text);
+          return null;
         } catch (DateTimeException e) {
           // the message below
         }

@@ -341,6 +341,14 @@ class JobSpecsTest {
     assertThat(errors("id: w\ntrigger: {daily: \"25:00\"}\nhandler: h\n"))
         .containsExactly(
             "jobs.yaml:2: trigger.daily: must be a time of day like \"18:00\", was '25:00'");
+    assertThat(errors("id: w\ntrigger: {daily: \"18:00:00.5\"}\nhandler: h\n"))
+        .containsExactly(
+            "jobs.yaml:2: trigger.daily: must be a whole second (cron fires at whole seconds),"
+                + " was 18:00:00.5");
+    assertThat(errors("id: w\ntrigger: {weekly: \"MON 04:00:01.25\"}\nhandler: h\n"))
+        .containsExactly(
+            "jobs.yaml:2: trigger.weekly: must be a whole second (cron fires at whole seconds),"
+                + " was 04:00:01.25");
     assertThat(errors("id: w\ntrigger: {weekly: \"FUNDAY 04:00\"}\nhandler: h\n"))
         .containsExactly(
             "jobs.yaml:2: trigger.weekly: 'FUNDAY 04:00' is not a day and a time like \"SUN 04:00\"");
