@@ -46,6 +46,15 @@ public sealed interface Trigger
    */
   Optional<Instant> nextAfter(Instant after);
 
+  /**
+   * This trigger with the {@code H} fields of its cron expressions, those inside {@link Any} and
+   * {@link All} too, hashed from the key (a scheduler keys a job's trigger with the job's id); this
+   * same trigger if nothing in it has {@code H}.
+   */
+  default Trigger withHashKey(String key) {
+    return this;
+  }
+
   /** Fires once at the instant. */
   static Once once(Instant at) {
     return new Once(at);
@@ -286,6 +295,7 @@ public sealed interface Trigger
     }
 
     /** This trigger with its {@code H} fields hashed from the key (no change without H). */
+    @Override
     public Cron withHashKey(String key) {
       return expression.hashKey() == null ? this : new Cron(expression.withHashKey(key), zone);
     }
@@ -458,6 +468,12 @@ public sealed interface Trigger
     }
 
     @Override
+    public Any withHashKey(String key) {
+      List<Trigger> keyed = keyedChildren(triggers, key);
+      return keyed == triggers ? this : new Any(keyed);
+    }
+
+    @Override
     public Optional<Instant> nextAfter(Instant after) {
       Optional<Instant> first = Optional.empty();
       for (Trigger trigger : triggers) {
@@ -482,6 +498,12 @@ public sealed interface Trigger
     }
 
     @Override
+    public All withHashKey(String key) {
+      List<Trigger> keyed = keyedChildren(triggers, key);
+      return keyed == triggers ? this : new All(keyed);
+    }
+
+    @Override
     public Optional<Instant> nextAfter(Instant after) {
       Instant last = after;
       for (Trigger trigger : triggers) {
@@ -493,6 +515,17 @@ public sealed interface Trigger
       }
       return Optional.of(last);
     }
+  }
+
+  /** The children keyed; the same list if none changed. */
+  private static List<Trigger> keyedChildren(List<Trigger> triggers, String key) {
+    List<Trigger> keyed = triggers.stream().map(child -> child.withHashKey(key)).toList();
+    for (int i = 0; i < keyed.size(); i++) {
+      if (keyed.get(i) != triggers.get(i)) {
+        return keyed;
+      }
+    }
+    return triggers;
   }
 
   private static List<Trigger> children(List<Trigger> triggers, String kind) {

@@ -230,4 +230,22 @@ class TriggerTest {
         .isEqualTo(Trigger.every(Duration.ofMinutes(5)))
         .isNotEqualTo(Trigger.every(Duration.ofMinutes(5)).fixedDelay());
   }
+
+  @Test
+  void withHashKeyKeysTheCronTriggersInsideAnyAndAllAndLeavesTheRest() {
+    java.time.ZoneOffset utc = java.time.ZoneOffset.UTC;
+    Trigger once = Trigger.once(Instant.parse("2030-01-01T00:00:00Z"));
+    Trigger.Any tree =
+        Trigger.any(
+            once, Trigger.all(Trigger.cron("H H * * *", utc), Trigger.cron("0 3 * * *", utc)));
+    Trigger.Any keyed = tree.withHashKey("backup");
+    Trigger.All all = (Trigger.All) keyed.triggers().get(1);
+    assertThat(((Trigger.Cron) all.triggers().get(0)).expression().hashKey()).isEqualTo("backup");
+    assertThat(all.triggers().get(1))
+        .isSameAs(((Trigger.All) tree.triggers().get(1)).triggers().get(1));
+    assertThat(keyed.triggers().get(0)).isSameAs(once);
+    Trigger plain = Trigger.any(once, Trigger.cron("0 3 * * *", utc));
+    assertThat(plain.withHashKey("backup")).as("nothing to key").isSameAs(plain);
+    assertThat(once.withHashKey("backup")).isSameAs(once);
+  }
 }

@@ -198,12 +198,8 @@ final class JobFiles {
 
   /** The next fire times of a job the server does not have yet, from its trigger. */
   static List<String> local(Job job, Instant now, ZoneId zone) {
-    Trigger trigger = job.trigger();
-    ZoneId shown = zone;
-    if (trigger instanceof Trigger.Cron cron) {
-      trigger = cron.withHashKey(job.id().value());
-      shown = cron.zone();
-    }
+    Trigger trigger = job.trigger().withHashKey(job.id().value()); // as the server will key it
+    ZoneId shown = trigger instanceof Trigger.Cron cron ? cron.zone() : zone;
     List<String> times = new ArrayList<>();
     Optional<Instant> next = trigger.nextAfter(now);
     while (next.isPresent() && times.size() < UPCOMING) {

@@ -84,6 +84,30 @@ class PlanApplyTest {
   }
 
   @Test
+  void planShowsTheTimesAJobWithHInsideAnyWillHaveOnceApplied() throws IOException {
+    Path jobs =
+        file(
+            "jobs.yaml",
+            """
+            jobs:
+              - id: nested-h
+                trigger: {any: ["H H * * *", "0 0 1 1 *"]}
+                command: ["echo", "nested"]
+            """);
+    CliRun plan = cli("plan", jobs.toString());
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(cli("apply", jobs.toString()).code()).isZero();
+    java.time.Instant next =
+        server.scheduler().get(JobId.of("nested-h")).orElseThrow().nextFireAt();
+    assertThat(plan.out())
+        .as("the plan's first time is the job id's draw, as the server keys it")
+        .containsPattern(
+            "\\+ +nested-h +add +"
+                + java.util.regex.Pattern.quote(
+                    CronNextCommand.FIRE.format(next.atZone(ZoneOffset.UTC))));
+  }
+
+  @Test
   void applyMakesDependenciesFirstAndUndoesWhatItMadeWhenTheServerRefusesAJob() throws IOException {
     Path after =
         file(

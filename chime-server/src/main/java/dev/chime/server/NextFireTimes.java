@@ -27,9 +27,9 @@ final class NextFireTimes {
   private NextFireTimes() {}
 
   static List<Map<String, Object>> of(JobInfo info, Instant after, int count) {
-    Trigger trigger = info.job().trigger();
+    Trigger trigger = info.job().trigger().withHashKey(info.id().value());
     if (trigger instanceof Trigger.Cron cron) {
-      return cron(cron.withHashKey(info.id().value()), after, count);
+      return cron(cron, after, count);
     }
     List<Map<String, Object>> times = new ArrayList<>();
     Optional<Instant> next = trigger.nextAfter(after);

@@ -666,7 +666,7 @@ public final class Engine implements Scheduler {
   private static Job keyed(Job job) {
     Trigger rekeyed;
     try {
-      rekeyed = keyed(job.trigger(), job.id().value());
+      rekeyed = job.trigger().withHashKey(job.id().value());
     } catch (dev.chime.cron.CronSyntaxException e) {
       // Only an expression with too many H draws to check them all when it was parsed gets here.
       throw new SchedulerException(
@@ -697,32 +697,6 @@ public final class Engine implements Scheduler {
             job.labels(),
             job.owner(),
             job.code());
-  }
-
-  /** The trigger with its cron triggers keyed; the same trigger if none changed. */
-  private static Trigger keyed(Trigger trigger, String key) {
-    return switch (trigger) {
-      case Trigger.Cron cron -> cron.withHashKey(key);
-      case Trigger.Any any -> {
-        List<Trigger> children = keyed(any.triggers(), key);
-        yield children == any.triggers() ? any : new Trigger.Any(children);
-      }
-      case Trigger.All all -> {
-        List<Trigger> children = keyed(all.triggers(), key);
-        yield children == all.triggers() ? all : new Trigger.All(children);
-      }
-      default -> trigger;
-    };
-  }
-
-  private static List<Trigger> keyed(List<Trigger> triggers, String key) {
-    List<Trigger> keyed = triggers.stream().map(child -> keyed(child, key)).toList();
-    for (int i = 0; i < keyed.size(); i++) {
-      if (keyed.get(i) != triggers.get(i)) {
-        return keyed;
-      }
-    }
-    return triggers;
   }
 
   private void check(Job job) {
