@@ -67,15 +67,7 @@ class CleanupServerTest {
 
     JsonNode run = runToTheEnd("sweep");
 
-    assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("failed");
-    assertThat(run.get("error").asText())
-        .isEqualTo(
-            "path: "
-                + logs
-                + " is a symbolic link now (to "
-                + outside
-                + "): a cleanup job never follows symlinks; refusing to run, nothing deleted");
-    assertThat(victim).exists();
+    assertRefused(run, logs + " is a symbolic link now (to " + outside + ")");
   }
 
   @Test
@@ -88,15 +80,16 @@ class CleanupServerTest {
 
     JsonNode run = runToTheEnd("sweep-deep");
 
+    assertRefused(run, registered + " resolves to " + outside + " now");
+  }
+
+  /** The run failed saying why (CleanupJobTest has each message whole) and deleted nothing. */
+  private void assertRefused(JsonNode run, String why) {
     assertThat(run.get("state").asText()).as(run.toString()).isEqualTo("failed");
     assertThat(run.get("error").asText())
-        .isEqualTo(
-            "path: "
-                + registered
-                + " resolves to "
-                + outside
-                + " now (a directory on the way is a symbolic link): a cleanup job never follows"
-                + " symlinks; refusing to run, nothing deleted");
+        .startsWith("path: ")
+        .contains(why)
+        .endsWith("a cleanup job never follows symlinks; refusing to run, nothing deleted");
     assertThat(victim).exists();
   }
 
