@@ -147,6 +147,24 @@ class CronSyntaxTest {
     }
   }
 
+  @Test
+  void anExpressionThatFiresWhateverTheKeyIsTriedOnceAndARefusedOneEveryTime() {
+    String fires = "0 0 H(2-27) H(1-3) *";
+    assertThat(HashedDays.passed(CronDialect.UNIX, fires)).isFalse();
+    CronExpression.parse(fires, null, "a");
+    assertThat(HashedDays.passed(CronDialect.UNIX, fires)).as("kept once it passed").isTrue();
+    assertThat(
+            CronExpression.parse(fires, null, "b")
+                .next(java.time.ZonedDateTime.parse("2026-01-01T00:00:00Z")))
+        .isPresent();
+    String never = "0 0 H(29-31) 2 *";
+    for (int i = 0; i < 2; i++) {
+      assertThatThrownBy(() -> CronExpression.parse(never, null, "a"))
+          .isInstanceOf(CronSyntaxException.class);
+    }
+    assertThat(HashedDays.passed(CronDialect.UNIX, never)).isFalse();
+  }
+
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(
       strings = {
