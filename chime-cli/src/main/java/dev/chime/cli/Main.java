@@ -80,12 +80,16 @@ public final class Main {
     CommandLine line = new CommandLine(new Main(), factory);
     // `chime serve` gets only its own command: picocli reflects over every command it is given,
     // and a server started with arguments that only picocli reads (a value that starts with `-`,
-    // an argument file) would keep that model of the other 17 resident for nothing.
+    // or with `@`) would keep that model of the other 17 resident for nothing.
     for (Class<?> command : serves(args) ? List.of(ServeCommand.class) : SUBCOMMANDS) {
       line.addSubcommand(factory.instance(command));
     }
     line.registerConverter(Integer.class, Main::wholeNumber); // after the subcommands: all see it
     line.registerConverter(int.class, Main::wholeNumber);
+    // An argument is what it says: picocli would read `@NAME` as the words of the file NAME when
+    // one exists, so `cron next @daily` in a directory holding a file `daily` computed another
+    // schedule, and a job id or --data starting with @ was taken from a file.
+    line.setExpandAtFiles(false); // after the subcommands too
     line.setOut(out);
     line.setErr(err);
     line.setExecutionExceptionHandler((exception, command, parsed) -> failed(exception, err));

@@ -2,7 +2,11 @@ package dev.chime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class MainTest {
 
@@ -68,5 +72,23 @@ class MainTest {
     assertThat(run.code()).isEqualTo(1);
     assertThat(run.err()).startsWith("chime: ").doesNotContain("\tat ");
     assertThat(run.err().lines()).hasSize(1);
+  }
+
+  @Test
+  void anArgumentStartingWithAnAtSignIsNotReadFromAFile(@TempDir Path dir) throws IOException {
+    // picocli resolves @NAME against the JVM's working directory, so an absolute path stands in
+    // for `cron next @daily` run in a directory that holds a file named daily.
+    Path daily = Files.writeString(dir.resolve("daily"), "@hourly");
+    CliRun fromFile = CliRun.of("cron", "next", "@" + daily, "--count", "1");
+    assertThat(fromFile.code()).isEqualTo(2);
+    assertThat(fromFile.lines()).isEmpty();
+    assertThat(fromFile.err()).startsWith("chime: invalid cron expression '@" + daily + "': ");
+    Path data = Files.writeString(dir.resolve("data"), "{\"version\": 1}");
+    CliRun publish = CliRun.of("events", "publish", "deploy", "--data", "@" + data);
+    assertThat(publish.code()).isEqualTo(2);
+    assertThat(publish.err()).startsWith("chime: --data: not JSON");
+    CliRun macro = CliRun.of("cron", "next", "@daily", "--count", "1");
+    assertThat(macro.code()).isZero();
+    assertThat(macro.lines()).containsExactly("2026-11-25T00:00:00Z");
   }
 }
