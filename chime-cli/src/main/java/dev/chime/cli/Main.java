@@ -1,7 +1,8 @@
 package dev.chime.cli;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
@@ -42,8 +43,8 @@ public final class Main {
 
   /** Runs the CLI and exits with its code. */
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(System.out, true, StandardCharsets.UTF_8);
-    PrintWriter err = new PrintWriter(System.err, true, StandardCharsets.UTF_8);
+    PrintWriter out = Output.of(new FileOutputStream(FileDescriptor.out));
+    PrintWriter err = Output.of(new FileOutputStream(FileDescriptor.err));
     // Whether stderr is a terminal matters only to progress displays; `chime serve` shows none, and
     // System.console() loads the JDK's console provider (jline and a module image reader), which a
     // long-running server would keep resident (docs/benchmarks.md, Server).
@@ -71,9 +72,7 @@ public final class Main {
         } catch (RuntimeException e) {
           code = failed(e, err);
         }
-        out.flush();
-        err.flush();
-        return code;
+        return written(code, out, err);
       }
     }
     Factory factory = new Factory(environment);
@@ -101,10 +100,22 @@ public final class Main {
           }
           return USAGE;
         });
-    int code = line.execute(args);
-    out.flush();
+    return written(line.execute(args), out, err);
+  }
+
+  /**
+   * The exit code once the output is written: a command that did what it was asked but whose output
+   * could not be written (a full disk, a closed pipe) failed, and says so on stderr if it can. A
+   * command that failed keeps its own code.
+   */
+  private static int written(int code, PrintWriter out, PrintWriter err) {
+    Optional<String> failure = Output.failure(out).or(() -> Output.failure(err));
+    if (failure.isEmpty()) {
+      return code;
+    }
+    err.println("chime: cannot write the output: " + failure.get());
     err.flush();
-    return code;
+    return code == OK ? FAILED : code;
   }
 
   /**

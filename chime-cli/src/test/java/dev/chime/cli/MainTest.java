@@ -3,8 +3,13 @@ package dev.chime.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,5 +95,50 @@ class MainTest {
     CliRun macro = CliRun.of("cron", "next", "@daily", "--count", "1");
     assertThat(macro.code()).isZero();
     assertThat(macro.lines()).containsExactly("2026-11-25T00:00:00Z");
+  }
+
+  /** A stream whose every write fails, as stdout does when it is /dev/full. */
+  static Writer full() {
+    return new Writer() {
+      @Override
+      public void write(char[] chars, int offset, int length) throws IOException {
+        throw new IOException("No space left on device");
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+  }
+
+  private static int run(PrintWriter out, PrintWriter err, String... args) {
+    return Main.run(args, out, err, Clock.fixed(CliRun.NOW, ZoneOffset.UTC), ZoneOffset.UTC);
+  }
+
+  @Test
+  void outputThatCannotBeWrittenIsAFailure() {
+    StringWriter err = new StringWriter();
+    int code = run(new PrintWriter(full()), new PrintWriter(err), "cron", "next", "0 0 * * *");
+    assertThat(code).isEqualTo(1);
+    assertThat(err).hasToString("chime: cannot write the output: write error\n");
+    StringWriter helpErr = new StringWriter();
+    assertThat(run(new PrintWriter(full()), new PrintWriter(helpErr), "--help")).isEqualTo(1);
+    assertThat(helpErr.toString()).startsWith("chime: cannot write the output: ");
+    // A command that failed keeps its code, whether or not its message could be written.
+    StringWriter out = new StringWriter();
+    assertThat(run(new PrintWriter(out), new PrintWriter(full()), "cron", "next", "0 0 ? * *"))
+        .isEqualTo(2);
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void theFailureSaysWhyWritingFailed() {
+    StringWriter err = new StringWriter();
+    int code = run(new Output(full()), new Output(err), "cron", "next", "0 0 * * *");
+    assertThat(code).isEqualTo(1);
+    assertThat(err).hasToString("chime: cannot write the output: No space left on device\n");
+    assertThat(Output.failure(new Output(new StringWriter()))).isEmpty();
   }
 }
