@@ -24,9 +24,18 @@ final class ClientOptions {
   ApiClient connect(Main.Environment environment) {
     String chosen = server != null ? server : environment.variable("CHIME_SERVER");
     String what = server != null ? "--server" : "CHIME_SERVER";
-    return new ApiClient(
-        chosen == null ? URI.create(DEFAULT_SERVER) : parse(what, chosen),
-        environment.variable("CHIME_TOKEN"));
+    URI uri = chosen == null ? URI.create(DEFAULT_SERVER) : parse(what, chosen);
+    return new ApiClient(uri, token(environment));
+  }
+
+  /** The token from {@code CHIME_TOKEN}, or null; one that cannot be sent is bad input. */
+  private static String token(Main.Environment environment) {
+    String token = environment.variable("CHIME_TOKEN");
+    String problem = token == null ? null : ApiClient.tokenProblem(token);
+    if (problem != null) {
+      throw new Main.UsageError("CHIME_TOKEN " + problem);
+    }
+    return token;
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.chime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -77,6 +78,35 @@ class ClientArgumentsTest {
     assertUsage(
         CliRun.of("jobs", "list", "--server", "http://127.0.0.1:8080/?token=x"),
         "--server: 'http://127.0.0.1:8080/?token=x' has a query or fragment");
+  }
+
+  @Test
+  void aTokenThatCannotBeSentIsBadInputAndNeverShown() throws IOException {
+    String server = deadServer();
+    Map<String, String> problems =
+        Map.of(
+            "s3cret-token\n",
+            "holds a line break or another control character (read from a file with a trailing"
+                + " newline?)",
+            "s3cret\ttoken",
+            "holds a line break or another control character",
+            "s3cret token",
+            "holds a space (a token is one word)",
+            "s3cret-t\u00f6ken",
+            "holds a character that is not ASCII",
+            "s3cret-\u20actoken",
+            "holds a character that is not ASCII");
+    problems.forEach(
+        (token, problem) -> {
+          CliRun run =
+              CliRun.with(Map.of("CHIME_SERVER", server, "CHIME_TOKEN", token), "jobs", "list");
+          assertUsage(run, "CHIME_TOKEN " + problem);
+          assertThat(run.err()).doesNotContain("s3cret").hasLineCount(1);
+        });
+    assertThatThrownBy(() -> new ApiClient(java.net.URI.create(server), "s3cret\r\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the token holds a line break")
+        .hasMessageNotContaining("s3cret");
   }
 
   @Test
