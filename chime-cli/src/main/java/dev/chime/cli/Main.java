@@ -2,12 +2,16 @@ package dev.chime.cli;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -46,12 +50,31 @@ public final class Main {
     PrintWriter out = Output.of(new FileOutputStream(FileDescriptor.out));
     PrintWriter err = Output.of(new FileOutputStream(FileDescriptor.err));
     // Whether stderr is a terminal matters only to progress displays; `chime serve` shows none, and
-    // System.console() loads the JDK's console provider (jline and a module image reader), which a
-    // long-running server would keep resident (docs/benchmarks.md, Server).
-    boolean terminal = !serves(args) && System.console() != null;
+    // System.console() (the fallback) loads the JDK's console provider (jline and a module image
+    // reader), which a long-running server would keep resident (docs/benchmarks.md, Server).
+    boolean terminal =
+        !serves(args) && stderrIsTerminal(Path.of("/proc/self/fd"), () -> System.console() != null);
     Environment environment =
         new Environment(Clock.systemUTC(), ZoneId.systemDefault(), System.getenv(), terminal);
     System.exit(run(args, out, err, environment));
+  }
+
+  /**
+   * Whether stderr, where progress is shown, is a terminal: on Linux, whether its descriptor in
+   * {@code fds} (/proc/self/fd) links to a terminal device. Where there is no such directory, the
+   * fallback answers: System.console(), which says whether stdin and stdout are a terminal, so
+   * `2>err.txt` on a terminal got spinner frames in the file, and a redirected stdout plain lines.
+   */
+  static boolean stderrIsTerminal(Path fds, BooleanSupplier fallback) {
+    if (!Files.isDirectory(fds)) {
+      return fallback.getAsBoolean();
+    }
+    try {
+      String device = Files.readSymbolicLink(fds.resolve("2")).toString();
+      return device.startsWith("/dev/pts/") || device.startsWith("/dev/tty");
+    } catch (IOException | UnsupportedOperationException e) {
+      return false; // stderr is closed, or the entry is no link
+    }
   }
 
   /** Runs the CLI with injected streams, clock and system zone; returns the exit code. */

@@ -141,4 +141,29 @@ class MainTest {
     assertThat(err).hasToString("chime: cannot write the output: No space left on device\n");
     assertThat(Output.failure(new Output(new StringWriter()))).isEmpty();
   }
+
+  @Test
+  void progressIsDrawnOnlyWhenStderrIsATerminal(@TempDir Path fds) throws IOException {
+    Path stderr = fds.resolve("2");
+    for (String device : new String[] {"/dev/pts/3", "/dev/tty1", "/dev/tty"}) {
+      Files.deleteIfExists(stderr);
+      Files.createSymbolicLink(stderr, Path.of(device));
+      assertThat(Main.stderrIsTerminal(fds, () -> false)).as(device).isTrue();
+    }
+    for (String other : new String[] {"/tmp/err.txt", "pipe:[4026]", "/dev/null"}) {
+      Files.delete(stderr);
+      Files.createSymbolicLink(stderr, Path.of(other));
+      assertThat(Main.stderrIsTerminal(fds, () -> true)).as(other).isFalse();
+    }
+    Files.delete(stderr); // stderr closed
+    assertThat(Main.stderrIsTerminal(fds, () -> true)).isFalse();
+    Path noProc = fds.resolve("no-such-directory");
+    assertThat(Main.stderrIsTerminal(noProc, () -> true)).isTrue();
+    assertThat(Main.stderrIsTerminal(noProc, () -> false)).isFalse();
+    // This test's own stderr is surefire's pipe.
+    Path proc = Path.of("/proc/self/fd");
+    if (Files.isDirectory(proc)) {
+      assertThat(Main.stderrIsTerminal(proc, () -> true)).isFalse();
+    }
+  }
 }
