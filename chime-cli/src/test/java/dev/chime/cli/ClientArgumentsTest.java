@@ -77,7 +77,40 @@ class ClientArgumentsTest {
     assertUsage(CliRun.of("jobs", "list", "--server", "http://a b"), "--server: 'http://a b'");
     assertUsage(
         CliRun.of("jobs", "list", "--server", "http://127.0.0.1:8080/?token=x"),
-        "--server: 'http://127.0.0.1:8080/?token=x' has a query or fragment");
+        "--server: 'http://127.0.0.1:8080/?...' has a query or fragment");
+    assertUsage(
+        CliRun.with(Map.of("CHIME_SERVER", "https://chime.example#access_token=x"), "runs", "a"),
+        "CHIME_SERVER: 'https://chime.example#...' has a query or fragment");
+    assertUsage(
+        CliRun.of("jobs", "list", "--server", "http://a b/?token=x"),
+        "--server: 'http://a b/?...' is not an http:// or https:// URL");
+    for (String garbage : new String[] {"", "http://", "http:///jobs", "http:8080", "::"}) {
+      assertUsage(
+          CliRun.of("jobs", "list", "--server", garbage),
+          "--server: '" + garbage + "' is not an http:// or https:// URL");
+    }
+  }
+
+  @Test
+  void aUserNameOrPasswordInTheServerUrlIsRefusedUnshown() {
+    String refusal =
+        ": a user name or password in the URL is not used; give the URL without it (like"
+            + " http://127.0.0.1:8080) and the token in CHIME_TOKEN\n";
+    for (String url :
+        new String[] {
+          "http://admin:s3cret@127.0.0.1:1",
+          "https://s3cret@chime.example/api/v1",
+          "ftp://admin:s3cret@host",
+          "admin:s3cret@127.0.0.1:8080",
+          "http://admin:s3cret@[bad"
+        }) {
+      CliRun option = CliRun.of("jobs", "list", "--server", url);
+      assertUsage(option, "--server: a user name or password");
+      assertThat(option.err()).isEqualTo("chime: --server" + refusal);
+      CliRun variable = CliRun.with(Map.of("CHIME_SERVER", url), "jobs", "show", "a");
+      assertThat(variable.err()).isEqualTo("chime: CHIME_SERVER" + refusal);
+      assertThat(variable.code()).isEqualTo(2);
+    }
   }
 
   @Test
