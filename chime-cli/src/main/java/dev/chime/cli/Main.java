@@ -5,6 +5,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.ZoneId;
@@ -108,6 +109,7 @@ public final class Main {
     }
     line.registerConverter(Integer.class, Main::wholeNumber); // after the subcommands: all see it
     line.registerConverter(int.class, Main::wholeNumber);
+    line.registerConverter(Path.class, Main::path);
     // An argument is what it says: picocli would read `@NAME` as the words of the file NAME when
     // one exists, so `cron next @daily` in a directory holding a file `daily` computed another
     // schedule, and a job id or --data starting with @ was taken from a file.
@@ -118,7 +120,10 @@ public final class Main {
     line.setParameterExceptionHandler(
         (exception, arguments) -> {
           err.println("chime: " + exception.getMessage());
-          if (!CommandLine.UnmatchedArgumentException.printSuggestions(exception, err)) {
+          // A value that cannot be read is named in that line (our converters say why); the usage
+          // text after it would only bury it.
+          if (!(exception.getCause() instanceof CommandLine.TypeConversionException)
+              && !CommandLine.UnmatchedArgumentException.printSuggestions(exception, err)) {
             exception.getCommandLine().usage(err);
           }
           return USAGE;
@@ -159,6 +164,26 @@ public final class Main {
                   + Integer.MAX_VALUE
                   + ")"
               : "'" + text + "' is not a whole number");
+    }
+  }
+
+  /**
+   * A path argument. picocli's own converter said "cannot convert 'x' to interface
+   * java.nio.file.Path (java.nio.file.InvalidPathException: ...)".
+   */
+  private static Path path(String text) {
+    try {
+      return Path.of(text);
+    } catch (InvalidPathException e) {
+      // Malformed input: the file system's character set (the locale's) cannot hold the name,
+      // which under LC_ALL=C was also read from the command line in it (a u-umlaut became '??').
+      String hint =
+          e.getReason().startsWith("Malformed input")
+              ? " (the locale's character set cannot hold it: use a UTF-8 locale, such as"
+                  + " LC_ALL=C.UTF-8)"
+              : "";
+      throw new CommandLine.TypeConversionException(
+          "'" + text + "' is not a usable path: " + e.getReason() + hint);
     }
   }
 

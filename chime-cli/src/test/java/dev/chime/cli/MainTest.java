@@ -166,4 +166,26 @@ class MainTest {
       assertThat(Main.stderrIsTerminal(proc, () -> true)).isFalse();
     }
   }
+
+  @Test
+  void aPathThatCannotBeUsedIsOneLineNamingIt() {
+    CliRun plan = CliRun.of("plan", "jobs\uD800.yaml");
+    assertThat(plan.code()).isEqualTo(2);
+    assertThat(plan.err())
+        .isEqualTo(
+            "chime: Invalid value for positional parameter at index 0..* (FILE): 'jobs\uD800.yaml'"
+                + " is not a usable path: Malformed input or input contains unmappable characters"
+                + " (the locale's character set cannot hold it: use a UTF-8 locale, such as"
+                + " LC_ALL=C.UTF-8)\n");
+    CliRun serve = CliRun.of("serve", "--data", "a\0b");
+    assertThat(serve.code()).isEqualTo(2);
+    assertThat(serve.err())
+        .isEqualTo(
+            "chime: Invalid value for option '--data': 'a\0b' is not a usable path: Nul character"
+                + " not allowed\n");
+    // A number is as one line too, without the usage after it.
+    CliRun count = CliRun.of("cron", "next", "0 3 * * *", "--count", "ten");
+    assertThat(count.err())
+        .isEqualTo("chime: Invalid value for option '--count': 'ten' is not a whole number\n");
+  }
 }
