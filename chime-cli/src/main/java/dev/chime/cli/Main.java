@@ -44,6 +44,9 @@ public final class Main {
   /** Exit code for invalid input or usage. */
   static final int USAGE = 2;
 
+  /** The message of the IOException for EPIPE: the reading end of the pipe was closed. */
+  private static final String BROKEN_PIPE = "Broken pipe";
+
   private Main() {}
 
   /** Runs the CLI and exits with its code. */
@@ -133,16 +136,19 @@ public final class Main {
 
   /**
    * The exit code once the output is written: a command that did what it was asked but whose output
-   * could not be written (a full disk, a closed pipe) failed, and says so on stderr if it can. A
-   * command that failed keeps its own code.
+   * could not be written (a full disk) failed, and says so on stderr if it can. A command that
+   * failed keeps its own code. A reader that stopped reading (`chime runs backup | head -1`) is no
+   * news: that fails quietly, as a tool that SIGPIPE ends does.
    */
   private static int written(int code, PrintWriter out, PrintWriter err) {
     Optional<String> failure = Output.failure(out).or(() -> Output.failure(err));
     if (failure.isEmpty()) {
       return code;
     }
-    err.println("chime: cannot write the output: " + failure.get());
-    err.flush();
+    if (!failure.get().equals(BROKEN_PIPE)) {
+      err.println("chime: cannot write the output: " + failure.get());
+      err.flush();
+    }
     return code == OK ? FAILED : code;
   }
 

@@ -99,10 +99,15 @@ class MainTest {
 
   /** A stream whose every write fails, as stdout does when it is /dev/full. */
   static Writer full() {
+    return failing("No space left on device");
+  }
+
+  /** A stream whose every write fails with the message. */
+  static Writer failing(String message) {
     return new Writer() {
       @Override
       public void write(char[] chars, int offset, int length) throws IOException {
-        throw new IOException("No space left on device");
+        throw new IOException(message);
       }
 
       @Override
@@ -187,5 +192,14 @@ class MainTest {
     CliRun count = CliRun.of("cron", "next", "0 3 * * *", "--count", "ten");
     assertThat(count.err())
         .isEqualTo("chime: Invalid value for option '--count': 'ten' is not a whole number\n");
+  }
+
+  @Test
+  void aReaderThatStoppedReadingFailsQuietly() {
+    StringWriter err = new StringWriter();
+    Writer closedPipe = failing("Broken pipe");
+    int code = run(new Output(closedPipe), new Output(err), "cron", "next", "0 0 * * *");
+    assertThat(code).isEqualTo(1);
+    assertThat(err).hasToString("");
   }
 }
