@@ -12,6 +12,8 @@ final class ClientOptions {
 
   private static final String API = "/api/v1";
 
+  private static final int MAX_PORT = 65_535;
+
   /** A user name or password: an {@code @} before the path, query or fragment. */
   private static final Pattern USER_INFO = Pattern.compile("^([^/?#]*://)?[^/?#]*@");
 
@@ -69,7 +71,19 @@ final class ClientOptions {
                 + shown(text)
                 + "' has a query or fragment; give the server's base URL only");
       }
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+      if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
+        throw new Main.UsageError(
+            what
+                + ": '"
+                + text
+                + "' has port "
+                + uri.getPort()
+                + " (a port is 1-"
+                + MAX_PORT
+                + ")");
+      }
+      // A scheme is case-insensitive (RFC 3986, 3.1): HTTP:// is http://.
+      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
           && uri.getHost() != null) {
         return uri;
       }

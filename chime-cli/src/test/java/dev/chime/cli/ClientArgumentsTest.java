@@ -84,6 +84,12 @@ class ClientArgumentsTest {
     assertUsage(
         CliRun.of("jobs", "list", "--server", "http://a b/?token=x"),
         "--server: 'http://a b/?...' is not an http:// or https:// URL");
+    assertUsage(
+        CliRun.of("jobs", "list", "--server", "http://127.0.0.1:99999"),
+        "--server: 'http://127.0.0.1:99999' has port 99999 (a port is 1-65535)\n");
+    assertUsage(
+        CliRun.with(Map.of("CHIME_SERVER", "http://127.0.0.1:0/"), "jobs", "list"),
+        "CHIME_SERVER: 'http://127.0.0.1:0/' has port 0 (a port is 1-65535)\n");
     for (String garbage : new String[] {"", "http://", "http:///jobs", "http:8080", "::"}) {
       assertUsage(
           CliRun.of("jobs", "list", "--server", garbage),
@@ -140,6 +146,14 @@ class ClientArgumentsTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageStartingWith("the token holds a line break")
         .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void aSchemeInCapitalsIsTheSame() throws IOException {
+    String server = deadServer().replace("http://", "HTTP://");
+    CliRun run = CliRun.of("jobs", "list", "--server", server);
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).startsWith("chime: cannot reach the Chime server at " + server + ": ");
   }
 
   @Test
