@@ -33,9 +33,35 @@ final class ApiClient {
   private final HttpClient http;
 
   ApiClient(URI server, String token) {
+    String problem = token == null ? null : tokenProblem(token);
+    if (problem != null) {
+      // Refused here, not by HttpRequest.Builder.header, whose message quotes the header's value.
+      throw new IllegalArgumentException("the token " + problem);
+    }
     this.server = server;
     this.token = token;
     this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+  }
+
+  /**
+   * What keeps the token out of an {@code Authorization: Bearer} header, or null when nothing does:
+   * a bearer token is one word of printable ASCII. Never quotes the token, which is a secret.
+   */
+  static String tokenProblem(String token) {
+    for (int i = 0; i < token.length(); i++) {
+      char c = token.charAt(i);
+      if (Character.isISOControl(c)) {
+        return "holds a line break or another control character"
+            + " (read from a file with a trailing newline?)";
+      }
+      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+        return "holds a space (a token is one word)";
+      }
+      if (c > '~') {
+        return "holds a character that is not ASCII (a token is letters, digits and punctuation)";
+      }
+    }
+    return null;
   }
 
   URI server() {

@@ -2,6 +2,7 @@ package dev.chime.cli;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.regex.Pattern;
 import picocli.CommandLine.Option;
 
 /** The options every client command shares: which server, and whether to print raw JSON. */
@@ -10,6 +11,11 @@ final class ClientOptions {
   static final String DEFAULT_SERVER = "http://127.0.0.1:8080";
 
   private static final String API = "/api/v1";
+
+  private static final int MAX_PORT = 65_535;
+
+  /** A user name or password: an {@code @} before the path, query or fragment. */
+  private static final Pattern USER_INFO = Pattern.compile("^([^/?#]*://)?[^/?#]*@");
 
   @Option(
       names = "--server",
@@ -24,9 +30,18 @@ final class ClientOptions {
   ApiClient connect(Main.Environment environment) {
     String chosen = server != null ? server : environment.variable("CHIME_SERVER");
     String what = server != null ? "--server" : "CHIME_SERVER";
-    return new ApiClient(
-        chosen == null ? URI.create(DEFAULT_SERVER) : parse(what, chosen),
-        environment.variable("CHIME_TOKEN"));
+    URI uri = chosen == null ? URI.create(DEFAULT_SERVER) : parse(what, chosen);
+    return new ApiClient(uri, token(environment));
+  }
+
+  /** The token from {@code CHIME_TOKEN}, or null; one that cannot be sent is bad input. */
+  private static String token(Main.Environment environment) {
+    String token = environment.variable("CHIME_TOKEN");
+    String problem = token == null ? null : ApiClient.tokenProblem(token);
+    if (problem != null) {
+      throw new Main.UsageError("CHIME_TOKEN " + problem);
+    }
+    return token;
   }
 
   /**
@@ -35,6 +50,14 @@ final class ClientOptions {
    * dropped rather than doubled; a query or fragment has no place in a base and is refused.
    */
   private static URI parse(String what, String text) {
+    if (USER_INFO.matcher(text).find()) {
+      // Never shown: the part before the @ may be a password.
+      throw new Main.UsageError(
+          what
+              + ": a user name or password in the URL is not used; give the URL without it (like "
+              + DEFAULT_SERVER
+              + ") and the token in CHIME_TOKEN");
+    }
     try {
       String base = text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
       if (base.endsWith(API)) {
@@ -43,9 +66,24 @@ final class ClientOptions {
       URI uri = new URI(base);
       if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
         throw new Main.UsageError(
-            what + ": '" + text + "' has a query or fragment; give the server's base URL only");
+            what
+                + ": '"
+                + shown(text)
+                + "' has a query or fragment; give the server's base URL only");
       }
-      if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))
+      if (uri.getPort() == 0 || uri.getPort() > MAX_PORT) {
+        throw new Main.UsageError(
+            what
+                + ": '"
+                + text
+                + "' has port "
+                + uri.getPort()
+                + " (a port is 1-"
+                + MAX_PORT
+                + ")");
+      }
+      // A scheme is case-insensitive (RFC 3986, 3.1): HTTP:// is http://.
+      if (("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))
           && uri.getHost() != null) {
         return uri;
       }
@@ -53,6 +91,17 @@ final class ClientOptions {
       // reported below
     }
     throw new Main.UsageError(
-        what + ": '" + text + "' is not an http:// or https:// URL (like " + DEFAULT_SERVER + ")");
+        what
+            + ": '"
+            + shown(text)
+            + "' is not an http:// or https:// URL (like "
+            + DEFAULT_SERVER
+            + ")");
+  }
+
+  /** The URL up to its first ? or #: what follows may be a token (?token=, #access_token=). */
+  private static String shown(String text) {
+    int start = text.replace('#', '?').indexOf('?');
+    return start < 0 ? text : text.substring(0, start + 1) + "...";
   }
 }

@@ -45,10 +45,10 @@ final class CronExplainCommand implements Callable<Integer> {
     return Main.OK;
   }
 
-  private static void printUpcoming(PrintWriter out, CronExpression expression, ZonedDateTime now) {
+  private void printUpcoming(PrintWriter out, CronExpression expression, ZonedDateTime now) {
     List<ZonedDateTime> times = expression.upcoming(now, UPCOMING);
     if (times.isEmpty()) {
-      out.println("next:       none (no fire time after " + CronNextCommand.ISO.format(now) + ")");
+      throw cron.neverFires(now); // after the description: it says what the expression means
     }
     for (int i = 0; i < times.size(); i++) {
       out.println(

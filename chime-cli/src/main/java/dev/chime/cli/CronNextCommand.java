@@ -69,8 +69,7 @@ final class CronNextCommand implements Callable<Integer> {
     ZonedDateTime start = start(zone);
     java.util.List<ZonedDateTime> times = expression.upcoming(start, count);
     if (times.isEmpty()) {
-      // Its years are over (or past what the search covers): as good as never firing.
-      throw new Main.UsageError("'" + cron.expression + "' never fires after " + ISO.format(start));
+      throw cron.neverFires(start);
     }
     times.forEach(time -> out.println(ISO.format(time)));
     return Main.OK;

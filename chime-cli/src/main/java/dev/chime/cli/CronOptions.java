@@ -5,6 +5,7 @@ import dev.chime.cron.CronExpression;
 import dev.chime.cron.CronSyntaxException;
 import java.time.DateTimeException;
 import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -32,6 +33,15 @@ final class CronOptions {
     } catch (CronSyntaxException e) {
       throw new Main.UsageError("invalid cron expression '" + expression + "': " + e.getMessage());
     }
+  }
+
+  /**
+   * The expression's years are over (or past what the search covers): as good as never firing, an
+   * invalid expression by the CLI contract.
+   */
+  Main.UsageError neverFires(ZonedDateTime after) {
+    return new Main.UsageError(
+        "'" + expression + "' never fires after " + CronNextCommand.ISO.format(after));
   }
 
   ZoneId zone(Main.Environment environment) {

@@ -15,8 +15,9 @@ import picocli.CommandLine.Parameters;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = {
-      "Run a job now. With --wait, follow the run (progress on stderr) and exit with its outcome:",
-      "0 succeeded; 1 failed, timed out, cancelled or skipped, or the wait timed out."
+      "Run a job now and print the run's state, with the reason when it was skipped: exit 0, or 1",
+      "if it was skipped. With --wait, follow the run (progress on stderr) and exit with its",
+      "outcome: 0 succeeded; 1 failed, timed out, cancelled or skipped, or the wait timed out."
     })
 final class JobsRunCommand extends ClientCommand {
   @Parameters(index = "0", paramLabel = "ID", description = "The job's id.")
@@ -45,9 +46,11 @@ final class JobsRunCommand extends ClientCommand {
     JsonNode run = reply.json();
     if (!wait) {
       if (!printedJson(reply)) {
-        out().println(RunWatch.describe(run) + ": " + Fields.state(run));
+        out().println(RunWatch.status(run));
       }
-      return Main.OK;
+      // A skip is decided when the run is asked for (overlap, a paused job), so it is this
+      // command's outcome, as with --wait; a run that started may end either way later.
+      return "skipped".equals(Fields.state(run)) ? Main.FAILED : Main.OK;
     }
     JsonNode last = new RunWatch(api(), environment, err(), limit).follow(run);
     if (!printedJson(last)) {

@@ -53,15 +53,21 @@ final class RunWatch {
   static String outcome(JsonNode run, Instant now) {
     String state = Fields.state(run).replace('_', ' ');
     String took = Fields.duration(run, now);
+    return describe(run) + " " + state + (took == null ? "" : " in " + took) + why(run);
+  }
+
+  /** A run as the server answered a run now: its state, and why if it was skipped or failed. */
+  static String status(JsonNode run) {
+    return describe(run) + ": " + Fields.state(run) + why(run);
+  }
+
+  /** ": " and the run's error or reason, or nothing for a run that succeeded or has neither. */
+  private static String why(JsonNode run) {
     String why = Fields.text(run, "error");
     if (why == null) {
       why = Fields.text(run, "reason");
     }
-    return describe(run)
-        + " "
-        + state
-        + (took == null ? "" : " in " + took)
-        + (why == null || succeeded(run) ? "" : ": " + why);
+    return why == null || succeeded(run) ? "" : ": " + why;
   }
 
   /** Polls until the run (or its last retry) ends; returns its final record. */

@@ -1,6 +1,7 @@
 package dev.chime.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -76,7 +77,83 @@ class ClientArgumentsTest {
     assertUsage(CliRun.of("jobs", "list", "--server", "http://a b"), "--server: 'http://a b'");
     assertUsage(
         CliRun.of("jobs", "list", "--server", "http://127.0.0.1:8080/?token=x"),
-        "--server: 'http://127.0.0.1:8080/?token=x' has a query or fragment");
+        "--server: 'http://127.0.0.1:8080/?...' has a query or fragment");
+    assertUsage(
+        CliRun.with(Map.of("CHIME_SERVER", "https://chime.example#access_token=x"), "runs", "a"),
+        "CHIME_SERVER: 'https://chime.example#...' has a query or fragment");
+    assertUsage(
+        CliRun.of("jobs", "list", "--server", "http://a b/?token=x"),
+        "--server: 'http://a b/?...' is not an http:// or https:// URL");
+    assertUsage(
+        CliRun.of("jobs", "list", "--server", "http://127.0.0.1:99999"),
+        "--server: 'http://127.0.0.1:99999' has port 99999 (a port is 1-65535)\n");
+    assertUsage(
+        CliRun.with(Map.of("CHIME_SERVER", "http://127.0.0.1:0/"), "jobs", "list"),
+        "CHIME_SERVER: 'http://127.0.0.1:0/' has port 0 (a port is 1-65535)\n");
+    for (String garbage : new String[] {"", "http://", "http:///jobs", "http:8080", "::"}) {
+      assertUsage(
+          CliRun.of("jobs", "list", "--server", garbage),
+          "--server: '" + garbage + "' is not an http:// or https:// URL");
+    }
+  }
+
+  @Test
+  void aUserNameOrPasswordInTheServerUrlIsRefusedUnshown() {
+    String refusal =
+        ": a user name or password in the URL is not used; give the URL without it (like"
+            + " http://127.0.0.1:8080) and the token in CHIME_TOKEN\n";
+    for (String url :
+        new String[] {
+          "http://admin:s3cret@127.0.0.1:1",
+          "https://s3cret@chime.example/api/v1",
+          "ftp://admin:s3cret@host",
+          "admin:s3cret@127.0.0.1:8080",
+          "http://admin:s3cret@[bad"
+        }) {
+      CliRun option = CliRun.of("jobs", "list", "--server", url);
+      assertUsage(option, "--server: a user name or password");
+      assertThat(option.err()).isEqualTo("chime: --server" + refusal);
+      CliRun variable = CliRun.with(Map.of("CHIME_SERVER", url), "jobs", "show", "a");
+      assertThat(variable.err()).isEqualTo("chime: CHIME_SERVER" + refusal);
+      assertThat(variable.code()).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void aTokenThatCannotBeSentIsBadInputAndNeverShown() throws IOException {
+    String server = deadServer();
+    Map<String, String> problems =
+        Map.of(
+            "s3cret-token\n",
+            "holds a line break or another control character (read from a file with a trailing"
+                + " newline?)",
+            "s3cret\ttoken",
+            "holds a line break or another control character",
+            "s3cret token",
+            "holds a space (a token is one word)",
+            "s3cret-t\u00f6ken",
+            "holds a character that is not ASCII",
+            "s3cret-\u20actoken",
+            "holds a character that is not ASCII");
+    problems.forEach(
+        (token, problem) -> {
+          CliRun run =
+              CliRun.with(Map.of("CHIME_SERVER", server, "CHIME_TOKEN", token), "jobs", "list");
+          assertUsage(run, "CHIME_TOKEN " + problem);
+          assertThat(run.err()).doesNotContain("s3cret").hasLineCount(1);
+        });
+    assertThatThrownBy(() -> new ApiClient(java.net.URI.create(server), "s3cret\r\n"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("the token holds a line break")
+        .hasMessageNotContaining("s3cret");
+  }
+
+  @Test
+  void aSchemeInCapitalsIsTheSame() throws IOException {
+    String server = deadServer().replace("http://", "HTTP://");
+    CliRun run = CliRun.of("jobs", "list", "--server", server);
+    assertThat(run.code()).isEqualTo(1);
+    assertThat(run.err()).startsWith("chime: cannot reach the Chime server at " + server + ": ");
   }
 
   @Test

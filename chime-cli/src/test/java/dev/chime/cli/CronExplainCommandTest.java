@@ -55,18 +55,23 @@ class CronExplainCommandTest {
   }
 
   @Test
-  void saysSoWhenNoFireTimeIsLeft() {
+  void anExpressionThatCanNeverFireAgainExitsTwoAsCronNextDoes() {
     CliRun run =
         CliRun.of("cron", "explain", "0 0 0 1 1 ? 2020", "--dialect", "quartz", "--zone", "UTC");
-    assertThat(run.code()).isZero();
+    assertThat(run.code()).isEqualTo(2);
     assertThat(run.lines())
         .containsExactly(
             "At 00:00, on day 1 of the month, in January, in 2020",
             "dialect:    quartz",
             "dst policy: wall-clock (a time skipped by DST runs at the end of the gap; a repeated"
                 + " time runs once)",
-            "zone:       UTC",
-            "next:       none (no fire time after 2026-11-24T12:00:00Z)");
+            "zone:       UTC");
+    assertThat(run.err())
+        .isEqualTo("chime: '0 0 0 1 1 ? 2020' never fires after 2026-11-24T12:00:00Z\n");
+    CliRun next =
+        CliRun.of("cron", "next", "0 0 0 1 1 ? 2020", "--dialect", "quartz", "--zone", "UTC");
+    assertThat(next.code()).isEqualTo(run.code());
+    assertThat(next.err()).isEqualTo(run.err());
   }
 
   @Test

@@ -319,6 +319,23 @@ class ServerClientTest {
   }
 
   @Test
+  void runWithoutWaitSaysWhyTheRunWasSkippedAndExitsOneAsWithWait() {
+    create("run-skip", "blocked");
+    String first = api.post("/api/v1/jobs/run-skip/run", "{}").json().path("id").asText();
+    await(
+        () -> api.get("/api/v1/runs/" + first).json().path("state").asText().equals("running"),
+        "the first run of run-skip to be running");
+    CliRun skipped = cli("jobs", "run", "run-skip");
+    assertThat(skipped.code()).isEqualTo(1);
+    assertThat(skipped.err()).isEmpty();
+    assertThat(skipped.out())
+        .matches("run \\d+ of job run-skip: skipped: overlap: .*still running");
+    CliRun json = cli("jobs", "run", "run-skip", "--json");
+    assertThat(json.code()).isEqualTo(1);
+    assertThat(json.out()).contains("\"state\":\"skipped\"");
+  }
+
+  @Test
   void runWaitShowsProgressAndGivesUpAtTheTimeout() throws Exception {
     create("wait-slow", "slow");
     CliRun timedOut = cli("jobs", "run", "wait-slow", "--wait", "--timeout", "1s");

@@ -65,6 +65,23 @@ class ShadedJarIT {
     }
   }
 
+  @Test
+  void outputThatCannotBeWrittenExitsOne() throws Exception {
+    java.io.File full = new java.io.File("/dev/full");
+    Assumptions.assumeTrue(full.exists(), "no /dev/full");
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path err = temp.resolve("err.txt");
+    Process process =
+        new ProcessBuilder(java.toString(), "-jar", JAR.toString(), "cron", "next", "0 0 * * *")
+            .redirectOutput(full)
+            .redirectError(err.toFile())
+            .start();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("exited within 60 s").isTrue();
+    assertThat(Files.readString(err))
+        .isEqualTo("chime: cannot write the output: No space left on device\n");
+    assertThat(process.exitValue()).isEqualTo(1);
+  }
+
   private record Served(int exit, String output) {}
 
   /** Runs {@code java -jar chime.jar serve --port 0 --exit-when-ready ARGS} on this JDK. */
