@@ -54,38 +54,51 @@ final class ApplyCommand extends ClientCommand {
     if (!blockers.isEmpty()) {
       throw new Main.UsageError(String.join("\n", blockers) + "; nothing was changed");
     }
-    int width =
-        steps.stream().mapToInt(step -> step.change().id().value().length()).max().orElse(0);
     List<String> done = new ArrayList<>();
-    List<JobFiles.Step> made = new ArrayList<>();
     for (JobFiles.Step step : steps) {
       try {
         done.add(apply(step));
       } catch (Main.UsageError | Main.Failure e) {
-        throw undone(made, e);
-      }
-      made.add(step);
-      if (!options.json) {
-        out().println(line(step, done.get(done.size() - 1), width));
+        throw undone(steps.subList(0, done.size()), done, e);
       }
     }
-    if (options.json) {
-      printedJson(JobFiles.json(steps, done));
-    } else if (steps.isEmpty()) {
+    // Printed only now that every step is made: a refusal part way undoes the steps before it, and
+    // stdout must not have claimed them.
+    print(steps, done);
+    if (!options.json && steps.isEmpty()) {
       out().println("the files list no jobs and own none on the server");
     }
     return Main.OK;
   }
 
+  /** The steps made, each with what it did: a line each, or {@code {"changes": [...]}}. */
+  private void print(List<JobFiles.Step> steps, List<String> done) {
+    if (options.json) {
+      printedJson(JobFiles.json(steps, done));
+      return;
+    }
+    int width =
+        steps.stream().mapToInt(step -> step.change().id().value().length()).max().orElse(0);
+    for (int i = 0; i < steps.size(); i++) {
+      out().println(line(steps.get(i), done.get(i), width));
+    }
+  }
+
   /**
    * Undoes what this apply made before a change the server refused (a created job deleted, a
    * replaced one put back), newest first, so the files are applied whole or not at all; the
-   * refusal, with what was undone, keeps its exit code.
+   * refusal, with what was undone, keeps its exit code. A deletion (removals come last) is not
+   * undone: it and any step that could not be undone are what stdout lists, as they remain.
    */
-  private RuntimeException undone(List<JobFiles.Step> made, RuntimeException refusal) {
+  private RuntimeException undone(
+      List<JobFiles.Step> made, List<String> done, RuntimeException refusal) {
     List<String> undone = new ArrayList<>();
     List<String> left = new ArrayList<>();
-    for (JobFiles.Step step : made.reversed()) {
+    List<String> deleted = new ArrayList<>();
+    List<JobFiles.Step> remaining = new ArrayList<>();
+    List<String> remainingDone = new ArrayList<>();
+    for (int i = made.size() - 1; i >= 0; i--) {
+      JobFiles.Step step = made.get(i);
       Plan.Change change = step.change();
       String id = change.id().value();
       String owner = "?owner=" + ApiClient.segment(step.file().owner());
@@ -93,19 +106,35 @@ final class ApplyCommand extends ClientCommand {
         switch (change.action()) {
           case ADD -> api().delete(job(id, ""));
           case CHANGE -> api().put(job(id, owner), JobFiles.body(change.before()));
-          default -> {
-            continue; // a removal comes last and is not undone; KEEP changed nothing
+          case REMOVE -> {
+            if (prune) {
+              deleted.add(id);
+              remaining.add(0, step);
+              remainingDone.add(0, done.get(i));
+            }
+            continue;
+          }
+          case KEEP -> {
+            continue; // changed nothing
           }
         }
         undone.add(id);
       } catch (Main.UsageError | Main.Failure e) {
         left.add(id + " (" + e.getMessage() + ")");
+        remaining.add(0, step);
+        remainingDone.add(0, done.get(i) + " (could not undo it)");
       }
+    }
+    if (!remaining.isEmpty()) {
+      print(remaining, remainingDone);
     }
     String message =
         refusal.getMessage()
             + (undone.isEmpty() ? "" : "; undone: " + String.join(", ", undone))
-            + (left.isEmpty() ? "" : "; could not undo: " + String.join(", ", left));
+            + (left.isEmpty() ? "" : "; could not undo: " + String.join(", ", left))
+            + (deleted.isEmpty()
+                ? ""
+                : "; deleted before the refusal (not undone): " + String.join(", ", deleted));
     return refusal instanceof Main.UsageError
         ? new Main.UsageError(message)
         : new Main.Failure(message);

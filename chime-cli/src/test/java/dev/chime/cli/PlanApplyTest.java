@@ -164,6 +164,36 @@ class PlanApplyTest {
         .isZero();
   }
 
+  /**
+   * An apply the server refuses part way undoes what it made: stdout, which lists what apply
+   * changed, must not claim a job it has undone (it printed "+ a-good created" before the refusal).
+   */
+  @Test
+  void anApplyThatIsUndoneClaimsNoChangeOnStdout() throws IOException {
+    Path jobs =
+        file(
+            "jobs.yaml",
+            """
+            jobs:
+              - {id: a-good, trigger: "0 3 * * *", command: ["true"]}
+              - {id: b-bad, trigger: "0 3 * * *", handler: nosuch}
+            """);
+    CliRun apply = cli("apply", jobs.toString());
+    assertThat(apply.code()).isEqualTo(2);
+    assertThat(apply.err()).contains("nosuch").contains("; undone: a-good");
+    assertThat(server.scheduler().get(JobId.of("a-good"))).isEmpty();
+    assertThat(apply.out()).as("nothing remains changed").isEmpty();
+    CliRun json = cli("apply", jobs.toString(), "--json");
+    assertThat(json.code()).isEqualTo(2);
+    assertThat(json.out()).isEmpty();
+
+    // once the file is fixed, the same apply prints its steps
+    file("jobs.yaml", "jobs:\n  - {id: a-good, trigger: \"0 3 * * *\", command: [\"true\"]}\n");
+    CliRun fixed = cli("apply", jobs.toString());
+    assertThat(fixed.code()).as(fixed.err()).isZero();
+    assertThat(fixed.out()).containsPattern("^\\+ a-good +created +next 20");
+  }
+
   @Test
   void changesNameTheirFieldsAndPruneRemovesOnlyTheFilesOwnJobs() throws IOException {
     Path jobs =
