@@ -44,10 +44,9 @@ final class ApplyCommand extends ClientCommand {
 
   private Integer run() {
     List<JobFiles.Desired> desired = JobFiles.read(files);
-    List<dev.chime.Job> current = JobFiles.current(api(), desired);
+    List<dev.chime.Job> current = JobFiles.current(this, desired);
     List<JobFiles.Step> steps =
-        JobFiles.inOrder(
-            JobFiles.plan(api(), desired, current, environment.clock().instant(), zone()));
+        JobFiles.inOrder(JobFiles.plan(desired, current, environment.clock().instant(), zone()));
     // What would stop the apply part way (a removal another job depends on, a cycle) is refused
     // before any change.
     List<String> blockers = JobFiles.blockers(steps, current, prune);
@@ -55,12 +54,23 @@ final class ApplyCommand extends ClientCommand {
       throw new Main.UsageError(String.join("\n", blockers) + "; nothing was changed");
     }
     List<String> done = new ArrayList<>();
-    for (JobFiles.Step step : steps) {
-      try {
-        done.add(apply(step));
-      } catch (Main.UsageError | Main.Failure e) {
-        throw undone(steps.subList(0, done.size()), done, e);
+    RuntimeException refused = null;
+    int requests = (int) steps.stream().filter(this::sends).count();
+    try (Progress progress = progress("applying", requests, true)) {
+      for (JobFiles.Step step : steps) {
+        try {
+          done.add(apply(step));
+        } catch (Main.UsageError | Main.Failure e) {
+          refused = e;
+          break;
+        }
+        if (sends(step)) {
+          progress.step();
+        }
       }
+    }
+    if (refused != null) {
+      throw undone(steps.subList(0, done.size()), done, refused);
     }
     // Printed only now that every step is made: a refusal part way undoes the steps before it, and
     // stdout must not have claimed them.
@@ -69,6 +79,15 @@ final class ApplyCommand extends ClientCommand {
       out().println("the files list no jobs and own none on the server");
     }
     return Main.OK;
+  }
+
+  /** Whether the step changes the server (a kept job, or a removal without --prune, does not). */
+  private boolean sends(JobFiles.Step step) {
+    return switch (step.change().action()) {
+      case ADD, CHANGE -> true;
+      case REMOVE -> prune;
+      case KEEP -> false;
+    };
   }
 
   /** The steps made, each with what it did: a line each, or {@code {"changes": [...]}}. */
@@ -92,52 +111,77 @@ final class ApplyCommand extends ClientCommand {
    */
   private RuntimeException undone(
       List<JobFiles.Step> made, List<String> done, RuntimeException refusal) {
-    List<String> undone = new ArrayList<>();
-    List<String> left = new ArrayList<>();
-    List<String> deleted = new ArrayList<>();
-    List<JobFiles.Step> remaining = new ArrayList<>();
-    List<String> remainingDone = new ArrayList<>();
-    for (int i = made.size() - 1; i >= 0; i--) {
-      JobFiles.Step step = made.get(i);
-      Plan.Change change = step.change();
-      String id = change.id().value();
-      String owner = "?owner=" + ApiClient.segment(step.file().owner());
-      try {
-        switch (change.action()) {
-          case ADD -> api().delete(job(id, ""));
-          case CHANGE -> api().put(job(id, owner), JobFiles.body(change.before()));
-          case REMOVE -> {
-            if (prune) {
-              deleted.add(id);
-              remaining.add(0, step);
-              remainingDone.add(0, done.get(i));
-            }
-            continue;
-          }
-          case KEEP -> {
-            continue; // changed nothing
-          }
+    Undo undo = new Undo();
+    int requests = (int) made.stream().filter(ApplyCommand::undoable).count();
+    try (Progress progress = progress("undoing", requests, true)) {
+      for (int i = made.size() - 1; i >= 0; i--) {
+        undo(made.get(i), done.get(i), undo);
+        if (undoable(made.get(i))) {
+          progress.step();
         }
-        undone.add(id);
-      } catch (Main.UsageError | Main.Failure e) {
-        left.add(id + " (" + e.getMessage() + ")");
-        remaining.add(0, step);
-        remainingDone.add(0, done.get(i) + " (could not undo it)");
       }
     }
-    if (!remaining.isEmpty()) {
-      print(remaining, remainingDone);
+    if (!undo.remaining.isEmpty()) {
+      print(undo.remaining.reversed(), undo.remainingDone.reversed());
     }
-    String message =
-        refusal.getMessage()
-            + (undone.isEmpty() ? "" : "; undone: " + String.join(", ", undone))
-            + (left.isEmpty() ? "" : "; could not undo: " + String.join(", ", left))
-            + (deleted.isEmpty()
-                ? ""
-                : "; deleted before the refusal (not undone): " + String.join(", ", deleted));
+    String message = refusal.getMessage() + undo.summary();
     return refusal instanceof Main.UsageError
         ? new Main.UsageError(message)
         : new Main.Failure(message);
+  }
+
+  /** Whether undoing the step sends a request: a creation or a replacement. */
+  private static boolean undoable(JobFiles.Step step) {
+    return step.change().action() == Plan.Action.ADD
+        || step.change().action() == Plan.Action.CHANGE;
+  }
+
+  private void undo(JobFiles.Step step, String done, Undo undo) {
+    Plan.Change change = step.change();
+    String id = change.id().value();
+    String owner = "?owner=" + ApiClient.segment(step.file().owner());
+    try {
+      switch (change.action()) {
+        case ADD -> api().delete(job(id, ""));
+        case CHANGE -> api().put(job(id, owner), JobFiles.body(change.before()));
+        case REMOVE -> {
+          if (prune) {
+            undo.deleted.add(id);
+            undo.remains(step, done);
+          }
+          return;
+        }
+        case KEEP -> {
+          return; // changed nothing
+        }
+      }
+      undo.undone.add(id);
+    } catch (Main.UsageError | Main.Failure e) {
+      undo.left.add(id + " (" + e.getMessage() + ")");
+      undo.remains(step, done + " (could not undo it)");
+    }
+  }
+
+  /** What undoing found, newest step first. */
+  private static final class Undo {
+    final List<String> undone = new ArrayList<>();
+    final List<String> left = new ArrayList<>();
+    final List<String> deleted = new ArrayList<>();
+    final List<JobFiles.Step> remaining = new ArrayList<>();
+    final List<String> remainingDone = new ArrayList<>();
+
+    void remains(JobFiles.Step step, String done) {
+      remaining.add(step);
+      remainingDone.add(done);
+    }
+
+    String summary() {
+      return (undone.isEmpty() ? "" : "; undone: " + String.join(", ", undone))
+          + (left.isEmpty() ? "" : "; could not undo: " + String.join(", ", left))
+          + (deleted.isEmpty()
+              ? ""
+              : "; deleted before the refusal (not undone): " + String.join(", ", deleted));
+    }
   }
 
   private static String line(JobFiles.Step step, String done, int width) {

@@ -39,6 +39,11 @@ abstract class ClientCommand implements Callable<Integer> {
     return spec.commandLine().getErr();
   }
 
+  /** Progress of long work on stderr (see {@link Progress}). */
+  Progress progress(String what, int total, boolean plain) {
+    return Progress.of(environment, err(), what, total, plain);
+  }
+
   ZoneId zone() {
     return environment.systemZone();
   }

@@ -1,6 +1,7 @@
 package dev.chime.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.chime.server.spec.FireTimes;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +21,27 @@ final class NextTimes {
     return times;
   }
 
+  /**
+   * A fire time computed here, as {@link #of} shows the server's: a cron trigger's in its zone,
+   * another's in {@code zone} (the system zone), DST-affected ones marked.
+   */
+  static String describe(FireTimes.FireTime time, ZoneId zone) {
+    String at =
+        CronNextCommand.FIRE.format(time.at().atZone(time.zone() == null ? zone : time.zone()));
+    return time.dst() == null
+        ? at
+        : marked(at, time.dst().name().toLowerCase(java.util.Locale.ROOT), time.note());
+  }
+
   private static String describe(JsonNode item, ZoneId zone) {
     JsonNode at = item.path("at");
     String time = at.isTextual() ? Fields.fireTime(at.asText(), zone) : item.toString();
     String dst = Fields.text(item, "dst");
     String note = Fields.text(item, "note");
-    if (dst == null) {
-      return time;
-    }
+    return dst == null ? time : marked(time, dst, note);
+  }
+
+  private static String marked(String time, String dst, String note) {
     return time + "  (DST " + dst + (note == null ? "" : ": " + note) + ")";
   }
 }

@@ -37,9 +37,9 @@ final class PlanCommand extends ClientCommand {
 
   private Integer run() {
     List<JobFiles.Desired> desired = JobFiles.read(files);
-    List<dev.chime.Job> current = JobFiles.current(api(), desired);
+    List<dev.chime.Job> current = JobFiles.current(this, desired);
     List<JobFiles.Step> steps =
-        JobFiles.plan(api(), desired, current, environment.clock().instant(), zone());
+        JobFiles.plan(desired, current, environment.clock().instant(), zone());
     if (!printedJson(JobFiles.json(steps, null))) {
       JobFiles.print(out(), steps, prune);
     }
