@@ -31,6 +31,14 @@ final class ApplyCommand extends ClientCommand {
   @Option(names = "--prune", description = "Delete the jobs a file owns and no longer lists.")
   boolean prune;
 
+  @Option(
+      names = "--owner",
+      paramLabel = "FILE",
+      description =
+          "The job file whose jobs the one FILE holds (owner file:FILE); needed for a FILE read"
+              + " from a pipe (/dev/stdin, <(...)). Default: FILE itself.")
+  Path owner;
+
   @Mixin PluginsOption plugins;
 
   ApplyCommand(Main.Environment environment) {
@@ -43,7 +51,7 @@ final class ApplyCommand extends ClientCommand {
   }
 
   private Integer run() {
-    List<JobFiles.Desired> desired = JobFiles.read(files);
+    List<JobFiles.Desired> desired = JobFiles.read(files, owner);
     List<dev.chime.Job> current = JobFiles.current(this, desired);
     List<JobFiles.Step> steps =
         JobFiles.inOrder(JobFiles.plan(desired, current, environment.clock().instant(), zone()));

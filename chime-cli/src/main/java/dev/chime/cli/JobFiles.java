@@ -8,6 +8,7 @@ import dev.chime.server.spec.JobSpecs;
 import dev.chime.server.spec.Plan;
 import dev.chime.server.spec.SpecError;
 import dev.chime.server.spec.SpecException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,23 +37,34 @@ final class JobFiles {
   /** One change of a file's plan, with the fields that differ and the next fire times. */
   record Step(Desired file, Plan.Change change, List<String> fields, List<String> next) {}
 
-  /** Reads every file; any invalid file: every error as file:line: field: message, exit 2. */
-  static List<Desired> read(List<Path> files) {
+  /**
+   * Reads every file; any invalid file: every error as file:line: field: message, exit 2. Each
+   * file's jobs are owned by the file ({@link #owner}), or by {@code owner} when given (only with
+   * one file). A file that is not a regular file (a pipe: {@code <(...)}, {@code /dev/stdin}, a
+   * FIFO) needs {@code owner}: its path names the pipe, which the next pipe may get too, so as an
+   * owner it would let {@code --prune} delete another file's jobs.
+   */
+  static List<Desired> read(List<Path> files, Path owner) {
+    if (owner != null && files.size() > 1) {
+      throw new Main.UsageError("--owner: names the owner of one FILE, not of " + files.size());
+    }
     List<Desired> desired = new ArrayList<>();
     List<String> errors = new ArrayList<>();
     java.util.Set<String> owners = new java.util.HashSet<>();
     java.util.Map<dev.chime.JobId, Path> fileOf = new java.util.HashMap<>();
     for (Path file : files) {
-      if (!Files.isRegularFile(file)) {
-        errors.add(file + (Files.isDirectory(file) ? ": is a directory" : ": no such file"));
+      String refusal = unreadable(file, owner);
+      if (refusal != null) {
+        errors.add(file + ": " + refusal);
         continue;
       }
-      if (!owners.add(owner(file))) {
+      String by = owner(owner == null ? file : owner);
+      if (!owners.add(by)) {
         errors.add(file + ": the file is given twice");
         continue;
       }
       try {
-        List<Job> jobs = JobSpecs.read(file);
+        List<Job> jobs = JobSpecs.read(file.toString(), Files.readString(file), by);
         for (Job job : jobs) {
           // Each file owns its jobs: the second would be refused midway, half applied.
           Path other = fileOf.putIfAbsent(job.id(), file);
@@ -61,11 +73,15 @@ final class JobFiles {
                 file + ": job " + job.id() + " is in " + other + " too: a job belongs to one file");
           }
         }
-        desired.add(new Desired(file, owner(file), jobs));
+        desired.add(new Desired(file, by, jobs));
       } catch (SpecException e) {
         e.errors().forEach(error -> errors.add(line(error)));
-      } catch (UncheckedIOException e) {
-        errors.add(file + ": cannot read: " + e.getCause().getMessage());
+      } catch (IOException | UncheckedIOException e) {
+        // as JobSpecs.read(Path) says it, and the server of its --config file
+        errors.add(
+            line(
+                new SpecError(
+                    file.toString(), 0, "", "cannot be read: " + JobSpecs.unreadable(file, e))));
       }
     }
     if (!errors.isEmpty()) {
@@ -77,12 +93,27 @@ final class JobFiles {
     return desired;
   }
 
+  /** Why the file cannot be read as a job file, or null when it can be. */
+  private static String unreadable(Path file, Path owner) {
+    if (Files.isDirectory(file)) {
+      return "is a directory";
+    }
+    if (!Files.exists(file)) {
+      return "no such file";
+    }
+    if (!Files.isRegularFile(file) && owner == null) {
+      return "is not a regular file (a pipe?): its path names no job file, so give --owner FILE,"
+          + " the job file whose jobs these are";
+    }
+    return null;
+  }
+
   /** file:line: field: message (without the field when the error is the file's as a whole). */
   static String line(SpecError error) {
     return error.toString();
   }
 
-  /** The owner {@code JobSpecs.read} gives the file's jobs. */
+  /** The owner of the file's jobs, as {@code JobSpecs.read} and the server's --config give it. */
   static String owner(Path file) {
     return "file:" + file.toAbsolutePath().normalize();
   }

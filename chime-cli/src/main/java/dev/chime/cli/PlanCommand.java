@@ -24,6 +24,14 @@ final class PlanCommand extends ClientCommand {
   @Option(names = "--prune", description = "Plan as apply --prune would: remove what files drop.")
   boolean prune;
 
+  @Option(
+      names = "--owner",
+      paramLabel = "FILE",
+      description =
+          "The job file whose jobs the one FILE holds (owner file:FILE); needed for a FILE read"
+              + " from a pipe (/dev/stdin, <(...)). Default: FILE itself.")
+  Path owner;
+
   @Mixin PluginsOption plugins;
 
   PlanCommand(Main.Environment environment) {
@@ -36,7 +44,7 @@ final class PlanCommand extends ClientCommand {
   }
 
   private Integer run() {
-    List<JobFiles.Desired> desired = JobFiles.read(files);
+    List<JobFiles.Desired> desired = JobFiles.read(files, owner);
     List<dev.chime.Job> current = JobFiles.current(this, desired);
     List<JobFiles.Step> steps =
         JobFiles.plan(desired, current, environment.clock().instant(), zone());

@@ -368,6 +368,61 @@ class PlanApplyTest {
         args);
   }
 
+  /**
+   * A job file read from a pipe ({@code <(...)}, {@code /dev/stdin}, a FIFO) was "no such file".
+   * Its path names the pipe, not a job file (the next pipe may get the same one), so it needs
+   * {@code --owner}, the job file whose jobs these are.
+   */
+  @Test
+  void aFileReadFromAPipeIsReadAndOwnedByTheFileOwnerNames() throws Exception {
+    Path fifo = dir.resolve("jobs.fifo");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+    String text = "jobs:\n  - {id: piped, trigger: \"0 3 * * *\", command: [\"true\"]}\n";
+    CliRun bare = cli("plan", fifo.toString());
+    assertThat(bare.code()).isEqualTo(2);
+    assertThat(bare.err())
+        .isEqualTo(
+            "chime: "
+                + fifo
+                + ": is not a regular file (a pipe?): its path names no job file, so give --owner"
+                + " FILE, the job file whose jobs these are\n");
+
+    Path named = dir.resolve("templates/jobs.yaml");
+    CliRun plan = piped(fifo, text, "plan", fifo.toString(), "--owner", named.toString());
+    assertThat(plan.code()).as(plan.err()).isZero();
+    assertThat(plan.lines().get(0)).isEqualTo(fifo + " (owner file:" + named + "):");
+    assertThat(plan.out()).containsPattern("\\+ +piped +add");
+    CliRun apply = piped(fifo, text, "apply", fifo.toString(), "--owner", named.toString());
+    assertThat(apply.code()).as(apply.err()).isZero();
+    assertThat(owner("piped")).isEqualTo("file:" + named);
+
+    Path real = file("real.yaml", text);
+    assertThat(cli("plan", real.toString(), "--owner", named.toString()).out())
+        .as("--owner names the owner of a regular file's jobs too")
+        .containsPattern("= +piped +unchanged");
+    CliRun two = cli("plan", real.toString(), fifo.toString(), "--owner", named.toString());
+    assertThat(two.code()).isEqualTo(2);
+    assertThat(two.err()).isEqualTo("chime: --owner: names the owner of one FILE, not of 2\n");
+  }
+
+  /** The CLI with {@code text} written into the FIFO as the CLI reads it. */
+  private CliRun piped(Path fifo, String text, String... args) throws Exception {
+    Thread writer =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    Files.writeString(fifo, text);
+                  } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                  }
+                });
+    CliRun run = cli(args);
+    writer.join(java.time.Duration.ofSeconds(10));
+    return run;
+  }
+
   @Test
   void anInvalidFileListsEveryErrorAndChangesNothing() throws IOException {
     Path bad =

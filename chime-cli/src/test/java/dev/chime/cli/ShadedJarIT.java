@@ -82,6 +82,54 @@ class ShadedJarIT {
     assertThat(process.exitValue()).isEqualTo(1);
   }
 
+  /** {@code cat jobs.yaml | chime plan /dev/stdin --owner FILE}: read from the real stdin. */
+  @Test
+  void plansAJobFileReadFromStdin() throws Exception {
+    try (dev.chime.server.ChimeServer server =
+        dev.chime.server.ChimeServer.start(
+            dev.chime.server.ServerSettings.builder()
+                .dataDir(temp.resolve("stdin-data"))
+                .port(0)
+                .build())) {
+      String jobs = "id: from-stdin\ntrigger: \"0 3 * * *\"\ncommand: [\"true\"]\n";
+      Path owner = temp.resolve("jobs.yaml");
+      Served plan =
+          client(
+              jobs,
+              "plan",
+              "/dev/stdin",
+              "--owner",
+              owner.toString(),
+              "--server",
+              server.baseUrl());
+      assertThat(plan.exit()).as(plan.output()).isZero();
+      assertThat(plan.output())
+          .startsWith("/dev/stdin (owner file:" + owner + "):")
+          .contains("from-stdin");
+      Served bare = client(jobs, "plan", "/dev/stdin", "--server", server.baseUrl());
+      assertThat(bare.exit()).isEqualTo(2);
+      assertThat(bare.output()).contains("/dev/stdin: is not a regular file (a pipe?)");
+    }
+  }
+
+  /** Runs {@code java -jar chime.jar ARGS} with {@code input} on its stdin (a pipe). */
+  private Served client(String input, String... args) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    List<String> command =
+        new java.util.ArrayList<>(List.of(java.toString(), "-jar", JAR.toString()));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try (var stdin = process.getOutputStream()) {
+      stdin.write(input.getBytes(StandardCharsets.UTF_8));
+    }
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!process.waitFor(60, TimeUnit.SECONDS)) {
+      process.destroyForcibly();
+      fail("chime " + String.join(" ", args) + " did not end within 60 s:\n" + output);
+    }
+    return new Served(process.exitValue(), output);
+  }
+
   private record Served(int exit, String output) {}
 
   /** Runs {@code java -jar chime.jar serve --port 0 --exit-when-ready ARGS} on this JDK. */
