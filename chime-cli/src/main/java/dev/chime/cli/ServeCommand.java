@@ -209,8 +209,12 @@ final class ServeCommand implements Callable<Integer> {
 
   /**
    * Blocks until SIGTERM or Ctrl-C: the JVM's shutdown hook shuts the server down gracefully (stop
-   * firing, let running jobs finish within the grace, interrupt and record the rest) before the JVM
-   * exits.
+   * firing, let running jobs finish within the grace, interrupt and record the rest), then ends the
+   * process with the shutdown's verdict: 0 when every run ended within the grace, 1 when some had
+   * to be interrupted. A JVM stopped by a signal exits with 128 + the signal (143 for SIGTERM,
+   * which systemd counts as a failure) once its hooks are done, and an exit from a hook would wait
+   * for itself, so the hook halts the JVM, after writing out the logs. It is the only hook: no
+   * other hook is cut short (a job that calls System.exit stops the server the same way).
    */
   static void awaitShutdown(ChimeServer server) {
     CountDownLatch stopped = new CountDownLatch(1);
@@ -218,8 +222,10 @@ final class ServeCommand implements Callable<Integer> {
         .addShutdownHook(
             new Thread(
                 () -> {
-                  server.shutdown();
+                  boolean clean = server.shutdown();
+                  Logging.flush();
                   stopped.countDown();
+                  Runtime.getRuntime().halt(clean ? Main.OK : Main.FAILED);
                 },
                 "chime-shutdown"));
     try {

@@ -37,27 +37,10 @@ class ServeShutdownTest {
   @Test
   void sigtermLetsShortRunsFinishAndRecordsTheRest() throws Exception {
     Path data = dir.resolve("data");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Process child =
-        new ProcessBuilder(
-                java.toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                Main.class.getName(),
-                "serve",
-                "--data",
-                data.toString(),
-                "--port",
-                "0",
-                "--grace",
-                "5s")
-            .redirectErrorStream(true)
-            .start();
+    Process child = serve(data, "5s");
     try {
-      BufferedReader out =
-          new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out = output(child);
       String base = listening(out);
-      Thread.ofVirtual().start(() -> out.lines().forEach(line -> {}));
       String longRun = post(base, "long", "[\"sleep\", \"60\"]");
       await(() -> running(base, longRun));
       String shortRun = post(base, "short", "[\"sleep\", \"2\"]");
@@ -65,6 +48,7 @@ class ServeShutdownTest {
 
       child.destroy();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
+      assertThat(child.exitValue()).as("runs were interrupted after the grace").isEqualTo(1);
     } finally {
       child.destroyForcibly();
     }
@@ -76,17 +60,68 @@ class ServeShutdownTest {
     }
   }
 
+  /**
+   * A clean shutdown on SIGTERM (every run ended within the grace) exits 0, so systemd does not
+   * count a stop as a failure: the JVM's own status after a signal is 128 + 15 = 143.
+   */
+  @Test
+  void aCleanShutdownOnSigtermExitsZero() throws Exception {
+    Path data = dir.resolve("data");
+    Process child = serve(data, "20s");
+    try {
+      BufferedReader out = output(child);
+      String base = listening(out);
+      String run = post(base, "finishing", "[\"sleep\", \"1\"]");
+      await(() -> running(base, run));
+
+      child.destroy();
+      assertThat(child.waitFor(30, TimeUnit.SECONDS)).as("exited within 30 s").isTrue();
+      assertThat(child.exitValue()).isZero();
+    } finally {
+      child.destroyForcibly();
+    }
+    try (JdbcJobStore store = JdbcJobStore.sqlite(data.resolve("chime.db"))) {
+      assertThat(state(store, "finishing")).isEqualTo(RunState.SUCCEEDED);
+    }
+  }
+
+  /** {@code chime serve} in a child JVM on a free port, stdout and stderr merged. */
+  private static Process serve(Path data, String grace) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    return new ProcessBuilder(
+            java.toString(),
+            "-cp",
+            System.getProperty("java.class.path"),
+            Main.class.getName(),
+            "serve",
+            "--data",
+            data.toString(),
+            "--port",
+            "0",
+            "--grace",
+            grace)
+        .redirectErrorStream(true)
+        .start();
+  }
+
+  private static BufferedReader output(Process child) {
+    return new BufferedReader(
+        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+  }
+
   private static RunState state(JdbcJobStore store, String job) {
     List<Run> runs = store.runs(JobId.of(job), 1);
     return runs.isEmpty() ? null : runs.get(0).state();
   }
 
+  /** The server's URL once it says where it listens; the rest of its output is read and dropped. */
   private static String listening(BufferedReader out) throws Exception {
     Pattern url = Pattern.compile("Chime listening on (http://\\S+)");
     String line;
     while ((line = out.readLine()) != null) {
       Matcher m = url.matcher(line);
       if (m.find()) {
+        Thread.ofVirtual().start(() -> out.lines().forEach(rest -> {}));
         return m.group(1);
       }
     }

@@ -49,6 +49,19 @@ public final class Logging {
     }
   }
 
+  /**
+   * Writes out what the appenders still hold (an asynchronous or buffered appender of a user's own
+   * configuration) by stopping Logback, for a process about to halt without its shutdown hooks.
+   * Nothing is logged after it.
+   */
+  public static void flush() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.stop();
+    }
+    System.out.flush();
+    System.err.flush();
+  }
+
   static void install(LoggerContext context, String format) {
     Encoder<ILoggingEvent> encoder = format.equals(JSON) ? json(context) : text(context);
     ConsoleAppender<ILoggingEvent> appender = new ConsoleAppender<>();
