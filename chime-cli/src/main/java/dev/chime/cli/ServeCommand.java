@@ -36,7 +36,9 @@ final class ServeCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      description = "Where the SQLite database lives. Default: ./chime-data.")
+      description =
+          "Where the default SQLite database (chime.db) lives; not with --db. Default:"
+              + " ./chime-data.")
   Path data;
 
   @Option(
@@ -143,6 +145,12 @@ final class ServeCommand implements Callable<Integer> {
   }
 
   private ServerSettings settings() {
+    if (data != null && db != null) {
+      // nothing else lives there: the store --db names replaces the only thing --data would hold
+      throw new IllegalArgumentException(
+          "--data: the data directory holds only the default SQLite database, which --db"
+              + " replaces; give one of them");
+    }
     ServerSettings.Builder builder = ServerSettings.builder();
     if (data != null) {
       builder.dataDir(data);

@@ -136,6 +136,28 @@ class ServeCommandTest {
         .isFalse();
   }
 
+  /** --data holds only the default SQLite file: with --db it was silently unused. */
+  @Test
+  void dataAndDbTogetherAreRefusedBeforeAnythingIsMade() {
+    Path data = dir.resolve("data");
+    String db = "jdbc:sqlite:" + dir.resolve("elsewhere.db");
+    String refusal =
+        "chime serve: --data: the data directory holds only the default SQLite database, which"
+            + " --db replaces; give one of them\n";
+    ServeCommand command = new ServeCommand();
+    command.whileRunning = server -> {}; // had it started, stop at once
+    Result result = serve(command, "--data", data.toString(), "--db", db, "--port", "0");
+    assertThat(result.code()).isEqualTo(2);
+    assertThat(result.err()).isEqualTo(refusal);
+    CliRun plain =
+        CliRun.of(
+            "serve", "--data", data.toString(), "--db", db, "--port", "0", "--exit-when-ready");
+    assertThat(plain.code()).isEqualTo(2);
+    assertThat(plain.err()).isEqualTo(refusal);
+    assertThat(Files.exists(data)).isFalse();
+    assertThat(Files.exists(dir.resolve("elsewhere.db"))).isFalse();
+  }
+
   @Test
   void aBadTokensFileListsEveryBadLine() throws Exception {
     Path tokens = dir.resolve("tokens");

@@ -52,12 +52,7 @@ class ShadedJarIT {
     String schema = "chime_jar_" + Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 4);
     execute("CREATE SCHEMA " + schema);
     try {
-      Served served =
-          serve(
-              "--db",
-              POSTGRES + "?user=postgres&currentSchema=" + schema,
-              "--data",
-              temp.resolve("pg").toString());
+      Served served = serve("--db", POSTGRES + "?user=postgres&currentSchema=" + schema);
       assertThat(served.exit()).as(served.output()).isZero();
       assertThat(served.output()).contains("Chime listening on http://127.0.0.1:");
     } finally {
