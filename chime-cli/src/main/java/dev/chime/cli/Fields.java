@@ -90,7 +90,15 @@ final class Fields {
     JsonNode trigger = job.path("trigger");
     String text = trigger.isObject() ? compact(trigger) : trigger.asText("");
     String zone = text(job, "zone");
-    return zone == null ? text : text + " (" + zone + ")";
+    return zone == null ? text : text + " (" + zoneName(zone) + ")";
+  }
+
+  /**
+   * A zone's id for people: UTC for {@code Z}, the id {@code ZoneOffset.UTC} has, which a job
+   * without a zone gets (and the API writes as it is).
+   */
+  static String zoneName(String id) {
+    return id.equals("Z") ? "UTC" : id;
   }
 
   /**
@@ -124,7 +132,7 @@ final class Fields {
     if (value.isObject()) {
       List<String> parts = new ArrayList<>();
       for (Map.Entry<String, JsonNode> entry : value.properties()) {
-        parts.add(entry.getKey() + " " + compact(entry.getValue()));
+        parts.add(entry.getKey() + " " + compact(entry.getKey(), entry.getValue()));
       }
       return String.join(", ", parts);
     }
@@ -134,6 +142,13 @@ final class Fields {
       return "[" + String.join(", ", parts) + "]";
     }
     return value.asText();
+  }
+
+  /**
+   * A field's value as {@link #compact(JsonNode)} shows it, a {@code zone} by {@link #zoneName}.
+   */
+  static String compact(String field, JsonNode value) {
+    return field.equals("zone") && value.isTextual() ? zoneName(value.asText()) : compact(value);
   }
 
   /** The run's state in lower case ({@code succeeded}, {@code timed_out}, ...). */

@@ -56,7 +56,7 @@ final class JobsShowCommand extends ClientCommand {
     if (value.isTextual() && field.endsWith("At")) {
       return Fields.time(value.asText(), zone());
     }
-    return Fields.compact(value);
+    return Fields.compact(field, value);
   }
 
   static void print(PrintWriter out, String label, String value) {

@@ -185,6 +185,31 @@ class ServerClientTest {
     assertThat(json.out()).isEqualTo(api.get("/api/v1/jobs/show-a").body());
   }
 
+  /**
+   * A job without a zone runs in UTC, which the API writes as {@code "zone": "Z"}: people read it
+   * as UTC (it was {@code zone: Z} and {@code (Z)}); --json stays as the server wrote it.
+   */
+  @Test
+  void aJobInUtcShowsItsZoneAsUtc() {
+    api.post(
+        "/api/v1/jobs",
+        "{\"id\": \"utc-a\", \"trigger\": \"0 3 * * *\", \"handler\": \"noop\", \"labels\": [\"utc-a\"]}");
+    api.post(
+        "/api/v1/jobs",
+        "{\"id\": \"utc-b\", \"trigger\": {\"any\": [\"0 3 * * *\", {\"every\": \"1h\"}]},"
+            + " \"handler\": \"noop\", \"labels\": [\"utc-a\"]}");
+    CliRun show = cli("jobs", "show", "utc-a");
+    assertOk(show);
+    assertThat(show.lines()).contains("zone:     UTC").doesNotContain("zone:     Z");
+    CliRun list = cli("jobs", "list", "--label", "utc-a");
+    assertOk(list);
+    assertThat(list.lines().get(1))
+        .matches("utc-a +active +noop +0 3 \\* \\* \\* \\(UTC\\) +20\\S+T03:00:00Z +api");
+    assertThat(list.lines().get(2))
+        .contains("any [cron 0 3 * * *, dialect unix, zone UTC, every PT1H]");
+    assertThat(cli("jobs", "show", "utc-a", "--json").out()).contains("\"zone\":\"Z\"");
+  }
+
   @Test
   void anUnknownJobIsNotFoundInOneLineExitOne() {
     for (String[] args :
