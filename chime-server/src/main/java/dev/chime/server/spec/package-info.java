@@ -20,8 +20,10 @@
  *   <li><b>Ownership.</b> {@link dev.chime.server.spec.Plan} changes and prunes only the jobs whose
  *       owner is the file ({@code file:ABSOLUTE_PATH}); listing a job another owner holds is an
  *       error rather than a silent take-over.
- *   <li><b>Not yet.</b> Event and file triggers are part of the contract but not of the engine:
- *       they are refused with a clear error instead of being accepted and never firing.
+ *   <li><b>Event and file triggers.</b> {@code event: NAME} and {@code file: {...}} are triggers of
+ *       their own: they cannot be part of {@code any} or {@code all} ({@code Trigger.any} and
+ *       {@code all} refuse that, naming the event or directory), and a job file says so at the
+ *       trigger's line.
  * </ul>
  */
 package dev.chime.server.spec;
