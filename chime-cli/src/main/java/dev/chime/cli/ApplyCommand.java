@@ -1,13 +1,11 @@
 package dev.chime.cli;
 
 import dev.chime.server.spec.Plan;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code chime apply FILE... [--prune]}: makes the server's jobs match the files. Each file owns
@@ -25,19 +23,10 @@ import picocli.CommandLine.Parameters;
       "With --prune, also delete the jobs a file owns and no longer lists. Prints what it did."
     })
 final class ApplyCommand extends ClientCommand {
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Job files (YAML or JSON).")
-  List<Path> files;
+  @Mixin JobFileArguments input;
 
   @Option(names = "--prune", description = "Delete the jobs a file owns and no longer lists.")
   boolean prune;
-
-  @Option(
-      names = "--owner",
-      paramLabel = "FILE",
-      description =
-          "The job file whose jobs the one FILE holds (owner file:FILE); needed for a FILE read"
-              + " from a pipe (/dev/stdin, <(...)). Default: FILE itself.")
-  Path owner;
 
   @Mixin PluginsOption plugins;
 
@@ -51,7 +40,7 @@ final class ApplyCommand extends ClientCommand {
   }
 
   private Integer run() {
-    List<JobFiles.Desired> desired = JobFiles.read(files, owner);
+    List<JobFiles.Desired> desired = input.read();
     List<dev.chime.Job> current = JobFiles.current(this, desired);
     List<JobFiles.Step> steps =
         JobFiles.inOrder(JobFiles.plan(desired, current, environment.clock().instant(), zone()));

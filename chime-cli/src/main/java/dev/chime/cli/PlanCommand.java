@@ -1,11 +1,9 @@
 package dev.chime.cli;
 
-import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code chime plan FILE...}: what {@code chime apply} would change, with next fire times. */
 @Command(
@@ -18,19 +16,10 @@ import picocli.CommandLine.Parameters;
           + " times."
     })
 final class PlanCommand extends ClientCommand {
-  @Parameters(arity = "1..*", paramLabel = "FILE", description = "Job files (YAML or JSON).")
-  List<Path> files;
+  @Mixin JobFileArguments input;
 
   @Option(names = "--prune", description = "Plan as apply --prune would: remove what files drop.")
   boolean prune;
-
-  @Option(
-      names = "--owner",
-      paramLabel = "FILE",
-      description =
-          "The job file whose jobs the one FILE holds (owner file:FILE); needed for a FILE read"
-              + " from a pipe (/dev/stdin, <(...)). Default: FILE itself.")
-  Path owner;
 
   @Mixin PluginsOption plugins;
 
@@ -44,7 +33,7 @@ final class PlanCommand extends ClientCommand {
   }
 
   private Integer run() {
-    List<JobFiles.Desired> desired = JobFiles.read(files, owner);
+    List<JobFiles.Desired> desired = input.read();
     List<dev.chime.Job> current = JobFiles.current(this, desired);
     List<JobFiles.Step> steps =
         JobFiles.plan(desired, current, environment.clock().instant(), zone());
