@@ -100,6 +100,7 @@ public record ServerSettings(
   /** Builds {@link ServerSettings}; setters validate at once. */
   public static final class Builder {
     private Path dataDir = Path.of(DEFAULT_DATA_DIR);
+    private boolean dataDirGiven;
     private String dbUrl;
     private String bind = DEFAULT_BIND;
     private int port = DEFAULT_PORT;
@@ -114,9 +115,10 @@ public record ServerSettings(
 
     private Builder() {}
 
-    /** Where the embedded SQLite database lives. */
+    /** Where the embedded SQLite database lives; not with {@link #dbUrl}, which names the store. */
     public Builder dataDir(Path dir) {
       this.dataDir = Objects.requireNonNull(dir, "data dir must not be null");
+      this.dataDirGiven = true;
       return this;
     }
 
@@ -214,8 +216,20 @@ public record ServerSettings(
       return this;
     }
 
-    /** The settings. */
+    /**
+     * The settings.
+     *
+     * @throws IllegalStateException if both {@link #dataDir} and {@link #dbUrl} were given (the
+     *     data directory holds only the embedded database, which a db url replaces)
+     */
     public ServerSettings build() {
+      if (dataDirGiven && dbUrl != null) {
+        throw new IllegalStateException(
+            "give a data dir or a db url, not both: the data dir holds only the embedded SQLite"
+                + " database, which the db url "
+                + dbUrl.substring(0, dbUrl.indexOf(':', 5) + 1)
+                + "... replaces");
+      }
       return new ServerSettings(
           dataDir,
           dbUrl,

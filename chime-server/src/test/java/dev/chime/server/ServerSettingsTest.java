@@ -78,7 +78,6 @@ class ServerSettingsTest {
   void valuesAreKept() {
     ServerSettings settings =
         ServerSettings.builder()
-            .dataDir(Path.of("/tmp/d"))
             .dbUrl("jdbc:postgresql://h/db")
             .bind("::1")
             .port(0)
@@ -96,5 +95,20 @@ class ServerSettingsTest {
     assertThat(settings.configFile()).isEqualTo(Path.of("c.yaml"));
     assertThat(Auth.isLoopback(settings.bind())).isTrue();
     assertThat(Auth.isLoopback("no-such-host.invalid")).isFalse();
+  }
+
+  @Test
+  void aDataDirBesideADbUrlIsRefusedRatherThanIgnored() {
+    ServerSettings.Builder both =
+        ServerSettings.builder()
+            .dataDir(Path.of("/tmp/d"))
+            .dbUrl("jdbc:postgresql://h/db?password=x");
+    assertThatThrownBy(both::build)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage(
+            "give a data dir or a db url, not both: the data dir holds only the embedded SQLite"
+                + " database, which the db url jdbc:postgresql:... replaces");
+    assertThat(ServerSettings.builder().dataDir(Path.of("/tmp/d")).build().effectiveDbUrl())
+        .isEqualTo("jdbc:sqlite:/tmp/d/chime.db");
   }
 }
