@@ -35,8 +35,9 @@ final class ApiClient {
   ApiClient(URI server, String token) {
     String problem = token == null ? null : tokenProblem(token);
     if (problem != null) {
-      // Refused here, not by HttpRequest.Builder.header, whose message quotes the header's value.
-      throw new IllegalArgumentException("the token " + problem);
+      // Refused here, not by HttpRequest.Builder.header, whose message quotes the header's value;
+      // the one place a token comes from is CHIME_TOKEN.
+      throw new Main.UsageError("CHIME_TOKEN " + problem);
     }
     this.server = server;
     this.token = token;
@@ -47,14 +48,14 @@ final class ApiClient {
    * What keeps the token out of an {@code Authorization: Bearer} header, or null when nothing does:
    * a bearer token is one word of printable ASCII. Never quotes the token, which is a secret.
    */
-  static String tokenProblem(String token) {
+  private static String tokenProblem(String token) {
     for (int i = 0; i < token.length(); i++) {
       char c = token.charAt(i);
       if (Character.isISOControl(c)) {
         return "holds a line break or another control character"
             + " (read from a file with a trailing newline?)";
       }
-      if (Character.isWhitespace(c) || Character.isSpaceChar(c)) {
+      if (c == ' ') {
         return "holds a space (a token is one word)";
       }
       if (c > '~') {

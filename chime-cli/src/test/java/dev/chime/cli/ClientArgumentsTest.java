@@ -143,8 +143,8 @@ class ClientArgumentsTest {
           assertThat(run.err()).doesNotContain("s3cret").hasLineCount(1);
         });
     assertThatThrownBy(() -> new ApiClient(java.net.URI.create(server), "s3cret\r\n"))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageStartingWith("the token holds a line break")
+        .isInstanceOf(Main.UsageError.class)
+        .hasMessageStartingWith("CHIME_TOKEN holds a line break")
         .hasMessageNotContaining("s3cret");
   }
 
