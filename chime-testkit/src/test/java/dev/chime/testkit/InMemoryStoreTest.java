@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.JobId;
+import dev.chime.JobInfo;
 import dev.chime.JobQuery;
 import dev.chime.JobState;
 import dev.chime.RunState;
@@ -57,6 +58,35 @@ class InMemoryStoreTest extends StoreContractTest {
     small.advance(
         small.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0), null, 1, JobState.FINISHED);
     assertThat(small.list(JobQuery.ALL)).extracting(info -> info.id().value()).containsExactly("b");
+  }
+
+  @Test
+  void aFinishedJobUpdatedSinceIsDroppedByItsNewTurnAndAnActiveOneNever() {
+    JobStore small = JobStore.inMemory(2);
+    finish(small, "a");
+    JobInfo a = small.find(JobId.of("a")).orElseThrow();
+    small.update(new JobInfo(a.job(), JobState.FINISHED, "kept", null, 1, a.version()));
+    finish(small, "b"); // drops a's first turn, which its update made stale, so a stays
+    assertThat(ids(small)).containsExactly("a", "b");
+    finish(small, "c"); // a's second turn
+    assertThat(ids(small)).containsExactly("b", "c");
+    JobInfo b = small.find(JobId.of("b")).orElseThrow();
+    small.update(new JobInfo(b.job(), JobState.ACTIVE, null, NOW.plusSeconds(60), 1, b.version()));
+    finish(small, "d");
+    finish(small, "e");
+    finish(small, "f");
+    assertThat(ids(small)).containsExactly("b", "e", "f");
+  }
+
+  private static void finish(JobStore store, String id) {
+    store.insert(job(id, NOW));
+    Claim claim = store.claim(NOW, NOW, 10, NOW.plusSeconds(30)).get(0);
+    assertThat(claim.job().id()).isEqualTo(JobId.of(id));
+    assertThat(store.advance(claim, null, 1, JobState.FINISHED)).isTrue();
+  }
+
+  private static List<String> ids(JobStore store) {
+    return store.list(JobQuery.ALL).stream().map(info -> info.id().value()).toList();
   }
 
   @Test

@@ -23,38 +23,47 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The in-memory {@link JobStore}: a column table of jobs ({@link JobTable}), a timer heap of
- * unclaimed due jobs (earliest first, O(log n) per claim) and one of leases (so an expired lease is
- * found without a scan), both over the table's int slots ({@link SlotHeap}), and a bounded,
- * insertion-ordered history of runs. Finished jobs are bounded the same way: the newest {@code
- * historyLimit} stay readable, older ones are dropped, so a scheduler fed one-shot jobs forever
- * keeps a flat heap (without it, ~400 B per executed job stayed live and G1's pauses grew to 50-200
- * ms after a million jobs, see docs/benchmarks.md). One monitor guards it; the engine calls it in
- * batches, so the lock is taken once per batch, not per run. The package notes give the layout and
- * its figures.
+ * The in-memory {@link JobStore}: a table of jobs ({@link JobTable}), a queue of unclaimed due jobs
+ * (earliest first: a wheel of time buckets for the next seconds, a heap beyond, {@link DueQueue})
+ * and a heap of leases (so an expired lease is found without a scan), all over the table's int
+ * slots, and a bounded, insertion-ordered history of runs. Finished jobs are bounded the same way:
+ * the newest {@code historyLimit} stay readable, older ones are dropped, so a scheduler fed
+ * one-shot jobs forever keeps a flat heap (without it, ~400 B per executed job stayed live and G1's
+ * pauses grew to 50-200 ms after a million jobs, see docs/benchmarks.md). One monitor guards it;
+ * the engine calls it in batches, so the lock is taken once per batch, not per run. The package
+ * notes give the layout and its figures.
  */
 public final class InMemoryStore implements JobStore {
   private static final int CLAIMS_REMEMBERED = 8192; // a power of two; twice a dispatcher cycle
 
   private final JobTable jobs = new JobTable();
-  private final SlotHeap due = new SlotHeap(jobs);
+  private final DueQueue due = new DueQueue(jobs);
   private final SlotHeap leases = new SlotHeap(jobs);
   // No index of runs by job: keeping one up to date cost a lookup per recorded and per dropped
   // run (the dropped run, its job id and their strings are cold: a quarter of a worker's time in
   // the executions benchmark), so a job's runs are found by a scan, as run queries are.
   private final LinkedHashMap<RunId, Run> history;
   private final AtomicLong runIds = new AtomicLong();
-  // Finished jobs in the order they finished, as (slot, id, version): an entry whose slot holds
-  // another id or version since (the job was updated, or deleted and its slot reused) is stale.
+  // Finished jobs in the order they finished, by slot and stamp (see Retired): an entry whose slot
+  // no longer holds a finished job under that stamp (updated, deleted, reused) is stale.
   private final Retired finished = new Retired();
   private final int historyLimit;
+  private static final int TOUCH_AHEAD = 8;
+
+  @SuppressWarnings("unused") // written so that the reads behind it are not optimised away
+  private long touched;
+
   // Fencing tokens, one sequence for every job (a stale one never matches a later claim); a
   // claimed job's token is its order in the lease heap, so a job keeps no token of its own.
   private long tokens;
   // The slot of each recent claim by its token's low bits, so moving a claimed job on needs no
   // lookup of its id (whose objects are cold by then at 1M jobs); an older claim falls back to one.
   private final int[] claimed = new int[CLAIMS_REMEMBERED];
-  private int[] taken = new int[64]; // the slots one claim takes off the due heap
+  // And its job's id as claimed: the same instance is the same job, found without reading the
+  // slot's id back (its cache line is gone by the time the claim is written at a million jobs).
+  private final JobId[] claimedIds = new JobId[CLAIMS_REMEMBERED];
+  private int[] taken = new int[64]; // the slots one claim takes off the due queue
+  private long[] deadlines = new long[64]; // and their deadlines
   private final String node =
       "local:"
           + ProcessHandle.current().pid()
@@ -186,18 +195,19 @@ public final class InMemoryStore implements JobStore {
     // The heap's removals are a chain of dependent loads; the slots' columns are not, so read in a
     // loop of their own the processor fetches several slots' cache lines at once.
     int count = 0;
-    while (count < limit && !due.isEmpty() && due.nextDeadline() <= until) {
+    for (long deadline; count < limit && (deadline = due.nextDeadline()) <= until; count++) {
       if (count == taken.length) {
         taken = java.util.Arrays.copyOf(taken, Math.min(limit, count * 2));
+        deadlines = java.util.Arrays.copyOf(deadlines, taken.length);
       }
-      int slot = due.first();
-      due.remove(slot);
-      taken[count++] = slot;
+      deadlines[count] = deadline;
+      taken[count] = due.poll();
     }
+    touched ^= jobs.touchIds(taken, count); // their lines fetched side by side, see touchIds
     List<Claim> claims = new ArrayList<>(count);
     long leaseEnd = Nanos.of(leaseUntil);
     for (int i = 0; i < count; i++) {
-      claims.add(lease(taken[i], leaseEnd));
+      claims.add(lease(taken[i], deadlines[i], leaseEnd));
     }
     return claims;
   }
@@ -212,13 +222,24 @@ public final class InMemoryStore implements JobStore {
     }
   }
 
-  /** Leases a job just taken off the due heap under a new token. */
-  private Claim lease(int slot, long leaseEnd) {
+  /**
+   * Leases a job just taken off the due queue under a new token. Its fire time is made again from
+   * the queue's {@code deadline} (the nanoseconds of the stored one, equal to it unless saturated):
+   * the stored {@code Instant} is cold by now at a million jobs, a fresh one is in the cache for
+   * the engine, which reads it next.
+   */
+  private Claim lease(int slot, long deadline, long leaseEnd) {
     long token = ++tokens;
     leases.add(slot, leaseEnd, token); // the token orders equal lease ends by claim
-    claimed[(int) token & (claimed.length - 1)] = slot;
+    int ring = (int) token & (claimed.length - 1);
+    claimed[ring] = slot;
+    claimedIds[ring] = jobs.id(slot);
     jobs.in(slot, JobTable.IN_LEASES);
-    return new Claim(jobs.info(slot), jobs.nextFireAt(slot), token);
+    Instant next =
+        deadline == Long.MAX_VALUE || deadline == Long.MIN_VALUE
+            ? jobs.nextFireAt(slot)
+            : Nanos.toInstant(deadline);
+    return new Claim(jobs.info(slot, next), next, token);
   }
 
   @Override
@@ -265,8 +286,9 @@ public final class InMemoryStore implements JobStore {
   /** The slot if the claim still holds it (ending the lease), else -1. */
   private int held(Claim claim) {
     JobId id = claim.job().id();
-    int slot = claimed[(int) claim.token() & (claimed.length - 1)];
-    if (!holds(slot, claim.token()) || !jobs.is(slot, id)) {
+    int ring = (int) claim.token() & (claimed.length - 1);
+    int slot = claimed[ring];
+    if (!holds(slot, claim.token()) || claimedIds[ring] != id && !jobs.is(slot, id)) {
       slot = jobs.find(id); // claimed longer ago than the ring remembers
       if (slot < 0 || !holds(slot, claim.token())) {
         return -1;
@@ -346,95 +368,84 @@ public final class InMemoryStore implements JobStore {
     }
     Instant next = jobs.nextFireAt(slot);
     if (jobs.in(slot) == JobTable.IN_NONE && state == JobState.ACTIVE && next != null) {
-      due.add(slot, Nanos.of(next));
-      jobs.in(slot, JobTable.IN_DUE);
+      due.add(slot, Nanos.of(next)); // which marks the slot as queued
     }
   }
 
   /** Remembers a finished job and drops the oldest ones still finished beyond the limit. */
   private void retire(int slot) {
-    finished.add(slot, jobs.id(slot), jobs.version(slot), jobs.hash(slot));
+    jobs.position(slot, finished.add(slot)); // the slot is in no queue: its position is free
+    if (finished.size() > historyLimit && finished.size() > 2 * TOUCH_AHEAD) {
+      // The slots dropped a few retires from now: their words, then (for those whose words were
+      // read a few retires ago) their index buckets, each read on its own so they overlap.
+      touched ^= jobs.touchWords(finished.slotAt(2 * TOUCH_AHEAD));
+      touched ^= jobs.touchBucket(finished.slotAt(TOUCH_AHEAD));
+    }
     while (finished.size() > historyLimit) {
       int oldest = finished.oldestSlot();
-      JobId id = finished.oldestId();
-      long version = finished.oldestVersion();
-      int hash = finished.oldestHash();
+      int stamp = finished.oldestStamp();
       finished.drop();
-      // Unless it changed since (a new version) or was deleted (its slot freed or reused).
-      if (jobs.id(oldest) == id
-          && jobs.version(oldest) == version
-          && jobs.state(oldest) == JobState.FINISHED
-          && jobs.in(oldest) == JobTable.IN_NONE) {
-        jobs.remove(oldest, hash); // the hash taken while its id was in the cache
+      // Unless it changed since (updated, finished again, deleted or its slot reused): any of
+      // those moves the position on or clears the state.
+      if (jobs.finishedAs(oldest, stamp)) {
+        jobs.remove(oldest);
       }
     }
   }
 
   private void unqueue(int slot) {
     int in = jobs.in(slot);
-    if (in != JobTable.IN_NONE) {
-      (in == JobTable.IN_DUE ? due : leases).remove(slot);
+    if (in == JobTable.IN_LEASES) {
+      leases.remove(slot);
       jobs.in(slot, JobTable.IN_NONE);
+    } else if (in != JobTable.IN_NONE) {
+      due.remove(slot);
     }
   }
 
-  /** A ring of (slot, id, version) entries, oldest first. */
+  /**
+   * The slots of finished jobs, oldest first, each with a stamp: the count of slots added before
+   * it, which the job's slot keeps as its position while it stays finished (a ring holds at most
+   * ten million, so a stamp's low half is unique among them).
+   */
   private static final class Retired {
     private int[] slots = new int[16];
-    private JobId[] ids = new JobId[16];
-    private long[] versions = new long[16];
-    private int[] hashes = new int[16];
     private int head;
     private int size;
+    private long added;
 
     int size() {
       return size;
     }
 
-    void add(int slot, JobId id, long version, int hash) {
+    /** Adds a slot; returns its stamp. */
+    int add(int slot) {
       if (size == slots.length) {
-        int[] moreSlots = new int[size * 2];
-        JobId[] moreIds = new JobId[size * 2];
-        long[] moreVersions = new long[size * 2];
-        int[] moreHashes = new int[size * 2];
+        int[] more = new int[size * 2];
         for (int i = 0; i < size; i++) {
-          int from = (head + i) % size;
-          moreSlots[i] = slots[from];
-          moreIds[i] = ids[from];
-          moreVersions[i] = versions[from];
-          moreHashes[i] = hashes[from];
+          more[i] = slots[(head + i) % size];
         }
-        slots = moreSlots;
-        ids = moreIds;
-        versions = moreVersions;
-        hashes = moreHashes;
+        slots = more;
         head = 0;
       }
-      int at = (head + size++) % slots.length;
-      slots[at] = slot;
-      ids[at] = id;
-      versions[at] = version;
-      hashes[at] = hash;
-    }
-
-    int oldestHash() {
-      return hashes[head];
+      slots[(head + size++) % slots.length] = slot;
+      return (int) added++;
     }
 
     int oldestSlot() {
       return slots[head];
     }
 
-    JobId oldestId() {
-      return ids[head];
+    /** The slot {@code n} places after the oldest (n below the size). */
+    int slotAt(int n) {
+      return slots[(head + n) % slots.length];
     }
 
-    long oldestVersion() {
-      return versions[head];
+    int oldestStamp() {
+      return (int) (added - size);
     }
 
     void drop() {
-      ids[head] = null;
       head = (head + 1) % slots.length;
       size--;
     }

@@ -30,22 +30,44 @@ final class JobTable implements SlotHeap.Positions {
   /** Where a slot is queued, kept in the state byte beside the job's state. */
   static final int IN_NONE = 0;
 
+  /** In the due queue's far heap (the position is the heap index). */
   static final int IN_DUE = 1 << 2;
+
   static final int IN_LEASES = 2 << 2;
+
+  /** In the due queue's front or wheel (the position holds the entry's order, see DueQueue). */
+  static final int IN_NEAR = 3 << 2;
+
   private static final int IN_MASK = 3 << 2;
   private static final int STATE_MASK = 3;
   private static final JobState[] STATES = JobState.values();
 
-  private JobId[] ids = new JobId[INITIAL_CAPACITY];
+  // A slot's fields sit side by side in two arrays, REFS references and WORDS longs per slot, so
+  // touching a job costs two cache lines, not one per field: the dispatcher reads and writes most
+  // of them for every occurrence it claims, in due order, which is a random order in memory.
+  private static final int REFS = 4;
+  private static final int ID = 0;
   // A plain job (every field but id, handler and trigger at its default) keeps its handler name
   // here and is rebuilt when read; any other keeps its Job. See isPlain.
-  private Object[] shapes = new Object[INITIAL_CAPACITY];
-  private Trigger[] triggers = new Trigger[INITIAL_CAPACITY];
-  private Instant[] nextFireAts = new Instant[INITIAL_CAPACITY];
-  private long[] runCounts = new long[INITIAL_CAPACITY];
-  private long[] versions = new long[INITIAL_CAPACITY];
-  private int[] positions = new int[INITIAL_CAPACITY]; // heap index; next free slot when free
-  private byte[] states = new byte[INITIAL_CAPACITY];
+  private static final int SHAPE = 1;
+  private static final int TRIGGER = 2;
+  private static final int NEXT_FIRE_AT = 3;
+  private static final int WORDS = 3;
+  private static final int RUN_COUNT = 0;
+  private static final int VERSION = 1;
+  // The low half: the slot's position (its heap index, its entry's order in the due queue's
+  // wheel, its stamp in the store's ring of finished jobs, or the next free slot when free); the
+  // byte above: the state and queue bits; the top 24 bits: the id's hash's, so the index entry is
+  // found again without reading the id (a cache miss or two at a million jobs).
+  private static final int META = 2;
+  private static final long POSITION_MASK = 0xFFFF_FFFFL;
+  private static final long FLAGS_MASK = 0xFFL << 32;
+  private static final int HASH_SHIFT = 40;
+  private static final int HASH_DROPPED = 8; // the low bits of the hash not kept
+
+  private Object[] refs = new Object[INITIAL_CAPACITY * REFS];
+  private long[] words = new long[INITIAL_CAPACITY * WORDS];
+  private int capacity = INITIAL_CAPACITY;
   // Per bucket: the id's hash in the high half, slot + 1 in the low half; 0 = empty. With the
   // hash beside the slot a probe compares ids only when the hashes agree, and a deletion finds
   // each entry's home bucket without reading the id (each read of an id is a cache miss or
@@ -81,9 +103,11 @@ final class JobTable implements SlotHeap.Positions {
       rehash(grown(index.length));
     }
     int slot = allocate();
-    ids[slot] = info.id();
+    refs[slot * REFS + ID] = info.id();
+    int hash = hash(info.id());
+    words[slot * WORDS + META] = (long) (hash >>> HASH_DROPPED) << HASH_SHIFT;
     set(slot, info, version);
-    put((long) hash(info.id()) << 32 | (slot + 1));
+    put((long) hash << 32 | (slot + 1));
     size++;
     return slot;
   }
@@ -91,23 +115,21 @@ final class JobTable implements SlotHeap.Positions {
   /** Replaces the job's definition and state (not its token or queue). */
   void set(int slot, JobInfo info, long version) {
     Job job = info.job();
-    shapes[slot] = isPlain(job) ? job.handler() : job;
-    triggers[slot] = job.trigger();
+    int r = slot * REFS;
+    refs[r + SHAPE] = isPlain(job) ? job.handler() : job;
+    refs[r + TRIGGER] = job.trigger();
     note(slot, info.note());
-    nextFireAts[slot] = info.nextFireAt();
-    runCounts[slot] = info.runCount();
-    versions[slot] = version;
-    states[slot] = (byte) ((states[slot] & IN_MASK) | info.state().ordinal());
+    refs[r + NEXT_FIRE_AT] = info.nextFireAt();
+    int w = slot * WORDS;
+    words[w + RUN_COUNT] = info.runCount();
+    words[w + VERSION] = version;
+    flags(slot, (flags(slot) & IN_MASK) | info.state().ordinal());
   }
 
   /** Removes the job in the slot and frees the slot. */
   void remove(int slot) {
-    remove(slot, hash(slot));
-  }
-
-  /** Removes the job in the slot, whose {@link #hash} is given. */
-  void remove(int slot, int hash) {
-    int hole = bucket(hash);
+    // The kept top bits give a bucket at or before the entry's home: the probe finds it from there.
+    int hole = bucket((int) (words[slot * WORDS + META] >>> HASH_SHIFT) << HASH_DROPPED);
     while ((int) index[hole] != slot + 1) {
       hole = next(hole);
     }
@@ -120,13 +142,9 @@ final class JobTable implements SlotHeap.Positions {
       }
     }
     index[hole] = 0;
-    ids[slot] = null;
-    shapes[slot] = null;
-    triggers[slot] = null;
+    Arrays.fill(refs, slot * REFS, slot * REFS + REFS, null);
     note(slot, null);
-    nextFireAts[slot] = null;
-    states[slot] = 0;
-    positions[slot] = free;
+    words[slot * WORDS + META] = free & POSITION_MASK; // no state or queue bits: free
     free = slot;
     size--;
   }
@@ -135,20 +153,27 @@ final class JobTable implements SlotHeap.Positions {
    * The job as a {@link JobInfo} (a plain job's {@link Job} is made anew, equal to the one put).
    */
   JobInfo info(int slot) {
+    return info(slot, nextFireAt(slot));
+  }
+
+  /** The job as a {@link JobInfo} with its next fire time given (equal to the one put). */
+  JobInfo info(int slot, Instant nextFireAt) {
+    int w = slot * WORDS;
     return new JobInfo(
-        job(slot), state(slot), note(slot), nextFireAts[slot], runCounts[slot], versions[slot]);
+        job(slot), state(slot), note(slot), nextFireAt, words[w + RUN_COUNT], words[w + VERSION]);
   }
 
   Job job(int slot) {
-    Object shape = shapes[slot];
+    int r = slot * REFS;
+    Object shape = refs[r + SHAPE];
     if (shape instanceof Job job) {
       return job;
     }
     return new Job(
-        ids[slot],
+        (JobId) refs[r + ID],
         (String) shape,
         Map.of(),
-        triggers[slot],
+        (Trigger) refs[r + TRIGGER],
         null,
         RetryPolicy.NONE,
         OverlapPolicy.SKIP,
@@ -184,51 +209,106 @@ final class JobTable implements SlotHeap.Positions {
   }
 
   JobId id(int slot) {
-    return ids[slot];
+    return (JobId) refs[slot * REFS + ID];
   }
 
   /** Whether the slot holds the job with the id (the same instance, as a claim's is, is quick). */
   boolean is(int slot, JobId id) {
-    JobId held = ids[slot];
+    JobId held = id(slot);
     return held == id || held != null && held.value().equals(id.value());
   }
 
   JobState state(int slot) {
-    return STATES[states[slot] & STATE_MASK];
+    return STATES[flags(slot) & STATE_MASK];
   }
 
   void state(int slot, JobState state) {
-    states[slot] = (byte) ((states[slot] & IN_MASK) | state.ordinal());
+    flags(slot, (flags(slot) & IN_MASK) | state.ordinal());
   }
 
-  /** Which queue the slot is in: {@link #IN_NONE}, {@link #IN_DUE} or {@link #IN_LEASES}. */
+  /**
+   * The first {@code count} slots' id hashes folded into one. Called for its reads: each slot's
+   * references, its {@code JobId} and that one's string are fetched while the next slots' are,
+   * instead of one cache miss after another as the claim and then the engine use them (the id's
+   * string hash keys the engine's map of runs per job).
+   */
+  int touchIds(int[] slots, int count) {
+    int folded = 0;
+    for (int i = 0; i < count; i++) {
+      folded ^= ((JobId) refs[slots[i] * REFS + ID]).value().hashCode();
+    }
+    return folded;
+  }
+
+  /**
+   * Reads the slot's words: called for the read, so that the cache line a later {@link #finishedAs}
+   * of the slot needs is on its way early (see {@link #touchBucket}).
+   */
+  long touchWords(int slot) {
+    return words[slot * WORDS + META];
+  }
+
+  /**
+   * Reads the id index's bucket for the slot, from the hash bits its words keep: called for the
+   * read, some time after {@link #touchWords} of the slot, so that the words are in the cache by
+   * then and the line a later {@link #remove} needs is on its way.
+   */
+  long touchBucket(int slot) {
+    return index[bucket((int) (words[slot * WORDS + META] >>> HASH_SHIFT) << HASH_DROPPED)];
+  }
+
+  /**
+   * Whether the slot holds a finished job in no queue whose position is {@code stamp}: the store
+   * stamps a job so when it finishes, and any later change of the job or its slot moves the
+   * position on or clears the state, so this reads one word and no id.
+   */
+  boolean finishedAs(int slot, int stamp) {
+    long meta = words[slot * WORDS + META];
+    return (int) meta == stamp
+        && (int) ((meta & FLAGS_MASK) >>> 32) == (IN_NONE | JobState.FINISHED.ordinal());
+  }
+
+  /** The state and queue bits. */
+  private int flags(int slot) {
+    return (int) ((words[slot * WORDS + META] & FLAGS_MASK) >>> 32);
+  }
+
+  private void flags(int slot, int flags) {
+    int at = slot * WORDS + META;
+    words[at] = (long) flags << 32 | (words[at] & ~FLAGS_MASK);
+  }
+
+  /**
+   * Which queue the slot is in: {@link #IN_NONE}, {@link #IN_DUE}, {@link #IN_NEAR} or {@link
+   * #IN_LEASES}.
+   */
   int in(int slot) {
-    return states[slot] & IN_MASK;
+    return flags(slot) & IN_MASK;
   }
 
   void in(int slot, int queue) {
-    states[slot] = (byte) ((states[slot] & STATE_MASK) | queue);
+    flags(slot, (flags(slot) & STATE_MASK) | queue);
   }
 
   Instant nextFireAt(int slot) {
-    return nextFireAts[slot];
+    return (Instant) refs[slot * REFS + NEXT_FIRE_AT];
   }
 
   void nextFireAt(int slot, Instant next) {
-    nextFireAts[slot] = next;
+    refs[slot * REFS + NEXT_FIRE_AT] = next;
   }
 
   void runCount(int slot, long count) {
-    runCounts[slot] = count;
+    words[slot * WORDS + RUN_COUNT] = count;
   }
 
   long version(int slot) {
-    return versions[slot];
+    return words[slot * WORDS + VERSION];
   }
 
   /** A new version of the job in the slot (its fire time or run count moved on). */
   void bumpVersion(int slot) {
-    versions[slot]++;
+    words[slot * WORDS + VERSION]++;
   }
 
   private String note(int slot) {
@@ -245,12 +325,13 @@ final class JobTable implements SlotHeap.Positions {
 
   @Override
   public int position(int slot) {
-    return positions[slot];
+    return (int) words[slot * WORDS + META];
   }
 
   @Override
   public void position(int slot, int at) {
-    positions[slot] = at;
+    int w = slot * WORDS + META;
+    words[w] = (words[w] & ~POSITION_MASK) | (at & POSITION_MASK);
   }
 
   /** Every job's slot, in no particular order. */
@@ -263,11 +344,6 @@ final class JobTable implements SlotHeap.Positions {
       }
     }
     return all;
-  }
-
-  /** The hash the index files the slot's id under. */
-  int hash(int slot) {
-    return hash(ids[slot]);
   }
 
   /**
@@ -311,24 +387,15 @@ final class JobTable implements SlotHeap.Positions {
   private int allocate() {
     if (free >= 0) {
       int slot = free;
-      free = positions[slot];
+      free = position(slot);
       return slot;
     }
-    if (used == ids.length) {
-      grow(grown(used));
+    if (used == capacity) {
+      capacity = grown(used);
+      refs = Arrays.copyOf(refs, capacity * REFS);
+      words = Arrays.copyOf(words, capacity * WORDS);
     }
     return used++;
-  }
-
-  private void grow(int capacity) {
-    ids = Arrays.copyOf(ids, capacity);
-    shapes = Arrays.copyOf(shapes, capacity);
-    triggers = Arrays.copyOf(triggers, capacity);
-    nextFireAts = Arrays.copyOf(nextFireAts, capacity);
-    runCounts = Arrays.copyOf(runCounts, capacity);
-    versions = Arrays.copyOf(versions, capacity);
-    positions = Arrays.copyOf(positions, capacity);
-    states = Arrays.copyOf(states, capacity);
   }
 
   private void rehash(int buckets) {

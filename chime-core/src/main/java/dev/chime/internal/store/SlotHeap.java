@@ -45,6 +45,11 @@ final class SlotHeap {
     return size == 0 ? Long.MAX_VALUE : deadlines[0];
   }
 
+  /** The order the earliest slot was added with (the heap must not be empty). */
+  long firstOrder() {
+    return orders[0];
+  }
+
   /** The slot with the earliest deadline (the heap must not be empty). */
   int first() {
     return slots[0];

@@ -1,0 +1,225 @@
+package dev.chime.internal.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.chime.Job;
+import dev.chime.JobInfo;
+import dev.chime.JobState;
+import dev.chime.Trigger;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeSet;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The due queue against a sorted set: deadlines spread over its three parts (before the cursor, in
+ * the wheel, beyond it), with removals, re-adds and freed slots, so stale entries are met in every
+ * part and swept.
+ */
+class DueQueueTest {
+  private static final Instant AT = Instant.parse("2026-01-01T00:00:00Z");
+  private static final long BUCKET = 1L << DueQueue.SHIFT;
+  private static final long BASE = 1_800_000_000L * 1_000_000_000L;
+
+  private record Item(long deadline, long order, int slot) {}
+
+  /** One operation: kind 0-3 (add, remove, poll, add again), on job {@code id}, at a spread. */
+  record Op(int kind, int id, int spread) {}
+
+  @Provide
+  Arbitrary<List<Op>> programs() {
+    Arbitrary<Op> op =
+        Combinators.combine(
+                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 200),
+                Arbitraries.integers().between(0, 3))
+            .as(Op::new);
+    return op.list().ofMinSize(1).ofMaxSize(3_000);
+  }
+
+  /** A harness: a job table with one job per id, the queue, and the model beside them. */
+  private static final class Harness {
+    final JobTable jobs = new JobTable();
+    final DueQueue queue = new DueQueue(jobs);
+    final TreeSet<Item> model =
+        new TreeSet<>(Comparator.comparingLong(Item::deadline).thenComparingLong(Item::order));
+    final Map<Integer, Item> queued = new HashMap<>();
+    final Map<Integer, Integer> slots = new HashMap<>();
+    long order;
+
+    int slot(int id) {
+      return slots.computeIfAbsent(id, n -> jobs.add(info("job-" + n), 1));
+    }
+
+    void add(int id, long deadline) {
+      int slot = slot(id);
+      queue.add(slot, deadline);
+      Item item = new Item(deadline, order++, slot);
+      model.add(item);
+      queued.put(id, item);
+    }
+
+    void remove(int id) {
+      queue.remove(slots.get(id));
+      model.remove(queued.remove(id));
+      assertThat(jobs.in(slots.get(id))).isEqualTo(JobTable.IN_NONE);
+    }
+
+    /** Polls one and checks it is the model's first. */
+    void poll() {
+      Item first = model.pollFirst();
+      assertThat(queue.nextDeadline()).isEqualTo(first.deadline());
+      assertThat(queue.poll()).isEqualTo(first.slot());
+      assertThat(jobs.in(first.slot())).isEqualTo(JobTable.IN_NONE);
+      queued.values().remove(first);
+    }
+
+    /** Frees the job's slot (it must be in no queue) so another job can reuse it. */
+    void free(int id) {
+      jobs.remove(slots.remove(id));
+    }
+
+    void drainAndCheck() {
+      while (!model.isEmpty()) {
+        poll();
+      }
+      assertThat(queue.isEmpty()).isTrue();
+      assertThat(queue.size()).isZero();
+      assertThat(queue.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+    }
+  }
+
+  /** A deadline by spread: 0 a few buckets, 1 within the wheel, 2 beyond it, 3 far before. */
+  private static long deadline(int spread, int id, int step) {
+    long within =
+        switch (spread) {
+          case 0 -> (id % 7) * BUCKET + id;
+          case 1 -> (id * 37L % DueQueue.BUCKETS) * BUCKET + id % 3;
+          case 2 -> (DueQueue.BUCKETS + id * 1_000L) * BUCKET;
+          default -> -(id + 1L) * DueQueue.BUCKETS * BUCKET / 3;
+        };
+    return BASE + within + step * (BUCKET / 2);
+  }
+
+  @Property(tries = 300)
+  void pollsByDeadlineThenAddOrder(@ForAll("programs") List<Op> program) {
+    Harness h = new Harness();
+    int step = 0;
+    for (Op op : program) {
+      boolean in = h.queued.containsKey(op.id());
+      switch (op.kind()) {
+        case 0 -> {
+          if (!in) {
+            h.add(op.id(), deadline(op.spread(), op.id(), step++));
+          }
+        }
+        case 1 -> {
+          if (in) {
+            h.remove(op.id());
+          }
+        }
+        case 2 -> {
+          if (!h.model.isEmpty()) {
+            h.poll();
+          }
+        }
+        default -> {
+          if (in) {
+            h.remove(op.id());
+          } else if (h.slots.containsKey(op.id()) && op.spread() == 0) {
+            h.free(op.id()); // its slot goes to the next new job, stale entries and all
+          }
+          if (!h.slots.containsKey(op.id()) || op.spread() != 0) {
+            h.add(op.id(), deadline(op.spread(), op.id(), step++));
+          }
+        }
+      }
+      assertThat(h.queue.size()).isEqualTo(h.model.size());
+    }
+    h.drainAndCheck();
+  }
+
+  @Test
+  void manyRemovalsAreSweptAndTheRestStillComeOutInOrder() {
+    Harness h = new Harness();
+    Random random = new Random(7);
+    h.add(0, BASE); // the cursor goes a quarter of the wheel before it: the rest fit the wheel
+    for (int id = 1; id < 5_000; id++) {
+      h.add(id, BASE + random.nextLong(DueQueue.BUCKETS / 2 * BUCKET));
+    }
+    h.add(5_000, BASE + 4L * DueQueue.BUCKETS * BUCKET); // and one in the far heap
+    for (int id = 0; id < 5_000; id += 5) {
+      h.poll();
+    }
+    List<Integer> ids = new ArrayList<>(h.queued.keySet());
+    for (int i = 0; i < ids.size(); i++) {
+      if (i % 4 != 0) {
+        h.remove(ids.get(i));
+      }
+    }
+    for (int i = 0; i < ids.size(); i += 3) {
+      if (!h.queued.containsKey(ids.get(i))) {
+        h.add(ids.get(i), BASE + random.nextLong(DueQueue.BUCKETS * BUCKET));
+      }
+    }
+    assertThat(h.queue.size()).isEqualTo(h.model.size());
+    assertThat(h.queue.stale()).as("swept").isLessThan(1_024);
+    h.drainAndCheck();
+  }
+
+  @Test
+  void equalDeadlinesAcrossTheFarHeapAndTheWheelComeOutInAddOrder() {
+    Harness h = new Harness();
+    long later = BASE + 2L * DueQueue.BUCKETS * BUCKET;
+    h.add(1, BASE); // puts the cursor a quarter wheel before BASE
+    h.add(2, later); // beyond the wheel: the far heap
+    h.poll(); // job 1; the wheel is empty again, so the next add moves the cursor
+    h.add(3, later); // now within the wheel, the same deadline as job 2, added after it
+    h.add(4, later - 1);
+    h.add(5, Long.MIN_VALUE); // a saturated deadline
+    h.add(6, Long.MAX_VALUE);
+    h.drainAndCheck();
+  }
+
+  @Test
+  void entriesForTakenBucketsGoToTheFrontUntilItIsFullThenToTheFarHeap() {
+    Harness h = new Harness();
+    h.add(0, BASE + 10 * BUCKET);
+    h.add(1, BASE + 20 * BUCKET);
+    h.poll(); // loads the bucket of job 0: the cursor is there now
+    int added = DueQueue.FRONT_LIMIT + 100;
+    for (int id = 2; id < 2 + added; id++) {
+      h.add(id, BASE + 10 * BUCKET - id); // due before the cursor's bucket ends, latest first
+    }
+    long front = h.queued.keySet().stream().filter(id -> inNear(h, id)).count();
+    assertThat(front).isEqualTo(DueQueue.FRONT_LIMIT + 1L); // the limit, and job 1 in the wheel
+    h.drainAndCheck();
+  }
+
+  private static boolean inNear(Harness h, int id) {
+    return h.jobs.in(h.slots.get(id)) == JobTable.IN_NEAR;
+  }
+
+  @Test
+  void anEmptyQueueHasNoDeadline() {
+    DueQueue queue = new DueQueue(new JobTable());
+    assertThat(queue.isEmpty()).isTrue();
+    assertThat(queue.nextDeadline()).isEqualTo(Long.MAX_VALUE);
+  }
+
+  private static JobInfo info(String id) {
+    Job job = Job.builder(id).handler("noop").trigger(Trigger.once(AT)).build();
+    return new JobInfo(job, JobState.ACTIVE, null, AT, 0, 1);
+  }
+}
