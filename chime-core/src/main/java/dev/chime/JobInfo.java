@@ -10,7 +10,8 @@ import java.util.Objects;
  * @param state active, paused or finished
  * @param note why it was paused, or null
  * @param nextFireAt its next occurrence, or null (finished, or triggered by other jobs)
- * @param runCount occurrences fired so far (for {@link Job#maxRuns})
+ * @param runCount runs its trigger fired so far, for {@link Job#maxRuns} (which says what counts:
+ *     not an occurrence the overlap policy or a misfire skipped)
  * @param version bumped on every change, for optimistic updates
  */
 public record JobInfo(

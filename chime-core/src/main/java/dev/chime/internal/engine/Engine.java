@@ -1148,14 +1148,15 @@ public final class Engine implements Scheduler {
       makeReady(run);
       return;
     }
+    String skipped = overlapSkip(runs, overlap);
+    if (skipped != null) {
+      end(run, RunState.SKIPPED, skipped);
+      return;
+    }
     switch (overlap.mode()) {
       case QUEUE -> {
-        if (runs.queuedCount() < overlap.queueLimit()) {
-          runs.queue().add(run);
-          changed(run);
-        } else {
-          end(run, RunState.SKIPPED, "overlap: " + overlap.queueLimit() + " run(s) already queued");
-        }
+        runs.queue().add(run);
+        changed(run);
       }
       case REPLACE -> {
         Execution oldest = runs.oldestNotStopped();
@@ -1174,12 +1175,27 @@ public final class Engine implements Scheduler {
           changed(run);
         }
       }
-      default ->
-          end(
-              run,
-              RunState.SKIPPED,
-              "overlap: " + runs.admittedCount() + " run(s) of the job still running");
+      default -> throw new IllegalStateException("overlap " + overlap.mode() + " skips");
     }
+  }
+
+  /**
+   * Why the overlap policy skips a new, unforced run of the job now, or null when it admits it
+   * (ready, queued or replacing another). {@code runs} may be null: none admitted or queued.
+   */
+  private static String overlapSkip(JobRuns runs, OverlapPolicy overlap) {
+    int admitted = runs == null ? 0 : runs.admittedCount();
+    if (admitted < overlap.maxConcurrent()) {
+      return null;
+    }
+    return switch (overlap.mode()) {
+      case QUEUE ->
+          runs.queuedCount() < overlap.queueLimit()
+              ? null
+              : "overlap: " + overlap.queueLimit() + " run(s) already queued";
+      case REPLACE -> null;
+      default -> "overlap: " + admitted + " run(s) of the job still running";
+    };
   }
 
   /**
@@ -1595,11 +1611,12 @@ public final class Engine implements Scheduler {
 
   /**
    * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
-   * paused one records a skipped run, one past its end finishes, an active one counts the run and
-   * admits it; the run that reaches max runs finishes the job in the same write, and a job whose
-   * count is already at max runs makes none. Returns the run as admitted or skipped, or null when
-   * none was made. A job another node changed since it was read (a publish there counted a run) is
-   * read again and judged afresh, so that each run counts and max runs holds across a cluster.
+   * paused one records a skipped run, one past its end finishes, one whose overlap policy skips the
+   * run records it so (not counted: it never ran), an active one counts the run and admits it; the
+   * run that reaches max runs finishes the job in the same write, and a job whose count is already
+   * at max runs makes none. Returns the run as admitted or skipped, or null when none was made. A
+   * job another node changed since it was read (a publish there counted a run) is read again and
+   * judged afresh, so that each run counts and max runs holds across a cluster.
    */
   private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
     if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
@@ -1617,6 +1634,9 @@ public final class Engine implements Scheduler {
     long maxRuns = info.job().maxRuns();
     if (maxRuns > 0 && info.runCount() >= maxRuns) {
       return null; // its last run is counted: the job is finished, or is being marked so
+    }
+    if (overlapSkip(perJob.get(info.id()), info.job().overlap()) != null) {
+      return admitUntimed(info.job(), now, event); // skipped, recorded so, and not counted
     }
     boolean last = maxRuns > 0 && info.runCount() + 1 >= maxRuns;
     JobInfo counted;
@@ -1637,12 +1657,18 @@ public final class Engine implements Scheduler {
       Optional<JobInfo> again = store.find(info.id());
       return again.isEmpty() ? null : fireUntimed(again.get(), now, event, tries + 1);
     }
-    Execution run = new Execution(store.newRunId(), info.job(), now, 1, order++, 0, clock, node);
-    run.event = event;
-    admit(run, false);
+    Run run = admitUntimed(info.job(), now, event);
     if (last) {
       jobChanged(SchedulerEvent.Change.FINISHED, counted);
     }
+    return run;
+  }
+
+  /** Makes and admits a run of a job no clock fires; returns it as admitted or skipped. */
+  private Run admitUntimed(Job job, Instant now, Event event) {
+    Execution run = new Execution(store.newRunId(), job, now, 1, order++, 0, clock, node);
+    run.event = event;
+    admit(run, false);
     return run.snapshot();
   }
 
@@ -2210,7 +2236,10 @@ public final class Engine implements Scheduler {
     }
   }
 
-  /** Admits runs for the occurrences, in order, within the job's end and run limit; new count. */
+  /**
+   * Admits runs for the occurrences, in order, within the job's end and run limit; returns the new
+   * count, which a run the overlap policy skips does not add to (it never ran).
+   */
   private long startOccurrences(Claim claim, List<Instant> occurrences, long runCount) {
     Job job = claim.job().job();
     long runs = runCount;
@@ -2219,13 +2248,15 @@ public final class Engine implements Scheduler {
           || job.maxRuns() > 0 && runs >= job.maxRuns()) {
         break;
       }
-      runs++;
       Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock, node);
       run.claim = claim;
       if (occurrences.size() > 1) {
         catchUpRun(run);
       } else {
         admit(run, false);
+      }
+      if (run.state != RunState.SKIPPED) {
+        runs++;
       }
     }
     return runs;

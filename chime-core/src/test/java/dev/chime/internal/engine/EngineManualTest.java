@@ -634,6 +634,33 @@ class EngineManualTest {
                     && j.change() == SchedulerEvent.Change.FINISHED);
   }
 
+  /**
+   * An occurrence the overlap policy skips never ran, so it is not one of the max runs: the job
+   * runs three times (it finished after two, the skipped one counted as the third).
+   */
+  @Test
+  void maxRunsCountsOnlyTheRunsTheOverlapPolicyLetsRun() {
+    h.engine.schedule(
+        job("three", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).maxRuns(3).build());
+    h.clock.advance(Duration.ofSeconds(59));
+    h.engine.runNow(JobId.of("three")); // still waiting to start when the occurrence at 60 fires
+    h.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(info("three").runCount()).as("a run now is not counted, nor the skip").isZero();
+    for (int i = 0; i < 5; i++) {
+      h.advanceAndRun(Duration.ofMinutes(1));
+    }
+    assertThat(h.runs("three"))
+        .filteredOn(r -> !r.scheduledFor().equals(h.at(59)))
+        .extracting(Run::scheduledFor, Run::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(h.at(60), RunState.SKIPPED),
+            org.assertj.core.groups.Tuple.tuple(h.at(120), RunState.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(h.at(180), RunState.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(h.at(240), RunState.SUCCEEDED));
+    assertThat(info("three").state()).isEqualTo(JobState.FINISHED);
+    assertThat(info("three").runCount()).isEqualTo(3);
+  }
+
   @Test
   void endAtFinishesTheJob() {
     h.engine.schedule(
