@@ -1575,14 +1575,9 @@ public final class Engine implements Scheduler {
       // dependent's occurrence is recorded as skipped, with why.
       skipped = "shutting down";
     } else {
-      // Skipped as paused: recorded, and an ending all the same (one skipped by its overlap policy
-      // already told its dependents, as every ended run does).
-      boolean paused = pausedReason(info) != null;
-      Run made = fireUntimed(info, now, null, 1);
+      // A skip there (paused, or by the overlap policy) already told its dependents.
+      fireUntimed(info, now, null, 1);
       kick();
-      if (paused && made != null && made.state() == RunState.SKIPPED) {
-        propagateSkip(info.id(), now);
-      }
     }
     if (skipped != null) {
       skip(info.job(), now, 1, skipped);
@@ -1611,12 +1606,13 @@ public final class Engine implements Scheduler {
 
   /**
    * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
-   * paused one records a skipped run, one past its end finishes, one whose overlap policy skips the
-   * run records it so (not counted: it never ran), an active one counts the run and admits it; the
-   * run that reaches max runs finishes the job in the same write, and a job whose count is already
-   * at max runs makes none. Returns the run as admitted or skipped, or null when none was made. A
-   * job another node changed since it was read (a publish there counted a run) is read again and
-   * judged afresh, so that each run counts and max runs holds across a cluster.
+   * paused one records a skipped run (which its own dependents hear of), one past its end finishes,
+   * one whose overlap policy skips the run records it so (not counted: it never ran), an active one
+   * counts the run and admits it; the run that reaches max runs finishes the job in the same write,
+   * and a job whose count is already at max runs makes none. Returns the run as admitted or
+   * skipped, or null when none was made. A job another node changed since it was read (a publish
+   * there counted a run) is read again and judged afresh, so that each run counts and max runs
+   * holds across a cluster.
    */
   private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
     if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
@@ -1624,7 +1620,9 @@ public final class Engine implements Scheduler {
     }
     String paused = pausedReason(info);
     if (paused != null) {
-      return skipped(info.job(), now, 1, paused, event);
+      Run skipped = skipped(info.job(), now, 1, paused, event);
+      propagateSkip(info.id(), now); // an ending for the jobs that wait for this one
+      return skipped;
     }
     if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
       JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
@@ -2278,8 +2276,9 @@ public final class Engine implements Scheduler {
 
   /**
    * Applies the misfire policy to the occurrences from {@code first} that are older than {@code
-   * lateLimit}: adds the ones to run to {@code toRun}, records the others as skipped, and returns
-   * the last occurrence dealt with.
+   * lateLimit}: adds the ones to run to {@code toRun}, records the others as skipped (each an
+   * ending that the jobs waiting for this one hear of, as of a run), and returns the last
+   * occurrence dealt with.
    */
   private Instant catchUp(
       Job job, Instant first, Instant lateLimit, Instant now, List<Instant> toRun) {
@@ -2299,10 +2298,12 @@ public final class Engine implements Scheduler {
       }
     }
     Instant latest = null; // the newest missed occurrence, when the walk stopped before it
+    boolean summarised = false; // one record stands for the occurrences after the walk
     // (A fixed delay has no occurrence after the first until that run ends: the walk took one.)
     if (at != null && at.isBefore(lateLimit) && !fixedDelay(job)) {
       latest = lastBefore(job, last, lateLimit);
       if (policy.mode() != MisfirePolicy.Mode.RUN_ONCE || !latest.equals(at)) {
+        summarised = true;
         String detail =
             policy.mode() == MisfirePolicy.Mode.RUN_ONCE ? "; one catch-up run for " + latest : "";
         record(
@@ -2334,7 +2335,11 @@ public final class Engine implements Scheduler {
                     ? "; beyond the catch-up cap of " + policy.cap()
                     : "";
         skip(job, occurrence, 1, why + detail);
+        propagateSkip(job.id(), now);
       }
+    }
+    if (summarised) {
+      propagateSkip(job.id(), now); // one ending for the summary, as for its one record
     }
     toRun.addAll(runs);
     return last;

@@ -293,8 +293,16 @@ class EngineManualTest {
         job("busy", Trigger.every(Duration.ofSeconds(1)).startingAt(h.at(1)))
             .misfire(MisfirePolicy.skip(Duration.ZERO))
             .build());
+    h.engine.schedule(job("after-busy", Trigger.after(JobId.of("busy"))).build());
     h.clock.advance(Duration.ofHours(2));
-    assertThat(h.engine.runDue()).as("02:00:00 itself is on time and runs").isEqualTo(1);
+    assertThat(h.engine.runDue())
+        .as("02:00:00 itself is on time and runs, then its dependent")
+        .isEqualTo(2);
+    assertThat(h.runs("after-busy"))
+        .as("one ending per skipped record, the summary included, then the run's")
+        .hasSize(Engine.CATCH_UP_RECORDS + 2)
+        .filteredOn(r -> r.state() == RunState.SKIPPED)
+        .hasSize(Engine.CATCH_UP_RECORDS + 1);
     List<Run> runs = h.runs("busy");
     assertThat(runs)
         .filteredOn(r -> r.state() == RunState.SKIPPED)
@@ -1182,6 +1190,95 @@ class EngineManualTest {
     h.engine.runDue();
     assertThat(h.runs("b")).extracting(Run::reason).containsExactly("paused: quiet");
     assertThat(h.runs("c")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+  }
+
+  /**
+   * An occurrence the misfire policy skips is an ending for the jobs that wait for it, as one the
+   * overlap policy skips is: a dependent on success records a skipped run saying why, one on
+   * completion runs, one on failure does not (a skip is no failure); none waits silently.
+   */
+  @Test
+  void anOccurrenceSkippedByItsMisfirePolicyIsAnEndingForItsDependents() {
+    h.engine.schedule(
+        job("a", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.skip(Duration.ofSeconds(10)))
+            .build());
+    h.engine.schedule(job("on-success", Trigger.after(JobId.of("a"))).build());
+    h.engine.schedule(
+        job("on-completion", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.COMPLETION))
+            .overlap(dev.chime.OverlapPolicy.allow())
+            .build());
+    h.engine.schedule(
+        job("on-failure", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.FAILURE)).build());
+
+    h.clock.advance(Duration.ofSeconds(2 * 60 + 30));
+    h.engine.runDue();
+
+    assertThat(h.runs("a"))
+        .extracting(Run::state)
+        .containsExactly(RunState.SKIPPED, RunState.SKIPPED);
+    assertThat(h.runs("on-success"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RunState.SKIPPED, "dependency a skipped"),
+            org.assertj.core.groups.Tuple.tuple(RunState.SKIPPED, "dependency a skipped"));
+    assertThat(h.runs("on-completion"))
+        .extracting(Run::state)
+        .containsExactly(RunState.SUCCEEDED, RunState.SUCCEEDED);
+    assertThat(h.runs("on-failure")).isEmpty();
+  }
+
+  /**
+   * A job waiting for two jobs hears of a misfire-skipped occurrence at once: it decides with the
+   * other job's next ending (skipped, saying why), not with a later occurrence of the skipped one.
+   */
+  @Test
+  void aDependentOfTwoJobsDecidesOnAMisfireSkipWithTheOthersEnding() {
+    h.engine.schedule(
+        job("late", Trigger.every(Duration.ofMinutes(10)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.skip(Duration.ofSeconds(10)))
+            .build());
+    h.engine.schedule(job("b", Trigger.once(h.at(200))).build());
+    h.engine.schedule(job("both", Trigger.after(JobId.of("late"), JobId.of("b"))).build());
+    h.advanceAndRun(Duration.ofSeconds(90)); // late's occurrence at 60 is 30 s late: skipped
+    h.advanceAndRun(Duration.ofSeconds(110)); // b succeeds at 200
+    assertThat(h.runs("both"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RunState.SKIPPED, "dependency late skipped"));
+    h.advanceAndRun(Duration.ofSeconds(460)); // late runs at 660: b has not ended since
+    assertThat(h.runs("both")).hasSize(1);
+  }
+
+  /** A skip by the overlap policy does not run a dependent on failure: it is not a failure. */
+  @Test
+  void aDependentOnFailureDoesNotRunForAnOverlapSkip() {
+    h.engine.schedule(job("a", Trigger.once(h.at(60))).build());
+    h.engine.schedule(
+        job("on-failure", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.FAILURE)).build());
+    h.clock.advance(Duration.ofSeconds(59));
+    h.engine.runNow(JobId.of("a"));
+    h.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(h.runs("a")).extracting(Run::state).contains(RunState.SKIPPED);
+    assertThat(h.runs("on-failure")).isEmpty();
+  }
+
+  /** A publish to a paused job is skipped, and its dependents hear of the skip as of any ending. */
+  @Test
+  void aPublishSkippedAsPausedIsAnEndingForItsDependents() {
+    h.engine.schedule(job("listener", Trigger.onEvent("e")).build());
+    h.engine.schedule(
+        job("next", Trigger.after(JobId.of("listener")).on(Trigger.After.Outcome.COMPLETION))
+            .build());
+    h.engine.schedule(job("on-success", Trigger.after(JobId.of("listener"))).build());
+    h.engine.pause(JobId.of("listener"), "quiet");
+    h.engine.publish("e", null);
+    h.engine.runDue();
+    assertThat(h.runs("listener")).extracting(Run::reason).containsExactly("paused: quiet");
+    assertThat(h.runs("next")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(h.runs("on-success"))
+        .extracting(Run::reason)
+        .containsExactly("dependency listener skipped");
   }
 
   /** Shutdown cancels a running pipeline: no later stage starts, the run ends cancelled. */
