@@ -150,6 +150,11 @@ public final class Engine implements Scheduler {
   private final Map<String, Group> groups = new HashMap<>();
   private final ReadyQueue ready = new ReadyQueue();
   private final Map<JobId, Instant> pausedSince = new HashMap<>();
+  // Retries waiting for their backoff (RETRYING, held by a pause too), per job; empty mostly.
+  private final Map<JobId, List<Execution>> retrying = new HashMap<>();
+  // Jobs that can fire no more but whose runs may still retry: each finishes once no attempt of it
+  // is to come (finishWhenIdle), so a pause holds its retry and it is not reported finished early.
+  private final Set<JobId> finishing = new java.util.HashSet<>();
   private final java.util.Set<JobId> deleted = new java.util.HashSet<>();
   private final Dependencies dependencies = new Dependencies();
   private final Pipelines pipelines = new Pipelines();
@@ -263,6 +268,28 @@ public final class Engine implements Scheduler {
 
     int queuedCount() {
       return queued == null ? 0 : queued.size();
+    }
+
+    /** Whether an admitted or queued run may fail and be tried again (its policy allows more). */
+    boolean mayRetry() {
+      if (one != null && one.mayRetry()) {
+        return true;
+      }
+      if (many != null) {
+        for (Execution run : many) {
+          if (run.mayRetry()) {
+            return true;
+          }
+        }
+      }
+      if (queued != null) {
+        for (Execution run : queued) {
+          if (run.mayRetry()) {
+            return true;
+          }
+        }
+      }
+      return false;
     }
 
     ArrayDeque<Execution> queue() {
@@ -806,21 +833,98 @@ public final class Engine implements Scheduler {
         : occurrence;
   }
 
-  /** Marks a job that can never fire again as finished; returns the job as it is now. */
+  /**
+   * Marks a job that can never fire again as finished, unless an attempt of it is still to come
+   * (then it finishes when the last one ends); returns the job as it is now.
+   */
   private JobInfo finishIfDone(JobInfo info) {
-    boolean exhausted =
-        info.nextFireAt() == null
-                && !(info.job().trigger() instanceof Trigger.After
-                    || info.job().trigger() instanceof Trigger.OnEvent
-                    || info.job().trigger() instanceof Trigger.OnFile)
-            || info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns();
-    if (exhausted && info.state() == JobState.ACTIVE && !fixedDelayPending(info)) {
-      JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-      jobChanged(SchedulerEvent.Change.FINISHED, done);
-      return done;
+    if (info.state() != JobState.ACTIVE || !exhausted(info) || fixedDelayPending(info)) {
+      return info;
     }
-    return info;
+    if (attemptsPending(info.id())) {
+      finishing.add(info.id());
+      return info;
+    }
+    JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
+    jobChanged(SchedulerEvent.Change.FINISHED, done);
+    return done;
   }
+
+  /**
+   * Whether the job can never fire again: no next occurrence (a trigger that fires on other things
+   * has none anyway: it is past its end time instead), or its max runs counted.
+   */
+  private boolean exhausted(JobInfo info) {
+    Job job = info.job();
+    if (job.maxRuns() > 0 && info.runCount() >= job.maxRuns()) {
+      return true;
+    }
+    if (job.trigger() instanceof Trigger.After
+        || job.trigger() instanceof Trigger.OnEvent
+        || job.trigger() instanceof Trigger.OnFile) {
+      return job.endAt() != null && now().isAfter(job.endAt());
+    }
+    return info.nextFireAt() == null;
+  }
+
+  /**
+   * Whether an attempt of the job is still to come: a retry waits for its backoff, or a run is
+   * admitted or queued that may fail and be tried again.
+   */
+  private boolean attemptsPending(JobId id) {
+    if (!retrying.isEmpty() && retrying.containsKey(id)) {
+      return true;
+    }
+    JobRuns runs = perJob.get(id);
+    return runs != null && runs.mayRetry();
+  }
+
+  /**
+   * A job that could fire no more but had attempts to come finishes once none is left (a paused one
+   * too: there is nothing left to hold). A store that fails is asked again in a while.
+   */
+  private void finishWhenIdle(JobId id) {
+    if (attemptsPending(id)) {
+      return;
+    }
+    finishing.remove(id);
+    boolean[] finished = {false};
+    JobInfo done;
+    try {
+      done =
+          updateFresh(
+              id,
+              current -> {
+                finished[0] =
+                    current.state() != JobState.FINISHED
+                        && exhausted(current)
+                        && !fixedDelayPending(current);
+                return finished[0] ? withState(current, JobState.FINISHED, null, null) : current;
+              });
+    } catch (RuntimeException e) {
+      if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+        return; // deleted meanwhile: nothing to finish
+      }
+      if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
+        throw e;
+      }
+      LOG.warn(
+          "job {}: its finish is written again in a second: the store failed: {}",
+          id,
+          e.toString());
+      finishing.add(id);
+      long again = Nanos.of(now()) + RETRY_LOOK_NANOS;
+      timer.add(again, new Unfinished(id));
+      wake(Nanos.toInstant(again));
+      return;
+    }
+    if (finished[0]) {
+      jobChanged(SchedulerEvent.Change.FINISHED, done);
+    }
+  }
+
+  /** A job whose finish the store failed to write (see {@link #finishWhenIdle}). */
+  private record Unfinished(JobId job) {}
 
   private boolean fixedDelayPending(JobInfo info) {
     return info.job().trigger() instanceof Trigger.Interval interval
@@ -1415,6 +1519,9 @@ public final class Engine implements Scheduler {
 
   /** Ends a run in a final state: records it, then retries, dependents and pipelines follow. */
   private void end(Execution run, RunState state, String reason) {
+    if (run.state == RunState.RETRYING) {
+      retryLeaves(run);
+    }
     run.state = state;
     run.reason = reason;
     if (run.finishedAt == null) {
@@ -1478,10 +1585,24 @@ public final class Engine implements Scheduler {
     next.event = failed.event;
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
     live.put(next.id, next);
+    waitForRetry(next);
     admitted(next, RunState.RETRYING);
     next.timerEntry = timer.add(Nanos.of(at), next);
     changed(next);
     wake(at);
+  }
+
+  /** Notes a retry waiting for its backoff (see {@link #retrying}). */
+  private void waitForRetry(Execution run) {
+    retrying.computeIfAbsent(run.job.id(), k -> new ArrayList<>(1)).add(run);
+  }
+
+  /** A retry that waited for its backoff is admitted, ended or gone. */
+  private void retryLeaves(Execution run) {
+    List<Execution> waiting = retrying.get(run.job.id());
+    if (waiting != null && waiting.remove(run) && waiting.isEmpty()) {
+      retrying.remove(run.job.id());
+    }
   }
 
   /** An occurrence is over for good: fixed delays move on, dependents and pipelines hear of it. */
@@ -1491,6 +1612,9 @@ public final class Engine implements Scheduler {
         && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY
         && !perJob.containsKey(run.job.id())) {
       moveOnAfterDelay(new DelayEnded(run.job.id(), interval, now));
+    }
+    if (!finishing.isEmpty() && finishing.contains(run.job.id())) {
+      finishWhenIdle(run.job.id());
     }
     for (Dependencies.Verdict verdict : dependencies.ended(run.job.id(), outcome)) {
       fireDependent(verdict, now);
@@ -1543,6 +1667,10 @@ public final class Engine implements Scheduler {
 
   private void afterFixedDelay(JobInfo info, Trigger.Interval interval, Instant now) {
     if (info.nextFireAt() != null || info.state() == JobState.FINISHED) {
+      return;
+    }
+    if (info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns()) {
+      finishIfDone(info); // its last run ended (an attempt still to come keeps it active)
       return;
     }
     Instant next = interval.nextAfter(now).orElse(null);
@@ -1625,8 +1753,7 @@ public final class Engine implements Scheduler {
       return skipped;
     }
     if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
-      JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-      jobChanged(SchedulerEvent.Change.FINISHED, done);
+      finishIfDone(info); // unless an attempt of an earlier run is still to come
       return null;
     }
     long maxRuns = info.job().maxRuns();
@@ -1637,13 +1764,15 @@ public final class Engine implements Scheduler {
       return admitUntimed(info.job(), now, event); // skipped, recorded so, and not counted
     }
     boolean last = maxRuns > 0 && info.runCount() + 1 >= maxRuns;
+    // A run that may retry, or an earlier one's attempt to come, keeps the job active until then.
+    boolean finishes = last && info.job().retry().attempts() == 1 && !attemptsPending(info.id());
     JobInfo counted;
     try { // the count and, for the last run, the finish: one write, so no node counts past it
       counted =
           store.update(
               new JobInfo(
                   info.job(),
-                  last ? JobState.FINISHED : info.state(),
+                  finishes ? JobState.FINISHED : info.state(),
                   null,
                   null,
                   info.runCount() + 1,
@@ -1655,8 +1784,11 @@ public final class Engine implements Scheduler {
       Optional<JobInfo> again = store.find(info.id());
       return again.isEmpty() ? null : fireUntimed(again.get(), now, event, tries + 1);
     }
+    if (last && !finishes) {
+      finishing.add(info.id());
+    }
     Run run = admitUntimed(info.job(), now, event);
-    if (last) {
+    if (finishes) {
       jobChanged(SchedulerEvent.Change.FINISHED, counted);
     }
     return run;
@@ -2048,6 +2180,8 @@ public final class Engine implements Scheduler {
       fire(claim);
     } else if (payload instanceof DelayEnded ended) {
       moveOnAfterDelay(ended);
+    } else if (payload instanceof Unfinished unfinished) {
+      finishWhenIdle(unfinished.job());
     } else {
       Execution retry = (Execution) payload;
       retry.timerEntry = null;
@@ -2067,6 +2201,7 @@ public final class Engine implements Scheduler {
     try {
       if (durable && !stillOurs(retry)) {
         live.remove(retry.id); // never started here: nothing to record or release
+        retryLeaves(retry);
         return;
       }
       job = store.find(retry.job.id());
@@ -2090,6 +2225,7 @@ public final class Engine implements Scheduler {
       retry.timerEntry = timer.add(Nanos.of(firing) + RETRY_LOOK_NANOS, retry);
     } else {
       retry.heldByPause = false;
+      retryLeaves(retry);
       catchUpRun(retry); // its occurrence was admitted once: it waits for a place, never skipped
     }
   }
@@ -2139,8 +2275,12 @@ public final class Engine implements Scheduler {
             node);
     run.event = orphan.event();
     live.put(run.id, run);
+    if (info.get().state() != JobState.FINISHED && exhausted(info.get())) {
+      finishing.add(run.job.id()); // the dead scheduler left it to finish after this run
+    }
     if (orphan.state() == RunState.RETRYING) {
       run.state = RunState.RETRYING;
+      waitForRetry(run);
       run.reason = orphan.reason();
       admitted(run, RunState.RETRYING);
       run.timerEntry = timer.add(Math.max(Nanos.of(firing), retryDueOf(orphan, run.job)), run);
@@ -2226,7 +2366,11 @@ public final class Engine implements Scheduler {
     }
     Instant next = nextAfter(job, last);
     boolean done = next == null && !fixedDelay(job) || job.maxRuns() > 0 && runs >= job.maxRuns();
-    JobState state = done ? JobState.FINISHED : JobState.ACTIVE;
+    boolean pending = done && attemptsPending(job.id()); // it finishes when the last attempt ends
+    if (pending) {
+      finishing.add(job.id());
+    }
+    JobState state = done && !pending ? JobState.FINISHED : JobState.ACTIVE;
     unwritten.add(new Advance(claim, done ? null : next, runs, state, firingRuns));
     firingRuns = null;
     if (!pausedSince.isEmpty()) {

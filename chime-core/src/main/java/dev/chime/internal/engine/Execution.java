@@ -87,6 +87,11 @@ final class Execution implements JobContext {
     return a == b ? 0 : a.before(b) ? -1 : 1;
   }
 
+  /** Whether the run's retry policy allows another attempt after this one, should it fail. */
+  boolean mayRetry() {
+    return attempt < job.retry().attempts();
+  }
+
   /** Asks the run to stop, interrupting its thread if it is running; the first reason wins. */
   synchronized void stop(RunState as, String why) {
     if (stopState == null) {

@@ -779,6 +779,86 @@ class EngineManualTest {
         .containsExactly(RunState.FAILED, RunState.FAILED, RunState.SUCCEEDED);
   }
 
+  /**
+   * A once job whose run failed and waits for its retry is not finished: it is active, with no next
+   * fire time, until its last attempt ends; pausing it holds the retry until the resume.
+   */
+  @Test
+  void aOnceJobWaitingForItsRetryIsActiveAndAPauseHoldsTheRetry() {
+    h.engine.schedule(
+        job("once", Trigger.once(h.at(0)))
+            .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)))
+            .build());
+    h.behaviour = FAIL_TWICE;
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    JobInfo waiting = info("once");
+    assertThat(waiting.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(waiting.nextFireAt()).isNull();
+    assertThat(waiting.runCount()).isEqualTo(1);
+
+    JobInfo paused = h.engine.pause(JobId.of("once"), "fixing the database");
+    assertThat(paused.state()).isEqualTo(JobState.PAUSED);
+    assertThat(paused.note()).isEqualTo("fixing the database");
+    assertThat(h.advanceAndRun(Duration.ofSeconds(30))).as("held by the pause").isZero();
+    assertThat(h.runs("once")).extracting(Run::state).endsWith(RunState.RETRYING);
+
+    assertThat(h.engine.resume(JobId.of("once")).state()).isEqualTo(JobState.ACTIVE);
+    assertThat(h.engine.runDue()).as("the held retry, at once").isEqualTo(1);
+    assertThat(info("once").state()).as("a third attempt is to come").isEqualTo(JobState.ACTIVE);
+    h.events.clear();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+    assertThat(h.runs("once"))
+        .extracting(Run::attempt, Run::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, RunState.FAILED),
+            org.assertj.core.groups.Tuple.tuple(2, RunState.FAILED),
+            org.assertj.core.groups.Tuple.tuple(3, RunState.SUCCEEDED));
+    assertThat(info("once").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.events)
+        .filteredOn(SchedulerEvent.JobChanged.class::isInstance)
+        .extracting(e -> ((SchedulerEvent.JobChanged) e).change())
+        .containsExactly(SchedulerEvent.Change.FINISHED);
+  }
+
+  /**
+   * A job whose runs may retry finishes when its last run ends, not as the run that reaches max
+   * runs fires: for clock and event triggers, whether that run succeeds or retries first.
+   */
+  @Test
+  void aJobThatMayRetryFinishesWhenItsLastRunEnds() {
+    dev.chime.RetryPolicy twice = dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(10));
+    h.engine.schedule(
+        job("two", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .retry(twice)
+            .maxRuns(2)
+            .build());
+    h.engine.schedule(job("listener", Trigger.onEvent("e")).retry(twice).maxRuns(1).build());
+    List<JobState> whileRunning = new java.util.ArrayList<>();
+    h.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("two") && ctx.attempt() == 1) {
+            whileRunning.add(info("two").state());
+            if (ctx.scheduledFor().equals(h.at(120))) {
+              throw new IllegalStateException("the last run fails once");
+            }
+          }
+        };
+    h.advanceAndRun(Duration.ofMinutes(1));
+    h.advanceAndRun(Duration.ofMinutes(1));
+    assertThat(whileRunning).containsExactly(JobState.ACTIVE, JobState.ACTIVE);
+    assertThat(info("two").state()).as("its retry waits").isEqualTo(JobState.ACTIVE);
+    assertThat(info("two").nextFireAt()).isNull();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+    assertThat(info("two").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.runs("two")).hasSize(3);
+
+    assertThat(h.engine.publish("e", null)).hasSize(1);
+    assertThat(info("listener").state()).isEqualTo(JobState.ACTIVE);
+    assertThat(h.engine.publish("e", null)).as("its one run is counted").isEmpty();
+    h.engine.runDue();
+    assertThat(info("listener").state()).isEqualTo(JobState.FINISHED);
+  }
+
   @Test
   void aRetryHeldByAPauseEndsWithTheDeletedJob() {
     failOncePauseAndRetryIn10s(2);
@@ -1512,8 +1592,13 @@ class EngineManualTest {
     assertThat(h.engine.run(waiting).orElseThrow().reason()).isEqualTo("the job was deleted");
   }
 
+  /**
+   * A job waiting for its retry is not finished, so a store that keeps only so many finished jobs
+   * does not evict it (it did, and the retry ran for a job no read could find); it finishes, and
+   * may be evicted, once its last attempt has ended.
+   */
   @Test
-  void retriesOutliveTheEvictionOfFinishedJobs() {
+  void aJobWaitingForItsRetryIsNotEvictedAsFinished() {
     Harness small = new Harness(Map.of(), 2);
     small.engine.schedule(
         job("flaky", Trigger.once(small.at(0)))
@@ -1530,9 +1615,13 @@ class EngineManualTest {
       small.engine.schedule(job("filler" + i, Trigger.once(small.at(1))).build());
     }
     small.advanceAndRun(Duration.ofSeconds(1));
-    assertThat(small.engine.get(JobId.of("flaky"))).as("evicted as finished").isEmpty();
+    assertThat(small.engine.get(JobId.of("flaky")))
+        .as("kept: not finished")
+        .hasValueSatisfying(info -> assertThat(info.state()).isEqualTo(JobState.ACTIVE));
     assertThat(small.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
     assertThat(small.calls).contains("flaky@" + small.at(0) + "#2");
+    assertThat(small.engine.get(JobId.of("flaky")).orElseThrow().state())
+        .isEqualTo(JobState.FINISHED);
   }
 
   @Test
