@@ -10,6 +10,10 @@ import java.util.Objects;
  * dependent on success is skipped too, saying so, one on completion runs, one on failure does not.
  * (Beyond the records listed one by one, one record stands for the rest, and is one ending.)
  *
+ * <p>A retry that falls due later than {@code grace} (a pause held it, or the scheduler was down or
+ * paused) is late in the same way: {@link Mode#SKIP} records that attempt as skipped, and its
+ * occurrence ends as failed, as its last attempt did; the other modes run it (there is one to run).
+ *
  * @param mode run once, run all (up to {@code cap}), or skip
  * @param grace how late an occurrence may start and still count as on time
  * @param cap for {@link Mode#RUN_ALL}: the most missed occurrences run, oldest first

@@ -95,7 +95,10 @@ public interface Scheduler extends AutoCloseable {
    */
   JobInfo pause(JobId id, String note);
 
-  /** Resumes a paused job; occurrences missed meanwhile go through its misfire policy. */
+  /**
+   * Resumes a paused job; occurrences missed meanwhile go through its misfire policy, and so does a
+   * retry the pause held (it runs at once, unless the policy skips what is late).
+   */
   JobInfo resume(JobId id);
 
   /** Pauses every active job with the label; returns how many. */

@@ -1540,7 +1540,8 @@ public final class Engine implements Scheduler {
     if (retrying) {
       retry(run);
     } else {
-      occurrenceEnded(run, state);
+      // A retry the misfire policy skipped never ran: its occurrence ended as the attempt before.
+      occurrenceEnded(run, state == RunState.SKIPPED && run.retryOf != null ? run.retryOf : state);
     }
   }
 
@@ -1583,7 +1584,9 @@ public final class Engine implements Scheduler {
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
     next.event = failed.event;
+    next.retryOf = failed.state;
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
+    next.retryDueNanos = Nanos.of(at);
     live.put(next.id, next);
     waitForRetry(next);
     admitted(next, RunState.RETRYING);
@@ -2194,7 +2197,8 @@ public final class Engine implements Scheduler {
    * cancelled; an in-memory store evicts finished jobs, and their retries run all the same) or
    * paused (it waits for the resume, looking again every {@link #RETRY_LOOK_NANOS}), or, in a
    * cluster, another node took the run over (this node was silent past its lease: the run is that
-   * node's now) or ended it. Either may have happened on another node, so the store is asked.
+   * node's now) or ended it. Either may have happened on another node, so the store is asked. One
+   * that starts later than the job's grace goes through the misfire policy ({@link #lateRetry}).
    */
   private void retryDue(Execution retry) {
     Optional<JobInfo> job;
@@ -2224,10 +2228,31 @@ public final class Engine implements Scheduler {
       retry.heldByPause = true;
       retry.timerEntry = timer.add(Nanos.of(firing) + RETRY_LOOK_NANOS, retry);
     } else {
+      String late = lateRetry(retry, job.map(JobInfo::job).orElse(retry.job));
       retry.heldByPause = false;
       retryLeaves(retry);
-      catchUpRun(retry); // its occurrence was admitted once: it waits for a place, never skipped
+      if (late != null) {
+        end(retry, RunState.SKIPPED, late);
+      } else {
+        catchUpRun(retry); // its occurrence was admitted once: it waits for a place, not skipped
+      }
     }
+  }
+
+  /**
+   * Why a retry that falls due later than the job's grace (held by a pause, or the scheduler was
+   * down or paused) is skipped by its misfire policy, as a late occurrence would be; null when it
+   * runs: it is on time, or the policy runs late ones (run once, run all: there is one to run).
+   */
+  private String lateRetry(Execution retry, Job job) {
+    MisfirePolicy policy = job.misfire();
+    if (policy.mode() != MisfirePolicy.Mode.SKIP
+        || Nanos.of(firing) - retry.retryDueNanos <= policy.grace().toNanos()) {
+      return null;
+    }
+    return "misfire: later than the grace of "
+        + policy.grace()
+        + (retry.heldByPause ? " while the job was paused" : "");
   }
 
   /** Whether the store still has the waiting run as this node's and unended. */
@@ -2282,8 +2307,10 @@ public final class Engine implements Scheduler {
       run.state = RunState.RETRYING;
       waitForRetry(run);
       run.reason = orphan.reason();
+      run.retryOf = RunState.FAILED; // or timed out: either is a failure to its dependents
+      run.retryDueNanos = retryDueOf(orphan, run.job);
       admitted(run, RunState.RETRYING);
-      run.timerEntry = timer.add(Math.max(Nanos.of(firing), retryDueOf(orphan, run.job)), run);
+      run.timerEntry = timer.add(Math.max(Nanos.of(firing), run.retryDueNanos), run);
       return;
     }
     run.startedAt = orphan.startedAt();

@@ -859,6 +859,56 @@ class EngineManualTest {
     assertThat(info("listener").state()).isEqualTo(JobState.FINISHED);
   }
 
+  /**
+   * A retry a pause held past the job's grace is late as an occurrence would be: the skip policy
+   * records it as skipped (the occurrence failed: its dependents hear so), and one resumed within
+   * the grace runs.
+   */
+  @Test
+  void aRetryHeldByAPausePastItsGraceGoesThroughTheMisfirePolicy() {
+    for (String id : List.of("late", "in-time")) {
+      h.engine.schedule(
+          job(id, Trigger.once(h.at(0)))
+              .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)))
+              .misfire(MisfirePolicy.skip(Duration.ofMinutes(1)))
+              .build());
+    }
+    h.engine.schedule(
+        job("on-failure", Trigger.after(JobId.of("late")).on(Trigger.After.Outcome.FAILURE))
+            .build());
+    h.engine.schedule(job("on-success", Trigger.after(JobId.of("late"))).build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() == 1 && !ctx.jobId().value().startsWith("on-")) {
+            throw new IllegalStateException("first try fails");
+          }
+        };
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    h.engine.pause(JobId.of("late"), "hold");
+    h.engine.pause(JobId.of("in-time"), "hold");
+    h.clock.advance(Duration.ofSeconds(40)); // the retries fell due at 10 s: 30 s late
+    h.engine.resume(JobId.of("in-time"));
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.runs("in-time")).extracting(Run::state).endsWith(RunState.SUCCEEDED);
+
+    h.clock.advance(Duration.ofMinutes(5));
+    h.engine.resume(JobId.of("late"));
+    assertThat(h.engine.runDue()).as("only the dependent on failure").isEqualTo(1);
+    assertThat(h.runs("late"))
+        .extracting(Run::attempt, Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, RunState.FAILED, null),
+            org.assertj.core.groups.Tuple.tuple(
+                2,
+                RunState.SKIPPED,
+                "misfire: later than the grace of PT1M while the job was paused"));
+    assertThat(info("late").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.runs("on-failure")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(h.runs("on-success"))
+        .extracting(Run::reason)
+        .containsExactly("dependency late failed");
+  }
+
   @Test
   void aRetryHeldByAPauseEndsWithTheDeletedJob() {
     failOncePauseAndRetryIn10s(2);
