@@ -272,24 +272,25 @@ public final class Engine implements Scheduler {
 
     /** Whether an admitted or queued run may fail and be tried again (its policy allows more). */
     boolean mayRetry() {
-      if (one != null && one.mayRetry()) {
-        return true;
+      if (many == null && queued == null) {
+        return one != null && one.mayRetry(); // the usual case: no allocation
+      }
+      boolean[] found = {false};
+      forEach(run -> found[0] |= run.mayRetry());
+      return found[0];
+    }
+
+    /** Each admitted run, oldest first, then each queued one. */
+    void forEach(java.util.function.Consumer<Execution> action) {
+      if (one != null) {
+        action.accept(one);
       }
       if (many != null) {
-        for (Execution run : many) {
-          if (run.mayRetry()) {
-            return true;
-          }
-        }
+        many.forEach(action);
       }
       if (queued != null) {
-        for (Execution run : queued) {
-          if (run.mayRetry()) {
-            return true;
-          }
-        }
+        queued.forEach(action);
       }
-      return false;
     }
 
     ArrayDeque<Execution> queue() {
@@ -1242,9 +1243,12 @@ public final class Engine implements Scheduler {
 
   /** Admits a run by its job's overlap policy: ready, queued, replacing another, or skipped. */
   private void admit(Execution run, boolean force) {
+    OverlapPolicy overlap = run.job.overlap();
+    if (overlap.mode() == OverlapPolicy.Mode.REPLACE && !force && run.attempt == 1) {
+      supersedeRetries(run);
+    }
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
     run.jobRuns = runs;
-    OverlapPolicy overlap = run.job.overlap();
     live.put(run.id, run);
     admitted(run, RunState.CLAIMED);
     if (force || runs.admittedCount() < overlap.maxConcurrent()) {
@@ -1300,6 +1304,31 @@ public final class Engine implements Scheduler {
       case REPLACE -> null;
       default -> "overlap: " + admitted + " run(s) of the job still running";
     };
+  }
+
+  /**
+   * Under replace, a new run supersedes the retries of older occurrences that have not started:
+   * those waiting out their backoff and those waiting for their turn (queued, or admitted and not
+   * yet started) are cancelled, "replaced by run N", so none runs after the newer occurrence. A
+   * retry that is running is left to the limit, as any running run is.
+   */
+  private void supersedeRetries(Execution newer) {
+    List<Execution> stale = new ArrayList<>();
+    List<Execution> waiting = retrying.isEmpty() ? null : retrying.get(newer.job.id());
+    if (waiting != null) {
+      stale.addAll(waiting);
+    }
+    JobRuns runs = perJob.get(newer.job.id());
+    if (runs != null) {
+      runs.forEach(stale::add);
+    }
+    for (Execution run : stale) {
+      if (run.attempt > 1
+          && run.state != RunState.RUNNING
+          && run.scheduledFor.isBefore(newer.scheduledFor)) {
+        cancelRun(run, "replaced by run " + newer.id);
+      }
+    }
   }
 
   /**

@@ -404,6 +404,86 @@ class EngineManualTest {
     assertThat(h.engine.run(later[1]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
   }
 
+  /**
+   * Under replace, a new occurrence supersedes an older one's retry that waits out its backoff: the
+   * retry is recorded as cancelled, "replaced by run N", and never runs after the newer occurrence
+   * (it did, at 150 s, after the occurrence at 120 s had run).
+   */
+  @Test
+  void aNewRunUnderReplaceSupersedesAnOlderOccurrencesRetryWaitingForItsBackoff() {
+    h.engine.schedule(
+        job("sync", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .overlap(dev.chime.OverlapPolicy.replace(1))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(90)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.scheduledFor().equals(h.at(60))) {
+            throw new IllegalStateException("the first occurrence fails");
+          }
+        };
+    h.advanceAndRun(Duration.ofSeconds(60));
+    Run waiting = h.runs("sync").get(1);
+    assertThat(waiting.state()).isEqualTo(RunState.RETRYING);
+
+    h.advanceAndRun(Duration.ofSeconds(60));
+    h.advanceAndRun(Duration.ofSeconds(30)); // the retry was due at 150 s
+    Run newer =
+        h.runs("sync").stream()
+            .filter(r -> r.scheduledFor().equals(h.at(120)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(h.engine.run(waiting.id()).orElseThrow())
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(RunState.CANCELLED);
+              assertThat(r.attempt()).isEqualTo(2);
+              assertThat(r.reason()).isEqualTo("replaced by run " + newer.id());
+              assertThat(r.startedAt()).isNull();
+            });
+    assertThat(h.calls).containsExactly("sync@" + h.at(60) + "#1", "sync@" + h.at(120) + "#1");
+  }
+
+  /**
+   * Under replace, a new run cancels the running one and supersedes an older occurrence's retry
+   * queued behind it, which would have run after the new run (it did). (A forced run now runs here:
+   * it ignores the overlap policy, so it supersedes nothing, and the retry that falls due while it
+   * runs waits for its turn.)
+   */
+  @Test
+  void aNewRunUnderReplaceSupersedesARetryQueuedBehindTheRunItReplaces() {
+    h.engine.schedule(
+        job("sync", Trigger.once(h.at(0)))
+            .overlap(dev.chime.OverlapPolicy.replace(1))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(10)))
+            .build());
+    RunId[] replacement = new RunId[1];
+    h.behaviour =
+        ctx -> {
+          if (ctx.scheduledFor().equals(h.at(0)) && ctx.attempt() == 1) {
+            throw new IllegalStateException("the occurrence fails");
+          }
+          if (replacement[0] == null) { // a run now, running as the retry falls due
+            h.clock.advance(Duration.ofSeconds(10));
+            h.engine.cycleOnce(); // the retry is due: it waits for this run to end
+            replacement[0] = h.engine.runNow(JobId.of("sync"));
+          }
+        };
+    h.engine.runDue();
+    h.clock.advance(Duration.ofSeconds(1));
+    RunId running = h.engine.runNow(JobId.of("sync"), true);
+    h.engine.runDue();
+
+    Run retry = h.runs("sync").stream().filter(r -> r.attempt() == 2).findFirst().orElseThrow();
+    assertThat(retry.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(retry.reason()).isEqualTo("replaced by run " + replacement[0]);
+    assertThat(retry.startedAt()).isNull();
+    assertThat(h.engine.run(running).orElseThrow().reason())
+        .isEqualTo("replaced by run " + replacement[0]);
+    assertThat(h.engine.run(replacement[0]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(h.calls).doesNotContain("sync@" + h.at(0) + "#2");
+  }
+
   @Test
   void maxConcurrentTwoAdmitsTwoRunsAndSkipsOrReplacesTheThird() {
     h.engine.schedule(
