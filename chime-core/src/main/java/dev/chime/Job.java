@@ -33,7 +33,8 @@ import java.util.TreeSet;
  * @param misfire what happens to late occurrences
  * @param priority 0 (lowest) to 9 among runs ready at the same time
  * @param group a concurrency group whose limit it shares, or null
- * @param maxRuns the job finishes after this many runs; 0 for no limit
+ * @param maxRuns the job finishes after its trigger has fired this many runs, skipped occurrences
+ *     not counted (see {@link Builder#maxRuns}); 0 for no limit
  * @param endAt the job finishes at this instant, or null for never
  * @param labels tags to select jobs by
  * @param owner who manages the definition: {@value #OWNER_CODE} (a program, the default), {@code
@@ -290,7 +291,14 @@ public record Job(
       return this;
     }
 
-    /** Finishes the job after this many runs (at least 1). */
+    /**
+     * Finishes the job after this many runs (at least 1). A run counts when its trigger fires it
+     * and the overlap policy lets it run (at once, queued, or replacing another): an occurrence
+     * skipped by the overlap policy or a misfire never ran and does not count, so the job still
+     * runs {@code count} times. A retry is another attempt of the same run and does not count, nor
+     * does a run now ({@link Scheduler#runNow}); a counted run that is cancelled or replaced before
+     * it starts stays counted.
+     */
     public Builder maxRuns(long count) {
       if (count < 1) {
         throw new IllegalArgumentException("maxRuns must be at least 1, was " + count);

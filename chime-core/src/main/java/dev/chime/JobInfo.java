@@ -9,8 +9,10 @@ import java.util.Objects;
  * @param job the definition
  * @param state active, paused or finished
  * @param note why it was paused, or null
- * @param nextFireAt its next occurrence, or null (finished, or triggered by other jobs)
- * @param runCount occurrences fired so far (for {@link Job#maxRuns})
+ * @param nextFireAt its next occurrence, or null (finished, triggered by other jobs, or fired for
+ *     the last time and waiting for that run's last attempt: see {@link JobState#FINISHED})
+ * @param runCount runs its trigger fired so far, for {@link Job#maxRuns} (which says what counts:
+ *     not an occurrence the overlap policy or a misfire skipped)
  * @param version bumped on every change, for optimistic updates
  */
 public record JobInfo(

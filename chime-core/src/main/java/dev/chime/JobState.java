@@ -6,6 +6,11 @@ public enum JobState {
   ACTIVE,
   /** Does not fire until resumed; occurrences meanwhile go through the misfire policy. */
   PAUSED,
-  /** Will not fire again: its trigger ran out, it reached max runs or its end time. */
+  /**
+   * Will not fire again: its trigger ran out, it reached max runs or its end time, and no attempt
+   * of its runs is still to come. A job whose runs may retry finishes only when its last run ends
+   * without a retry: until then it is {@link #ACTIVE} with no next fire time, and pausing it holds
+   * a retry that falls due. (A job without retries finishes as its last occurrence fires.)
+   */
   FINISHED
 }

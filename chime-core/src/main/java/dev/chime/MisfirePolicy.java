@@ -6,7 +6,13 @@ import java.util.Objects;
 /**
  * What happens to occurrences that are later than {@code grace} (the process was down, the job
  * paused, the engine overloaded). Every occurrence that does not run is recorded as skipped with
- * the reason.
+ * the reason, and is an ending for the jobs that wait for this one ({@link Trigger.After}): a
+ * dependent on success is skipped too, saying so, one on completion runs, one on failure does not.
+ * (Beyond the records listed one by one, one record stands for the rest, and is one ending.)
+ *
+ * <p>A retry that falls due later than {@code grace} (a pause held it, or the scheduler was down or
+ * paused) is late in the same way: {@link Mode#SKIP} records that attempt as skipped, and its
+ * occurrence ends as failed, as its last attempt did; the other modes run it (there is one to run).
  *
  * @param mode run once, run all (up to {@code cap}), or skip
  * @param grace how late an occurrence may start and still count as on time

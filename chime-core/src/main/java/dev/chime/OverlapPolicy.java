@@ -4,7 +4,9 @@ package dev.chime;
  * What happens when a job is due while earlier runs of it are still running: with fewer than {@code
  * maxConcurrent} running a new run starts; otherwise the mode decides. A retry, and a run-all
  * catch-up run, is not a new run: it waits for a place whatever the mode (never skipped, never
- * beside more runs than {@code maxConcurrent}).
+ * beside more runs than {@code maxConcurrent}), though under {@link Mode#REPLACE} a newer
+ * occurrence supersedes a retry that has not started. A run now with {@code force} ignores the
+ * policy: it neither waits nor replaces anything.
  *
  * @param mode what to do at the limit
  * @param maxConcurrent how many runs of the job may run at once, 1-1000
@@ -32,6 +34,12 @@ public record OverlapPolicy(Mode mode, int maxConcurrent, int queueLimit) {
      * The oldest running run is cancelled and the new one starts as soon as that run's code returns
      * (at once if it had not started). When every running run was told to stop already, a newer run
      * cancels the replacement still waiting and takes its turn: the newest wins.
+     *
+     * <p>The newest wins over retries too: a new run, below the limit as well, supersedes every
+     * retry of an older occurrence that has not started (waiting out its backoff, or for its turn),
+     * so none runs after it. Each is recorded as cancelled, "replaced by run N", with its attempt
+     * number, and its occurrence ends there (its dependents hear it was cancelled). A retry that is
+     * running is a running run like any other: the limit decides.
      */
     REPLACE
   }
@@ -71,7 +79,10 @@ public record OverlapPolicy(Mode mode, int maxConcurrent, int queueLimit) {
     return new OverlapPolicy(Mode.QUEUE, maxConcurrent, queueLimit);
   }
 
-  /** Up to {@code maxConcurrent} at once; a new run cancels the oldest running one. */
+  /**
+   * Up to {@code maxConcurrent} at once; a new run cancels the oldest running one, and supersedes
+   * older occurrences' retries that have not started (see {@link Mode#REPLACE}).
+   */
   public static OverlapPolicy replace(int maxConcurrent) {
     return new OverlapPolicy(Mode.REPLACE, maxConcurrent, 0);
   }

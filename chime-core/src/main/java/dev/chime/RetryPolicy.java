@@ -12,6 +12,11 @@ import java.util.Set;
  * whatever its code threw: name that type to retry timeouts (with a {@code retryOn} list) or never
  * to retry them.
  *
+ * <p>Retries keep a job unfinished: one that can fire no more (a once trigger, max runs, its end
+ * time) stays {@link JobState#ACTIVE} until its last attempt ends, so {@link Scheduler#pause} holds
+ * a retry that falls due meanwhile until {@link Scheduler#resume}. A retry that starts later than
+ * the job's misfire grace goes through its {@link MisfirePolicy}.
+ *
  * @param attempts tries in all, 1 (no retry) to 100
  * @param backoff how the delay grows
  * @param delay the wait before the second try

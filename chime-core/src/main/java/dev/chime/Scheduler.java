@@ -88,12 +88,17 @@ public interface Scheduler extends AutoCloseable {
 
   /**
    * Pauses the job with a note saying why. Its runs already running go on; a retry that falls due
-   * while it is paused waits for the resume. A paused job paused again with another note takes that
-   * note (a paused event says so); with the same note or none it is left as it is.
+   * while it is paused waits for the resume (a job whose retry is to come is not finished, even if
+   * its trigger has run out: see {@link JobState#FINISHED}). A paused job paused again with another
+   * note takes that note (a paused event says so); with the same note or none it is left as it is.
+   * A finished job is returned as it is.
    */
   JobInfo pause(JobId id, String note);
 
-  /** Resumes a paused job; occurrences missed meanwhile go through its misfire policy. */
+  /**
+   * Resumes a paused job; occurrences missed meanwhile go through its misfire policy, and so does a
+   * retry the pause held (it runs at once, unless the policy skips what is late).
+   */
   JobInfo resume(JobId id);
 
   /** Pauses every active job with the label; returns how many. */

@@ -315,17 +315,26 @@ public sealed interface Trigger
    * Fires when jobs finish: each of {@code jobs} must have finished with the outcome since the last
    * fire. Not time-based: {@link #nextAfter} is always empty.
    *
+   * <p>Every occurrence of an awaited job ends once, after its last attempt, whether it ran or not:
+   * one skipped by its overlap or misfire policy, or as paused, is an ending too, neither a success
+   * nor a failure. When each awaited job has ended, the dependent decides by {@link Outcome}; an
+   * occurrence of it that does not run for a success it waited for is recorded as skipped, naming
+   * the job and its ending ("dependency backup failed", "dependency backup skipped").
+   *
    * @param jobs the jobs waited for; at least one
    * @param outcome which endings count
    */
   record After(Set<JobId> jobs, Outcome outcome) implements Trigger {
     /** Which endings of the awaited jobs count. */
     public enum Outcome {
-      /** Only success. */
+      /** Only success; any other ending skips the dependent's occurrence, recorded with why. */
       SUCCESS,
-      /** Only failure (failed or timed out, after retries). */
+      /**
+       * Only an ending that is neither a success nor a skip: failed or timed out after its retries,
+       * or cancelled. Otherwise nothing runs and nothing is recorded (nothing failed).
+       */
       FAILURE,
-      /** Any ending. */
+      /** Any ending, a skipped occurrence included. */
       COMPLETION
     }
 

@@ -127,12 +127,21 @@ final class Dependencies {
     return verdicts;
   }
 
+  /**
+   * What a dependent does once every job it waits for has ended: on success it runs if all
+   * succeeded, else it is skipped naming the first (by id) that did not; on failure it runs if one
+   * ended otherwise than succeeded or skipped (a skipped occurrence never ran, so it did not fail);
+   * on completion it always runs.
+   */
   private static Verdict verdict(JobId dependent, Trigger.After after, Map<JobId, RunState> ends) {
     JobId failed = null;
+    boolean anyFailed = false;
     for (JobId awaited : sorted(after.jobs())) {
-      if (ends.get(awaited) != RunState.SUCCEEDED && failed == null) {
+      RunState end = ends.get(awaited);
+      if (end != RunState.SUCCEEDED && failed == null) {
         failed = awaited;
       }
+      anyFailed |= end != RunState.SUCCEEDED && end != RunState.SKIPPED;
     }
     return switch (after.outcome()) {
       case COMPLETION -> new Verdict(dependent, true, null);
@@ -146,7 +155,7 @@ final class Dependencies {
                       + failed
                       + " "
                       + ends.get(failed).name().toLowerCase(java.util.Locale.ROOT));
-      case FAILURE -> new Verdict(dependent, failed != null, null);
+      case FAILURE -> new Verdict(dependent, anyFailed, null);
     };
   }
 }

@@ -150,6 +150,11 @@ public final class Engine implements Scheduler {
   private final Map<String, Group> groups = new HashMap<>();
   private final ReadyQueue ready = new ReadyQueue();
   private final Map<JobId, Instant> pausedSince = new HashMap<>();
+  // Retries waiting for their backoff (RETRYING, held by a pause too), per job; empty mostly.
+  private final Map<JobId, List<Execution>> retrying = new HashMap<>();
+  // Jobs that can fire no more but whose runs may still retry: each finishes once no attempt of it
+  // is to come (finishWhenIdle), so a pause holds its retry and it is not reported finished early.
+  private final Set<JobId> finishing = new java.util.HashSet<>();
   private final java.util.Set<JobId> deleted = new java.util.HashSet<>();
   private final Dependencies dependencies = new Dependencies();
   private final Pipelines pipelines = new Pipelines();
@@ -263,6 +268,29 @@ public final class Engine implements Scheduler {
 
     int queuedCount() {
       return queued == null ? 0 : queued.size();
+    }
+
+    /** Whether an admitted or queued run may fail and be tried again (its policy allows more). */
+    boolean mayRetry() {
+      if (many == null && queued == null) {
+        return one != null && one.mayRetry(); // the usual case: no allocation
+      }
+      boolean[] found = {false};
+      forEach(run -> found[0] |= run.mayRetry());
+      return found[0];
+    }
+
+    /** Each admitted run, oldest first, then each queued one. */
+    void forEach(java.util.function.Consumer<Execution> action) {
+      if (one != null) {
+        action.accept(one);
+      }
+      if (many != null) {
+        many.forEach(action);
+      }
+      if (queued != null) {
+        queued.forEach(action);
+      }
     }
 
     ArrayDeque<Execution> queue() {
@@ -806,21 +834,98 @@ public final class Engine implements Scheduler {
         : occurrence;
   }
 
-  /** Marks a job that can never fire again as finished; returns the job as it is now. */
+  /**
+   * Marks a job that can never fire again as finished, unless an attempt of it is still to come
+   * (then it finishes when the last one ends); returns the job as it is now.
+   */
   private JobInfo finishIfDone(JobInfo info) {
-    boolean exhausted =
-        info.nextFireAt() == null
-                && !(info.job().trigger() instanceof Trigger.After
-                    || info.job().trigger() instanceof Trigger.OnEvent
-                    || info.job().trigger() instanceof Trigger.OnFile)
-            || info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns();
-    if (exhausted && info.state() == JobState.ACTIVE && !fixedDelayPending(info)) {
-      JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-      jobChanged(SchedulerEvent.Change.FINISHED, done);
-      return done;
+    if (info.state() != JobState.ACTIVE || !exhausted(info) || fixedDelayPending(info)) {
+      return info;
     }
-    return info;
+    if (attemptsPending(info.id())) {
+      finishing.add(info.id());
+      return info;
+    }
+    JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
+    jobChanged(SchedulerEvent.Change.FINISHED, done);
+    return done;
   }
+
+  /**
+   * Whether the job can never fire again: no next occurrence (a trigger that fires on other things
+   * has none anyway: it is past its end time instead), or its max runs counted.
+   */
+  private boolean exhausted(JobInfo info) {
+    Job job = info.job();
+    if (job.maxRuns() > 0 && info.runCount() >= job.maxRuns()) {
+      return true;
+    }
+    if (job.trigger() instanceof Trigger.After
+        || job.trigger() instanceof Trigger.OnEvent
+        || job.trigger() instanceof Trigger.OnFile) {
+      return job.endAt() != null && now().isAfter(job.endAt());
+    }
+    return info.nextFireAt() == null;
+  }
+
+  /**
+   * Whether an attempt of the job is still to come: a retry waits for its backoff, or a run is
+   * admitted or queued that may fail and be tried again.
+   */
+  private boolean attemptsPending(JobId id) {
+    if (!retrying.isEmpty() && retrying.containsKey(id)) {
+      return true;
+    }
+    JobRuns runs = perJob.get(id);
+    return runs != null && runs.mayRetry();
+  }
+
+  /**
+   * A job that could fire no more but had attempts to come finishes once none is left (a paused one
+   * too: there is nothing left to hold). A store that fails is asked again in a while.
+   */
+  private void finishWhenIdle(JobId id) {
+    if (attemptsPending(id)) {
+      return;
+    }
+    finishing.remove(id);
+    boolean[] finished = {false};
+    JobInfo done;
+    try {
+      done =
+          updateFresh(
+              id,
+              current -> {
+                finished[0] =
+                    current.state() != JobState.FINISHED
+                        && exhausted(current)
+                        && !fixedDelayPending(current);
+                return finished[0] ? withState(current, JobState.FINISHED, null, null) : current;
+              });
+    } catch (RuntimeException e) {
+      if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+        return; // deleted meanwhile: nothing to finish
+      }
+      if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
+        throw e;
+      }
+      LOG.warn(
+          "job {}: its finish is written again in a second: the store failed: {}",
+          id,
+          e.toString());
+      finishing.add(id);
+      long again = Nanos.of(now()) + RETRY_LOOK_NANOS;
+      timer.add(again, new Unfinished(id));
+      wake(Nanos.toInstant(again));
+      return;
+    }
+    if (finished[0]) {
+      jobChanged(SchedulerEvent.Change.FINISHED, done);
+    }
+  }
+
+  /** A job whose finish the store failed to write (see {@link #finishWhenIdle}). */
+  private record Unfinished(JobId job) {}
 
   private boolean fixedDelayPending(JobInfo info) {
     return info.job().trigger() instanceof Trigger.Interval interval
@@ -1138,9 +1243,12 @@ public final class Engine implements Scheduler {
 
   /** Admits a run by its job's overlap policy: ready, queued, replacing another, or skipped. */
   private void admit(Execution run, boolean force) {
+    OverlapPolicy overlap = run.job.overlap();
+    if (overlap.mode() == OverlapPolicy.Mode.REPLACE && !force && run.attempt == 1) {
+      supersedeRetries(run);
+    }
     JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
     run.jobRuns = runs;
-    OverlapPolicy overlap = run.job.overlap();
     live.put(run.id, run);
     admitted(run, RunState.CLAIMED);
     if (force || runs.admittedCount() < overlap.maxConcurrent()) {
@@ -1148,14 +1256,15 @@ public final class Engine implements Scheduler {
       makeReady(run);
       return;
     }
+    String skipped = overlapSkip(runs, overlap);
+    if (skipped != null) {
+      end(run, RunState.SKIPPED, skipped);
+      return;
+    }
     switch (overlap.mode()) {
       case QUEUE -> {
-        if (runs.queuedCount() < overlap.queueLimit()) {
-          runs.queue().add(run);
-          changed(run);
-        } else {
-          end(run, RunState.SKIPPED, "overlap: " + overlap.queueLimit() + " run(s) already queued");
-        }
+        runs.queue().add(run);
+        changed(run);
       }
       case REPLACE -> {
         Execution oldest = runs.oldestNotStopped();
@@ -1174,11 +1283,51 @@ public final class Engine implements Scheduler {
           changed(run);
         }
       }
-      default ->
-          end(
-              run,
-              RunState.SKIPPED,
-              "overlap: " + runs.admittedCount() + " run(s) of the job still running");
+      default -> throw new IllegalStateException("overlap " + overlap.mode() + " skips");
+    }
+  }
+
+  /**
+   * Why the overlap policy skips a new, unforced run of the job now, or null when it admits it
+   * (ready, queued or replacing another). {@code runs} may be null: none admitted or queued.
+   */
+  private static String overlapSkip(JobRuns runs, OverlapPolicy overlap) {
+    int admitted = runs == null ? 0 : runs.admittedCount();
+    if (admitted < overlap.maxConcurrent()) {
+      return null;
+    }
+    return switch (overlap.mode()) {
+      case QUEUE ->
+          runs.queuedCount() < overlap.queueLimit()
+              ? null
+              : "overlap: " + overlap.queueLimit() + " run(s) already queued";
+      case REPLACE -> null;
+      default -> "overlap: " + admitted + " run(s) of the job still running";
+    };
+  }
+
+  /**
+   * Under replace, a new run supersedes the retries of older occurrences that have not started:
+   * those waiting out their backoff and those waiting for their turn (queued, or admitted and not
+   * yet started) are cancelled, "replaced by run N", so none runs after the newer occurrence. A
+   * retry that is running is left to the limit, as any running run is.
+   */
+  private void supersedeRetries(Execution newer) {
+    List<Execution> stale = new ArrayList<>();
+    List<Execution> waiting = retrying.isEmpty() ? null : retrying.get(newer.job.id());
+    if (waiting != null) {
+      stale.addAll(waiting);
+    }
+    JobRuns runs = perJob.get(newer.job.id());
+    if (runs != null) {
+      runs.forEach(stale::add);
+    }
+    for (Execution run : stale) {
+      if (run.attempt > 1
+          && run.state != RunState.RUNNING
+          && run.scheduledFor.isBefore(newer.scheduledFor)) {
+        cancelRun(run, "replaced by run " + newer.id);
+      }
     }
   }
 
@@ -1399,6 +1548,9 @@ public final class Engine implements Scheduler {
 
   /** Ends a run in a final state: records it, then retries, dependents and pipelines follow. */
   private void end(Execution run, RunState state, String reason) {
+    if (run.state == RunState.RETRYING) {
+      retryLeaves(run);
+    }
     run.state = state;
     run.reason = reason;
     if (run.finishedAt == null) {
@@ -1417,7 +1569,8 @@ public final class Engine implements Scheduler {
     if (retrying) {
       retry(run);
     } else {
-      occurrenceEnded(run, state);
+      // A retry the misfire policy skipped never ran: its occurrence ended as the attempt before.
+      occurrenceEnded(run, state == RunState.SKIPPED && run.retryOf != null ? run.retryOf : state);
     }
   }
 
@@ -1460,12 +1613,28 @@ public final class Engine implements Scheduler {
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
     next.event = failed.event;
+    next.retryOf = failed.state;
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
+    next.retryDueNanos = Nanos.of(at);
     live.put(next.id, next);
+    waitForRetry(next);
     admitted(next, RunState.RETRYING);
     next.timerEntry = timer.add(Nanos.of(at), next);
     changed(next);
     wake(at);
+  }
+
+  /** Notes a retry waiting for its backoff (see {@link #retrying}). */
+  private void waitForRetry(Execution run) {
+    retrying.computeIfAbsent(run.job.id(), k -> new ArrayList<>(1)).add(run);
+  }
+
+  /** A retry that waited for its backoff is admitted, ended or gone. */
+  private void retryLeaves(Execution run) {
+    List<Execution> waiting = retrying.get(run.job.id());
+    if (waiting != null && waiting.remove(run) && waiting.isEmpty()) {
+      retrying.remove(run.job.id());
+    }
   }
 
   /** An occurrence is over for good: fixed delays move on, dependents and pipelines hear of it. */
@@ -1475,6 +1644,9 @@ public final class Engine implements Scheduler {
         && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY
         && !perJob.containsKey(run.job.id())) {
       moveOnAfterDelay(new DelayEnded(run.job.id(), interval, now));
+    }
+    if (!finishing.isEmpty() && finishing.contains(run.job.id())) {
+      finishWhenIdle(run.job.id());
     }
     for (Dependencies.Verdict verdict : dependencies.ended(run.job.id(), outcome)) {
       fireDependent(verdict, now);
@@ -1529,6 +1701,10 @@ public final class Engine implements Scheduler {
     if (info.nextFireAt() != null || info.state() == JobState.FINISHED) {
       return;
     }
+    if (info.job().maxRuns() > 0 && info.runCount() >= info.job().maxRuns()) {
+      finishIfDone(info); // its last run ended (an attempt still to come keeps it active)
+      return;
+    }
     Instant next = interval.nextAfter(now).orElse(null);
     if (next != null && info.job().endAt() != null && next.isAfter(info.job().endAt())) {
       next = null;
@@ -1559,14 +1735,9 @@ public final class Engine implements Scheduler {
       // dependent's occurrence is recorded as skipped, with why.
       skipped = "shutting down";
     } else {
-      // Skipped as paused: recorded, and an ending all the same (one skipped by its overlap policy
-      // already told its dependents, as every ended run does).
-      boolean paused = pausedReason(info) != null;
-      Run made = fireUntimed(info, now, null, 1);
+      // A skip there (paused, or by the overlap policy) already told its dependents.
+      fireUntimed(info, now, null, 1);
       kick();
-      if (paused && made != null && made.state() == RunState.SKIPPED) {
-        propagateSkip(info.id(), now);
-      }
     }
     if (skipped != null) {
       skip(info.job(), now, 1, skipped);
@@ -1595,11 +1766,13 @@ public final class Engine implements Scheduler {
 
   /**
    * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
-   * paused one records a skipped run, one past its end finishes, an active one counts the run and
-   * admits it; the run that reaches max runs finishes the job in the same write, and a job whose
-   * count is already at max runs makes none. Returns the run as admitted or skipped, or null when
-   * none was made. A job another node changed since it was read (a publish there counted a run) is
-   * read again and judged afresh, so that each run counts and max runs holds across a cluster.
+   * paused one records a skipped run (which its own dependents hear of), one past its end finishes,
+   * one whose overlap policy skips the run records it so (not counted: it never ran), an active one
+   * counts the run and admits it; the run that reaches max runs finishes the job in the same write,
+   * and a job whose count is already at max runs makes none. Returns the run as admitted or
+   * skipped, or null when none was made. A job another node changed since it was read (a publish
+   * there counted a run) is read again and judged afresh, so that each run counts and max runs
+   * holds across a cluster.
    */
   private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
     if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
@@ -1607,25 +1780,31 @@ public final class Engine implements Scheduler {
     }
     String paused = pausedReason(info);
     if (paused != null) {
-      return skipped(info.job(), now, 1, paused, event);
+      Run skipped = skipped(info.job(), now, 1, paused, event);
+      propagateSkip(info.id(), now); // an ending for the jobs that wait for this one
+      return skipped;
     }
     if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
-      JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-      jobChanged(SchedulerEvent.Change.FINISHED, done);
+      finishIfDone(info); // unless an attempt of an earlier run is still to come
       return null;
     }
     long maxRuns = info.job().maxRuns();
     if (maxRuns > 0 && info.runCount() >= maxRuns) {
       return null; // its last run is counted: the job is finished, or is being marked so
     }
+    if (overlapSkip(perJob.get(info.id()), info.job().overlap()) != null) {
+      return admitUntimed(info.job(), now, event); // skipped, recorded so, and not counted
+    }
     boolean last = maxRuns > 0 && info.runCount() + 1 >= maxRuns;
+    // A run that may retry, or an earlier one's attempt to come, keeps the job active until then.
+    boolean finishes = last && info.job().retry().attempts() == 1 && !attemptsPending(info.id());
     JobInfo counted;
     try { // the count and, for the last run, the finish: one write, so no node counts past it
       counted =
           store.update(
               new JobInfo(
                   info.job(),
-                  last ? JobState.FINISHED : info.state(),
+                  finishes ? JobState.FINISHED : info.state(),
                   null,
                   null,
                   info.runCount() + 1,
@@ -1637,12 +1816,21 @@ public final class Engine implements Scheduler {
       Optional<JobInfo> again = store.find(info.id());
       return again.isEmpty() ? null : fireUntimed(again.get(), now, event, tries + 1);
     }
-    Execution run = new Execution(store.newRunId(), info.job(), now, 1, order++, 0, clock, node);
-    run.event = event;
-    admit(run, false);
-    if (last) {
+    if (last && !finishes) {
+      finishing.add(info.id());
+    }
+    Run run = admitUntimed(info.job(), now, event);
+    if (finishes) {
       jobChanged(SchedulerEvent.Change.FINISHED, counted);
     }
+    return run;
+  }
+
+  /** Makes and admits a run of a job no clock fires; returns it as admitted or skipped. */
+  private Run admitUntimed(Job job, Instant now, Event event) {
+    Execution run = new Execution(store.newRunId(), job, now, 1, order++, 0, clock, node);
+    run.event = event;
+    admit(run, false);
     return run.snapshot();
   }
 
@@ -2024,6 +2212,8 @@ public final class Engine implements Scheduler {
       fire(claim);
     } else if (payload instanceof DelayEnded ended) {
       moveOnAfterDelay(ended);
+    } else if (payload instanceof Unfinished unfinished) {
+      finishWhenIdle(unfinished.job());
     } else {
       Execution retry = (Execution) payload;
       retry.timerEntry = null;
@@ -2036,13 +2226,15 @@ public final class Engine implements Scheduler {
    * cancelled; an in-memory store evicts finished jobs, and their retries run all the same) or
    * paused (it waits for the resume, looking again every {@link #RETRY_LOOK_NANOS}), or, in a
    * cluster, another node took the run over (this node was silent past its lease: the run is that
-   * node's now) or ended it. Either may have happened on another node, so the store is asked.
+   * node's now) or ended it. Either may have happened on another node, so the store is asked. One
+   * that starts later than the job's grace goes through the misfire policy ({@link #lateRetry}).
    */
   private void retryDue(Execution retry) {
     Optional<JobInfo> job;
     try {
       if (durable && !stillOurs(retry)) {
         live.remove(retry.id); // never started here: nothing to record or release
+        retryLeaves(retry);
         return;
       }
       job = store.find(retry.job.id());
@@ -2065,9 +2257,31 @@ public final class Engine implements Scheduler {
       retry.heldByPause = true;
       retry.timerEntry = timer.add(Nanos.of(firing) + RETRY_LOOK_NANOS, retry);
     } else {
+      String late = lateRetry(retry, job.map(JobInfo::job).orElse(retry.job));
       retry.heldByPause = false;
-      catchUpRun(retry); // its occurrence was admitted once: it waits for a place, never skipped
+      retryLeaves(retry);
+      if (late != null) {
+        end(retry, RunState.SKIPPED, late);
+      } else {
+        catchUpRun(retry); // its occurrence was admitted once: it waits for a place, not skipped
+      }
     }
+  }
+
+  /**
+   * Why a retry that falls due later than the job's grace (held by a pause, or the scheduler was
+   * down or paused) is skipped by its misfire policy, as a late occurrence would be; null when it
+   * runs: it is on time, or the policy runs late ones (run once, run all: there is one to run).
+   */
+  private String lateRetry(Execution retry, Job job) {
+    MisfirePolicy policy = job.misfire();
+    if (policy.mode() != MisfirePolicy.Mode.SKIP
+        || Nanos.of(firing) - retry.retryDueNanos <= policy.grace().toNanos()) {
+      return null;
+    }
+    return "misfire: later than the grace of "
+        + policy.grace()
+        + (retry.heldByPause ? " while the job was paused" : "");
   }
 
   /** Whether the store still has the waiting run as this node's and unended. */
@@ -2115,11 +2329,17 @@ public final class Engine implements Scheduler {
             node);
     run.event = orphan.event();
     live.put(run.id, run);
+    if (info.get().state() != JobState.FINISHED && exhausted(info.get())) {
+      finishing.add(run.job.id()); // the dead scheduler left it to finish after this run
+    }
     if (orphan.state() == RunState.RETRYING) {
       run.state = RunState.RETRYING;
+      waitForRetry(run);
       run.reason = orphan.reason();
+      run.retryOf = RunState.FAILED; // or timed out: either is a failure to its dependents
+      run.retryDueNanos = retryDueOf(orphan, run.job);
       admitted(run, RunState.RETRYING);
-      run.timerEntry = timer.add(Math.max(Nanos.of(firing), retryDueOf(orphan, run.job)), run);
+      run.timerEntry = timer.add(Math.max(Nanos.of(firing), run.retryDueNanos), run);
       return;
     }
     run.startedAt = orphan.startedAt();
@@ -2202,7 +2422,11 @@ public final class Engine implements Scheduler {
     }
     Instant next = nextAfter(job, last);
     boolean done = next == null && !fixedDelay(job) || job.maxRuns() > 0 && runs >= job.maxRuns();
-    JobState state = done ? JobState.FINISHED : JobState.ACTIVE;
+    boolean pending = done && attemptsPending(job.id()); // it finishes when the last attempt ends
+    if (pending) {
+      finishing.add(job.id());
+    }
+    JobState state = done && !pending ? JobState.FINISHED : JobState.ACTIVE;
     unwritten.add(new Advance(claim, done ? null : next, runs, state, firingRuns));
     firingRuns = null;
     if (!pausedSince.isEmpty()) {
@@ -2210,7 +2434,10 @@ public final class Engine implements Scheduler {
     }
   }
 
-  /** Admits runs for the occurrences, in order, within the job's end and run limit; new count. */
+  /**
+   * Admits runs for the occurrences, in order, within the job's end and run limit; returns the new
+   * count, which a run the overlap policy skips does not add to (it never ran).
+   */
   private long startOccurrences(Claim claim, List<Instant> occurrences, long runCount) {
     Job job = claim.job().job();
     long runs = runCount;
@@ -2219,13 +2446,15 @@ public final class Engine implements Scheduler {
           || job.maxRuns() > 0 && runs >= job.maxRuns()) {
         break;
       }
-      runs++;
       Execution run = new Execution(store.newRunId(), job, at, 1, order++, 0, clock, node);
       run.claim = claim;
       if (occurrences.size() > 1) {
         catchUpRun(run);
       } else {
         admit(run, false);
+      }
+      if (run.state != RunState.SKIPPED) {
+        runs++;
       }
     }
     return runs;
@@ -2247,8 +2476,9 @@ public final class Engine implements Scheduler {
 
   /**
    * Applies the misfire policy to the occurrences from {@code first} that are older than {@code
-   * lateLimit}: adds the ones to run to {@code toRun}, records the others as skipped, and returns
-   * the last occurrence dealt with.
+   * lateLimit}: adds the ones to run to {@code toRun}, records the others as skipped (each an
+   * ending that the jobs waiting for this one hear of, as of a run), and returns the last
+   * occurrence dealt with.
    */
   private Instant catchUp(
       Job job, Instant first, Instant lateLimit, Instant now, List<Instant> toRun) {
@@ -2268,10 +2498,12 @@ public final class Engine implements Scheduler {
       }
     }
     Instant latest = null; // the newest missed occurrence, when the walk stopped before it
+    boolean summarised = false; // one record stands for the occurrences after the walk
     // (A fixed delay has no occurrence after the first until that run ends: the walk took one.)
     if (at != null && at.isBefore(lateLimit) && !fixedDelay(job)) {
       latest = lastBefore(job, last, lateLimit);
       if (policy.mode() != MisfirePolicy.Mode.RUN_ONCE || !latest.equals(at)) {
+        summarised = true;
         String detail =
             policy.mode() == MisfirePolicy.Mode.RUN_ONCE ? "; one catch-up run for " + latest : "";
         record(
@@ -2303,7 +2535,11 @@ public final class Engine implements Scheduler {
                     ? "; beyond the catch-up cap of " + policy.cap()
                     : "";
         skip(job, occurrence, 1, why + detail);
+        propagateSkip(job.id(), now);
       }
+    }
+    if (summarised) {
+      propagateSkip(job.id(), now); // one ending for the summary, as for its one record
     }
     toRun.addAll(runs);
     return last;

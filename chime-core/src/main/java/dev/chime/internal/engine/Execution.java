@@ -39,6 +39,8 @@ final class Execution implements JobContext {
   long deadlineNanos = Long.MAX_VALUE;
   TimerHeap.Entry<Object> timerEntry;
   boolean heldByPause; // a retry that fell due while its job was paused: it waits for the resume
+  long retryDueNanos; // a retry: when its backoff ends (epoch nanos), so a late one is seen late
+  RunState retryOf; // a retry: how the attempt before it ended (failed or timed out)
   dev.chime.spi.Claim claim; // the occurrence's claim, for runs a firing made; else null
   dev.chime.Event event; // the published event the run is for, or null; set before it is admitted
   TimerHeap.Entry<Execution> timeoutEntry;
@@ -85,6 +87,11 @@ final class Execution implements JobContext {
 
   static int compare(Execution a, Execution b) {
     return a == b ? 0 : a.before(b) ? -1 : 1;
+  }
+
+  /** Whether the run's retry policy allows another attempt after this one, should it fail. */
+  boolean mayRetry() {
+    return attempt < job.retry().attempts();
   }
 
   /** Asks the run to stop, interrupting its thread if it is running; the first reason wins. */

@@ -820,6 +820,22 @@ class EngineDurableTest {
     assertThat(recorded.reason()).contains("job is gone");
   }
 
+  /**
+   * A once job a dead scheduler fired and left waiting for its retry (active, no next fire time)
+   * finishes here once the recovered retry has ended.
+   */
+  @Test
+  void aJobADeadSchedulerLeftWaitingForItsRetryFinishesWhenTheRetryEnds() {
+    h.engine.schedule(
+        job("a", Trigger.once(h.at(-60))).retry(RetryPolicy.fixed(2, Duration.ZERO)).build());
+    JobInfo read = store.find(JobId.of("a")).orElseThrow();
+    store.update(new JobInfo(read.job(), JobState.ACTIVE, null, null, 1, read.version()));
+    store.orphans.add(orphan("a", 2, RunState.RETRYING, "attempt 1 failed"));
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
+    assertThat(h.engine.get(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+  }
+
   @Test
   void anOrphanWaitingToRetryWaitsAgainWithTheSameAttempt() {
     h.engine.schedule(job("a", Trigger.once(h.at(3600))).build());

@@ -150,6 +150,37 @@ class EngineEventTest {
     assertThat(h.engine.publish("e", null)).isEmpty();
   }
 
+  /** A publish the overlap policy skips (or a full queue refuses) is no run: max runs waits. */
+  @Test
+  void aPublishTheOverlapPolicySkipsIsNotCountedAsARun() {
+    h.engine.schedule(job("limited", Trigger.onEvent("e")).maxRuns(2).build());
+    h.engine.schedule(
+        job("queued", Trigger.onEvent("e")).overlap(OverlapPolicy.queue(1, 1)).maxRuns(3).build());
+    h.engine.publish("e", null);
+    h.engine.publish("e", null);
+    assertThat(h.engine.publish("e", null))
+        .extracting(Run::state)
+        .containsExactly(RunState.SKIPPED, RunState.SKIPPED);
+    assertThat(h.engine.get(JobId.of("limited")).orElseThrow().runCount()).isEqualTo(1);
+    assertThat(h.engine.get(JobId.of("queued")).orElseThrow().runCount()).isEqualTo(2);
+    h.engine.runDue();
+
+    assertThat(h.engine.publish("e", null))
+        .extracting(Run::state)
+        .containsExactly(RunState.CLAIMED, RunState.CLAIMED);
+    h.engine.runDue();
+    for (String id : List.of("limited", "queued")) {
+      JobInfo done = h.engine.get(JobId.of(id)).orElseThrow();
+      assertThat(done.state()).as(id).isEqualTo(JobState.FINISHED);
+      assertThat(done.runCount()).as(id).isEqualTo(done.job().maxRuns());
+      assertThat(h.runs(id))
+          .as(id)
+          .filteredOn(run -> run.state() == RunState.SUCCEEDED)
+          .hasSize((int) done.job().maxRuns());
+    }
+    assertThat(h.engine.publish("e", null)).isEmpty();
+  }
+
   @Test
   void aJobWithItsLastRunCountedButStillActiveIsNotCountedAgain() {
     JobStore store = JobStore.inMemory(100);

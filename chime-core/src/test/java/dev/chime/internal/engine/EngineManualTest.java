@@ -293,8 +293,16 @@ class EngineManualTest {
         job("busy", Trigger.every(Duration.ofSeconds(1)).startingAt(h.at(1)))
             .misfire(MisfirePolicy.skip(Duration.ZERO))
             .build());
+    h.engine.schedule(job("after-busy", Trigger.after(JobId.of("busy"))).build());
     h.clock.advance(Duration.ofHours(2));
-    assertThat(h.engine.runDue()).as("02:00:00 itself is on time and runs").isEqualTo(1);
+    assertThat(h.engine.runDue())
+        .as("02:00:00 itself is on time and runs, then its dependent")
+        .isEqualTo(2);
+    assertThat(h.runs("after-busy"))
+        .as("one ending per skipped record, the summary included, then the run's")
+        .hasSize(Engine.CATCH_UP_RECORDS + 2)
+        .filteredOn(r -> r.state() == RunState.SKIPPED)
+        .hasSize(Engine.CATCH_UP_RECORDS + 1);
     List<Run> runs = h.runs("busy");
     assertThat(runs)
         .filteredOn(r -> r.state() == RunState.SKIPPED)
@@ -394,6 +402,86 @@ class EngineManualTest {
     assertThat(superseded.reason()).isEqualTo("replaced by run " + later[1]);
     assertThat(superseded.startedAt()).isNull();
     assertThat(h.engine.run(later[1]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
+  /**
+   * Under replace, a new occurrence supersedes an older one's retry that waits out its backoff: the
+   * retry is recorded as cancelled, "replaced by run N", and never runs after the newer occurrence
+   * (it did, at 150 s, after the occurrence at 120 s had run).
+   */
+  @Test
+  void aNewRunUnderReplaceSupersedesAnOlderOccurrencesRetryWaitingForItsBackoff() {
+    h.engine.schedule(
+        job("sync", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .overlap(dev.chime.OverlapPolicy.replace(1))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(90)))
+            .build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.scheduledFor().equals(h.at(60))) {
+            throw new IllegalStateException("the first occurrence fails");
+          }
+        };
+    h.advanceAndRun(Duration.ofSeconds(60));
+    Run waiting = h.runs("sync").get(1);
+    assertThat(waiting.state()).isEqualTo(RunState.RETRYING);
+
+    h.advanceAndRun(Duration.ofSeconds(60));
+    h.advanceAndRun(Duration.ofSeconds(30)); // the retry was due at 150 s
+    Run newer =
+        h.runs("sync").stream()
+            .filter(r -> r.scheduledFor().equals(h.at(120)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(h.engine.run(waiting.id()).orElseThrow())
+        .satisfies(
+            r -> {
+              assertThat(r.state()).isEqualTo(RunState.CANCELLED);
+              assertThat(r.attempt()).isEqualTo(2);
+              assertThat(r.reason()).isEqualTo("replaced by run " + newer.id());
+              assertThat(r.startedAt()).isNull();
+            });
+    assertThat(h.calls).containsExactly("sync@" + h.at(60) + "#1", "sync@" + h.at(120) + "#1");
+  }
+
+  /**
+   * Under replace, a new run cancels the running one and supersedes an older occurrence's retry
+   * queued behind it, which would have run after the new run (it did). (A forced run now runs here:
+   * it ignores the overlap policy, so it supersedes nothing, and the retry that falls due while it
+   * runs waits for its turn.)
+   */
+  @Test
+  void aNewRunUnderReplaceSupersedesARetryQueuedBehindTheRunItReplaces() {
+    h.engine.schedule(
+        job("sync", Trigger.once(h.at(0)))
+            .overlap(dev.chime.OverlapPolicy.replace(1))
+            .retry(dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(10)))
+            .build());
+    RunId[] replacement = new RunId[1];
+    h.behaviour =
+        ctx -> {
+          if (ctx.scheduledFor().equals(h.at(0)) && ctx.attempt() == 1) {
+            throw new IllegalStateException("the occurrence fails");
+          }
+          if (replacement[0] == null) { // a run now, running as the retry falls due
+            h.clock.advance(Duration.ofSeconds(10));
+            h.engine.cycleOnce(); // the retry is due: it waits for this run to end
+            replacement[0] = h.engine.runNow(JobId.of("sync"));
+          }
+        };
+    h.engine.runDue();
+    h.clock.advance(Duration.ofSeconds(1));
+    RunId running = h.engine.runNow(JobId.of("sync"), true);
+    h.engine.runDue();
+
+    Run retry = h.runs("sync").stream().filter(r -> r.attempt() == 2).findFirst().orElseThrow();
+    assertThat(retry.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(retry.reason()).isEqualTo("replaced by run " + replacement[0]);
+    assertThat(retry.startedAt()).isNull();
+    assertThat(h.engine.run(running).orElseThrow().reason())
+        .isEqualTo("replaced by run " + replacement[0]);
+    assertThat(h.engine.run(replacement[0]).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(h.calls).doesNotContain("sync@" + h.at(0) + "#2");
   }
 
   @Test
@@ -634,6 +722,33 @@ class EngineManualTest {
                     && j.change() == SchedulerEvent.Change.FINISHED);
   }
 
+  /**
+   * An occurrence the overlap policy skips never ran, so it is not one of the max runs: the job
+   * runs three times (it finished after two, the skipped one counted as the third).
+   */
+  @Test
+  void maxRunsCountsOnlyTheRunsTheOverlapPolicyLetsRun() {
+    h.engine.schedule(
+        job("three", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60))).maxRuns(3).build());
+    h.clock.advance(Duration.ofSeconds(59));
+    h.engine.runNow(JobId.of("three")); // still waiting to start when the occurrence at 60 fires
+    h.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(info("three").runCount()).as("a run now is not counted, nor the skip").isZero();
+    for (int i = 0; i < 5; i++) {
+      h.advanceAndRun(Duration.ofMinutes(1));
+    }
+    assertThat(h.runs("three"))
+        .filteredOn(r -> !r.scheduledFor().equals(h.at(59)))
+        .extracting(Run::scheduledFor, Run::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(h.at(60), RunState.SKIPPED),
+            org.assertj.core.groups.Tuple.tuple(h.at(120), RunState.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(h.at(180), RunState.SUCCEEDED),
+            org.assertj.core.groups.Tuple.tuple(h.at(240), RunState.SUCCEEDED));
+    assertThat(info("three").state()).isEqualTo(JobState.FINISHED);
+    assertThat(info("three").runCount()).isEqualTo(3);
+  }
+
   @Test
   void endAtFinishesTheJob() {
     h.engine.schedule(
@@ -742,6 +857,136 @@ class EngineManualTest {
     assertThat(h.runs("r"))
         .extracting(Run::state)
         .containsExactly(RunState.FAILED, RunState.FAILED, RunState.SUCCEEDED);
+  }
+
+  /**
+   * A once job whose run failed and waits for its retry is not finished: it is active, with no next
+   * fire time, until its last attempt ends; pausing it holds the retry until the resume.
+   */
+  @Test
+  void aOnceJobWaitingForItsRetryIsActiveAndAPauseHoldsTheRetry() {
+    h.engine.schedule(
+        job("once", Trigger.once(h.at(0)))
+            .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)))
+            .build());
+    h.behaviour = FAIL_TWICE;
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    JobInfo waiting = info("once");
+    assertThat(waiting.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(waiting.nextFireAt()).isNull();
+    assertThat(waiting.runCount()).isEqualTo(1);
+
+    JobInfo paused = h.engine.pause(JobId.of("once"), "fixing the database");
+    assertThat(paused.state()).isEqualTo(JobState.PAUSED);
+    assertThat(paused.note()).isEqualTo("fixing the database");
+    assertThat(h.advanceAndRun(Duration.ofSeconds(30))).as("held by the pause").isZero();
+    assertThat(h.runs("once")).extracting(Run::state).endsWith(RunState.RETRYING);
+
+    assertThat(h.engine.resume(JobId.of("once")).state()).isEqualTo(JobState.ACTIVE);
+    assertThat(h.engine.runDue()).as("the held retry, at once").isEqualTo(1);
+    assertThat(info("once").state()).as("a third attempt is to come").isEqualTo(JobState.ACTIVE);
+    h.events.clear();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+    assertThat(h.runs("once"))
+        .extracting(Run::attempt, Run::state)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, RunState.FAILED),
+            org.assertj.core.groups.Tuple.tuple(2, RunState.FAILED),
+            org.assertj.core.groups.Tuple.tuple(3, RunState.SUCCEEDED));
+    assertThat(info("once").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.events)
+        .filteredOn(SchedulerEvent.JobChanged.class::isInstance)
+        .extracting(e -> ((SchedulerEvent.JobChanged) e).change())
+        .containsExactly(SchedulerEvent.Change.FINISHED);
+  }
+
+  /**
+   * A job whose runs may retry finishes when its last run ends, not as the run that reaches max
+   * runs fires: for clock and event triggers, whether that run succeeds or retries first.
+   */
+  @Test
+  void aJobThatMayRetryFinishesWhenItsLastRunEnds() {
+    dev.chime.RetryPolicy twice = dev.chime.RetryPolicy.fixed(2, Duration.ofSeconds(10));
+    h.engine.schedule(
+        job("two", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .retry(twice)
+            .maxRuns(2)
+            .build());
+    h.engine.schedule(job("listener", Trigger.onEvent("e")).retry(twice).maxRuns(1).build());
+    List<JobState> whileRunning = new java.util.ArrayList<>();
+    h.behaviour =
+        ctx -> {
+          if (ctx.jobId().value().equals("two") && ctx.attempt() == 1) {
+            whileRunning.add(info("two").state());
+            if (ctx.scheduledFor().equals(h.at(120))) {
+              throw new IllegalStateException("the last run fails once");
+            }
+          }
+        };
+    h.advanceAndRun(Duration.ofMinutes(1));
+    h.advanceAndRun(Duration.ofMinutes(1));
+    assertThat(whileRunning).containsExactly(JobState.ACTIVE, JobState.ACTIVE);
+    assertThat(info("two").state()).as("its retry waits").isEqualTo(JobState.ACTIVE);
+    assertThat(info("two").nextFireAt()).isNull();
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+    assertThat(info("two").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.runs("two")).hasSize(3);
+
+    assertThat(h.engine.publish("e", null)).hasSize(1);
+    assertThat(info("listener").state()).isEqualTo(JobState.ACTIVE);
+    assertThat(h.engine.publish("e", null)).as("its one run is counted").isEmpty();
+    h.engine.runDue();
+    assertThat(info("listener").state()).isEqualTo(JobState.FINISHED);
+  }
+
+  /**
+   * A retry a pause held past the job's grace is late as an occurrence would be: the skip policy
+   * records it as skipped (the occurrence failed: its dependents hear so), and one resumed within
+   * the grace runs.
+   */
+  @Test
+  void aRetryHeldByAPausePastItsGraceGoesThroughTheMisfirePolicy() {
+    for (String id : List.of("late", "in-time")) {
+      h.engine.schedule(
+          job(id, Trigger.once(h.at(0)))
+              .retry(dev.chime.RetryPolicy.fixed(3, Duration.ofSeconds(10)))
+              .misfire(MisfirePolicy.skip(Duration.ofMinutes(1)))
+              .build());
+    }
+    h.engine.schedule(
+        job("on-failure", Trigger.after(JobId.of("late")).on(Trigger.After.Outcome.FAILURE))
+            .build());
+    h.engine.schedule(job("on-success", Trigger.after(JobId.of("late"))).build());
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() == 1 && !ctx.jobId().value().startsWith("on-")) {
+            throw new IllegalStateException("first try fails");
+          }
+        };
+    assertThat(h.engine.runDue()).isEqualTo(2);
+    h.engine.pause(JobId.of("late"), "hold");
+    h.engine.pause(JobId.of("in-time"), "hold");
+    h.clock.advance(Duration.ofSeconds(40)); // the retries fell due at 10 s: 30 s late
+    h.engine.resume(JobId.of("in-time"));
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.runs("in-time")).extracting(Run::state).endsWith(RunState.SUCCEEDED);
+
+    h.clock.advance(Duration.ofMinutes(5));
+    h.engine.resume(JobId.of("late"));
+    assertThat(h.engine.runDue()).as("only the dependent on failure").isEqualTo(1);
+    assertThat(h.runs("late"))
+        .extracting(Run::attempt, Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(1, RunState.FAILED, null),
+            org.assertj.core.groups.Tuple.tuple(
+                2,
+                RunState.SKIPPED,
+                "misfire: later than the grace of PT1M while the job was paused"));
+    assertThat(info("late").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.runs("on-failure")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(h.runs("on-success"))
+        .extracting(Run::reason)
+        .containsExactly("dependency late failed");
   }
 
   @Test
@@ -1157,6 +1402,95 @@ class EngineManualTest {
     assertThat(h.runs("c")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
   }
 
+  /**
+   * An occurrence the misfire policy skips is an ending for the jobs that wait for it, as one the
+   * overlap policy skips is: a dependent on success records a skipped run saying why, one on
+   * completion runs, one on failure does not (a skip is no failure); none waits silently.
+   */
+  @Test
+  void anOccurrenceSkippedByItsMisfirePolicyIsAnEndingForItsDependents() {
+    h.engine.schedule(
+        job("a", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.skip(Duration.ofSeconds(10)))
+            .build());
+    h.engine.schedule(job("on-success", Trigger.after(JobId.of("a"))).build());
+    h.engine.schedule(
+        job("on-completion", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.COMPLETION))
+            .overlap(dev.chime.OverlapPolicy.allow())
+            .build());
+    h.engine.schedule(
+        job("on-failure", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.FAILURE)).build());
+
+    h.clock.advance(Duration.ofSeconds(2 * 60 + 30));
+    h.engine.runDue();
+
+    assertThat(h.runs("a"))
+        .extracting(Run::state)
+        .containsExactly(RunState.SKIPPED, RunState.SKIPPED);
+    assertThat(h.runs("on-success"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RunState.SKIPPED, "dependency a skipped"),
+            org.assertj.core.groups.Tuple.tuple(RunState.SKIPPED, "dependency a skipped"));
+    assertThat(h.runs("on-completion"))
+        .extracting(Run::state)
+        .containsExactly(RunState.SUCCEEDED, RunState.SUCCEEDED);
+    assertThat(h.runs("on-failure")).isEmpty();
+  }
+
+  /**
+   * A job waiting for two jobs hears of a misfire-skipped occurrence at once: it decides with the
+   * other job's next ending (skipped, saying why), not with a later occurrence of the skipped one.
+   */
+  @Test
+  void aDependentOfTwoJobsDecidesOnAMisfireSkipWithTheOthersEnding() {
+    h.engine.schedule(
+        job("late", Trigger.every(Duration.ofMinutes(10)).startingAt(h.at(60)))
+            .misfire(MisfirePolicy.skip(Duration.ofSeconds(10)))
+            .build());
+    h.engine.schedule(job("b", Trigger.once(h.at(200))).build());
+    h.engine.schedule(job("both", Trigger.after(JobId.of("late"), JobId.of("b"))).build());
+    h.advanceAndRun(Duration.ofSeconds(90)); // late's occurrence at 60 is 30 s late: skipped
+    h.advanceAndRun(Duration.ofSeconds(110)); // b succeeds at 200
+    assertThat(h.runs("both"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(RunState.SKIPPED, "dependency late skipped"));
+    h.advanceAndRun(Duration.ofSeconds(460)); // late runs at 660: b has not ended since
+    assertThat(h.runs("both")).hasSize(1);
+  }
+
+  /** A skip by the overlap policy does not run a dependent on failure: it is not a failure. */
+  @Test
+  void aDependentOnFailureDoesNotRunForAnOverlapSkip() {
+    h.engine.schedule(job("a", Trigger.once(h.at(60))).build());
+    h.engine.schedule(
+        job("on-failure", Trigger.after(JobId.of("a")).on(Trigger.After.Outcome.FAILURE)).build());
+    h.clock.advance(Duration.ofSeconds(59));
+    h.engine.runNow(JobId.of("a"));
+    h.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(h.runs("a")).extracting(Run::state).contains(RunState.SKIPPED);
+    assertThat(h.runs("on-failure")).isEmpty();
+  }
+
+  /** A publish to a paused job is skipped, and its dependents hear of the skip as of any ending. */
+  @Test
+  void aPublishSkippedAsPausedIsAnEndingForItsDependents() {
+    h.engine.schedule(job("listener", Trigger.onEvent("e")).build());
+    h.engine.schedule(
+        job("next", Trigger.after(JobId.of("listener")).on(Trigger.After.Outcome.COMPLETION))
+            .build());
+    h.engine.schedule(job("on-success", Trigger.after(JobId.of("listener"))).build());
+    h.engine.pause(JobId.of("listener"), "quiet");
+    h.engine.publish("e", null);
+    h.engine.runDue();
+    assertThat(h.runs("listener")).extracting(Run::reason).containsExactly("paused: quiet");
+    assertThat(h.runs("next")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(h.runs("on-success"))
+        .extracting(Run::reason)
+        .containsExactly("dependency listener skipped");
+  }
+
   /** Shutdown cancels a running pipeline: no later stage starts, the run ends cancelled. */
   @Test
   void shutdownCancelsARunningPipelineAndStartsNoLaterStage() {
@@ -1388,8 +1722,13 @@ class EngineManualTest {
     assertThat(h.engine.run(waiting).orElseThrow().reason()).isEqualTo("the job was deleted");
   }
 
+  /**
+   * A job waiting for its retry is not finished, so a store that keeps only so many finished jobs
+   * does not evict it (it did, and the retry ran for a job no read could find); it finishes, and
+   * may be evicted, once its last attempt has ended.
+   */
   @Test
-  void retriesOutliveTheEvictionOfFinishedJobs() {
+  void aJobWaitingForItsRetryIsNotEvictedAsFinished() {
     Harness small = new Harness(Map.of(), 2);
     small.engine.schedule(
         job("flaky", Trigger.once(small.at(0)))
@@ -1406,9 +1745,13 @@ class EngineManualTest {
       small.engine.schedule(job("filler" + i, Trigger.once(small.at(1))).build());
     }
     small.advanceAndRun(Duration.ofSeconds(1));
-    assertThat(small.engine.get(JobId.of("flaky"))).as("evicted as finished").isEmpty();
+    assertThat(small.engine.get(JobId.of("flaky")))
+        .as("kept: not finished")
+        .hasValueSatisfying(info -> assertThat(info.state()).isEqualTo(JobState.ACTIVE));
     assertThat(small.advanceAndRun(Duration.ofMinutes(1))).isEqualTo(1);
     assertThat(small.calls).contains("flaky@" + small.at(0) + "#2");
+    assertThat(small.engine.get(JobId.of("flaky")).orElseThrow().state())
+        .isEqualTo(JobState.FINISHED);
   }
 
   @Test
