@@ -146,7 +146,7 @@ public final class Engine implements Scheduler {
   private final java.util.function.Consumer<Object> fireDue = this::due; // one, not one per cycle
   private final Map<JobId, TimerHeap.Entry<Object>> claimed = new HashMap<>();
   private final Map<RunId, Execution> live = new HashMap<>();
-  private final Map<JobId, JobRuns> perJob = new HashMap<>();
+  private final PerJob perJob = new PerJob();
   private final Map<String, Group> groups = new HashMap<>();
   private final ReadyQueue ready = new ReadyQueue();
   private final Map<JobId, Instant> pausedSince = new HashMap<>();
@@ -217,6 +217,15 @@ public final class Engine implements Scheduler {
 
   /** Runs of one job that are admitted (ready or running) or queued behind them. */
   static final class JobRuns {
+    final JobId id; // its key in PerJob, with the key's hash and the next node of its chain
+    final int hash;
+    JobRuns next;
+
+    JobRuns(JobId id, int hash) {
+      this.id = id;
+      this.hash = hash;
+    }
+
     // The admitted runs, oldest first: most jobs have one at a time, kept in a field; a list is
     // made (and kept) once a second one is admitted. (A list per run-holding job was 56 bytes of
     // the ~1 KB a run allocated; docs/benchmarks.md.)
@@ -1247,7 +1256,7 @@ public final class Engine implements Scheduler {
     if (overlap.mode() == OverlapPolicy.Mode.REPLACE && !force && run.attempt == 1) {
       supersedeRetries(run);
     }
-    JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    JobRuns runs = perJob.of(run.job.id());
     run.jobRuns = runs;
     live.put(run.id, run);
     admitted(run, RunState.CLAIMED);
@@ -1275,6 +1284,10 @@ public final class Engine implements Scheduler {
           // for one of them is superseded by this newer one, which takes its turn.
           cancelRun(runs.queue().peekFirst(), "replaced by run " + run.id);
         }
+        // A replaced run that had not started left at once, and if it was the job's last, its
+        // runs left the table with it: the new run goes into the job's runs as they are now.
+        runs = perJob.of(run.job.id());
+        run.jobRuns = runs;
         if (runs.admittedCount() < overlap.maxConcurrent()) {
           runs.admit(run); // the replaced run had not started: its place is free now
           makeReady(run);
@@ -1336,7 +1349,7 @@ public final class Engine implements Scheduler {
    * turn (never skipped, never beside more runs than the job allows).
    */
   private void catchUpRun(Execution run) {
-    JobRuns runs = perJob.computeIfAbsent(run.job.id(), k -> new JobRuns());
+    JobRuns runs = perJob.of(run.job.id());
     run.jobRuns = runs;
     if (runs.admittedCount() < run.job.overlap().maxConcurrent()) {
       admit(run, false);
@@ -1590,7 +1603,7 @@ public final class Engine implements Scheduler {
       makeReady(next);
     }
     if (runs.admittedCount() == 0 && runs.queuedCount() == 0) {
-      perJob.remove(run.job.id());
+      perJob.remove(runs);
       if (!deleted.isEmpty()) {
         deleted.remove(run.job.id());
       }

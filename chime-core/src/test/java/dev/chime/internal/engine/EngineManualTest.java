@@ -382,6 +382,26 @@ class EngineManualTest {
     assertThat(h.engine.run(second).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
   }
 
+  /**
+   * A run that replaced one that had not started is itself replaced by the next one: the job's runs
+   * were dropped from the engine's table as the replaced one left it, the replacement went into the
+   * dropped ones, and the third run found none and ran beside the second.
+   */
+  @Test
+  void aReplacementOfAnUnstartedRunIsItselfReplacedByTheNextOne() {
+    h.engine.schedule(
+        job("r4", Trigger.once(h.at(3600))).overlap(dev.chime.OverlapPolicy.replace(1)).build());
+    RunId first = h.engine.runNow(JobId.of("r4"));
+    RunId second = h.engine.runNow(JobId.of("r4"));
+    RunId third = h.engine.runNow(JobId.of("r4"));
+    assertThat(h.engine.runDue()).as("only the newest runs").isEqualTo(1);
+    assertThat(h.engine.run(first).orElseThrow().reason()).isEqualTo("replaced by run " + second);
+    Run replaced = h.engine.run(second).orElseThrow();
+    assertThat(replaced.state()).isEqualTo(RunState.CANCELLED);
+    assertThat(replaced.reason()).isEqualTo("replaced by run " + third);
+    assertThat(h.engine.run(third).orElseThrow().state()).isEqualTo(RunState.SUCCEEDED);
+  }
+
   @Test
   void aReplacementWaitingForARunThatIgnoresItsCancelIsItselfReplacedByANewerOne() {
     h.engine.schedule(
