@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.JobId;
 import dev.chime.RunState;
+import dev.chime.SchedulerEvent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -215,6 +217,41 @@ abstract class ApiContractTest {
     assertThat(mismatch.json().get("field").asText()).isEqualTo("id");
     assertThat(http.delete("/api/v1/jobs/replace-1").status()).isEqualTo(204);
     assertThat(http.get("/api/v1/jobs/replace-1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aPutOfTheJobAsItIsChangesNothing() {
+    List<SchedulerEvent.Change> changes = new CopyOnWriteArrayList<>();
+    server
+        .scheduler()
+        .addListener(
+            event -> {
+              if (event instanceof SchedulerEvent.JobChanged changed
+                  && changed.job().id().value().startsWith("same-")) {
+                changes.add(changed.change());
+              }
+            });
+    String hashed = job("same-2").replace("0 3 * * *", "H H * * *");
+    for (String body : List.of(job("same-1"), hashed)) {
+      String id = Json.read(body).get("id").asText();
+      Http.Response created = http.put("/api/v1/jobs/" + id, body);
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      String asGot = http.get("/api/v1/jobs/" + id).body();
+      for (String same : List.of(body, asGot, body.replace("\"id\": \"" + id + "\", ", ""))) {
+        Http.Response again = http.put("/api/v1/jobs/" + id, same);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.json()).as("the job as it was, version and all").isEqualTo(created.json());
+      }
+    }
+    Http.Response changed = http.put("/api/v1/jobs/same-1", job("same-1").replace("nightly", "x"));
+    assertThat(changed.json().get("status").get("version").asLong()).isEqualTo(2);
+    await(() -> changes.contains(SchedulerEvent.Change.UPDATED));
+    assertThat(changes)
+        .as("the one change is the one update")
+        .containsExactly(
+            SchedulerEvent.Change.ADDED,
+            SchedulerEvent.Change.ADDED,
+            SchedulerEvent.Change.UPDATED);
   }
 
   @Test
