@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -58,6 +57,7 @@ public final class JdbcJobStore implements JobStore {
   private final Clock clock;
   private final Wakeups wakeups; // PostgreSQL only, else null
   private final AppliedJobFiles appliedFiles;
+  private final Firings firings;
 
   private JdbcJobStore(Dialect db, Clock clock, Duration lease) {
     this.db = db;
@@ -84,6 +84,7 @@ public final class JdbcJobStore implements JobStore {
     this.behind = writer;
     this.nodes = registered;
     this.appliedFiles = new AppliedJobFiles(db, clock);
+    this.firings = new Firings(db, jobs, runs);
   }
 
   /** Wakes the other nodes if the jobs hold one due within the look-ahead (PostgreSQL only). */
@@ -167,9 +168,19 @@ public final class JdbcJobStore implements JobStore {
     return jobs.listening(Objects.requireNonNull(event, "event must not be null"));
   }
 
+  /** Deletes the job; its runs stay, and no longer key its occurrences (see {@link Firings}). */
   @Override
   public boolean delete(JobId id) {
-    return jobs.delete(Objects.requireNonNull(id, "id must not be null"));
+    Objects.requireNonNull(id, "id must not be null");
+    return db.transaction(
+        "delete job " + id,
+        session -> {
+          boolean deleted = jobs.delete(session, id);
+          if (deleted) {
+            runs.unkey(session, id);
+          }
+          return deleted;
+        });
   }
 
   @Override
@@ -202,9 +213,10 @@ public final class JdbcJobStore implements JobStore {
 
   /**
    * One transaction: the advances (a batch of token-checked updates), the runs of those applied,
-   * the other runs, and whatever run records were still queued. Without advances the records are
-   * only queued (written within milliseconds by the writer thread): a lost run end is found later
-   * as an unfinished run and recovered, so the engine need not wait for it.
+   * the other runs, and whatever run records were still queued; a firing of occurrences on record
+   * already is applied without their runs and its claim refused ({@link Firings}). Without advances
+   * the records are only queued (written within milliseconds by the writer thread): a lost run end
+   * is found later as an unfinished run and recovered, so the engine need not wait for it.
    */
   @Override
   public List<Claim> write(List<Advance> advances, List<Run> records) {
@@ -214,25 +226,7 @@ public final class JdbcJobStore implements JobStore {
       behind.add(records);
       return List.of();
     }
-    return behind.writeOrdered(
-        queued ->
-            db.transaction(
-                "write " + advances.size() + " advances and their runs",
-                session -> {
-                  boolean[] applied = jobs.advance(session, advances);
-                  List<Run> all = new ArrayList<>(queued);
-                  List<Claim> refused = new ArrayList<>();
-                  for (int i = 0; i < applied.length; i++) {
-                    if (applied[i]) {
-                      all.addAll(advances.get(i).runs());
-                    } else {
-                      refused.add(advances.get(i).claim());
-                    }
-                  }
-                  all.addAll(records);
-                  runs.write(session, all);
-                  return refused;
-                }));
+    return behind.writeOrdered(queued -> firings.write(advances, queued, records));
   }
 
   @Override

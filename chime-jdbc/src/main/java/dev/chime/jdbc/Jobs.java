@@ -410,14 +410,11 @@ final class Jobs {
     return decoded(rows);
   }
 
-  boolean delete(JobId id) {
-    return db.autocommit(
-        "delete job " + id,
-        session -> {
-          PreparedStatement delete = session.prepare("DELETE FROM chime_jobs WHERE id = ?");
-          delete.setString(1, id.value());
-          return delete.executeUpdate() > 0;
-        });
+  /** Deletes the job's row on the session, in its transaction; whether there was one. */
+  boolean delete(Session session, JobId id) throws SQLException {
+    PreparedStatement delete = session.prepare("DELETE FROM chime_jobs WHERE id = ?");
+    delete.setString(1, id.value());
+    return delete.executeUpdate() > 0;
   }
 
   Optional<Instant> nextDue() {

@@ -30,7 +30,12 @@ import org.slf4j.LoggerFactory;
 final class Migrations {
   /** Every migration file, oldest first; the same names in every dialect's folder. */
   static final List<String> FILES =
-      List.of("V1__init.sql", "V2__leader.sql", "V3__job_files.sql", "V4__events.sql");
+      List.of(
+          "V1__init.sql",
+          "V2__leader.sql",
+          "V3__job_files.sql",
+          "V4__events.sql",
+          "V5__run_occurrences.sql");
 
   /**
    * What each file of {@link #FILES} adds, in the same order: a table, or a {@code table.column}. A
@@ -43,7 +48,8 @@ final class Migrations {
           List.of("chime_jobs", "chime_runs", "chime_nodes"),
           List.of("chime_leader"),
           List.of("chime_job_files"),
-          List.of("chime_jobs.event", "chime_runs.event"));
+          List.of("chime_jobs.event", "chime_runs.event"),
+          List.of("chime_runs.fired"));
 
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 
@@ -70,6 +76,9 @@ final class Migrations {
               "postgresql/V4__events.sql",
               "3a7a921f8dea24baa71900bcbf1413418cc3ae9a95687fd0959bb05b84144aa1"),
           Map.entry(
+              "postgresql/V5__run_occurrences.sql",
+              "0bfd2a8d4e4935c946565ab379a7eed09f59da43eba53d7585eb1f9c96df34b7"),
+          Map.entry(
               "sqlite/V1__init.sql",
               "e696e7eba2fa9a3eff8055faffc984b19baca3e904f0c1423b631e0e42301d10"),
           Map.entry(
@@ -80,7 +89,10 @@ final class Migrations {
               "36814e4f042314974f54da234b33a4df64a70a4cb1cb66049eab2891a990c6ac"),
           Map.entry(
               "sqlite/V4__events.sql",
-              "8ae7f839c49c46f05549dcd218b475af42d667ab616a240ce26cf621f0e0a1c7"));
+              "8ae7f839c49c46f05549dcd218b475af42d667ab616a240ce26cf621f0e0a1c7"),
+          Map.entry(
+              "sqlite/V5__run_occurrences.sql",
+              "7f5416aec33bc924392b66ecb71468d663b4d3ab4fcca944e6c8b5cc6d60f329"));
 
   /** One migration file. */
   record Migration(int version, String description, String file, String sql, String checksum) {

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -29,7 +30,7 @@ import java.util.stream.Collectors;
 final class Runs {
   private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Runs.class);
 
-  /** Rows per upsert statement: 200 x 16 parameters stays far below both databases' limits. */
+  /** Rows per upsert statement: 200 x 17 parameters stays far below both databases' limits. */
   static final int CHUNK = 200;
 
   /** Jobs per pass of {@link #prune}. */
@@ -45,7 +46,13 @@ final class Runs {
    */
   static final String WRITTEN = COLUMNS + ", node, event";
 
-  private static final int WIDTH = 16;
+  /**
+   * The columns inserted: {@link #WRITTEN} and whether the row keys a fired occurrence, which only
+   * the first insert sets (a later record of the run leaves it as it is).
+   */
+  private static final String INSERTED = WRITTEN + ", fired";
+
+  private static final int WIDTH = 17;
 
   /** The SQL list of final states: ('succeeded', ...). */
   static final String FINAL =
@@ -90,18 +97,21 @@ final class Runs {
     }
     String what = "record " + newest.size() + " runs";
     if (newest.size() <= CHUNK) {
-      db.autocommit(what, session -> upsert(session, newest, clock.instant()));
+      db.autocommit(what, session -> upsert(session, newest, Set.of(), clock.instant()));
     } else {
-      db.transaction(what, session -> write(session, newest));
+      db.transaction(what, session -> write(session, newest, Set.of()));
     }
   }
 
-  /** Records the runs on the session, in its transaction, the newest record of each run. */
-  Void write(Session session, List<Run> runs) throws SQLException {
+  /**
+   * Records the runs on the session, in its transaction, the newest record of each run; those whose
+   * id is in {@code fired} key their occurrence if this inserts them ({@link Firings}).
+   */
+  Void write(Session session, List<Run> runs, Set<RunId> fired) throws SQLException {
     List<Run> newest = newestPerId(runs);
     Instant now = clock.instant();
     for (int from = 0; from < newest.size(); from += CHUNK) {
-      upsert(session, newest.subList(from, Math.min(from + CHUNK, newest.size())), now);
+      upsert(session, newest.subList(from, Math.min(from + CHUNK, newest.size())), fired, now);
     }
     return null;
   }
@@ -116,11 +126,12 @@ final class Runs {
     return new ArrayList<>(newest.values());
   }
 
-  private Void upsert(Session session, List<Run> runs, Instant now) throws SQLException {
+  private Void upsert(Session session, List<Run> runs, Set<RunId> fired, Instant now)
+      throws SQLException {
     String row = "(" + String.join(", ", Collections.nCopies(WIDTH, "?")) + ")";
     String sql =
         "INSERT INTO chime_runs ("
-            + WRITTEN
+            + INSERTED
             + ") VALUES "
             + String.join(", ", Collections.nCopies(runs.size(), row))
             + UPSERT_TAIL;
@@ -143,9 +154,22 @@ final class Runs {
       db.setInstant(upsert, ++i, now);
       upsert.setString(++i, node);
       db.setJson(upsert, ++i, JobCodec.encodeEvent(run.event()));
+      upsert.setBoolean(++i, fired.contains(run.id()));
     }
     upsert.executeUpdate();
     return null;
+  }
+
+  /**
+   * Unkeys the fired occurrences of a job being deleted, in the delete's transaction: its runs
+   * stay, and a new job given its id fires its occurrences afresh.
+   */
+  void unkey(Session session, JobId job) throws SQLException {
+    PreparedStatement unkey =
+        session.prepare("UPDATE chime_runs SET fired = ? WHERE job_id = ? AND fired");
+    unkey.setBoolean(1, false);
+    unkey.setString(2, job.value());
+    unkey.executeUpdate();
   }
 
   // ---------------------------------------------------------------- reading
@@ -159,6 +183,44 @@ final class Runs {
           select.setLong(1, id.value());
           return runs(select).stream().findFirst();
         });
+  }
+
+  /** Of the keys, those a fired run stands for, with that run's id. */
+  Map<Firings.Key, RunId> fired(List<Firings.Key> keys) {
+    Map<Firings.Key, RunId> found = new LinkedHashMap<>();
+    for (int from = 0; from < keys.size(); from += CHUNK) {
+      List<Firings.Key> chunk = keys.subList(from, Math.min(from + CHUNK, keys.size()));
+      db.autocommit(
+          "find " + chunk.size() + " fired occurrences",
+          session -> {
+            PreparedStatement select =
+                session.prepare(
+                    "SELECT id, job_id, scheduled_for, attempt FROM chime_runs WHERE fired AND ("
+                        + String.join(
+                            " OR ",
+                            Collections.nCopies(
+                                chunk.size(), "(job_id = ? AND scheduled_for = ? AND attempt = ?)"))
+                        + ")");
+            int i = 0;
+            for (Firings.Key key : chunk) {
+              select.setString(++i, key.job());
+              db.setInstant(select, ++i, key.at());
+              select.setInt(++i, key.attempt());
+            }
+            try (ResultSet row = select.executeQuery()) {
+              while (row.next()) {
+                found.put(
+                    new Firings.Key(
+                        row.getString("job_id"),
+                        db.instant(row, "scheduled_for"),
+                        row.getInt("attempt")),
+                    RunId.of(row.getLong("id")));
+              }
+            }
+            return null;
+          });
+    }
+    return found;
   }
 
   RunPage query(RunQuery query) {

@@ -65,13 +65,16 @@
  * <p><b>Writes.</b> {@code write(advances, runs)} with advances (what one dispatcher cycle fired)
  * is one transaction: the token-checked advances as one JDBC batch, the CLAIMED records of the runs
  * of those applied, and every record still queued, so the occurrence is taken and its runs are on
- * record together, before any of them starts. Records alone (a run's end) are queued and written by
- * one writer thread at most {@value dev.chime.jdbc.WriteBehind#LINGER_MILLIS} ms later in a
- * multi-row upsert, so the engine never waits for the database on the completion path (one row per
- * round trip caps PostgreSQL at 3-4k/s here; batches of 100 reach ~45k/s, REFERENCE.md). A record
- * lost to a crash is harmless: its run is still CLAIMED or RUNNING and is recovered. Reads of runs,
- * {@code flush()} and {@code close()} write the queue first. Records are written in the order given
- * (one lock orders the writer thread and the synchronous writes).
+ * record together, before any of them starts. The runs a firing made for its job's occurrences are
+ * inserted {@code fired}, which the unique index {@code chime_runs_occurrence} keys by job,
+ * occurrence and attempt; a firing refused by it is written again without the runs of occurrences
+ * on record ({@code Firings}). Records alone (a run's end) are queued and written by one writer
+ * thread at most {@value dev.chime.jdbc.WriteBehind#LINGER_MILLIS} ms later in a multi-row upsert,
+ * so the engine never waits for the database on the completion path (one row per round trip caps
+ * PostgreSQL at 3-4k/s here; batches of 100 reach ~45k/s, REFERENCE.md). A record lost to a crash
+ * is harmless: its run is still CLAIMED or RUNNING and is recovered. Reads of runs, {@code flush()}
+ * and {@code close()} write the queue first. Records are written in the order given (one lock
+ * orders the writer thread and the synchronous writes).
  *
  * <p><b>Nodes and recovery.</b> Each store registers in {@code chime_nodes} and heartbeats every
  * third of its lease; {@code recover(now)} takes over, in one UPDATE, the unfinished runs of nodes

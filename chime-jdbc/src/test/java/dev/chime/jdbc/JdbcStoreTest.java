@@ -19,6 +19,7 @@ import dev.chime.SchedulerEvent;
 import dev.chime.SchedulerException;
 import dev.chime.SchedulerException.Kind;
 import dev.chime.Trigger;
+import dev.chime.spi.Advance;
 import dev.chime.spi.Claim;
 import dev.chime.spi.JobStore;
 import dev.chime.spi.Quarantined;
@@ -882,6 +883,227 @@ abstract class JdbcStoreTest extends StoreContractTest {
     assertThat(store.runs(JobId.of("a"), 0)).isEmpty();
   }
 
+  // ---------------------------------------------------------------- the occurrence key
+
+  /**
+   * Claims the job's occurrence and writes its firing with the runs; returns the claims refused.
+   */
+  private List<Claim> fire(String job, Instant next, List<Run> runs) {
+    Claim claim =
+        store.claim(NOW, NOW, 10, NOW.plusSeconds(30)).stream()
+            .filter(c -> c.job().id().value().equals(job))
+            .findFirst()
+            .orElseThrow();
+    return store.write(List.of(new Advance(claim, next, 1, JobState.ACTIVE, runs)), List.<Run>of());
+  }
+
+  /** Puts the job's next occurrence back to NOW, as an update to a trigger that fires it does. */
+  private void backToNow(String job) {
+    JobInfo moved = store.find(JobId.of(job)).orElseThrow();
+    store.update(
+        new JobInfo(moved.job(), JobState.ACTIVE, null, NOW, moved.runCount(), moved.version()));
+  }
+
+  private static Run attempt(Run run, int attempt) {
+    return new Run(
+        run.id(),
+        run.jobId(),
+        run.scheduledFor(),
+        attempt,
+        run.state(),
+        run.reason(),
+        run.startedAt(),
+        run.finishedAt(),
+        run.error(),
+        run.log(),
+        run.progress(),
+        run.progressMessage(),
+        run.result(),
+        run.node(),
+        run.event());
+  }
+
+  @Test
+  void aFiredOccurrenceOnRecordIsNotRunAgainWhenItFiresAgain() {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    Run first = run(store.newRunId(), a, NOW, RunState.CLAIMED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(first))).isEmpty();
+    backToNow("a");
+
+    Run again = run(store.newRunId(), a, NOW, RunState.CLAIMED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(again)))
+        .as("refused: the scheduler does not start the run")
+        .hasSize(1);
+    assertThat(store.find(a).orElseThrow().nextFireAt())
+        .as("the job moved on all the same")
+        .isEqualTo(NOW.plusSeconds(60));
+    assertThat(store.runs(a, 10)).extracting(Run::id).containsExactly(first.id());
+
+    backToNow("a");
+    Run skipped = run(store.newRunId(), a, NOW, RunState.SKIPPED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(skipped)))
+        .as("a skipped record of it is the same occurrence")
+        .hasSize(1);
+    assertThat(store.runs(a, 10)).extracting(Run::id).containsExactly(first.id());
+  }
+
+  @Test
+  void aFiringWithOtherOccurrencesToo() {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    Run first = run(store.newRunId(), a, NOW, RunState.SUCCEEDED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(first))).isEmpty();
+    backToNow("a");
+
+    Run again = run(store.newRunId(), a, NOW, RunState.SKIPPED);
+    Run later = run(store.newRunId(), a, NOW.plusSeconds(60), RunState.CLAIMED);
+    assertThat(fire("a", NOW.plusSeconds(120), List.of(again, later)))
+        .as("a catch-up over occurrences on record and new ones loses none")
+        .isEmpty();
+    assertThat(store.runs(a, 10))
+        .extracting(Run::id)
+        .containsExactly(later.id(), again.id(), first.id());
+
+    backToNow("a");
+    Run third = run(store.newRunId(), a, NOW, RunState.CLAIMED);
+    assertThat(fire("a", NOW.plusSeconds(120), List.of(third)))
+        .as("the first record still keys the occurrence")
+        .hasSize(1);
+  }
+
+  @Test
+  void runsNothingSchedulesShareAnInstantWithEachOtherAndWithAFiring() {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    Run ranNow = run(store.newRunId(), a, NOW, RunState.FAILED);
+    Run ranNowToo = run(store.newRunId(), a, NOW, RunState.FAILED);
+    store.record(List.of(ranNow, ranNowToo)); // run now, twice in one microsecond
+    Run fired = run(store.newRunId(), a, NOW, RunState.FAILED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(fired))).isEmpty();
+    List<Run> retries = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      retries.add(attempt(run(store.newRunId(), a, NOW, RunState.SUCCEEDED), 2));
+    }
+    store.record(retries);
+    assertThat(store.runs(a, 10)).hasSize(6);
+  }
+
+  @Test
+  void aJobMadeAgainWithADeletedJobsIdFiresItsOccurrencesAfresh() {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    Run old = run(store.newRunId(), a, NOW, RunState.SUCCEEDED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(old))).isEmpty();
+    assertThat(store.delete(a)).isTrue();
+    store.insert(job("a", NOW));
+
+    Run fresh = run(store.newRunId(), a, NOW, RunState.CLAIMED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(fresh))).isEmpty();
+    assertThat(store.runs(a, 10)).extracting(Run::id).containsExactly(fresh.id(), old.id());
+  }
+
+  @Test
+  void theDatabaseRefusesASecondFiredRecordOfAnOccurrence() throws SQLException {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    assertThat(
+            fire(
+                "a", NOW.plusSeconds(60), List.of(run(store.newRunId(), a, NOW, RunState.CLAIMED))))
+        .isEmpty();
+    Run twin = run(store.newRunId(), a, NOW, RunState.SUCCEEDED);
+    store.record(List.of(twin));
+    store.flush();
+    assertThat(rawLong("SELECT COUNT(*) FROM chime_runs WHERE fired")).isEqualTo(1);
+    assertThatThrownBy(
+            () ->
+                rawExecute("UPDATE chime_runs SET fired = (1 = 1) WHERE id = " + twin.id().value()))
+        .isInstanceOfSatisfying(
+            SQLException.class,
+            e -> assertThat(e.getMessage()).containsIgnoringCase("unique constraint"));
+  }
+
+  @Test
+  void aDatabaseFromBeforeTheKeyKeepsEveryRunThatSharesOne() throws SQLException {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    Run fired = run(store.newRunId(), a, NOW, RunState.SUCCEEDED);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(fired))).isEmpty();
+    Run twin = run(store.newRunId(), a, NOW, RunState.SUCCEEDED);
+    Run triplet = run(store.newRunId(), a, NOW, RunState.FAILED);
+    store.record(List.of(twin, triplet));
+    store.flush();
+    // The schema as V4 left it, where nothing told these runs apart.
+    rawExecute("DROP INDEX chime_runs_occurrence");
+    rawExecute("ALTER TABLE chime_runs DROP COLUMN fired");
+    rawExecute("DELETE FROM chime_migrations WHERE version = 5");
+
+    try (JdbcJobStore migrated = builder().clock(clock).open()) {
+      assertThat(migrated.runs(a, 10))
+          .extracting(Run::id)
+          .containsExactly(triplet.id(), twin.id(), fired.id());
+    }
+    assertThat(rawLong("SELECT COUNT(*) FROM chime_migrations WHERE version = 5")).isEqualTo(1);
+    assertThat(rawLong("SELECT COUNT(*) FROM chime_runs WHERE fired"))
+        .as("runs recorded before the key cannot be told apart: none keys its occurrence")
+        .isZero();
+    backToNow("a");
+    assertThat(
+            fire(
+                "a", NOW.plusSeconds(60), List.of(run(store.newRunId(), a, NOW, RunState.CLAIMED))))
+        .isEmpty();
+    backToNow("a");
+    assertThat(
+            fire(
+                "a", NOW.plusSeconds(60), List.of(run(store.newRunId(), a, NOW, RunState.CLAIMED))))
+        .as("a firing from now on keys it")
+        .hasSize(1);
+  }
+
+  @Test
+  void withoutMigrationsAStoreWithoutTheOccurrenceKeyNamesItsFile() throws SQLException {
+    rawExecute("ALTER TABLE chime_runs RENAME COLUMN fired TO fired_away");
+    try {
+      assertThatThrownBy(() -> builder().applyMigrations(false).open())
+          .isInstanceOfSatisfying(
+              SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
+          .hasMessageContaining("has no column chime_runs.fired: apply db/migration/")
+          .hasMessageContaining("/V5__run_occurrences.sql and the files after it");
+    } finally {
+      rawExecute("ALTER TABLE chime_runs RENAME COLUMN fired_away TO fired");
+    }
+  }
+
+  @Test
+  void aOnceJobGivenBackItsPastInstantDoesNotRunItAgain() {
+    AtomicInteger ran = new AtomicInteger();
+    Instant at = Clock.systemUTC().instant();
+    Job.Builder once = Job.builder("once").handler("react");
+    JobId id = JobId.of("once");
+    try (JdbcJobStore mine = builder().open();
+        Scheduler scheduler = systemScheduler(mine, ctx -> ran.incrementAndGet())) {
+      scheduler.schedule(once.trigger(Trigger.once(at)).build());
+      scheduler.start();
+      Await.until(
+          () -> scheduler.runs(id, 10).stream().anyMatch(r -> r.state() == RunState.SUCCEEDED),
+          Duration.ofSeconds(30),
+          "the run");
+      scheduler.update(once.trigger(Trigger.once(at.plus(Duration.ofDays(1)))).build());
+      JobInfo back = scheduler.update(once.trigger(Trigger.once(at)).build());
+      assertThat(back.state()).isEqualTo(JobState.ACTIVE);
+      Await.until(
+          () -> mine.find(id).orElseThrow().state() == JobState.FINISHED,
+          Duration.ofSeconds(30),
+          "the job to fire its instant again and finish");
+      mine.flush();
+      assertThat(mine.runs(id, 10))
+          .singleElement()
+          .extracting(Run::state)
+          .isEqualTo(RunState.SUCCEEDED);
+    }
+    assertThat(ran).hasValue(1);
+  }
+
   // ---------------------------------------------------------------- life cycle
 
   @Test
@@ -945,7 +1167,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
       assertThatThrownBy(() -> builder().open())
           .isInstanceOfSatisfying(
               SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CONFLICT))
-          .hasMessageContaining("has migration 99, newer than this Chime knows (up to 4)");
+          .hasMessageContaining("has migration 99, newer than this Chime knows (up to 5)");
     } finally {
       rawExecute("DELETE FROM chime_migrations WHERE version = 99");
     }

@@ -11,6 +11,7 @@ import dev.chime.RunId;
 import dev.chime.RunState;
 import dev.chime.Scheduler;
 import dev.chime.SchedulerException;
+import dev.chime.server.spec.Plan;
 import dev.chime.spi.RunPage;
 import dev.chime.spi.RunQuery;
 import io.javalin.http.Context;
@@ -81,7 +82,9 @@ final class JobsApi {
    * Creates or replaces the job, atomically as far as the caller can tell: a create that loses a
    * race to another create becomes a replace, a replace of a job deleted meanwhile a create (up to
    * {@value #PUT_ATTEMPTS} tries), so concurrent PUTs of one id all succeed and the last one wins.
-   * A job owned by another owner (a job file, say) is not changed: 409 naming the owner.
+   * A job owned by another owner (a job file, say) is not changed: 409 naming the owner. The job as
+   * it is (the same job-file form, as {@code chime apply} and job files compare jobs) changes
+   * nothing: 200, the same version, no event.
    */
   void replace(Context ctx, Role role) {
     JobId id = id(ctx);
@@ -104,7 +107,9 @@ final class JobsApi {
           return true;
         }
         sameOwner(existing.get(), job.owner());
-        scheduler.update(job);
+        if (!Plan.same(existing.get().job(), job)) {
+          scheduler.update(job); // the job as it is is not written again: no new version, no event
+        }
         return false;
       } catch (SchedulerException e) {
         boolean raced =

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.chime.JobId;
 import dev.chime.RunState;
+import dev.chime.SchedulerEvent;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,16 +15,19 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The REST API on a real server on a free loopback port, over a real store; one subclass per store.
@@ -215,6 +221,41 @@ abstract class ApiContractTest {
     assertThat(mismatch.json().get("field").asText()).isEqualTo("id");
     assertThat(http.delete("/api/v1/jobs/replace-1").status()).isEqualTo(204);
     assertThat(http.get("/api/v1/jobs/replace-1").status()).isEqualTo(404);
+  }
+
+  @Test
+  void aPutOfTheJobAsItIsChangesNothing() {
+    List<SchedulerEvent.Change> changes = new CopyOnWriteArrayList<>();
+    server
+        .scheduler()
+        .addListener(
+            event -> {
+              if (event instanceof SchedulerEvent.JobChanged changed
+                  && changed.job().id().value().startsWith("same-")) {
+                changes.add(changed.change());
+              }
+            });
+    String hashed = job("same-2").replace("0 3 * * *", "H H * * *");
+    for (String body : List.of(job("same-1"), hashed)) {
+      String id = Json.read(body).get("id").asText();
+      Http.Response created = http.put("/api/v1/jobs/" + id, body);
+      assertThat(created.status()).as(created.toString()).isEqualTo(201);
+      String asGot = http.get("/api/v1/jobs/" + id).body();
+      for (String same : List.of(body, asGot, body.replace("\"id\": \"" + id + "\", ", ""))) {
+        Http.Response again = http.put("/api/v1/jobs/" + id, same);
+        assertThat(again.status()).as(again.toString()).isEqualTo(200);
+        assertThat(again.json()).as("the job as it was, version and all").isEqualTo(created.json());
+      }
+    }
+    Http.Response changed = http.put("/api/v1/jobs/same-1", job("same-1").replace("nightly", "x"));
+    assertThat(changed.json().get("status").get("version").asLong()).isEqualTo(2);
+    await(() -> changes.contains(SchedulerEvent.Change.UPDATED));
+    assertThat(changes)
+        .as("the one change is the one update")
+        .containsExactly(
+            SchedulerEvent.Change.ADDED,
+            SchedulerEvent.Change.ADDED,
+            SchedulerEvent.Change.UPDATED);
   }
 
   @Test
@@ -651,6 +692,50 @@ abstract class ApiContractTest {
     String runId = http.post("/api/v1/jobs/cmd-1/run", null).json().get("id").asText();
     await(() -> "succeeded".equals(http.get("/api/v1/runs/" + runId).json().get("state").asText()));
     assertThat(http.get("/api/v1/runs/" + runId).json().get("log").asText()).contains("hello");
+  }
+
+  /**
+   * A command's output lines are in its run's log as the process writes them, while it runs: here
+   * {@code cat} of a FIFO the test writes into, one line, then (once the run shows it) the next.
+   */
+  @Test
+  void aCommandsOutputIsInItsRunWhileItRuns(@TempDir Path dir) throws Exception {
+    Path fifo = dir.resolve("lines.fifo");
+    boolean made;
+    try {
+      made = new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0;
+    } catch (java.io.IOException e) {
+      made = false; // no mkfifo on this system
+    }
+    // A FIFO needs mkfifo (POSIX): skipped where there is none, but never in CI, which has it.
+    if ("true".equals(System.getenv("CI"))) {
+      assertThat(made).as("mkfifo made a FIFO on the CI machine").isTrue();
+    }
+    org.junit.jupiter.api.Assumptions.assumeTrue(made, "no mkfifo on this system");
+    String body =
+        "{\"id\": \"cmd-live\", \"trigger\": \"0 3 * * *\", \"command\": [\"cat\", "
+            + Json.write(fifo.toString())
+            + "]}";
+    assertThat(http.post("/api/v1/jobs", body).status()).isEqualTo(201);
+    // Opening a FIFO to write waits for its reader: on a thread of its own, which cannot hang the
+    // test run if cat never starts.
+    FutureTask<OutputStream> writer = new FutureTask<>(() -> Files.newOutputStream(fifo));
+    Thread.ofVirtual().start(writer);
+    String runId = http.post("/api/v1/jobs/cmd-live/run", null).json().get("id").asText();
+    String path = "/api/v1/runs/" + runId;
+    try (OutputStream lines = writer.get(20, TimeUnit.SECONDS)) {
+      lines.write("first line\n".getBytes(StandardCharsets.UTF_8));
+      lines.flush();
+      await(() -> http.get(path).json().get("log").asText().endsWith("\nfirst line\n"));
+      assertThat(http.get(path).json().get("state").asText())
+          .as("cat is still reading the FIFO")
+          .isEqualTo("running");
+      lines.write("second line\n".getBytes(StandardCharsets.UTF_8));
+    }
+    await(() -> "succeeded".equals(http.get(path).json().get("state").asText()));
+    assertThat(http.get(path).json().get("log").asText())
+        .startsWith("started pid ")
+        .endsWith("\nfirst line\nsecond line\n");
   }
 
   @Test

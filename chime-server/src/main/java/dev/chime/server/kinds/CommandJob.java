@@ -38,6 +38,15 @@ final class CommandJob implements JobHandler {
   private static final Pattern ERRNO = Pattern.compile("error[=:] ?\\d+(?:, (.+)| \\((.+)\\))$");
   private static final long DRAIN_MILLIS = 1_000;
 
+  /**
+   * The least output_limit whose output goes into the run's log line by line as it comes: the log
+   * keeps its newest {@value Run#LOG_LIMIT} characters, at most three bytes each, and the kept tail
+   * holds all but at most one line of its limit, so with this limit or more the log ends as it
+   * would with the tail. A smaller limit can keep less than the log, which takes no line back: then
+   * the tail goes into the log when the process ends.
+   */
+  static final long LIVE_LIMIT = 3L * Run.LOG_LIMIT + OutputTail.LONGEST_LINE;
+
   /** The params, checked. */
   record Spec(List<String> command, Map<String, String> env, Path cwd, long outputLimit) {}
 
@@ -117,7 +126,10 @@ final class CommandJob implements JobHandler {
     Spec spec = read(p);
     p.check(JobKinds.COMMAND);
     Process process = start(spec, ctx);
-    OutputTail output = new OutputTail(spec.outputLimit());
+    OutputTail output =
+        spec.outputLimit() >= LIVE_LIMIT
+            ? new OutputTail(spec.outputLimit(), ctx::log)
+            : new OutputTail(spec.outputLimit());
     List<Thread> readers =
         List.of(
             output.drain(process.getInputStream(), false),
@@ -136,6 +148,7 @@ final class CommandJob implements JobHandler {
       throw new JobFailedException(
           "stopped: killed pid " + process.pid() + " and its tree (" + killed + " processes)");
     } finally {
+      output.close(); // however the run ends, its log takes no more lines
       if (process.isAlive()) {
         ProcessTree.kill(process.toHandle());
       }
@@ -227,15 +240,18 @@ final class CommandJob implements JobHandler {
   }
 
   /**
-   * The kept output into the run's log, then, when output was dropped (beyond output_limit, or
-   * beyond the log's own {@value Run#LOG_LIMIT} characters), a note saying so: last, so the log's
-   * cap, which keeps the newest characters, never drops the note itself.
+   * The kept output into the run's log (unless it went there as it came), then, when output was
+   * dropped (beyond output_limit, or beyond the log's own {@value Run#LOG_LIMIT} characters), a
+   * note saying so: last, so the log's cap, which keeps the newest characters, never drops the note
+   * itself.
    */
   private static void report(JobContext ctx, OutputTail output, Integer exit) {
+    output.close();
     String text = output.text();
+    long length = output.length();
     String note = "[output truncated: older lines dropped; " + output.total() + " bytes in all]";
     boolean truncated =
-        output.truncated() || !text.isEmpty() && text.length() + note.length() + 2 > Run.LOG_LIMIT;
+        output.truncated() || length > 0 && length + note.length() + 2 > Run.LOG_LIMIT;
     if (!text.isEmpty()) {
       ctx.log(text);
     }

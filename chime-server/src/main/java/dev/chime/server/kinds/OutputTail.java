@@ -6,25 +6,40 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.function.Consumer;
 
 /**
  * The newest lines of a process's stdout and stderr, at most {@code limit} bytes of them (a line
  * longer than the limit keeps its end). Each stream is read on a thread of its own as the output
  * comes, so a process that writes a lot to one stream never blocks on a full pipe; stderr lines are
- * marked with {@value #STDERR_MARK}.
+ * marked with {@value #STDERR_MARK}. A tail made with a {@code live} sink hands each line on as it
+ * is read instead of keeping it (until {@link #close}), counting as the kept tail would.
  */
 final class OutputTail {
   static final String STDERR_MARK = "[stderr] ";
   private static final int MAX_LINE = 8192;
 
+  /** The most bytes one kept line takes: the longest line, its mark and its newline. */
+  static final int LONGEST_LINE = MAX_LINE + 3 + STDERR_MARK.length() + 1;
+
   private final long limit;
+  private final Consumer<String> live; // null: the lines are kept for text()
   private final Deque<Line> lines = new ArrayDeque<>();
   private long kept;
   private long total;
   private boolean truncated;
+  private long handedOn; // characters handed on, a newline after each line
+  private boolean closed;
 
+  /** A tail that keeps the newest lines for {@link #text}. */
   OutputTail(long limit) {
+    this(limit, null);
+  }
+
+  /** A tail that hands each line to {@code live} as it is read, and keeps none. */
+  OutputTail(long limit, Consumer<String> live) {
     this.limit = limit;
+    this.live = live;
   }
 
   /** Starts a thread that reads the stream to its end, line by line, into the tail. */
@@ -77,9 +92,17 @@ final class OutputTail {
     }
     truncated |= from > 0;
     long size = marked.length - from + 1;
-    lines.addLast(
-        new Line(new String(marked, from, marked.length - from, StandardCharsets.UTF_8), size));
+    String text = new String(marked, from, marked.length - from, StandardCharsets.UTF_8);
     kept += size;
+    if (live != null) {
+      truncated |= kept > limit; // older lines are beyond the limit (the sink keeps what it keeps)
+      handedOn += text.length() + 1;
+      if (!closed) {
+        live.accept(text);
+      }
+      return;
+    }
+    lines.addLast(new Line(text, size));
     while (kept > limit && lines.size() > 1) {
       kept -= lines.removeFirst().bytes();
       truncated = true;
@@ -98,8 +121,20 @@ final class OutputTail {
     return truncated;
   }
 
-  /** The kept lines, oldest first, one per line. */
+  /** The kept lines, oldest first, one per line (none for a live tail: they were handed on). */
   synchronized String text() {
     return String.join("\n", lines.stream().map(Line::text).toList());
+  }
+
+  /** The characters of the output as one text: the kept lines, or the lines handed on. */
+  synchronized long length() {
+    return live != null ? Math.max(0, handedOn - 1) : text().length();
+  }
+
+  /**
+   * Hands no more lines on: what a process left behind writes after the run ended is not logged.
+   */
+  synchronized void close() {
+    closed = true;
   }
 }

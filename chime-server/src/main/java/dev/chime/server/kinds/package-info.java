@@ -6,12 +6,15 @@
  * database) fails its run with the same field-named message the API would have given.
  *
  * <p><b>Command: output.</b> stdout and stderr are each read by a thread of their own as the
- * process writes, so a process that fills one pipe never stalls. The newest lines, at most {@code
- * output_limit} bytes, are kept in memory and written into the run's log when the process ends,
- * however it ends (success, failure, timeout, cancel), stderr lines marked {@code [stderr] }; the
- * log itself keeps its newest 16 KiB. The result holds the exit code and the output's size. A
- * background process the command leaves behind may hold the pipes open; the run waits a second for
- * the output to end, then does not wait for it.
+ * process writes, so a process that fills one pipe never stalls. Each line goes into the run's log
+ * as it is read, stderr lines marked {@code [stderr] }, so the run shows its output while it runs;
+ * the log itself keeps its newest 16 KiB. An {@code output_limit} below {@code
+ * CommandJob.LIVE_LIMIT} (57,357 bytes) can keep less than the log, which takes no line back: then
+ * the newest lines, at most {@code output_limit} bytes, are kept in memory and written into the log
+ * when the process ends, however it ends (success, failure, timeout, cancel). The result holds the
+ * exit code and the output's size. A background process the command leaves behind may hold the
+ * pipes open; the run waits a second for the output to end, then does not wait for it, and what it
+ * writes later is not logged.
  *
  * <p><b>Command: stopping.</b> A run that is stopped (a timeout or a cancel interrupts the handler
  * thread; the handler also polls {@code isCancelled()} every 100 ms, which is how a timeout by a

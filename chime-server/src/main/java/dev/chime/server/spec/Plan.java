@@ -96,9 +96,8 @@ public record Plan(List<Change> changes) {
                     + ": a file does not take over another owner's job (delete it first or rename"
                     + " this one)"));
       } else {
-        Change change = new Change(Action.CHANGE, job.id(), existing, job);
         changes.add(
-            change.fields().isEmpty() ? new Change(Action.KEEP, job.id(), existing, job) : change);
+            new Change(same(existing, job) ? Action.KEEP : Action.CHANGE, job.id(), existing, job));
       }
     }
     if (!conflicts.isEmpty()) {
@@ -268,6 +267,14 @@ public record Plan(List<Change> changes) {
       ids.addAll(after.jobs());
     }
     return ids;
+  }
+
+  /**
+   * Whether {@code after} leaves {@code before} as it is: their job-file forms are equal but for
+   * the owner (the test of a {@link Action#KEEP}, and of a PUT that changes nothing).
+   */
+  public static boolean same(Job before, Job after) {
+    return new Change(Action.CHANGE, before.id(), before, after).fields().isEmpty();
   }
 
   /** The changes with the action. */

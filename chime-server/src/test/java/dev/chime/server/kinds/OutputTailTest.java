@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 
 /** The kept tail of a process's output: within its limit, whatever the output is. */
@@ -38,5 +42,25 @@ class OutputTailTest {
     OutputTail tail = read(65_536, output.toByteArray(), false);
     assertThat(tail.total()).isEqualTo(20_002);
     assertThat(tail.text().lines().count()).as("split, not one unbounded line").isEqualTo(3);
+  }
+
+  @Test
+  void aLiveTailHandsEachLineOnAsItIsReadAndNoneOnceClosed() throws Exception {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    OutputTail tail = new OutputTail(65_536, seen::add);
+    PipedOutputStream process = new PipedOutputStream();
+    Thread reader = tail.drain(new PipedInputStream(process), true);
+    process.write("one\n".getBytes(StandardCharsets.UTF_8));
+    process.flush();
+    Kinds.await("the first line", () -> seen.isEmpty() ? null : seen);
+    assertThat(seen).containsExactly("[stderr] one");
+    tail.close();
+    process.write("two\n".getBytes(StandardCharsets.UTF_8));
+    process.close();
+    reader.join();
+    assertThat(seen).as("nothing is handed on once closed").containsExactly("[stderr] one");
+    assertThat(tail.total()).isEqualTo(8);
+    assertThat(tail.text()).as("a live tail keeps no line").isEmpty();
+    assertThat(tail.truncated()).isFalse();
   }
 }
