@@ -1653,8 +1653,8 @@ public final class Engine implements Scheduler {
   /** An occurrence is over for good: fixed delays move on, dependents and pipelines hear of it. */
   private void occurrenceEnded(Execution run, RunState outcome) {
     Instant now = run.finishedAt;
-    if (run.job.trigger() instanceof Trigger.Interval interval
-        && interval.mode() == Trigger.Interval.Mode.FIXED_DELAY
+    if (run.fixedDelay
+        && run.job.trigger() instanceof Trigger.Interval interval
         && !perJob.containsKey(run.job.id())) {
       moveOnAfterDelay(new DelayEnded(run.job.id(), interval, now));
     }

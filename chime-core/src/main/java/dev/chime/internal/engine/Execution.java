@@ -28,6 +28,9 @@ final class Execution implements JobContext {
   // chase two more objects per comparison.
   private final int priority;
   private final long dueNanos;
+  // Read when the run ends, where the job's trigger is a cache miss at a million jobs (it is in the
+  // cache here, as the run is made where its occurrence fires).
+  final boolean fixedDelay;
   private final Clock clock;
 
   RunState state = RunState.SCHEDULED;
@@ -73,6 +76,9 @@ final class Execution implements JobContext {
     this.order = order;
     this.pipelineRun = pipelineRun;
     this.priority = job.priority();
+    this.fixedDelay =
+        job.trigger() instanceof dev.chime.Trigger.Interval interval
+            && interval.mode() == dev.chime.Trigger.Interval.Mode.FIXED_DELAY;
     this.dueNanos = dev.chime.internal.timer.Nanos.of(scheduledFor);
     this.clock = clock;
   }

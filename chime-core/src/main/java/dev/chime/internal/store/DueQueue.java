@@ -55,6 +55,9 @@ final class DueQueue {
   private int stale; // stale entries in the front and the wheel
   private long sequence;
 
+  @SuppressWarnings("unused") // written so that the reads behind it are not optimised away
+  private long touched;
+
   DueQueue(JobTable jobs) {
     this.jobs = jobs;
     this.far = new SlotHeap(jobs);
@@ -175,6 +178,11 @@ final class DueQueue {
     int count = counts[index];
     for (int i = 0; i < count * STRIDE; i += STRIDE) {
       pushFront(entries[i], entries[i + 1], (int) entries[i + 2]);
+    }
+    // Their slots' words, read side by side now (the misses overlap) rather than one by one as
+    // each entry is checked on its way out.
+    for (int i = 0; i < count * STRIDE; i += STRIDE) {
+      touched ^= jobs.touchWords((int) entries[i + 2]);
     }
     counts[index] = 0;
     occupied[index >>> 6] &= ~(1L << index);

@@ -228,14 +228,18 @@ final class JobTable implements SlotHeap.Positions {
 
   /**
    * The first {@code count} slots' id hashes folded into one. Called for its reads: each slot's
-   * references, its {@code JobId} and that one's string are fetched while the next slots' are,
-   * instead of one cache miss after another as the claim and then the engine use them (the id's
-   * string hash keys the engine's map of runs per job).
+   * references, its {@code JobId} and that one's string (and a one-shot trigger and its instant)
+   * are fetched while the next slots' are, instead of one cache miss after another as the claim and
+   * then the engine use them (the id's string hash keys the engine's map of runs per job).
    */
   int touchIds(int[] slots, int count) {
     int folded = 0;
     for (int i = 0; i < count; i++) {
-      folded ^= ((JobId) refs[slots[i] * REFS + ID]).value().hashCode();
+      int r = slots[i] * REFS;
+      folded ^= ((JobId) refs[r + ID]).value().hashCode();
+      if (refs[r + TRIGGER] instanceof Trigger.Once once) { // the engine reads its instant next
+        folded ^= once.at().getNano();
+      }
     }
     return folded;
   }
