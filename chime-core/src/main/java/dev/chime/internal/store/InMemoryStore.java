@@ -25,20 +25,20 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The in-memory {@link JobStore}: a table of jobs ({@link JobTable}), a queue of unclaimed due jobs
  * (earliest first: a wheel of time buckets for the next seconds, a heap beyond, {@link DueQueue})
- * and a heap of leases (so an expired lease is found without a scan), all over the table's int
- * slots, and a bounded, insertion-ordered history of runs. Finished jobs are bounded the same way:
- * the newest {@code historyLimit} stay readable, older ones are dropped, so a scheduler fed
- * one-shot jobs forever keeps a flat heap (without it, ~400 B per executed job stayed live and G1's
- * pauses grew to 50-200 ms after a million jobs, see docs/benchmarks.md). One monitor guards it;
- * the engine calls it in batches, so the lock is taken once per batch, not per run. The package
- * notes give the layout and its figures.
+ * and the leases ({@link Leases}: a ring by token, so an expired lease is found without a scan),
+ * all over the table's int slots, and a bounded, insertion-ordered history of runs. Finished jobs
+ * are bounded the same way: the newest {@code historyLimit} stay readable, older ones are dropped,
+ * so a scheduler fed one-shot jobs forever keeps a flat heap (without it, ~400 B per executed job
+ * stayed live and G1's pauses grew to 50-200 ms after a million jobs, see docs/benchmarks.md). One
+ * monitor guards it; the engine calls it in batches, so the lock is taken once per batch, not per
+ * run. The package notes give the layout and its figures.
  */
 public final class InMemoryStore implements JobStore {
   private static final int CLAIMS_REMEMBERED = 8192; // a power of two; twice a dispatcher cycle
 
   private final JobTable jobs = new JobTable();
   private final DueQueue due = new DueQueue(jobs);
-  private final SlotHeap leases = new SlotHeap(jobs);
+  private final Leases leases = new Leases(jobs);
   // No index of runs by job: keeping one up to date cost a lookup per recorded and per dropped
   // run (the dropped run, its job id and their strings are cold: a quarter of a worker's time in
   // the executions benchmark), so a job's runs are found by a scan, as run queries are.
@@ -53,9 +53,6 @@ public final class InMemoryStore implements JobStore {
   @SuppressWarnings("unused") // written so that the reads behind it are not optimised away
   private long touched;
 
-  // Fencing tokens, one sequence for every job (a stale one never matches a later claim); a
-  // claimed job's token is its order in the lease heap, so a job keeps no token of its own.
-  private long tokens;
   // The slot of each recent claim by its token's low bits, so moving a claimed job on needs no
   // lookup of its id (whose objects are cold by then at 1M jobs); an older claim falls back to one.
   private final int[] claimed = new int[CLAIMS_REMEMBERED];
@@ -214,10 +211,7 @@ public final class InMemoryStore implements JobStore {
 
   /** Queues again the jobs whose lease ended at or before {@code now}. */
   private void expireLeases(long now) {
-    while (!leases.isEmpty() && leases.nextDeadline() <= now) {
-      int slot = leases.first();
-      leases.remove(slot);
-      jobs.in(slot, JobTable.IN_NONE);
+    for (int slot; (slot = leases.expired(now)) >= 0; ) {
       queue(slot);
     }
   }
@@ -229,12 +223,11 @@ public final class InMemoryStore implements JobStore {
    * the engine, which reads it next.
    */
   private Claim lease(int slot, long deadline, long leaseEnd) {
-    long token = ++tokens;
-    leases.add(slot, leaseEnd, token); // the token orders equal lease ends by claim
+    // One sequence of tokens for every job: a stale token never matches a later claim.
+    long token = leases.lease(slot, leaseEnd);
     int ring = (int) token & (claimed.length - 1);
     claimed[ring] = slot;
     claimedIds[ring] = jobs.id(slot);
-    jobs.in(slot, JobTable.IN_LEASES);
     Instant next =
         deadline == Long.MAX_VALUE || deadline == Long.MIN_VALUE
             ? jobs.nextFireAt(slot)
@@ -294,14 +287,13 @@ public final class InMemoryStore implements JobStore {
         return -1;
       }
     }
-    leases.remove(slot);
-    jobs.in(slot, JobTable.IN_NONE);
+    leases.end(slot);
     return slot;
   }
 
   /** Whether the slot is leased under the token. */
   private boolean holds(int slot, long token) {
-    return jobs.in(slot) == JobTable.IN_LEASES && leases.order(slot) == token;
+    return leases.holds(slot, token);
   }
 
   @Override
@@ -395,9 +387,8 @@ public final class InMemoryStore implements JobStore {
 
   private void unqueue(int slot) {
     int in = jobs.in(slot);
-    if (in == JobTable.IN_LEASES) {
-      leases.remove(slot);
-      jobs.in(slot, JobTable.IN_NONE);
+    if (in == JobTable.IN_LEASES || in == JobTable.IN_LATE) {
+      leases.end(slot);
     } else if (in != JobTable.IN_NONE) {
       due.remove(slot);
     }

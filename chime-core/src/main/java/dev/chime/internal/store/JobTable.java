@@ -38,7 +38,10 @@ final class JobTable implements SlotHeap.Positions {
   /** In the due queue's front or wheel (the position holds the entry's order, see DueQueue). */
   static final int IN_NEAR = 3 << 2;
 
-  private static final int IN_MASK = 3 << 2;
+  /** In the leases' heap (the position is the heap index, see Leases). */
+  static final int IN_LATE = 4 << 2;
+
+  private static final int IN_MASK = 7 << 2;
   private static final int STATE_MASK = 3;
   private static final JobState[] STATES = JobState.values();
 
@@ -325,6 +328,19 @@ final class JobTable implements SlotHeap.Positions {
     } else if (!notes.isEmpty()) {
       notes.remove(slot);
     }
+  }
+
+  /**
+   * The slot's tag: the low half of its word, which it uses as its position while in a heap and as
+   * a tag otherwise (its order in the due queue's wheel, its token in the leases' ring, its stamp
+   * among finished jobs), told apart by its queue mark.
+   */
+  int tag(int slot) {
+    return position(slot);
+  }
+
+  void tag(int slot, int tag) {
+    position(slot, tag);
   }
 
   @Override

@@ -12,10 +12,11 @@
  * agree, and a deletion moves entries by their stored hashes. Unclaimed jobs wait in a {@link
  * dev.chime.internal.store.DueQueue}: a wheel of 1 ms buckets over the next 8.6 s in front of a
  * 4-ary heap of slots ({@link dev.chime.internal.store.SlotHeap}, keys in primitive arrays) for
- * later ones; leases are such a heap too. A claimed job's fencing token is its tie-breaking order
- * in the lease heap (one sequence for all jobs, so a stale token never matches a later claim), and
- * a ring of recent claims (slot and id by token) finds a claimed job's slot from its token without
- * an id lookup.
+ * later ones. Leases are a ring indexed by fencing token ({@link dev.chime.internal.store.Leases};
+ * one sequence for all jobs, so a stale token never matches a later claim), with such a heap for a
+ * lease that ends before the ring's newest; ending a lease marks its entry and sifts nothing. A
+ * ring of recent claims (slot and id by token) finds a claimed job's slot from its token without an
+ * id lookup.
  *
  * <p><b>Why the wheel and two arrays</b> (2026-12-07). A million one-shot jobs due within a second
  * are claimed in due order, which is a random order in memory. With a column per field and one heap
