@@ -1062,15 +1062,21 @@ abstract class JdbcStoreTest extends StoreContractTest {
 
   @Test
   void withoutMigrationsAStoreWithoutTheOccurrenceKeyNamesItsFile() throws SQLException {
-    rawExecute("ALTER TABLE chime_runs RENAME COLUMN fired TO fired_away");
+    assertAMissingRunsColumnNamesItsFile("fired", "V5__run_occurrences.sql");
+  }
+
+  /** With the column renamed away, a store that applies no migrations names the file to apply. */
+  private void assertAMissingRunsColumnNamesItsFile(String column, String file)
+      throws SQLException {
+    rawExecute("ALTER TABLE chime_runs RENAME COLUMN " + column + " TO " + column + "_away");
     try {
       assertThatThrownBy(() -> builder().applyMigrations(false).open())
           .isInstanceOfSatisfying(
               SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
-          .hasMessageContaining("has no column chime_runs.fired: apply db/migration/")
-          .hasMessageContaining("/V5__run_occurrences.sql and the files after it");
+          .hasMessageContaining("has no column chime_runs." + column + ": apply db/migration/")
+          .hasMessageContaining("/" + file + " and the files after it");
     } finally {
-      rawExecute("ALTER TABLE chime_runs RENAME COLUMN fired_away TO fired");
+      rawExecute("ALTER TABLE chime_runs RENAME COLUMN " + column + "_away TO " + column);
     }
   }
 
@@ -1187,16 +1193,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
 
   @Test
   void withoutMigrationsAStoreMissingALaterFileNamesIt() throws SQLException {
-    rawExecute("ALTER TABLE chime_runs RENAME COLUMN event TO event_away");
-    try {
-      assertThatThrownBy(() -> builder().applyMigrations(false).open())
-          .isInstanceOfSatisfying(
-              SchedulerException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID))
-          .hasMessageContaining("has no column chime_runs.event: apply db/migration/")
-          .hasMessageContaining("/V4__events.sql and the files after it");
-    } finally {
-      rawExecute("ALTER TABLE chime_runs RENAME COLUMN event_away TO event");
-    }
+    assertAMissingRunsColumnNamesItsFile("event", "V4__events.sql");
     try (JdbcJobStore whole = builder().applyMigrations(false).open()) {
       assertThat(whole.find(JobId.of("a"))).isEmpty();
     }
