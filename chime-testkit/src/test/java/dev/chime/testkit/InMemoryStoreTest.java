@@ -89,6 +89,20 @@ class InMemoryStoreTest extends StoreContractTest {
     return store.list(JobQuery.ALL).stream().map(info -> info.id().value()).toList();
   }
 
+  /**
+   * A horizon beyond 2262 saturates, as an empty queue's next deadline does: the claim polled the
+   * empty queue and threw, with the jobs it had taken off the queue and not leased lost.
+   */
+  @Test
+  void aHorizonAsFarAsInstantsGoClaimsEachDueJobOnce() {
+    store.insert(job("near", NOW));
+    store.insert(job("far", NOW.plusSeconds(3600))); // beyond the wheel: the far heap
+    assertThat(store.claim(NOW, java.time.Instant.MAX, 10, NOW.plusSeconds(30)))
+        .extracting(claim -> claim.job().id().value())
+        .containsExactly("near", "far");
+    assertThat(store.claim(NOW, java.time.Instant.MAX, 10, NOW.plusSeconds(30))).isEmpty();
+  }
+
   @Test
   void aClaimOlderThanThousandsOfOthersStillAdvancesAndAStaleOneDoesNot() {
     int jobs = 20_000;

@@ -54,6 +54,7 @@ final class DueQueue {
   private int near; // current entries in the front and the wheel
   private int stale; // stale entries in the front and the wheel
   private long sequence;
+  private long nowBucket = Long.MAX_VALUE; // the bucket of the last claim's now (none yet: MAX)
 
   @SuppressWarnings("unused") // written so that the reads behind it are not optimised away
   private long touched;
@@ -76,12 +77,19 @@ final class DueQueue {
     return size() == 0;
   }
 
+  /** Notes the time of a claim: an empty wheel starts from it (see {@link #add}). */
+  void now(long nanos) {
+    nowBucket = nanos >> SHIFT;
+  }
+
   /** Queues a slot that is in no queue; equal deadlines come out in add order. */
   void add(int slot, long deadline) {
     long order = sequence++;
     long bucket = deadline >> SHIFT;
     if (frontSize == 0 && wheelEntries == 0) {
-      cursor = bucket - 1 - LEAD;
+      // The wheel starts a little before this entry, and no later than the last claim's now, so
+      // that a first entry due far ahead does not send the sooner ones after it to the far heap.
+      cursor = Math.min(bucket - 1 - LEAD, nowBucket - 1);
     }
     if (bucket - cursor >= BUCKETS || bucket <= cursor && frontSize >= FRONT_LIMIT) {
       // Beyond the wheel, or at or before the cursor while the front is full: the far heap, so the

@@ -178,7 +178,9 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized List<Claim> claim(
       Instant now, Instant horizon, int limit, Instant leaseUntil) {
-    expireLeases(Nanos.of(now));
+    long nowNanos = Nanos.of(now);
+    due.now(nowNanos); // where the wheel starts when it is empty (see DueQueue)
+    expireLeases(nowNanos);
     long until = Nanos.of(horizon);
     if (limit < 1 || due.isEmpty() || due.nextDeadline() > until) {
       // An ArrayList as when jobs are due, not List.of(): the dispatcher's loop over the claims
@@ -192,7 +194,11 @@ public final class InMemoryStore implements JobStore {
     // The heap's removals are a chain of dependent loads; the slots' columns are not, so read in a
     // loop of their own the processor fetches several slots' cache lines at once.
     int count = 0;
-    for (long deadline; count < limit && (deadline = due.nextDeadline()) <= until; count++) {
+    // Not empty as well as due: an empty queue's deadline is Long.MAX_VALUE, which a horizon
+    // beyond 2262 saturates to.
+    for (long deadline;
+        count < limit && !due.isEmpty() && (deadline = due.nextDeadline()) <= until;
+        count++) {
       if (count == taken.length) {
         taken = java.util.Arrays.copyOf(taken, Math.min(limit, count * 2));
         deadlines = java.util.Arrays.copyOf(deadlines, taken.length);

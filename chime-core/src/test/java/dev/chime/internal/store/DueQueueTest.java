@@ -211,6 +211,25 @@ class DueQueueTest {
     return h.jobs.in(h.slots.get(id)) == JobTable.IN_NEAR;
   }
 
+  /**
+   * The wheel starts no later than the last claim's now: a first job due an hour ahead went in the
+   * wheel with the cursor a quarter wheel before it, and every job due within the next second after
+   * it went to the front and then the far heap.
+   */
+  @Test
+  void aFirstJobDueFarAheadLeavesTheWheelToTheJobsDueSooner() {
+    Harness h = new Harness();
+    h.queue.now(BASE);
+    h.add(0, BASE + 3_600_000_000_000L);
+    for (int id = 1; id <= 10_000; id++) {
+      h.add(id, BASE + (id * 7919L % 1000) * 1_000_000L); // within the next second
+    }
+    long near = h.queued.keySet().stream().filter(id -> inNear(h, id)).count();
+    assertThat(near).as("in the wheel").isEqualTo(10_000);
+    assertThat(h.jobs.in(h.slots.get(0))).isEqualTo(JobTable.IN_DUE);
+    h.drainAndCheck();
+  }
+
   @Test
   void anEmptyQueueHasNoDeadline() {
     DueQueue queue = new DueQueue(new JobTable());
