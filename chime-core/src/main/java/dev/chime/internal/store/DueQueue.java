@@ -33,7 +33,10 @@ final class DueQueue {
   /** Buckets in the wheel (a power of two): about 8.6 s. */
   static final int BUCKETS = 1 << 13;
 
-  /** When the wheel is empty, the cursor is put this many buckets before the next entry's. */
+  /**
+   * When the wheel is empty, the cursor is put this many buckets before the next entry's (or at the
+   * last claim's now, if that is earlier).
+   */
   private static final int LEAD = BUCKETS / 4;
 
   /** Entries the front takes from adds (a loaded bucket may bring more): 96 KiB. */
