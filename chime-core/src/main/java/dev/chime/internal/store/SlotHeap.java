@@ -3,10 +3,10 @@ package dev.chime.internal.store;
 import java.util.Arrays;
 
 /**
- * Job slots (the {@link JobTable}'s int indexes) ordered by (deadline, insertion order): the same
- * indexed 4-ary heap as {@code dev.chime.internal.timer.TimerHeap}, but over ints, with each slot's
- * place in the heap kept by the table ({@link Positions}) rather than in an entry object. A job
- * costs 20 bytes here (its slot number and the two keys) and nothing else.
+ * Job slots (the {@link JobTable}'s int indexes) ordered by (deadline, an order the caller gives):
+ * the same indexed 4-ary heap as {@code dev.chime.internal.timer.TimerHeap}, but over ints, with
+ * each slot's place in the heap kept by the table ({@link Positions}) rather than in an entry
+ * object. A job costs 20 bytes here (its slot number and the two keys) and nothing else.
  */
 final class SlotHeap {
   private static final int ARITY = 4;
@@ -26,7 +26,6 @@ final class SlotHeap {
   private long[] deadlines = new long[INITIAL_CAPACITY];
   private long[] orders = new long[INITIAL_CAPACITY];
   private int size;
-  private long sequence;
 
   SlotHeap(Positions positions) {
     this.positions = positions;
@@ -53,11 +52,6 @@ final class SlotHeap {
   /** The slot with the earliest deadline (the heap must not be empty). */
   int first() {
     return slots[0];
-  }
-
-  /** Adds a slot that is in no heap; equal deadlines come out in add order. */
-  void add(int slot, long deadline) {
-    add(slot, deadline, sequence++);
   }
 
   /**

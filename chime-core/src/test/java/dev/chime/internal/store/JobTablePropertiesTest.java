@@ -131,7 +131,7 @@ class JobTablePropertiesTest {
       Item item = in.get(op.id());
       if (op.kind() == 0 && item == null) {
         Item added = new Item(op.id() % 17, order++, op.id());
-        heap.add(op.id(), added.deadline());
+        heap.add(op.id(), added.deadline(), added.order());
         model.add(added);
         in.put(op.id(), added);
       } else if (op.kind() == 1 && item != null) {
