@@ -904,6 +904,18 @@ abstract class JdbcStoreTest extends StoreContractTest {
         new JobInfo(moved.job(), JobState.ACTIVE, null, NOW, moved.runCount(), moved.version()));
   }
 
+  /**
+   * Job "a", inserted due at NOW, fires that occurrence with one run in the state, then is given
+   * NOW back as its next fire time (as a trigger change at the fire instant does); returns the run.
+   */
+  private Run firedOnceThenBackToNow(RunState state) {
+    store.insert(job("a", NOW));
+    Run first = run(store.newRunId(), JobId.of("a"), NOW, state);
+    assertThat(fire("a", NOW.plusSeconds(60), List.of(first))).isEmpty();
+    backToNow("a");
+    return first;
+  }
+
   private static Run attempt(Run run, int attempt) {
     return new Run(
         run.id(),
@@ -926,11 +938,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
   @Test
   void aFiredOccurrenceOnRecordIsNotRunAgainWhenItFiresAgain() {
     JobId a = JobId.of("a");
-    store.insert(job("a", NOW));
-    Run first = run(store.newRunId(), a, NOW, RunState.CLAIMED);
-    assertThat(fire("a", NOW.plusSeconds(60), List.of(first))).isEmpty();
-    backToNow("a");
-
+    Run first = firedOnceThenBackToNow(RunState.CLAIMED);
     Run again = run(store.newRunId(), a, NOW, RunState.CLAIMED);
     assertThat(fire("a", NOW.plusSeconds(60), List.of(again)))
         .as("refused: the scheduler does not start the run")
@@ -951,11 +959,7 @@ abstract class JdbcStoreTest extends StoreContractTest {
   @Test
   void aFiringWithOtherOccurrencesToo() {
     JobId a = JobId.of("a");
-    store.insert(job("a", NOW));
-    Run first = run(store.newRunId(), a, NOW, RunState.SUCCEEDED);
-    assertThat(fire("a", NOW.plusSeconds(60), List.of(first))).isEmpty();
-    backToNow("a");
-
+    Run first = firedOnceThenBackToNow(RunState.SUCCEEDED);
     Run again = run(store.newRunId(), a, NOW, RunState.SKIPPED);
     Run later = run(store.newRunId(), a, NOW.plusSeconds(60), RunState.CLAIMED);
     assertThat(fire("a", NOW.plusSeconds(120), List.of(again, later)))
