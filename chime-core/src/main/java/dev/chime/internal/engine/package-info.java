@@ -106,8 +106,8 @@
  * are not consulted; a worker reads the clock once per locked section (the run it settles ends when
  * the next one starts). The in-memory store hands claims over with their ids and one-shot triggers
  * already in the cache (package notes of {@code dev.chime.internal.store}). Most of what is left is
- * the cache misses on each claimed slot's two lines, the lease heap, the id index bucket of each
- * dropped finished job, and the one dispatcher thread.
+ * the cache misses on each claimed slot's two lines and its id, the id index bucket of each dropped
+ * finished job, and the one dispatcher thread.
  *
  * <p><b>Manual mode.</b> The test kit's {@code ManualScheduler} runs the same code with no threads:
  * {@link dev.chime.internal.engine.Engine#runDue} fires what is due by the clock and runs it on the

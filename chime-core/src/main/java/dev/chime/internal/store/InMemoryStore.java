@@ -190,9 +190,9 @@ public final class InMemoryStore implements JobStore {
     }
     // Sized for what is usually due per call (a few), not for the limit: a list of the limit's
     // capacity was 2 KB per call, most of what a run allocated at 10k jobs/s (docs/benchmarks.md).
-    // Two passes: first the due slots off the heap, then each one's columns read into its claim.
-    // The heap's removals are a chain of dependent loads; the slots' columns are not, so read in a
-    // loop of their own the processor fetches several slots' cache lines at once.
+    // Three passes: the due slots off the queue, then their ids read (touchIds), then each slot
+    // read into its claim. The queue's polls are a chain of dependent loads; the slots' lines are
+    // not, so read in a loop of their own the processor fetches several slots' lines at once.
     int count = 0;
     // Not empty as well as due: an empty queue's deadline is Long.MAX_VALUE, which a horizon
     // beyond 2262 saturates to.
