@@ -9,14 +9,18 @@ import java.util.Arrays;
  *
  * <p>Three parts, each entry in exactly one: the <b>wheel</b>, {@value #BUCKETS} buckets of {@code
  * 2^}{@value #SHIFT} ns (about 1 ms) after the cursor, each an append-only array; the <b>front</b>,
- * a small binary heap of the entries of the buckets loaded so far (the cursor is the last one) and
- * of those added for these buckets or earlier, up to {@value #FRONT_LIMIT}; the <b>far</b> heap
- * ({@link SlotHeap}) for the rest (beyond the wheel when added, or before the cursor with the front
- * full). Every entry in a wheel bucket is later than every front entry, so the earliest entry is
- * the lesser of the front's and the far heap's first, once the front is filled from the next
- * non-empty bucket when it runs dry. Adding to the wheel is an append and taking from it a pop from
- * a heap of about a bucket's jobs, both in the cache; the far heap is the indexed heap the store
- * used for all of them before.
+ * a small binary heap, at most {@value #FRONT_LIMIT} entries, of the buckets loaded so far (the
+ * cursor is the last one) and of those added for these buckets or earlier; the <b>far</b> heap
+ * ({@link SlotHeap}) for the rest (beyond the wheel when added, before the cursor with the front
+ * full, or the part of a loaded bucket the front had no room for). Every entry in a wheel bucket is
+ * later than every front entry, so the earliest entry is the lesser of the front's and the far
+ * heap's first, once the front is filled from the next non-empty bucket when it runs dry. That
+ * bucket is loaded only when it is not after the last claim's now ({@link #now}) or when its
+ * earliest entry is taken; asked for the next deadline before, the queue scans the bucket for its
+ * earliest and keeps the scan. (Loading it early put the cursor ahead of now, and every job then
+ * added for sooner went to the front and, once that was full, to the far heap, until the bucket was
+ * due.) Adding to the wheel is an append and taking from it a pop from a heap of about a bucket's
+ * jobs, both in the cache; the far heap is the indexed heap the store used for all of them before.
  *
  * <p>Removal from the front or the wheel is lazy: the slot's queue mark ({@link JobTable#in})
  * becomes {@link JobTable#IN_NONE} and its entry is skipped when met. An entry is current while its
@@ -44,6 +48,7 @@ final class DueQueue {
 
   private static final int STRIDE = 3; // deadline, order, slot
   private static final int SWEEP_FLOOR = 1024;
+  private static final long NO_BUCKET = Long.MIN_VALUE;
 
   private final JobTable jobs;
   private final SlotHeap far;
@@ -58,6 +63,11 @@ final class DueQueue {
   private int stale; // stale entries in the front and the wheel
   private long sequence;
   private long nowBucket = Long.MAX_VALUE; // the bucket of the last claim's now (none yet: MAX)
+  private long peekBucket = NO_BUCKET; // the bucket peeked() scanned last
+  private int peekScanned; // its entries scanned
+  private int peekAt = -1; // where its earliest current entry is (-1: none)
+  private long peekDeadline; // and that entry's deadline and order
+  private long peekOrder;
 
   @SuppressWarnings("unused") // written so that the reads behind it are not optimised away
   private long touched;
@@ -125,32 +135,54 @@ final class DueQueue {
     }
   }
 
-  /** The earliest deadline, or {@link Long#MAX_VALUE} when empty. */
+  /**
+   * The earliest deadline, or {@link Long#MAX_VALUE} when empty. A bucket after the last claim's
+   * now is not loaded for this but looked into (see {@link #peeked}): loading it would move the
+   * cursor ahead of now, and every job then added for sooner would go to the front and, once that
+   * is full, to the far heap until the bucket is due.
+   */
   long nextDeadline() {
-    return nearFirst() ? Math.min(front[0], far.nextDeadline()) : far.nextDeadline();
+    if (frontFirst()) { // which may load a bucket, and move part of it to the far heap
+      return Math.min(front[0], far.nextDeadline());
+    }
+    return peeked() ? Math.min(peekDeadline, far.nextDeadline()) : far.nextDeadline();
   }
 
   /** Takes the earliest slot off the queue (which must not be empty) and marks it in none. */
   int poll() {
-    int slot;
-    if (nearFirst()
-        && (far.isEmpty() || before(front[0], front[1], far.nextDeadline(), far.firstOrder()))) {
-      slot = (int) front[2];
-      popFront();
-      near--;
-    } else {
-      slot = far.first();
-      far.remove(slot);
+    if (!frontFirst()
+        && peeked()
+        && (far.isEmpty()
+            || before(peekDeadline, peekOrder, far.nextDeadline(), far.firstOrder()))) {
+      // The bucket's earliest is taken now, so it is due; the front may not have room for it, so
+      // it is compared with the far heap's first again.
+      load(peekBucket);
     }
+    if (frontFirst()
+        && (far.isEmpty() || before(front[0], front[1], far.nextDeadline(), far.firstOrder()))) {
+      return takeFront();
+    }
+    int slot = far.first();
+    far.remove(slot);
+    jobs.in(slot, JobTable.IN_NONE);
+    return slot;
+  }
+
+  private int takeFront() {
+    int slot = (int) front[2];
+    popFront();
+    near--;
     jobs.in(slot, JobTable.IN_NONE);
     return slot;
   }
 
   /**
    * Whether the front's first entry is current (stale ones are dropped on the way), after filling
-   * the front from the next non-empty bucket if it was empty.
+   * the front from the next non-empty bucket if it was empty and that bucket is not after the last
+   * claim's now. With the front empty and the next bucket later, the cursor moves up to now (no
+   * entry is between), so that the wheel reaches as far past now as it can.
    */
-  private boolean nearFirst() {
+  private boolean frontFirst() {
     while (true) {
       while (frontSize > 0) {
         if (current(front[1], (int) front[2])) {
@@ -162,8 +194,54 @@ final class DueQueue {
       if (wheelEntries == 0) {
         return false;
       }
-      load(nextBucket());
+      long bucket = nextBucket();
+      if (bucket > nowBucket) {
+        cursor = Math.max(cursor, nowBucket);
+        return false;
+      }
+      load(bucket);
     }
+  }
+
+  /**
+   * Whether the next non-empty bucket holds a current entry, the earliest of which is then in
+   * {@link #peekDeadline} and {@link #peekOrder}; a bucket of stale entries only is dropped on the
+   * way. The scan is kept for the bucket: asked again, only the entries appended since are read,
+   * unless its earliest was removed meanwhile.
+   */
+  private boolean peeked() {
+    while (wheelEntries > 0) {
+      long bucket = nextBucket();
+      int index = (int) bucket & (BUCKETS - 1);
+      long[] entries = buckets[index];
+      if (bucket != peekBucket
+          || peekAt >= 0 && !current(entries[peekAt + 1], (int) entries[peekAt + 2])) {
+        peekBucket = bucket;
+        peekScanned = 0;
+        peekAt = -1;
+      }
+      int count = counts[index];
+      for (int i = peekScanned * STRIDE; i < count * STRIDE; i += STRIDE) {
+        if (current(entries[i + 1], (int) entries[i + 2])
+            && (peekAt < 0
+                || before(entries[i], entries[i + 1], entries[peekAt], entries[peekAt + 1]))) {
+          peekAt = i;
+        }
+      }
+      peekScanned = count;
+      if (peekAt >= 0) {
+        peekDeadline = entries[peekAt];
+        peekOrder = entries[peekAt + 1];
+        return true;
+      }
+      // Every entry stale: the bucket goes.
+      stale -= count;
+      wheelEntries -= count;
+      counts[index] = 0;
+      occupied[index >>> 6] &= ~(1L << index);
+      peekBucket = NO_BUCKET;
+    }
+    return false;
   }
 
   /** The next bucket number after the cursor that holds entries (there must be one). */
@@ -182,18 +260,33 @@ final class DueQueue {
     return cursor + 1 + ((index - from) & (BUCKETS - 1));
   }
 
-  /** Moves the bucket's entries into the (empty) front and makes it the cursor. */
+  /**
+   * Moves the bucket's current entries into the (empty) front, up to {@value #FRONT_LIMIT} of them
+   * and the rest to the far heap (a burst of jobs due in the same millisecond would otherwise make
+   * a front of its size, out of the cache and never shrunk), and makes the bucket the cursor.
+   */
   private void load(long bucket) {
     int index = (int) bucket & (BUCKETS - 1);
     long[] entries = buckets[index];
     int count = counts[index];
-    for (int i = 0; i < count * STRIDE; i += STRIDE) {
-      pushFront(entries[i], entries[i + 1], (int) entries[i + 2]);
-    }
-    // Their slots' words, read side by side now (the misses overlap) rather than one by one as
-    // each entry is checked on its way out.
+    // Their slots' words, read side by side first (the misses overlap) rather than one by one as
+    // each entry is checked below.
     for (int i = 0; i < count * STRIDE; i += STRIDE) {
       touched ^= jobs.touchWords((int) entries[i + 2]);
+    }
+    for (int i = 0; i < count * STRIDE; i += STRIDE) {
+      long deadline = entries[i];
+      long order = entries[i + 1];
+      int slot = (int) entries[i + 2];
+      if (!current(order, slot)) {
+        stale--;
+      } else if (frontSize < FRONT_LIMIT) {
+        pushFront(deadline, order, slot);
+      } else {
+        far.add(slot, deadline, order);
+        jobs.in(slot, JobTable.IN_DUE);
+        near--;
+      }
     }
     counts[index] = 0;
     occupied[index >>> 6] &= ~(1L << index);
@@ -202,6 +295,7 @@ final class DueQueue {
     }
     wheelEntries -= count;
     cursor = bucket;
+    peekBucket = NO_BUCKET;
   }
 
   private boolean current(long order, int slot) {
@@ -255,6 +349,7 @@ final class DueQueue {
       }
     }
     stale = 0;
+    peekBucket = NO_BUCKET; // its entries moved
   }
 
   private static boolean before(long deadline, long order, long otherDeadline, long otherOrder) {

@@ -34,14 +34,17 @@ class DueQueueTest {
 
   private record Item(long deadline, long order, int slot) {}
 
-  /** One operation: kind 0-3 (add, remove, poll, add again), on job {@code id}, at a spread. */
+  /**
+   * One operation: kind 0-4 (add, remove, poll, add again, a claim's now), on job {@code id}, at a
+   * spread.
+   */
   record Op(int kind, int id, int spread) {}
 
   @Provide
   Arbitrary<List<Op>> programs() {
     Arbitrary<Op> op =
         Combinators.combine(
-                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 4),
                 Arbitraries.integers().between(0, 200),
                 Arbitraries.integers().between(0, 3))
             .as(Op::new);
@@ -134,6 +137,7 @@ class DueQueueTest {
             h.poll();
           }
         }
+        case 4 -> h.queue.now(deadline(op.spread(), op.id(), step));
         default -> {
           if (in) {
             h.remove(op.id());
@@ -227,6 +231,79 @@ class DueQueueTest {
     long near = h.queued.keySet().stream().filter(id -> inNear(h, id)).count();
     assertThat(near).as("in the wheel").isEqualTo(10_000);
     assertThat(h.jobs.in(h.slots.get(0))).isEqualTo(JobTable.IN_DUE);
+    h.drainAndCheck();
+  }
+
+  /**
+   * Asked for its next deadline with nothing due before a job five seconds ahead, the queue looks
+   * into that job's bucket rather than loading it: loaded, it put the cursor five seconds ahead of
+   * now, and the jobs then added for sooner went to the front and, past its limit, the far heap.
+   * With the front empty, the cursor moves up to now, so the wheel reaches 8.6 s past now.
+   */
+  @Test
+  void theNextDeadlineLeavesABucketAfterNowInTheWheel() {
+    Harness h = new Harness();
+    h.queue.now(BASE);
+    h.add(0, BASE + 5_000_000_000L);
+    h.queue.now(BASE + 1_000_000_000L);
+    assertThat(h.queue.nextDeadline()).isEqualTo(BASE + 5_000_000_000L);
+    for (int id = 1; id <= DueQueue.FRONT_LIMIT + 1_000; id++) {
+      h.add(id, BASE + 1_000_000_000L + (id * 7919L % 100) * 1_000_000L); // the next 100 ms
+    }
+    h.add(-1, BASE + 9_500_000_000L); // 8.5 s after now: within the wheel as it now stands
+    assertThat(h.queued.keySet().stream().filter(id -> inNear(h, id)).count())
+        .as("in the wheel")
+        .isEqualTo(DueQueue.FRONT_LIMIT + 1_002L);
+    h.remove(0); // the peeked earliest goes: the next deadline is found again
+    assertThat(h.queue.nextDeadline()).isEqualTo(BASE + 1_000_000_000L);
+    h.drainAndCheck();
+  }
+
+  /**
+   * A bucket loaded into the front fills it up to its limit and sends the rest to the far heap:
+   * three fronts' worth of jobs due at one instant made a front of all of them before.
+   */
+  @Test
+  void aLoadedBucketFillsTheFrontUpToItsLimitAndTheRestGoToTheFarHeap() {
+    Harness h = new Harness();
+    h.queue.now(BASE);
+    int jobs = 3 * DueQueue.FRONT_LIMIT;
+    for (int id = 0; id < jobs; id++) {
+      h.add(id, BASE + 10 * BUCKET);
+    }
+    h.remove(5); // a stale entry in the bucket, dropped when it is loaded
+    h.queue.now(BASE + 11 * BUCKET);
+    h.poll(); // loads the bucket
+    assertThat(h.queued.keySet().stream().filter(id -> inNear(h, id)).count())
+        .isEqualTo(DueQueue.FRONT_LIMIT - 1L);
+    assertThat(h.queue.stale()).isZero();
+    h.drainAndCheck(); // in add order across the front and the far heap
+  }
+
+  /** The bucket's earliest, added last, is one of those the front has no room for. */
+  @Test
+  void aLoadedBucketsEarliestMayGoToTheFarHeapAndStillComesOutFirst() {
+    Harness h = new Harness();
+    h.queue.now(BASE);
+    int jobs = 2 * DueQueue.FRONT_LIMIT;
+    for (int id = 0; id < jobs; id++) {
+      h.add(id, BASE + 10 * BUCKET + (jobs - id)); // the latest first
+    }
+    h.queue.now(BASE + 11 * BUCKET);
+    h.drainAndCheck();
+  }
+
+  @Test
+  void aBucketOfStaleEntriesOnlyIsDroppedWhenLookedInto() {
+    Harness h = new Harness();
+    h.queue.now(BASE);
+    h.add(0, BASE + 10 * BUCKET);
+    h.add(1, BASE + 10 * BUCKET);
+    h.add(2, BASE + 20 * BUCKET);
+    h.remove(0);
+    h.remove(1);
+    assertThat(h.queue.nextDeadline()).isEqualTo(BASE + 20 * BUCKET);
+    assertThat(h.queue.stale()).isZero();
     h.drainAndCheck();
   }
 
