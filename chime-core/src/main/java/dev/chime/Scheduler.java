@@ -118,7 +118,9 @@ public interface Scheduler extends AutoCloseable {
 
   /**
    * Runs the job now, as its overlap policy allows (the run may be skipped or queued; the returned
-   * run says which).
+   * run says which). The run is not counted toward max runs. A finished job runs too: should the
+   * run fail and be retried by the job's policy, the job is active, with no next fire time, until
+   * the last attempt ends, then finished again ({@link SchedulerEvent.Change#REOPENED}).
    */
   RunId runNow(JobId id);
 

@@ -912,11 +912,8 @@ public final class Engine implements Scheduler {
                 return finished[0] ? withState(current, JobState.FINISHED, null, null) : current;
               });
     } catch (RuntimeException e) {
-      if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+      if (!storeDown(e)) {
         return; // deleted meanwhile: nothing to finish
-      }
-      if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
-        throw e;
       }
       LOG.warn(
           "job {}: its finish is written again in a second: the store failed: {}",
@@ -930,6 +927,57 @@ public final class Engine implements Scheduler {
     }
     if (finished[0]) {
       jobChanged(SchedulerEvent.Change.FINISHED, done);
+    }
+  }
+
+  /**
+   * Whether a write about a job failed because the store did not answer (the caller tries again or
+   * goes on without it), not because the job is gone (false: deleted meanwhile, on another node
+   * perhaps, so nothing is left to write); any other refusal is thrown on.
+   */
+  private static boolean storeDown(RuntimeException e) {
+    if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+      return false;
+    }
+    if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
+      throw e;
+    }
+    return true;
+  }
+
+  /**
+   * A run made while its job was finished (run now, a pipeline stage, an orphan) failed and is
+   * retried: the job is active again, with no next fire time, so it does not show finished with an
+   * attempt still to come. It finishes again once its last attempt ends ({@link #finishWhenIdle}),
+   * and a pause meanwhile holds the retry, as for a job whose last occurrence waits for a retry. A
+   * job gone meanwhile (evicted from memory, deleted on another node) has nothing to reopen; while
+   * the store cannot write, the job stays finished and the retry runs all the same (the policy is
+   * the job's).
+   */
+  private void reopen(JobId id) {
+    boolean[] reopened = {false};
+    JobInfo active;
+    try {
+      active =
+          updateFresh(
+              id,
+              current -> {
+                reopened[0] = current.state() == JobState.FINISHED;
+                return reopened[0] ? withState(current, JobState.ACTIVE, null, null) : current;
+              });
+    } catch (RuntimeException e) {
+      if (storeDown(e)) {
+        LOG.warn(
+            "job {}: still shown finished while a run of it waits for a retry: the store failed:"
+                + " {}",
+            id,
+            e.toString());
+      }
+      return;
+    }
+    if (reopened[0]) {
+      finishing.add(id);
+      jobChanged(SchedulerEvent.Change.REOPENED, active);
     }
   }
 
@@ -1213,7 +1261,7 @@ public final class Engine implements Scheduler {
         () -> {
           openOrFail();
           JobInfo info = existing(id);
-          RunId run = occurrence(info.job(), now(), 1, force, 0);
+          RunId run = occurrence(info, now(), force, 0);
           refuseUnstored(run);
           kick();
           return run;
@@ -1242,10 +1290,15 @@ public final class Engine implements Scheduler {
         cause);
   }
 
-  /** Creates a run of the job for the occurrence and admits it; returns its id. */
-  private RunId occurrence(Job job, Instant at, int attempt, boolean force, long pipelineRun) {
+  /**
+   * Creates a first attempt of the job for the occurrence (run now, a pipeline stage) and admits
+   * it; returns its id. A finished job may run so too: a retry of the run makes it active again
+   * ({@link #reopen}).
+   */
+  private RunId occurrence(JobInfo info, Instant at, boolean force, long pipelineRun) {
     Execution run =
-        new Execution(store.newRunId(), job, at, attempt, order++, pipelineRun, clock, node);
+        new Execution(store.newRunId(), info.job(), at, 1, order++, pipelineRun, clock, node);
+    run.ofFinishedJob = info.state() == JobState.FINISHED;
     admit(run, force);
     return run.id;
   }
@@ -1622,11 +1675,14 @@ public final class Engine implements Scheduler {
             failed.pipelineRun,
             clock,
             node);
+    next.event = failed.event;
+    next.retryOf = failed.state;
+    if (failed.ofFinishedJob) {
+      reopen(failed.job.id());
+    }
     next.state = RunState.RETRYING;
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
-    next.event = failed.event;
-    next.retryOf = failed.state;
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
     next.retryDueNanos = Nanos.of(at);
     live.put(next.id, next);
@@ -1692,11 +1748,8 @@ public final class Engine implements Scheduler {
           .find(ended.job())
           .ifPresent(info -> afterFixedDelay(info, ended.interval(), ended.at()));
     } catch (RuntimeException e) {
-      if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+      if (!storeDown(e)) {
         return; // deleted meanwhile (on another node): nothing moves on
-      }
-      if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
-        throw e;
       }
       LOG.warn(
           "job {}: its next fire time after the run that ended at {} is written again in a second:"
@@ -1863,7 +1916,7 @@ public final class Engine implements Scheduler {
     if (paused != null) {
       return new Pipelines.Started(skip(info.get().job(), now, 1, paused), RunState.SKIPPED);
     }
-    return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
+    return new Pipelines.Started(occurrence(info.get(), now, true, pipelineRun), null);
   }
 
   /**
@@ -2342,10 +2395,14 @@ public final class Engine implements Scheduler {
             node);
     run.event = orphan.event();
     live.put(run.id, run);
-    if (info.get().state() != JobState.FINISHED && exhausted(info.get())) {
+    run.ofFinishedJob = info.get().state() == JobState.FINISHED; // a run now of it, say
+    if (!run.ofFinishedJob && exhausted(info.get())) {
       finishing.add(run.job.id()); // the dead scheduler left it to finish after this run
     }
     if (orphan.state() == RunState.RETRYING) {
+      if (run.ofFinishedJob) {
+        reopen(run.job.id()); // its scheduler could not reopen the job (its store failed)
+      }
       run.state = RunState.RETRYING;
       waitForRetry(run);
       run.reason = orphan.reason();

@@ -1,0 +1,170 @@
+package dev.chime.internal.engine;
+
+import static dev.chime.internal.engine.Harness.job;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.chime.JobId;
+import dev.chime.JobInfo;
+import dev.chime.JobState;
+import dev.chime.Pipeline;
+import dev.chime.PipelineRun;
+import dev.chime.RetryPolicy;
+import dev.chime.Run;
+import dev.chime.RunId;
+import dev.chime.RunState;
+import dev.chime.SchedulerEvent;
+import dev.chime.Trigger;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** How runs that no clock fires end, and who hears of it: a run now of a finished job. */
+class EngineRunPathTest {
+  private final Harness h = new Harness();
+
+  private JobInfo info(String id) {
+    return h.engine.get(JobId.of(id)).orElseThrow();
+  }
+
+  /**
+   * Every event heard, in order: a job's as change:state (with "no next" when it has no next fire
+   * time), a run's as job#attempt:state.
+   */
+  private List<String> timeline() {
+    return h.events.stream()
+        .map(
+            e ->
+                switch (e) {
+                  case SchedulerEvent.JobChanged j ->
+                      j.change()
+                          + ":"
+                          + j.job().state()
+                          + (j.job().nextFireAt() == null ? " no next" : "");
+                  case SchedulerEvent.RunChanged r ->
+                      r.run().jobId() + "#" + r.run().attempt() + ":" + r.run().state();
+                  case SchedulerEvent.PipelineChanged p -> "pipeline:" + p.run().state();
+                })
+        .toList();
+  }
+
+  private List<String> jobChanges() {
+    return timeline().stream().filter(e -> !e.contains("#") && !e.startsWith("pipeline")).toList();
+  }
+
+  /** A once job, finished after its one run at 0, with {@code attempts} attempts 10 s apart. */
+  private void finishedOnceJob(int attempts) {
+    finishedOnceJob("once", attempts);
+  }
+
+  private void finishedOnceJob(String id, int attempts) {
+    h.engine.schedule(
+        job(id, Trigger.once(h.at(0)))
+            .retry(RetryPolicy.fixed(attempts, Duration.ofSeconds(10)))
+            .build());
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(info(id).state()).isEqualTo(JobState.FINISHED);
+    h.events.clear();
+  }
+
+  /**
+   * A run now of a finished job is a manual run of it, retried by its policy like any other. While
+   * its retry waits, the job is active with no next fire time (before, it showed finished with an
+   * attempt still to come), so a pause holds the retry; it finishes again as the last attempt ends,
+   * and the listeners hear both changes in order with the runs.
+   */
+  @Test
+  void aRunNowOfAFinishedJobIsRetriedWithTheJobActiveUntilItsLastAttemptEnds() {
+    finishedOnceJob(3);
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() < 3) {
+            throw new IllegalStateException("boom " + ctx.attempt());
+          }
+        };
+    h.clock.advance(Duration.ofMinutes(1));
+    RunId manual = h.engine.runNow(JobId.of("once"));
+    assertThat(info("once").state()).as("nothing is to come yet").isEqualTo(JobState.FINISHED);
+    assertThat(h.engine.runDue()).isEqualTo(1);
+
+    JobInfo waiting = info("once");
+    assertThat(waiting.state()).isEqualTo(JobState.ACTIVE);
+    assertThat(waiting.nextFireAt()).isNull();
+    assertThat(waiting.runCount()).as("a run now is not counted").isEqualTo(1);
+    assertThat(h.engine.pause(JobId.of("once"), "hold").state()).isEqualTo(JobState.PAUSED);
+    assertThat(h.advanceAndRun(Duration.ofSeconds(30))).as("held by the pause").isZero();
+    h.engine.resume(JobId.of("once"));
+    assertThat(h.engine.runDue()).as("the held retry").isEqualTo(1);
+    assertThat(info("once").state()).as("a third attempt is to come").isEqualTo(JobState.ACTIVE);
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+
+    assertThat(info("once").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.runs("once"))
+        .extracting(Run::scheduledFor, Run::attempt, Run::state)
+        .containsExactly(
+            tuple(h.at(0), 1, RunState.SUCCEEDED),
+            tuple(h.at(60), 1, RunState.FAILED),
+            tuple(h.at(60), 2, RunState.FAILED),
+            tuple(h.at(60), 3, RunState.SUCCEEDED));
+    assertThat(h.runs("once").get(1).id()).isEqualTo(manual);
+    assertThat(timeline())
+        .containsExactly(
+            "once#1:CLAIMED",
+            "once#1:RUNNING",
+            "once#1:FAILED",
+            "REOPENED:ACTIVE no next",
+            "once#2:RETRYING",
+            "PAUSED:PAUSED no next",
+            "RESUMED:ACTIVE no next",
+            "once#2:CLAIMED",
+            "once#2:RUNNING",
+            "once#2:FAILED",
+            "once#3:RETRYING",
+            "once#3:CLAIMED",
+            "once#3:RUNNING",
+            "once#3:SUCCEEDED",
+            "FINISHED:FINISHED no next");
+  }
+
+  /** A run now of a finished job that succeeds, or fails with no retry left, leaves it finished. */
+  @Test
+  void aRunNowOfAFinishedJobWithNoRetryToComeLeavesItFinished() {
+    finishedOnceJob("may-retry", 2);
+    finishedOnceJob("single", 1);
+    h.engine.runNow(JobId.of("may-retry"));
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    h.behaviour =
+        ctx -> {
+          throw new IllegalStateException("boom");
+        };
+    h.engine.runNow(JobId.of("single"));
+    assertThat(h.engine.runDue()).isEqualTo(1);
+
+    assertThat(info("may-retry").state()).isEqualTo(JobState.FINISHED);
+    assertThat(info("single").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.runs("may-retry")).extracting(Run::state).endsWith(RunState.SUCCEEDED);
+    assertThat(h.runs("single")).extracting(Run::state).endsWith(RunState.FAILED);
+    assertThat(jobChanges()).isEmpty();
+  }
+
+  /** A pipeline stage of a finished job is a run of it too: its retry reopens the job. */
+  @Test
+  void aPipelineStageOfAFinishedJobIsRetriedWithTheJobActive() {
+    finishedOnceJob(2);
+    h.behaviour =
+        ctx -> {
+          if (ctx.attempt() == 1) {
+            throw new IllegalStateException("boom");
+          }
+        };
+    h.engine.definePipeline(Pipeline.of("p", List.of(List.of(JobId.of("once")))));
+    h.engine.runPipeline("p");
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(info("once").state()).isEqualTo(JobState.ACTIVE);
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).isEqualTo(1);
+    assertThat(info("once").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.engine.pipelineRuns("p", 1).get(0).state()).isEqualTo(PipelineRun.State.SUCCEEDED);
+    assertThat(jobChanges())
+        .containsExactly("REOPENED:ACTIVE no next", "FINISHED:FINISHED no next");
+  }
+}
