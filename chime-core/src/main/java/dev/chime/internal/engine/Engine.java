@@ -1900,23 +1900,28 @@ public final class Engine implements Scheduler {
     return run.snapshot();
   }
 
+  /**
+   * Starts a pipeline stage's job: a forced run, or a skipped one when the job is gone, paused or
+   * the scheduler shuts down. A skip is an ending of the job's occurrence like any other: the jobs
+   * that wait for this one hear of it.
+   */
   private Pipelines.Started pipelineStart(JobId job, long pipelineRun) {
     Optional<JobInfo> info = store.find(job);
     Instant now = now();
+    RunId skipped;
     if (info.isEmpty()) {
-      Run skipped = skippedRecord(job, now, "job " + job + " no longer exists", now);
-      record(skipped);
-      return new Pipelines.Started(skipped.id(), RunState.SKIPPED);
+      Run record = skippedRecord(job, now, "job " + job + " no longer exists", now);
+      record(record);
+      skipped = record.id();
+    } else {
+      String why = closing ? "shutting down" : pausedReason(info.get());
+      if (why == null) {
+        return new Pipelines.Started(occurrence(info.get(), now, true, pipelineRun), null);
+      }
+      skipped = skip(info.get().job(), now, 1, why);
     }
-    if (closing) {
-      return new Pipelines.Started(
-          skip(info.get().job(), now, 1, "shutting down"), RunState.SKIPPED);
-    }
-    String paused = pausedReason(info.get());
-    if (paused != null) {
-      return new Pipelines.Started(skip(info.get().job(), now, 1, paused), RunState.SKIPPED);
-    }
-    return new Pipelines.Started(occurrence(info.get(), now, true, pipelineRun), null);
+    propagateSkip(job, now);
+    return new Pipelines.Started(skipped, RunState.SKIPPED);
   }
 
   /**

@@ -19,7 +19,10 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** How runs that no clock fires end, and who hears of it: a run now of a finished job. */
+/**
+ * How runs that no clock fires end, and who hears of it: a run now of a finished job, and a
+ * pipeline stage's skip.
+ */
 class EngineRunPathTest {
   private final Harness h = new Harness();
 
@@ -166,5 +169,56 @@ class EngineRunPathTest {
     assertThat(h.engine.pipelineRuns("p", 1).get(0).state()).isEqualTo(PipelineRun.State.SUCCEEDED);
     assertThat(jobChanges())
         .containsExactly("REOPENED:ACTIVE no next", "FINISHED:FINISHED no next");
+  }
+
+  /**
+   * A pipeline stage's job skipped because it is paused is an ending of its occurrence, as every
+   * other skip is: a dependent on success is skipped naming it, one on completion runs, one on
+   * failure does not run for a skip (before, none of them heard of it).
+   */
+  @Test
+  void aPipelineStageSkippedAsPausedIsAnEndingForItsDependents() {
+    h.engine.schedule(job("x", Trigger.onEvent("never")).build());
+    h.engine.schedule(job("on-success", Trigger.after(JobId.of("x"))).build());
+    h.engine.schedule(
+        job("on-completion", Trigger.after(JobId.of("x")).on(Trigger.After.Outcome.COMPLETION))
+            .build());
+    h.engine.schedule(
+        job("on-failure", Trigger.after(JobId.of("x")).on(Trigger.After.Outcome.FAILURE)).build());
+    h.engine.schedule(job("after-skip", Trigger.after(JobId.of("on-success"))).build());
+    h.engine.pause(JobId.of("x"), "maintenance");
+    h.engine.definePipeline(Pipeline.of("p", List.of(List.of(JobId.of("x")))));
+
+    h.engine.runPipeline("p");
+    assertThat(h.engine.runDue()).as("the dependent on completion").isEqualTo(1);
+
+    assertThat(h.runs("x"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(tuple(RunState.SKIPPED, "paused: maintenance"));
+    assertThat(h.runs("on-success"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(tuple(RunState.SKIPPED, "dependency x skipped"));
+    assertThat(h.runs("after-skip"))
+        .as("the dependent's skip reaches its own dependents")
+        .extracting(Run::reason)
+        .containsExactly("dependency on-success skipped");
+    assertThat(h.runs("on-completion")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(h.runs("on-failure")).isEmpty();
+    assertThat(h.engine.pipelineRuns("p", 1).get(0).state()).isEqualTo(PipelineRun.State.FAILED);
+  }
+
+  /** The same under pauseAll: a dependent that would run is paused too, and says so. */
+  @Test
+  void aPipelineStageSkippedByPauseAllIsAnEndingForItsDependents() {
+    h.engine.schedule(job("x", Trigger.onEvent("never")).build());
+    h.engine.schedule(
+        job("on-completion", Trigger.after(JobId.of("x")).on(Trigger.After.Outcome.COMPLETION))
+            .build());
+    h.engine.definePipeline(Pipeline.of("p", List.of(List.of(JobId.of("x")))));
+    h.engine.pauseAll("freeze");
+    h.engine.runPipeline("p");
+    assertThat(h.runs("on-completion"))
+        .extracting(Run::state, Run::reason)
+        .containsExactly(tuple(RunState.SKIPPED, "paused: freeze"));
   }
 }
