@@ -1375,8 +1375,11 @@ public final class Engine implements Scheduler {
   /**
    * Under replace, a new run supersedes the retries of older occurrences that have not started:
    * those waiting out their backoff and those waiting for their turn (queued, or admitted and not
-   * yet started) are cancelled, "replaced by run N", so none runs after the newer occurrence. A
-   * retry that is running is left to the limit, as any running run is.
+   * yet started) are cancelled, "replaced by run N", so none runs after the newer occurrence. A run
+   * of an older occurrence that goes on (running, or a first attempt that has room beside the newer
+   * one under {@code maxConcurrent > 1}) is left to the limit, as any running run is, but a retry
+   * it would get is superseded too: it is recorded cancelled the same way when that run fails
+   * ({@link #retry}), instead of running after the newer occurrence.
    */
   private void supersedeRetries(Execution newer) {
     List<Execution> stale = new ArrayList<>();
@@ -1389,10 +1392,13 @@ public final class Engine implements Scheduler {
       runs.forEach(stale::add);
     }
     for (Execution run : stale) {
-      if (run.attempt > 1
-          && run.state != RunState.RUNNING
-          && run.scheduledFor.isBefore(newer.scheduledFor)) {
+      if (!run.scheduledFor.isBefore(newer.scheduledFor)) {
+        continue;
+      }
+      if (run.attempt > 1 && run.state != RunState.RUNNING) {
         cancelRun(run, "replaced by run " + newer.id);
+      } else if (run.replacedBy == null) {
+        run.replacedBy = newer.id;
       }
     }
   }
@@ -1677,6 +1683,10 @@ public final class Engine implements Scheduler {
             node);
     next.event = failed.event;
     next.retryOf = failed.state;
+    if (failed.replacedBy != null) {
+      end(next, RunState.CANCELLED, "replaced by run " + failed.replacedBy); // supersedeRetries
+      return;
+    }
     if (failed.ofFinishedJob) {
       reopen(failed.job.id());
     }

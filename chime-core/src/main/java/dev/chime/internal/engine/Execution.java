@@ -49,6 +49,9 @@ final class Execution implements JobContext {
   // Made while its job was finished (a run now, a pipeline stage, an orphan): a retry of it makes
   // the job active again until its last attempt ends (Engine.reopen).
   boolean ofFinishedJob;
+  // Under replace: the newer occurrence's run admitted while this one was admitted or running; a
+  // retry this run would get is superseded by it (recorded cancelled), as a waiting one is.
+  RunId replacedBy;
   TimerHeap.Entry<Execution> timeoutEntry;
   Engine.JobRuns jobRuns; // the job's runs this run is admitted or queued in, else null
   boolean unstored; // admitted outside an advance; its CLAIMED record is not stored yet

@@ -7,6 +7,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.chime.JobId;
 import dev.chime.JobInfo;
 import dev.chime.JobState;
+import dev.chime.OverlapPolicy;
 import dev.chime.Pipeline;
 import dev.chime.PipelineRun;
 import dev.chime.RetryPolicy;
@@ -20,8 +21,8 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * How runs that no clock fires end, and who hears of it: a run now of a finished job, and a
- * pipeline stage's skip.
+ * How runs that no clock fires end, and who hears of it: a run now of a finished job, a pipeline
+ * stage's skip, and an older occurrence's retry under replace with room for more than one run.
  */
 class EngineRunPathTest {
   private final Harness h = new Harness();
@@ -220,5 +221,81 @@ class EngineRunPathTest {
     assertThat(h.runs("on-completion"))
         .extracting(Run::state, Run::reason)
         .containsExactly(tuple(RunState.SKIPPED, "paused: freeze"));
+  }
+
+  /**
+   * A job "sync" every minute from 60 s under replace with room for two runs, whose attempts are 10
+   * s apart.
+   */
+  private void everyMinuteReplacingWithRoomForTwo(int attempts) {
+    h.engine.schedule(
+        job("sync", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(60)))
+            .overlap(OverlapPolicy.replace(2))
+            .retry(RetryPolicy.fixed(attempts, Duration.ofSeconds(10)))
+            .build());
+  }
+
+  /**
+   * Under replace with room for two runs, a newer occurrence that started (and here ended) while an
+   * older one ran supersedes the retry the older one gets when it then fails: the retry is recorded
+   * cancelled, "replaced by run N", and never runs (it ran 10 s later, after the newer one).
+   */
+  @Test
+  void aNewerOccurrenceUnderReplaceOfTwoSupersedesTheRetryOfAnOlderOneThatFailsLater() {
+    everyMinuteReplacingWithRoomForTwo(2);
+    h.behaviour =
+        ctx -> {
+          if (ctx.scheduledFor().equals(h.at(60)) && ctx.attempt() == 1) {
+            h.clock.advance(Duration.ofSeconds(60));
+            assertThat(h.engine.runDue()).as("the newer occurrence, beside this one").isEqualTo(1);
+            throw new IllegalStateException("the older occurrence fails after it");
+          }
+        };
+    h.advanceAndRun(Duration.ofSeconds(60));
+    assertThat(h.advanceAndRun(Duration.ofSeconds(50))).as("no retry at 130 s").isZero();
+
+    Run newer =
+        h.runs("sync").stream()
+            .filter(r -> r.scheduledFor().equals(h.at(120)))
+            .findFirst()
+            .orElseThrow();
+    assertThat(newer.state()).isEqualTo(RunState.SUCCEEDED);
+    assertThat(h.runs("sync"))
+        .filteredOn(r -> r.scheduledFor().equals(h.at(60)))
+        .extracting(Run::attempt, Run::state, Run::reason, Run::startedAt)
+        .containsExactly(
+            tuple(1, RunState.FAILED, null, h.at(60)),
+            tuple(2, RunState.CANCELLED, "replaced by run " + newer.id(), null));
+    assertThat(h.calls).containsExactly("sync@" + h.at(60) + "#1", "sync@" + h.at(120) + "#1");
+    assertThat(h.runEvents()).doesNotContain("sync:RETRYING");
+  }
+
+  /**
+   * The same for a retry that was running when the newer occurrence came: its own retry, should it
+   * fail, is superseded (it ran at 130 s, after the occurrence at 120 s).
+   */
+  @Test
+  void underReplaceOfTwoANewerOccurrenceSupersedesTheNextRetryOfARunningRetry() {
+    everyMinuteReplacingWithRoomForTwo(3);
+    h.behaviour =
+        ctx -> {
+          if (!ctx.scheduledFor().equals(h.at(60))) {
+            return;
+          }
+          if (ctx.attempt() == 2) {
+            h.clock.advance(Duration.ofSeconds(50));
+            assertThat(h.engine.runDue()).as("the occurrence at 120 s").isEqualTo(1);
+          }
+          throw new IllegalStateException("attempt " + ctx.attempt() + " fails");
+        };
+    h.advanceAndRun(Duration.ofSeconds(60));
+    h.advanceAndRun(Duration.ofSeconds(10)); // attempt 2, at 70 s, runs past 120 s and fails
+    assertThat(h.advanceAndRun(Duration.ofSeconds(10))).as("no third attempt at 130 s").isZero();
+    assertThat(h.runs("sync"))
+        .filteredOn(r -> r.scheduledFor().equals(h.at(60)))
+        .extracting(Run::attempt, Run::state)
+        .containsExactly(
+            tuple(1, RunState.FAILED), tuple(2, RunState.FAILED), tuple(3, RunState.CANCELLED));
+    assertThat(h.calls).doesNotContain("sync@" + h.at(60) + "#3");
   }
 }
