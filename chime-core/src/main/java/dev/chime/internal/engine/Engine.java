@@ -352,7 +352,9 @@ public final class Engine implements Scheduler {
                     Thread.ofVirtual().name("chime-worker-", 0).factory());
     for (JobInfo info : store.list(JobQuery.ALL)) {
       dependencies.put(info.id(), info.job().trigger());
-      watchFiles(info.job());
+      if (info.state() != JobState.FINISHED) {
+        watchFiles(info.job()); // a finished one watches again if an update makes it active
+      }
     }
   }
 
@@ -845,10 +847,12 @@ public final class Engine implements Scheduler {
 
   /**
    * Marks a job that can never fire again as finished, unless an attempt of it is still to come
-   * (then it finishes when the last one ends); returns the job as it is now.
+   * (then it finishes when the last one ends); returns the job as it is now. A paused job finishes
+   * too (updated past its end, say): resumed, it would never fire, and {@link #finishWhenIdle}
+   * finishes a paused one as well.
    */
   private JobInfo finishIfDone(JobInfo info) {
-    if (info.state() != JobState.ACTIVE || !exhausted(info) || fixedDelayPending(info)) {
+    if (info.state() == JobState.FINISHED || !exhausted(info) || fixedDelayPending(info)) {
       return info;
     }
     if (attemptsPending(info.id())) {
@@ -856,8 +860,21 @@ public final class Engine implements Scheduler {
       return info;
     }
     JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-    jobChanged(SchedulerEvent.Change.FINISHED, done);
+    finished(done);
     return done;
+  }
+
+  /**
+   * The job will not fire again: listeners hear of it, and a file trigger stops watching (it
+   * gathered changes for a run that would never come). Clock triggers finish with their advance
+   * ({@link #finishedEvents}); they watch nothing.
+   */
+  private void finished(JobInfo done) {
+    files.unwatch(done.id());
+    if (!pausedSince.isEmpty()) {
+      pausedSince.remove(done.id()); // finished while paused: no occurrence is late for it now
+    }
+    jobChanged(SchedulerEvent.Change.FINISHED, done);
   }
 
   /**
@@ -926,7 +943,7 @@ public final class Engine implements Scheduler {
       return;
     }
     if (finished[0]) {
-      jobChanged(SchedulerEvent.Change.FINISHED, done);
+      finished(done);
     }
   }
 
@@ -1841,28 +1858,28 @@ public final class Engine implements Scheduler {
   }
 
   /**
-   * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
-   * paused one records a skipped run (which its own dependents hear of), one past its end finishes,
-   * one whose overlap policy skips the run records it so (not counted: it never ran), an active one
-   * counts the run and admits it; the run that reaches max runs finishes the job in the same write,
-   * and a job whose count is already at max runs makes none. Returns the run as admitted or
-   * skipped, or null when none was made. A job another node changed since it was read (a publish
-   * there counted a run) is read again and judged afresh, so that each run counts and max runs
-   * holds across a cluster.
+   * Starts a run of a job that no clock fires (after, event, file) for an occurrence at {@code
+   * now}: one past its end finishes (a paused one too: it could never fire again), a paused one
+   * records a skipped run (which its own dependents hear of), one whose overlap policy skips the
+   * run records it so (not counted: it never ran), an active one counts the run and admits it; the
+   * run that reaches max runs finishes the job in the same write, and a job whose count is already
+   * at max runs makes none. Returns the run as admitted or skipped, or null when none was made. A
+   * job another node changed since it was read (a publish there counted a run) is read again and
+   * judged afresh, so that each run counts and max runs holds across a cluster.
    */
   private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
     if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
       return null; // finished: no occurrence is expected
+    }
+    if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
+      finishIfDone(info); // paused too; unless an attempt of an earlier run is still to come
+      return null;
     }
     String paused = pausedReason(info);
     if (paused != null) {
       Run skipped = skipped(info.job(), now, 1, paused, event);
       propagateSkip(info.id(), now); // an ending for the jobs that wait for this one
       return skipped;
-    }
-    if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
-      finishIfDone(info); // unless an attempt of an earlier run is still to come
-      return null;
     }
     long maxRuns = info.job().maxRuns();
     if (maxRuns > 0 && info.runCount() >= maxRuns) {
@@ -1897,7 +1914,7 @@ public final class Engine implements Scheduler {
     }
     Run run = admitUntimed(info.job(), now, event);
     if (finishes) {
-      jobChanged(SchedulerEvent.Change.FINISHED, counted);
+      finished(counted);
     }
     return run;
   }
