@@ -38,8 +38,10 @@ public record OverlapPolicy(Mode mode, int maxConcurrent, int queueLimit) {
      * <p>The newest wins over retries too: a new run, below the limit as well, supersedes every
      * retry of an older occurrence that has not started (waiting out its backoff, or for its turn),
      * so none runs after it. Each is recorded as cancelled, "replaced by run N", with its attempt
-     * number, and its occurrence ends there (its dependents hear it was cancelled). A retry that is
-     * running is a running run like any other: the limit decides.
+     * number, and its occurrence ends there (its dependents hear it was cancelled). A run of an
+     * older occurrence that goes on beside the new one (a retry that is running, or any run below
+     * the limit) is a running run like any other: the limit decides; but should it fail, the retry
+     * it would get is superseded the same way, recorded cancelled without running.
      */
     REPLACE
   }

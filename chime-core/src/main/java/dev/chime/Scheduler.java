@@ -118,7 +118,9 @@ public interface Scheduler extends AutoCloseable {
 
   /**
    * Runs the job now, as its overlap policy allows (the run may be skipped or queued; the returned
-   * run says which).
+   * run says which). The run is not counted toward max runs. A finished job runs too: should the
+   * run fail and be retried by the job's policy, the job is active, with no next fire time, until
+   * the last attempt ends, then finished again ({@link SchedulerEvent.Change#REOPENED}).
    */
   RunId runNow(JobId id);
 
@@ -128,11 +130,12 @@ public interface Scheduler extends AutoCloseable {
   /**
    * Publishes an event: starts one run of every job whose trigger is {@link Trigger#onEvent} for
    * the name, each through its job's policies like any run (overlap, concurrency and group limits,
-   * priority, retries, timeout); a paused job gets a skipped run saying so, a finished one none.
-   * The runs carry the event ({@link JobContext#event()}, {@link Run#event()}). Returns them as
-   * admitted, ordered by job id (state claimed, scheduled when queued, or skipped); none when no
-   * job listens. With a durable store the runs are recorded before this returns, and in a cluster
-   * they run on this node: one publish starts each job once, whichever node receives it.
+   * priority, retries, timeout); a paused job gets a skipped run saying so, a finished one none
+   * (nor one past its end time, paused or not: it finishes then). The runs carry the event ({@link
+   * JobContext#event()}, {@link Run#event()}). Returns them as admitted, ordered by job id (state
+   * claimed, scheduled when queued, or skipped); none when no job listens. With a durable store the
+   * runs are recorded before this returns, and in a cluster they run on this node: one publish
+   * starts each job once, whichever node receives it.
    *
    * @param name the event's name (see {@link Event} for the names accepted)
    * @param payload JSON-friendly values (strings, numbers, booleans, null, lists, maps), or null

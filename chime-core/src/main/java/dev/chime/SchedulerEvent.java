@@ -8,7 +8,7 @@ public sealed interface SchedulerEvent
     permits SchedulerEvent.JobChanged, SchedulerEvent.RunChanged, SchedulerEvent.PipelineChanged {
 
   /**
-   * A job was added, updated, paused, resumed, finished or deleted.
+   * A job was added, updated, paused, resumed, finished, reopened or deleted.
    *
    * @param change what happened
    * @param job the job after the change (before it, for a deletion)
@@ -42,6 +42,12 @@ public sealed interface SchedulerEvent
     RESUMED,
     /** It will not fire again. */
     FINISHED,
+    /**
+     * Finished, then active again (with no next fire time): a run of it made while it was finished
+     * (run now, a pipeline stage) failed and waits for a retry. It finishes again when its last
+     * attempt ends.
+     */
+    REOPENED,
     /** Deleted. */
     DELETED
   }

@@ -352,7 +352,9 @@ public final class Engine implements Scheduler {
                     Thread.ofVirtual().name("chime-worker-", 0).factory());
     for (JobInfo info : store.list(JobQuery.ALL)) {
       dependencies.put(info.id(), info.job().trigger());
-      watchFiles(info.job());
+      if (info.state() != JobState.FINISHED) {
+        watchFiles(info.job()); // a finished one watches again if an update makes it active
+      }
     }
   }
 
@@ -845,10 +847,12 @@ public final class Engine implements Scheduler {
 
   /**
    * Marks a job that can never fire again as finished, unless an attempt of it is still to come
-   * (then it finishes when the last one ends); returns the job as it is now.
+   * (then it finishes when the last one ends); returns the job as it is now. A paused job finishes
+   * too (updated past its end, say): resumed, it would never fire, and {@link #finishWhenIdle}
+   * finishes a paused one as well.
    */
   private JobInfo finishIfDone(JobInfo info) {
-    if (info.state() != JobState.ACTIVE || !exhausted(info) || fixedDelayPending(info)) {
+    if (info.state() == JobState.FINISHED || !exhausted(info) || fixedDelayPending(info)) {
       return info;
     }
     if (attemptsPending(info.id())) {
@@ -856,8 +860,21 @@ public final class Engine implements Scheduler {
       return info;
     }
     JobInfo done = store.update(withState(info, JobState.FINISHED, null, null));
-    jobChanged(SchedulerEvent.Change.FINISHED, done);
+    finished(done);
     return done;
+  }
+
+  /**
+   * The job will not fire again: listeners hear of it, and a file trigger stops watching (it
+   * gathered changes for a run that would never come). Clock triggers finish with their advance
+   * ({@link #finishedEvents}); they watch nothing.
+   */
+  private void finished(JobInfo done) {
+    files.unwatch(done.id());
+    if (!pausedSince.isEmpty()) {
+      pausedSince.remove(done.id()); // finished while paused: no occurrence is late for it now
+    }
+    jobChanged(SchedulerEvent.Change.FINISHED, done);
   }
 
   /**
@@ -912,11 +929,8 @@ public final class Engine implements Scheduler {
                 return finished[0] ? withState(current, JobState.FINISHED, null, null) : current;
               });
     } catch (RuntimeException e) {
-      if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+      if (!storeDown(e)) {
         return; // deleted meanwhile: nothing to finish
-      }
-      if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
-        throw e;
       }
       LOG.warn(
           "job {}: its finish is written again in a second: the store failed: {}",
@@ -929,7 +943,58 @@ public final class Engine implements Scheduler {
       return;
     }
     if (finished[0]) {
-      jobChanged(SchedulerEvent.Change.FINISHED, done);
+      finished(done);
+    }
+  }
+
+  /**
+   * Whether a write about a job failed because the store did not answer (the caller tries again or
+   * goes on without it), not because the job is gone (false: deleted meanwhile, on another node
+   * perhaps, so nothing is left to write); any other refusal is thrown on.
+   */
+  private static boolean storeDown(RuntimeException e) {
+    if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+      return false;
+    }
+    if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
+      throw e;
+    }
+    return true;
+  }
+
+  /**
+   * A run made while its job was finished (run now, a pipeline stage, an orphan) failed and is
+   * retried: the job is active again, with no next fire time, so it does not show finished with an
+   * attempt still to come. It finishes again once its last attempt ends ({@link #finishWhenIdle}),
+   * and a pause meanwhile holds the retry, as for a job whose last occurrence waits for a retry. A
+   * job gone meanwhile (evicted from memory, deleted on another node) has nothing to reopen; while
+   * the store cannot write, the job stays finished and the retry runs all the same (the policy is
+   * the job's).
+   */
+  private void reopen(JobId id) {
+    boolean[] reopened = {false};
+    JobInfo active;
+    try {
+      active =
+          updateFresh(
+              id,
+              current -> {
+                reopened[0] = current.state() == JobState.FINISHED;
+                return reopened[0] ? withState(current, JobState.ACTIVE, null, null) : current;
+              });
+    } catch (RuntimeException e) {
+      if (storeDown(e)) {
+        LOG.warn(
+            "job {}: still shown finished while a run of it waits for a retry: the store failed:"
+                + " {}",
+            id,
+            e.toString());
+      }
+      return;
+    }
+    if (reopened[0]) {
+      finishing.add(id);
+      jobChanged(SchedulerEvent.Change.REOPENED, active);
     }
   }
 
@@ -1213,7 +1278,7 @@ public final class Engine implements Scheduler {
         () -> {
           openOrFail();
           JobInfo info = existing(id);
-          RunId run = occurrence(info.job(), now(), 1, force, 0);
+          RunId run = occurrence(info, now(), force, 0);
           refuseUnstored(run);
           kick();
           return run;
@@ -1242,10 +1307,15 @@ public final class Engine implements Scheduler {
         cause);
   }
 
-  /** Creates a run of the job for the occurrence and admits it; returns its id. */
-  private RunId occurrence(Job job, Instant at, int attempt, boolean force, long pipelineRun) {
+  /**
+   * Creates a first attempt of the job for the occurrence (run now, a pipeline stage) and admits
+   * it; returns its id. A finished job may run so too: a retry of the run makes it active again
+   * ({@link #reopen}).
+   */
+  private RunId occurrence(JobInfo info, Instant at, boolean force, long pipelineRun) {
     Execution run =
-        new Execution(store.newRunId(), job, at, attempt, order++, pipelineRun, clock, node);
+        new Execution(store.newRunId(), info.job(), at, 1, order++, pipelineRun, clock, node);
+    run.ofFinishedJob = info.state() == JobState.FINISHED;
     admit(run, force);
     return run.id;
   }
@@ -1322,8 +1392,11 @@ public final class Engine implements Scheduler {
   /**
    * Under replace, a new run supersedes the retries of older occurrences that have not started:
    * those waiting out their backoff and those waiting for their turn (queued, or admitted and not
-   * yet started) are cancelled, "replaced by run N", so none runs after the newer occurrence. A
-   * retry that is running is left to the limit, as any running run is.
+   * yet started) are cancelled, "replaced by run N", so none runs after the newer occurrence. A run
+   * of an older occurrence that goes on (running, or a first attempt that has room beside the newer
+   * one under {@code maxConcurrent > 1}) is left to the limit, as any running run is, but a retry
+   * it would get is superseded too: it is recorded cancelled the same way when that run fails
+   * ({@link #retry}), instead of running after the newer occurrence.
    */
   private void supersedeRetries(Execution newer) {
     List<Execution> stale = new ArrayList<>();
@@ -1336,10 +1409,13 @@ public final class Engine implements Scheduler {
       runs.forEach(stale::add);
     }
     for (Execution run : stale) {
-      if (run.attempt > 1
-          && run.state != RunState.RUNNING
-          && run.scheduledFor.isBefore(newer.scheduledFor)) {
+      if (!run.scheduledFor.isBefore(newer.scheduledFor)) {
+        continue;
+      }
+      if (run.attempt > 1 && run.state != RunState.RUNNING) {
         cancelRun(run, "replaced by run " + newer.id);
+      } else if (run.replacedBy == null) {
+        run.replacedBy = newer.id;
       }
     }
   }
@@ -1622,11 +1698,18 @@ public final class Engine implements Scheduler {
             failed.pipelineRun,
             clock,
             node);
+    next.event = failed.event;
+    next.retryOf = failed.state;
+    if (failed.replacedBy != null) {
+      end(next, RunState.CANCELLED, "replaced by run " + failed.replacedBy); // supersedeRetries
+      return;
+    }
+    if (failed.ofFinishedJob) {
+      reopen(failed.job.id());
+    }
     next.state = RunState.RETRYING;
     next.reason =
         "attempt " + failed.attempt + " " + failed.state.name().toLowerCase(java.util.Locale.ROOT);
-    next.event = failed.event;
-    next.retryOf = failed.state;
     Instant at = now().plus(failed.job.retry().delayBefore(attempt, failed.id.value()));
     next.retryDueNanos = Nanos.of(at);
     live.put(next.id, next);
@@ -1692,11 +1775,8 @@ public final class Engine implements Scheduler {
           .find(ended.job())
           .ifPresent(info -> afterFixedDelay(info, ended.interval(), ended.at()));
     } catch (RuntimeException e) {
-      if (e instanceof SchedulerException refused && refused.kind() == Kind.NOT_FOUND) {
+      if (!storeDown(e)) {
         return; // deleted meanwhile (on another node): nothing moves on
-      }
-      if (e instanceof SchedulerException refused && refused.kind() != Kind.UNAVAILABLE) {
-        throw e;
       }
       LOG.warn(
           "job {}: its next fire time after the run that ended at {} is written again in a second:"
@@ -1778,28 +1858,28 @@ public final class Engine implements Scheduler {
   }
 
   /**
-   * Starts a run of a job that no clock fires (after, event) for an occurrence at {@code now}: a
-   * paused one records a skipped run (which its own dependents hear of), one past its end finishes,
-   * one whose overlap policy skips the run records it so (not counted: it never ran), an active one
-   * counts the run and admits it; the run that reaches max runs finishes the job in the same write,
-   * and a job whose count is already at max runs makes none. Returns the run as admitted or
-   * skipped, or null when none was made. A job another node changed since it was read (a publish
-   * there counted a run) is read again and judged afresh, so that each run counts and max runs
-   * holds across a cluster.
+   * Starts a run of a job that no clock fires (after, event, file) for an occurrence at {@code
+   * now}: one past its end finishes (a paused one too: it could never fire again), a paused one
+   * records a skipped run (which its own dependents hear of), one whose overlap policy skips the
+   * run records it so (not counted: it never ran), an active one counts the run and admits it; the
+   * run that reaches max runs finishes the job in the same write, and a job whose count is already
+   * at max runs makes none. Returns the run as admitted or skipped, or null when none was made. A
+   * job another node changed since it was read (a publish there counted a run) is read again and
+   * judged afresh, so that each run counts and max runs holds across a cluster.
    */
   private Run fireUntimed(JobInfo info, Instant now, Event event, int tries) {
     if (info.state() != JobState.ACTIVE && info.state() != JobState.PAUSED) {
       return null; // finished: no occurrence is expected
+    }
+    if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
+      finishIfDone(info); // paused too; unless an attempt of an earlier run is still to come
+      return null;
     }
     String paused = pausedReason(info);
     if (paused != null) {
       Run skipped = skipped(info.job(), now, 1, paused, event);
       propagateSkip(info.id(), now); // an ending for the jobs that wait for this one
       return skipped;
-    }
-    if (info.job().endAt() != null && now.isAfter(info.job().endAt())) {
-      finishIfDone(info); // unless an attempt of an earlier run is still to come
-      return null;
     }
     long maxRuns = info.job().maxRuns();
     if (maxRuns > 0 && info.runCount() >= maxRuns) {
@@ -1834,7 +1914,7 @@ public final class Engine implements Scheduler {
     }
     Run run = admitUntimed(info.job(), now, event);
     if (finishes) {
-      jobChanged(SchedulerEvent.Change.FINISHED, counted);
+      finished(counted);
     }
     return run;
   }
@@ -1847,23 +1927,28 @@ public final class Engine implements Scheduler {
     return run.snapshot();
   }
 
+  /**
+   * Starts a pipeline stage's job: a forced run, or a skipped one when the job is gone, paused or
+   * the scheduler shuts down. A skip is an ending of the job's occurrence like any other: the jobs
+   * that wait for this one hear of it.
+   */
   private Pipelines.Started pipelineStart(JobId job, long pipelineRun) {
     Optional<JobInfo> info = store.find(job);
     Instant now = now();
+    RunId skipped;
     if (info.isEmpty()) {
-      Run skipped = skippedRecord(job, now, "job " + job + " no longer exists", now);
-      record(skipped);
-      return new Pipelines.Started(skipped.id(), RunState.SKIPPED);
+      Run record = skippedRecord(job, now, "job " + job + " no longer exists", now);
+      record(record);
+      skipped = record.id();
+    } else {
+      String why = closing ? "shutting down" : pausedReason(info.get());
+      if (why == null) {
+        return new Pipelines.Started(occurrence(info.get(), now, true, pipelineRun), null);
+      }
+      skipped = skip(info.get().job(), now, 1, why);
     }
-    if (closing) {
-      return new Pipelines.Started(
-          skip(info.get().job(), now, 1, "shutting down"), RunState.SKIPPED);
-    }
-    String paused = pausedReason(info.get());
-    if (paused != null) {
-      return new Pipelines.Started(skip(info.get().job(), now, 1, paused), RunState.SKIPPED);
-    }
-    return new Pipelines.Started(occurrence(info.get().job(), now, 1, true, pipelineRun), null);
+    propagateSkip(job, now);
+    return new Pipelines.Started(skipped, RunState.SKIPPED);
   }
 
   /**
@@ -2342,10 +2427,14 @@ public final class Engine implements Scheduler {
             node);
     run.event = orphan.event();
     live.put(run.id, run);
-    if (info.get().state() != JobState.FINISHED && exhausted(info.get())) {
+    run.ofFinishedJob = info.get().state() == JobState.FINISHED; // a run now of it, say
+    if (!run.ofFinishedJob && exhausted(info.get())) {
       finishing.add(run.job.id()); // the dead scheduler left it to finish after this run
     }
     if (orphan.state() == RunState.RETRYING) {
+      if (run.ofFinishedJob) {
+        reopen(run.job.id()); // its scheduler could not reopen the job (its store failed)
+      }
       run.state = RunState.RETRYING;
       waitForRetry(run);
       run.reason = orphan.reason();

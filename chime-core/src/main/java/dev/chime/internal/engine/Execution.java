@@ -46,6 +46,12 @@ final class Execution implements JobContext {
   RunState retryOf; // a retry: how the attempt before it ended (failed or timed out)
   dev.chime.spi.Claim claim; // the occurrence's claim, for runs a firing made; else null
   dev.chime.Event event; // the published event the run is for, or null; set before it is admitted
+  // Made while its job was finished (a run now, a pipeline stage, an orphan): a retry of it makes
+  // the job active again until its last attempt ends (Engine.reopen).
+  boolean ofFinishedJob;
+  // Under replace: the newer occurrence's run admitted while this one was admitted or running; a
+  // retry this run would get is superseded by it (recorded cancelled), as a waiting one is.
+  RunId replacedBy;
   TimerHeap.Entry<Execution> timeoutEntry;
   Engine.JobRuns jobRuns; // the job's runs this run is admitted or queued in, else null
   boolean unstored; // admitted outside an advance; its CLAIMED record is not stored yet

@@ -71,6 +71,26 @@
  * by one, then one record covers the rest (a job firing every second that was down for a day would
  * otherwise write 86,400 records).
  *
+ * <p><b>Endings.</b> Every skipped occurrence is an ending that the jobs waiting for it hear of, as
+ * a run's end is: a misfire or overlap skip, a paused job's publish or dependent, and a pipeline
+ * stage whose job is paused (or pauseAll is in force) or gone, or whose scheduler shuts down. A
+ * dependent on success is then skipped naming it, one on completion runs, and one on failure does
+ * not (a skipped occurrence never ran, so it did not fail). A finished job means no attempt of it
+ * is still to come, so one that can fire no more but whose runs may retry stays active, with no
+ * next fire time, until its last attempt ends. A run now (or a pipeline stage) of a finished job is
+ * one manual run, not counted toward max runs, retried by the job's policy like any run: when it
+ * fails and a retry is made, the job is reopened (active, no next fire time, {@code REOPENED} to
+ * listeners, so a pause holds the retry) and finishes again when the last attempt ends. It is
+ * reopened at the retry, not at the run, so a run now that succeeds leaves a finished job as it was
+ * (no write, no event). Under replace, a newer occurrence supersedes older occurrences' retries
+ * that have not started: those waiting are cancelled as it is admitted, and a run of an older
+ * occurrence that goes on beside it (below {@code maxConcurrent > 1}, or a retry already running)
+ * is marked, so the retry it would get on failing is recorded cancelled at once, "replaced by run
+ * N", and never waits or runs. Event, after and file jobs have no next fire time to run out: one is
+ * past its end once the clock is after its {@code endAt}, and finishes when scheduled, updated (a
+ * paused one too) or fired past it (nothing wakes it at the end time itself); a finished file job
+ * stops watching, and an engine does not watch for the finished jobs it finds in its store.
+ *
  * <p><b>Writes.</b> Firing an occurrence does not write at once: its advance (the job moved on
  * under the claim's token) and the runs it made are buffered and written in one {@code
  * JobStore.write} when the locked section ends, before the lock is released, so no worker can start

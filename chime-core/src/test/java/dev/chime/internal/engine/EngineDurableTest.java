@@ -843,4 +843,43 @@ class EngineDurableTest {
     h.engine.runDue();
     assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
   }
+
+  /** A once job "a" with two attempts 5 s apart, finished (its run now is what the orphan was). */
+  private void finishedWithTwoAttempts() {
+    h.engine.schedule(
+        job("a", Trigger.once(h.at(3600)))
+            .retry(RetryPolicy.fixed(2, Duration.ofSeconds(5)))
+            .build());
+    JobInfo read = store.find(JobId.of("a")).orElseThrow();
+    store.update(new JobInfo(read.job(), JobState.FINISHED, null, null, 1, read.version()));
+  }
+
+  /**
+   * A run of a finished job (a run now) that a dead scheduler left running fails here as
+   * interrupted, and its retry makes the job active until it ends, as for a run made here.
+   */
+  @Test
+  void anOrphanedRunOfAFinishedJobIsRetriedWithTheJobActiveUntilTheRetryEnds() {
+    finishedWithTwoAttempts();
+    store.orphans.add(orphan("a", 1, RunState.RUNNING, null));
+    h.engine.runDue();
+    assertThat(h.engine.get(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.ACTIVE);
+    h.advanceAndRun(Duration.ofSeconds(5));
+    assertThat(h.calls).containsExactly("a@" + h.at(-60) + "#2");
+    assertThat(h.engine.get(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+  }
+
+  /** One left waiting for its retry while its job shows finished: the job is active until then. */
+  @Test
+  void anOrphanedRetryOfAFinishedJobMakesItActiveUntilTheRetryEnds() {
+    finishedWithTwoAttempts();
+    store.orphans.add(orphan("a", 2, RunState.RETRYING, "attempt 1 failed"));
+    h.behaviour =
+        ctx ->
+            assertThat(h.engine.get(JobId.of("a")).orElseThrow().state())
+                .isEqualTo(JobState.ACTIVE);
+    assertThat(h.engine.runDue()).isEqualTo(1);
+    assertThat(h.runs("a")).extracting(Run::state).containsExactly(RunState.SUCCEEDED);
+    assertThat(h.engine.get(JobId.of("a")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+  }
 }

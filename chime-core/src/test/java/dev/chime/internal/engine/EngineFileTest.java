@@ -237,4 +237,62 @@ class EngineFileTest {
     h.engine.runDue();
     assertThat(seen).hasSize(2);
   }
+
+  /**
+   * A file job whose end time has passed finishes as it is scheduled, or updated, and stops
+   * watching: a change in its directory gathers nothing for it (another job watching the same
+   * directory sees the change, so the watcher has read it) and starts no run of it. Before, a
+   * finished job went on gathering the changes it would never run for.
+   */
+  @Test
+  void aFileJobPastItsEndFinishesWhenScheduledOrUpdatedAndWatchesNoMore() throws IOException {
+    JobId witness = JobId.of("witness");
+    h.engine.schedule(
+        job("witness", Trigger.onFile(dir).on(Change.CREATE).debounce(Duration.ZERO)).build());
+    dev.chime.JobInfo late =
+        h.engine.scheduleAndGet(
+            job("inbox", Trigger.onFile(dir).on(Change.CREATE).debounce(Duration.ZERO))
+                .endAt(h.at(-1))
+                .build());
+    dev.chime.Job until =
+        job("until", Trigger.onFile(dir).on(Change.CREATE).debounce(Duration.ZERO))
+            .endAt(h.at(60))
+            .build();
+    h.engine.schedule(until);
+    h.clock.advance(Duration.ofMinutes(2));
+    assertThat(late.state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.engine.update(until).state()).isEqualTo(JobState.FINISHED);
+
+    Files.writeString(dir.resolve("a"), "1");
+    await(() -> h.engine.filesPending(witness) == 1, "the witness's change");
+    assertThat(h.engine.filesPending(JOB)).isZero();
+    assertThat(h.engine.filesPending(JobId.of("until"))).isZero();
+    assertThat(h.engine.runDue()).as("the witness alone").isEqualTo(1);
+    assertThat(h.runs("inbox")).isEmpty();
+    assertThat(h.runs("until")).isEmpty();
+    assertThat(h.engine.get(JOB).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+  }
+
+  /** A scheduler started on a store with a finished file job does not watch for it either. */
+  @Test
+  void aSchedulerStartedOnAStoreWithAFinishedFileJobDoesNotWatchForIt() throws IOException {
+    dev.chime.spi.JobStore store = dev.chime.spi.JobStore.inMemory(100);
+    Harness first = new Harness(store, Map.of());
+    first.engine.schedule(
+        job("witness", Trigger.onFile(dir).on(Change.CREATE).debounce(Duration.ZERO)).build());
+    first.engine.schedule(
+        job("inbox", Trigger.onFile(dir).on(Change.CREATE).debounce(Duration.ZERO))
+            .endAt(h.at(-1))
+            .build());
+    first.engine.close();
+    Harness again = new Harness(store, Map.of());
+    try {
+      assertThat(again.engine.get(JOB).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+      Files.writeString(dir.resolve("a"), "1");
+      await(() -> again.engine.filesPending(JobId.of("witness")) == 1, "the witness's change");
+      assertThat(again.engine.filesPending(JOB)).isZero();
+    } finally {
+      again.engine.close();
+    }
+  }
 }

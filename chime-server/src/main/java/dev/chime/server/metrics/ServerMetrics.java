@@ -190,7 +190,7 @@ public final class ServerMetrics implements AutoCloseable {
       case SchedulerEvent.RunChanged changed -> onRun(changed.run());
       case SchedulerEvent.JobChanged changed ->
           Counter.builder("chime.job.changes")
-              .description("Jobs added, updated, paused, resumed, finished or deleted")
+              .description("Jobs added, updated, paused, resumed, finished, reopened or deleted")
               .tag("change", lower(changed.change()))
               .register(meters())
               .increment();
