@@ -86,6 +86,8 @@ public interface Scheduler extends AutoCloseable {
    * fires once, so an update at the very instant of one that fired, to a trigger that has it too,
    * starts after it, and a once job given back an instant it fired at finishes without running it
    * again (a once job given a past instant it never fired at catches it up by its misfire policy).
+   * The job as it is (equal to the stored one) is checked as any update is and then changes
+   * nothing: it is returned as stored, with the same version, and no event is told.
    */
   JobInfo update(Job job);
 

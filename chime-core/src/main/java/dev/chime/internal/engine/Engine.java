@@ -985,13 +985,22 @@ public final class Engine implements Scheduler {
     return store.list(Objects.requireNonNull(query, "query must not be null"), after, limit);
   }
 
+  /**
+   * Replaces the job. The job as it is (equal to the stored one, its {@code H} fields keyed) passes
+   * the same checks and then changes nothing: no write, no new version, no event, and its claim and
+   * schedule stay as they are.
+   */
   @Override
   public JobInfo update(Job given) {
     Job job = keyed(Objects.requireNonNull(given, "job must not be null"));
     return locked(
         () -> {
           openOrFail();
-          check(job, job.trigger().equals(existing(job.id()).job().trigger()));
+          JobInfo current = existing(job.id());
+          check(job, job.trigger().equals(current.job().trigger()));
+          if (job.equals(current.job())) {
+            return current;
+          }
           unclaim(job.id());
           JobInfo info =
               updateFresh(

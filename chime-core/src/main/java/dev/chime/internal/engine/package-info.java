@@ -80,7 +80,12 @@
  * an occurrence fired, to a trigger that has it too; a once job given back an instant it fired at,
  * which then finishes). A once job given a past instant it never fired at catches it up, by its
  * misfire policy. Before, both fired again: twice in memory, and a database store's occurrence key
- * refused the second firing while the engine logged that another scheduler took it over.
+ * refused the second firing while the engine logged that another scheduler took it over. The job as
+ * it is (equal to the stored one once its {@code H} fields are keyed) goes through the same checks
+ * (a shut-down scheduler, an unknown job, an unregistered handler, a trigger it cannot use) and
+ * then changes nothing: no write, no new version, no event, its claim and next occurrence as they
+ * were (before, it wrote a new version and told an update; the server compared job files itself and
+ * so skipped the checks).
  *
  * <p><b>Writes.</b> Firing an occurrence does not write at once: its advance (the job moved on
  * under the claim's token) and the runs it made are buffered and written in one {@code

@@ -2,6 +2,7 @@ package dev.chime.internal.engine;
 
 import static dev.chime.internal.engine.Harness.job;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.Job;
 import dev.chime.JobId;
@@ -11,10 +12,13 @@ import dev.chime.MisfirePolicy;
 import dev.chime.Run;
 import dev.chime.RunState;
 import dev.chime.SchedulerEvent;
+import dev.chime.SchedulerException;
 import dev.chime.Trigger;
+import dev.chime.spi.JobStore;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -141,5 +145,52 @@ class EngineUpdateTest {
 
     h.engine.update(job("again", Trigger.once(h.at(0))).build());
     assertThat(h.engine.runDue()).as("a new job's own past instant").isEqualTo(1);
+  }
+
+  // ---------------------------------------------------------------- the job as it is
+
+  @Test
+  void anUpdateWithTheJobAsItIsChangesNothing() {
+    Job.Builder hashed =
+        job("same", Trigger.cron("H * * * *", ZoneOffset.UTC)).params(Map.of("n", 3)).labels("x");
+    JobInfo scheduled = h.engine.scheduleAndGet(hashed.build());
+    JobInfo again = h.engine.update(hashed.build());
+    assertThat(again).isEqualTo(scheduled);
+    assertThat(info("same")).isEqualTo(scheduled);
+
+    h.engine.pause(JobId.of("same"), "hold");
+    JobInfo paused = info("same");
+    assertThat(h.engine.update(hashed.build())).isEqualTo(paused);
+    assertThat(changes("same"))
+        .containsExactly(SchedulerEvent.Change.ADDED, SchedulerEvent.Change.PAUSED);
+
+    JobInfo changed = h.engine.update(hashed.priority(7).build());
+    assertThat(changed.version()).isGreaterThan(paused.version());
+    assertThat(changes("same")).endsWith(SchedulerEvent.Change.UPDATED);
+  }
+
+  @Test
+  void anUpdateWithTheJobAsItIsStillChecksIt() {
+    JobStore store = JobStore.inMemory(100);
+    Job unknown = Job.builder("orphan").handler("gone").trigger(MINUTELY).build();
+    store.insert(new JobInfo(unknown, JobState.ACTIVE, null, h.at(60), 0, 0));
+    Harness other = new Harness(store, Map.of());
+    assertThatThrownBy(() -> other.engine.update(unknown))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.INVALID))
+        .hasMessage("job orphan: no handler named 'gone' is registered");
+
+    Job kept = job("kept", MINUTELY).build();
+    h.engine.schedule(kept);
+    h.engine.shutdown();
+    assertThatThrownBy(() -> h.engine.update(kept))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CLOSED));
+    assertThatThrownBy(() -> h.engine.update(job("ghost", MINUTELY).build()))
+        .isInstanceOfSatisfying(
+            SchedulerException.class,
+            e -> assertThat(e.kind()).isEqualTo(SchedulerException.Kind.CLOSED));
   }
 }
