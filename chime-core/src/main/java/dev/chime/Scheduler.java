@@ -80,7 +80,15 @@ public interface Scheduler extends AutoCloseable {
    */
   List<JobInfo> list(JobQuery query, JobId after, int limit);
 
-  /** Replaces the job's definition (same id); its next occurrence is computed afresh. */
+  /**
+   * Replaces the job's definition (same id). With its trigger unchanged, its schedule goes on where
+   * it was; a new trigger starts afresh, after the occurrences the job fired already: an occurrence
+   * fires once, so an update at the very instant of one that fired, to a trigger that has it too,
+   * starts after it, and a once job given back an instant it fired at finishes without running it
+   * again (a once job given a past instant it never fired at catches it up by its misfire policy).
+   * The job as it is (equal to the stored one) is checked as any update is and then changes
+   * nothing: it is returned as stored, with the same version, and no event is told.
+   */
   JobInfo update(Job job);
 
   /** Deletes the job; its running runs finish. False if there was none. */

@@ -218,6 +218,20 @@ public interface JobStore extends AutoCloseable {
   /** Ends the claim without moving the job, so the occurrence can be claimed again. */
   boolean release(Claim claim);
 
+  /**
+   * Whether the job's occurrence has fired: a {@link #write} applied an advance whose runs hold a
+   * first attempt at it (run or skipped) for the job, and the job was not deleted since. A
+   * scheduler asks before it gives an updated job its first occurrence, so that an occurrence fires
+   * once (an update at the very instant of one that fired, or a once job given back an instant it
+   * fired at, starts after it). Runs recorded outside an advance (run now, an event's, a
+   * dependency's, a retry) never count. A store that is not {@link #durable} also counts each
+   * applied advance's claimed occurrence: its scheduler records a fired run only as it ends, so an
+   * advance holds the skipped ones only. A store may forget what its history no longer holds (a
+   * database store, the runs it pruned; the in-memory store keeps each job's latest such occurrence
+   * and the one it had at each change of its trigger).
+   */
+  boolean fired(JobId job, Instant occurrence);
+
   /** A new run id, never handed out before by this store. */
   RunId newRunId();
 

@@ -30,14 +30,15 @@ import org.slf4j.LoggerFactory;
  * are asked for, and two in one microsecond are two runs, not one twice; a retry is not told apart
  * from the retry of such a run at the same instant.
  *
- * <p>The index refuses a firing of an occurrence on record already. The scheduler makes one only
- * when a job is updated to a trigger that fires an occurrence it had fired (at the very instant it
- * fired, or a once job given back its past instant), and the transaction is then written again
- * knowing which: a firing whose occurrences are all on record is applied without their runs, so the
- * job moves on, and reported refused, so the scheduler does not start them (the occurrence ran
- * once); in a firing with others too, those on record are written unmarked, with a warning, so that
- * none of the others is lost. The check is made only after a refusal: the usual firing reads
- * nothing more.
+ * <p>The index refuses a firing of an occurrence on record already. The scheduler asks the key
+ * ({@code JdbcJobStore.fired}) before it gives an updated job its first occurrence, so it makes
+ * none of its own (an update at the very instant an occurrence fired, or a once job given back an
+ * instant it fired at, starts after it); one can still come from a node that does not ask (an older
+ * version, in a rolling deploy), and the transaction is then written again knowing which: a firing
+ * whose occurrences are all on record is applied without their runs, so the job moves on, and
+ * reported refused, so the scheduler does not start them (the occurrence ran once); in a firing
+ * with others too, those on record are written unmarked, with a warning, so that none of the others
+ * is lost. The check is made only after a refusal: the usual firing reads nothing more.
  */
 final class Firings {
   /** A fired occurrence's key: the job, the occurrence as stored, the attempt. */

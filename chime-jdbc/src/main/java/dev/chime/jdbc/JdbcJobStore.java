@@ -318,6 +318,19 @@ public final class JdbcJobStore implements JobStore {
     return jobs.release(Objects.requireNonNull(claim, "claim must not be null"));
   }
 
+  /**
+   * Asks the occurrence key ({@link Firings}): a fired run of the job's first attempt at the
+   * occurrence as a claim of it would hold it (whole microseconds, rounded up), in one read of its
+   * index.
+   */
+  @Override
+  public boolean fired(JobId job, Instant occurrence) {
+    Objects.requireNonNull(job, "job must not be null");
+    Objects.requireNonNull(occurrence, "occurrence must not be null");
+    Firings.Key key = new Firings.Key(job.value(), Dialect.storedOccurrence(occurrence), 1);
+    return !runs.fired(List.of(key)).isEmpty();
+  }
+
   @Override
   public RunId newRunId() {
     return runIds.next();

@@ -67,10 +67,11 @@
  * of those applied, and every record still queued, so the occurrence is taken and its runs are on
  * record together, before any of them starts. The runs a firing made for its job's occurrences are
  * inserted {@code fired}, which the unique index {@code chime_runs_occurrence} keys by job,
- * occurrence and attempt; a firing refused by it is written again without the runs of occurrences
- * on record ({@code Firings}). Records alone (a run's end) are queued and written by one writer
- * thread at most {@value dev.chime.jdbc.WriteBehind#LINGER_MILLIS} ms later in a multi-row upsert,
- * so the engine never waits for the database on the completion path (one row per round trip caps
+ * occurrence and attempt (the scheduler asks it, {@code fired}, before it gives an updated job its
+ * first occurrence); a firing refused by it is written again without the runs of occurrences on
+ * record ({@code Firings}). Records alone (a run's end) are queued and written by one writer thread
+ * at most {@value dev.chime.jdbc.WriteBehind#LINGER_MILLIS} ms later in a multi-row upsert, so the
+ * engine never waits for the database on the completion path (one row per round trip caps
  * PostgreSQL at 3-4k/s here; batches of 100 reach ~45k/s, REFERENCE.md). A record lost to a crash
  * is harmless: its run is still CLAIMED or RUNNING and is recovered. Reads of runs, {@code flush()}
  * and {@code close()} write the queue first. Records are written in the order given (one lock

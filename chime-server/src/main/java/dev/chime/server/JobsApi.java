@@ -11,7 +11,6 @@ import dev.chime.RunId;
 import dev.chime.RunState;
 import dev.chime.Scheduler;
 import dev.chime.SchedulerException;
-import dev.chime.server.spec.Plan;
 import dev.chime.spi.RunPage;
 import dev.chime.spi.RunQuery;
 import io.javalin.http.Context;
@@ -83,8 +82,8 @@ final class JobsApi {
    * race to another create becomes a replace, a replace of a job deleted meanwhile a create (up to
    * {@value #PUT_ATTEMPTS} tries), so concurrent PUTs of one id all succeed and the last one wins.
    * A job owned by another owner (a job file, say) is not changed: 409 naming the owner. The job as
-   * it is (the same job-file form, as {@code chime apply} and job files compare jobs) changes
-   * nothing: 200, the same version, no event.
+   * it is changes nothing (the scheduler's update checks it as any update, then leaves it): 200,
+   * the same version, no event.
    */
   void replace(Context ctx, Role role) {
     JobId id = id(ctx);
@@ -107,9 +106,7 @@ final class JobsApi {
           return true;
         }
         sameOwner(existing.get(), job.owner());
-        if (!Plan.same(existing.get().job(), job)) {
-          scheduler.update(job); // the job as it is is not written again: no new version, no event
-        }
+        scheduler.update(job); // the job as it is is not written again: no new version, no event
         return false;
       } catch (SchedulerException e) {
         boolean raced =

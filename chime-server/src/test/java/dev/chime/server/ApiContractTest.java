@@ -258,6 +258,24 @@ abstract class ApiContractTest {
             SchedulerEvent.Change.UPDATED);
   }
 
+  /** The scheduler checks the job as it is too: a PUT that changes nothing is no way around it. */
+  @Test
+  void aPutOfTheJobAsItIsIsCheckedAsAnyUpdate(@TempDir Path dir) throws Exception {
+    Path watched = Files.createDirectory(dir.resolve("inbox"));
+    String body =
+        "{\"id\": \"same-file-1\", \"trigger\": {\"file\": {\"path\": "
+            + Json.write(watched.toString())
+            + "}}, \"handler\": \"noop\"}";
+    assertThat(http.put("/api/v1/jobs/same-file-1", body).status()).isEqualTo(201);
+    assertThat(http.put("/api/v1/jobs/same-file-1", body).status()).isEqualTo(200);
+    Files.delete(watched);
+    Http.Response refused = http.put("/api/v1/jobs/same-file-1", body);
+    assertThat(refused.status()).as(refused.toString()).isEqualTo(422);
+    assertThat(refused.json().get("field").asText()).isEqualTo("trigger.file.path");
+    assertThat(refused.json().get("detail").asText()).contains("does not exist");
+    assertThat(http.delete("/api/v1/jobs/same-file-1").status()).isEqualTo(204);
+  }
+
   @Test
   void concurrentPutsOfANewIdAllSucceedAndTheLastWins() throws Exception {
     int writers = 8;

@@ -487,6 +487,92 @@ public abstract class StoreContractTest {
     assertThat(store.run(other.id())).contains(other);
   }
 
+  // ---------------------------------------------------------------- fired occurrences
+
+  /** Claims the job's occurrence due by {@code at} and writes its firing with a run of it. */
+  private List<Claim> fire(String job, Instant at) {
+    Claim claim =
+        store.claim(at, at.plusSeconds(1), 10, at.plus(LEASE)).stream()
+            .filter(c -> c.job().id().value().equals(job))
+            .findFirst()
+            .orElseThrow();
+    Run ran = run(store.newRunId(), claim.job().id(), claim.scheduledFor(), RunState.CLAIMED);
+    return store.write(
+        List.of(new Advance(claim, at.plusSeconds(60), 1, JobState.ACTIVE, List.of(ran))),
+        List.of());
+  }
+
+  @Test
+  void aWrittenFiringHasFiredItsOccurrenceForItsJobOnly() {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    store.insert(job("b", NOW));
+    assertThat(store.fired(a, NOW)).isFalse();
+    assertThat(fire("a", NOW)).isEmpty();
+
+    assertThat(store.fired(a, NOW)).isTrue();
+    assertThat(store.fired(a, NOW.plusSeconds(60))).as("its next occurrence").isFalse();
+    assertThat(store.fired(a, NOW.minusSeconds(60))).isFalse();
+    assertThat(store.fired(JobId.of("b"), NOW)).as("another job's occurrence").isFalse();
+    assertThat(store.fired(JobId.of("ghost"), NOW)).isFalse();
+  }
+
+  /** A store that keeps whole microseconds holds the occurrence as its claim held it. */
+  @Test
+  void anOccurrenceBetweenMicrosecondsHasFiredAsGiven() {
+    JobId a = JobId.of("a");
+    Instant between = NOW.plusNanos(500);
+    store.insert(job("a", between));
+    assertThat(fire("a", NOW)).isEmpty();
+    assertThat(store.fired(a, between)).isTrue();
+  }
+
+  @Test
+  void onlyAWrittenFiringFiresAnOccurrence() {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    store.record(List.of(run(store.newRunId(), a, NOW, RunState.SUCCEEDED))); // a run now
+    assertThat(store.fired(a, NOW)).as("a run recorded outside a firing").isFalse();
+
+    Claim released = claimNow(NOW, 10).get(0);
+    assertThat(store.release(released)).isTrue();
+    assertThat(store.fired(a, NOW)).as("a released claim").isFalse();
+
+    Claim stale = claimNow(NOW, 10).get(0);
+    store.update(withNote(store.find(a).orElseThrow(), "changed meanwhile")); // voids the claim
+    Run ran = run(store.newRunId(), a, NOW, RunState.CLAIMED);
+    assertThat(
+            store.write(
+                List.of(new Advance(stale, NOW.plusSeconds(60), 1, JobState.ACTIVE, List.of(ran))),
+                List.of()))
+        .containsExactly(stale);
+    assertThat(store.fired(a, NOW)).as("a refused firing").isFalse();
+  }
+
+  /**
+   * What a job fired stays fired when its trigger changes (an update, then a firing of the new
+   * trigger), and goes with the job: a new job given its id has fired nothing.
+   */
+  @Test
+  void firedOccurrencesOutliveAChangedTriggerButNotTheJob() {
+    JobId a = JobId.of("a");
+    store.insert(job("a", NOW));
+    assertThat(fire("a", NOW)).isEmpty();
+    JobInfo fired = store.find(a).orElseThrow();
+    Job once = Job.builder("a").handler("h").trigger(Trigger.once(NOW.plusSeconds(30))).build();
+    store.update(new JobInfo(once, JobState.ACTIVE, null, NOW.plusSeconds(30), 1, fired.version()));
+    assertThat(store.fired(a, NOW)).as("after the update").isTrue();
+    assertThat(fire("a", NOW.plusSeconds(30))).isEmpty();
+    assertThat(store.fired(a, NOW)).as("after the new trigger fired").isTrue();
+    assertThat(store.fired(a, NOW.plusSeconds(30))).isTrue();
+
+    assertThat(store.delete(a)).isTrue();
+    assertThat(store.fired(a, NOW)).isFalse();
+    store.insert(job("a", NOW));
+    assertThat(store.fired(a, NOW)).as("a new job with the id").isFalse();
+    assertThat(store.fired(a, NOW.plusSeconds(30))).isFalse();
+  }
+
   @Test
   void runQueriesFilterAndPageNewestFirst() {
     List<Run> runs = new ArrayList<>();

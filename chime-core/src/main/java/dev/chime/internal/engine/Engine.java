@@ -402,8 +402,8 @@ public final class Engine implements Scheduler {
   /**
    * Writes what the locked section produced: each fired occurrence's advance with its runs, and the
    * other run records, before any worker can take the runs (workers need this lock). Runs of an
-   * occurrence whose advance the store refused (its claim went to another scheduler) are dropped
-   * unstarted.
+   * occurrence whose advance the store refused (its claim was void, or the occurrence fired
+   * already) are dropped unstarted.
    */
   private void flush() {
     if (unwritten.isEmpty()
@@ -430,7 +430,10 @@ public final class Engine implements Scheduler {
       }
       unwritten.clear();
       for (Claim claim : refused) {
-        dropRunsOf(claim, "another scheduler took the occurrence over");
+        dropRunsOf(
+            claim,
+            "the store refused its claim (void: the job changed meanwhile, or another"
+                + " scheduler took the occurrence over; or the occurrence fired already)");
       }
     }
     if (!unstored.isEmpty() && unrecorded.isEmpty()) {
@@ -816,17 +819,35 @@ public final class Engine implements Scheduler {
   /**
    * The next occurrence of an updated job. With the trigger unchanged, the schedule goes on where
    * it was (an occurrence that fired at this very instant, or a once job's past instant, must not
-   * fire again); a new trigger starts afresh, as a new job would.
+   * fire again); a new trigger starts afresh, as a new job would, but after the occurrences of it
+   * the job fired already ({@link #unfired}).
    */
   private Instant updatedFire(JobInfo old, Job job) {
     if (!job.trigger().equals(old.job().trigger())) {
-      return firstFire(job);
+      return unfired(job, firstFire(job));
     }
     return beforeEnd(
         job,
         old.nextFireAt() != null
             ? old.nextFireAt()
             : job.trigger().nextAfter(now()).orElse(null)); // finished: only what is still ahead
+  }
+
+  /**
+   * The occurrence, or the first after it that the job has not fired: an occurrence fires once. A
+   * new trigger's first occurrence may be one the job fired: the update lands at the very instant
+   * of an occurrence that just fired (or was claimed and written as taken) and the new trigger has
+   * it too, or a once job is given back an instant it fired at (a once job given a past instant it
+   * never fired at still catches it up, by its misfire policy). The store knows what fired ({@link
+   * JobStore#fired}), whichever scheduler fired it; a once job that fired its instant has nothing
+   * after it, and finishes.
+   */
+  private Instant unfired(Job job, Instant first) {
+    Instant at = first;
+    while (at != null && store.fired(job.id(), at)) {
+      at = beforeEnd(job, job.trigger().nextAfter(at).orElse(null));
+    }
+    return at;
   }
 
   /** The job's first occurrence; the clock is read only for a trigger that needs it. */
@@ -1029,13 +1050,22 @@ public final class Engine implements Scheduler {
     return store.list(Objects.requireNonNull(query, "query must not be null"), after, limit);
   }
 
+  /**
+   * Replaces the job. The job as it is (equal to the stored one, its {@code H} fields keyed) passes
+   * the same checks and then changes nothing: no write, no new version, no event, and its claim and
+   * schedule stay as they are.
+   */
   @Override
   public JobInfo update(Job given) {
     Job job = keyed(Objects.requireNonNull(given, "job must not be null"));
     return locked(
         () -> {
           openOrFail();
-          check(job, job.trigger().equals(existing(job.id()).job().trigger()));
+          JobInfo current = existing(job.id());
+          check(job, job.trigger().equals(current.job().trigger()));
+          if (job.equals(current.job())) {
+            return current;
+          }
           unclaim(job.id());
           JobInfo info =
               updateFresh(

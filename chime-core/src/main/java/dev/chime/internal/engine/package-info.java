@@ -91,6 +91,22 @@
  * paused one too) or fired past it (nothing wakes it at the end time itself); a finished file job
  * stops watching, and an engine does not watch for the finished jobs it finds in its store.
  *
+ * <p><b>Updates.</b> An update drops the job's claimed occurrence (the store voids any other
+ * scheduler's claim of it) and writes the job anew, again on a version conflict (a firing elsewhere
+ * came between the read and the write). With the trigger unchanged the schedule goes on where it
+ * was. A new trigger starts afresh, as a new job would, but after the occurrences the job fired
+ * already, so that an occurrence fires once: the engine asks the store ({@code JobStore.fired}),
+ * which knows what every scheduler on it fired, and moves past each (an update at the very instant
+ * an occurrence fired, to a trigger that has it too; a once job given back an instant it fired at,
+ * which then finishes). A once job given a past instant it never fired at catches it up, by its
+ * misfire policy. Before, both fired again: twice in memory, and a database store's occurrence key
+ * refused the second firing while the engine logged that another scheduler took it over. The job as
+ * it is (equal to the stored one once its {@code H} fields are keyed) goes through the same checks
+ * (a shut-down scheduler, an unknown job, an unregistered handler, a trigger it cannot use) and
+ * then changes nothing: no write, no new version, no event, its claim and next occurrence as they
+ * were (before, it wrote a new version and told an update; the server compared job files itself and
+ * so skipped the checks).
+ *
  * <p><b>Writes.</b> Firing an occurrence does not write at once: its advance (the job moved on
  * under the claim's token) and the runs it made are buffered and written in one {@code
  * JobStore.write} when the locked section ends, before the lock is released, so no worker can start

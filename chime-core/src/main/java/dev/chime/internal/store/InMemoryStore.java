@@ -6,6 +6,7 @@ import dev.chime.JobQuery;
 import dev.chime.JobState;
 import dev.chime.Run;
 import dev.chime.RunId;
+import dev.chime.RunState;
 import dev.chime.SchedulerException;
 import dev.chime.SchedulerException.Kind;
 import dev.chime.internal.timer.Nanos;
@@ -39,6 +40,7 @@ public final class InMemoryStore implements JobStore {
   private final JobTable jobs = new JobTable();
   private final DueQueue due = new DueQueue(jobs);
   private final Leases leases = new Leases(jobs);
+  private final Fired fired = new Fired();
   // No index of runs by job: keeping one up to date cost a lookup per recorded and per dropped
   // run (the dropped run, its job id and their strings are cold: a quarter of a worker's time in
   // the executions benchmark), so a job's runs are found by a scan, as run queries are.
@@ -130,6 +132,9 @@ public final class InMemoryStore implements JobStore {
               + ")");
     }
     unqueue(slot); // which voids its claim: the token lived in the lease
+    if (!job.job().trigger().equals(jobs.trigger(slot))) {
+      fired.triggerChanged(slot);
+    }
     jobs.set(slot, job, job.version() + 1);
     queue(slot);
     return jobs.info(slot);
@@ -161,6 +166,7 @@ public final class InMemoryStore implements JobStore {
       return false;
     }
     unqueue(slot);
+    fired.forget(slot);
     jobs.remove(slot);
     return true;
   }
@@ -244,16 +250,22 @@ public final class InMemoryStore implements JobStore {
   @Override
   public synchronized boolean advance(
       Claim claim, Instant nextFireAt, long runCount, JobState state) {
+    return advanced(claim, nextFireAt, runCount, state) >= 0;
+  }
+
+  /** Applies the advance; returns the job's slot, or -1 if the claim no longer holds. */
+  private int advanced(Claim claim, Instant nextFireAt, long runCount, JobState state) {
     int slot = held(claim);
     if (slot < 0) {
-      return false;
+      return -1;
     }
+    fired.fire(slot, claim.scheduledFor()); // the engine records a fired run only as it ends
     jobs.state(slot, state);
     jobs.nextFireAt(slot, nextFireAt);
     jobs.runCount(slot, runCount);
     jobs.bumpVersion(slot); // an update read before this would write the old fire time back
     queue(slot);
-    return true;
+    return slot;
   }
 
   /** Atomic under the store's monitor: no other call sees an advance without its runs. */
@@ -262,8 +274,11 @@ public final class InMemoryStore implements JobStore {
     List<Claim> refused = List.of();
     for (int i = 0; i < advances.size(); i++) { // indexed: no iterator per write (hot path)
       Advance advance = advances.get(i);
-      if (advance(advance.claim(), advance.nextFireAt(), advance.runCount(), advance.state())) {
+      int slot =
+          advanced(advance.claim(), advance.nextFireAt(), advance.runCount(), advance.state());
+      if (slot >= 0) {
         record(advance.runs());
+        fireLater(slot, advance);
       } else {
         refused = refused.isEmpty() ? new ArrayList<>() : refused;
         refused.add(advance.claim());
@@ -271,6 +286,33 @@ public final class InMemoryStore implements JobStore {
     }
     record(runs);
     return refused;
+  }
+
+  /**
+   * Notes the latest occurrence after the claimed one that the advance holds a first attempt at (a
+   * catch-up's), if any.
+   */
+  private void fireLater(int slot, Advance advance) {
+    Instant last = advance.claim().scheduledFor();
+    List<Run> made = advance.runs();
+    for (int i = 0; i < made.size(); i++) {
+      Run run = made.get(i);
+      if (run.attempt() == 1
+          && run.scheduledFor().isAfter(last)
+          && jobs.is(slot, run.jobId())
+          && (run.state() == RunState.CLAIMED || run.state() == RunState.SKIPPED)) {
+        last = run.scheduledFor();
+      }
+    }
+    if (last != advance.claim().scheduledFor()) {
+      fired.fire(slot, last);
+    }
+  }
+
+  @Override
+  public synchronized boolean fired(JobId job, Instant occurrence) {
+    int slot = jobs.find(job);
+    return slot >= 0 && fired.fired(slot, occurrence);
   }
 
   @Override
@@ -386,6 +428,7 @@ public final class InMemoryStore implements JobStore {
       // Unless it changed since (updated, finished again, deleted or its slot reused): any of
       // those moves the position on or clears the state.
       if (jobs.finishedAs(oldest, stamp)) {
+        fired.forget(oldest);
         jobs.remove(oldest);
       }
     }

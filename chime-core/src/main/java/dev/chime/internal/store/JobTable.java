@@ -297,6 +297,10 @@ final class JobTable implements SlotHeap.Positions {
     flags(slot, (flags(slot) & STATE_MASK) | queue);
   }
 
+  Trigger trigger(int slot) {
+    return (Trigger) refs[slot * REFS + TRIGGER];
+  }
+
   Instant nextFireAt(int slot) {
     return (Instant) refs[slot * REFS + NEXT_FIRE_AT];
   }

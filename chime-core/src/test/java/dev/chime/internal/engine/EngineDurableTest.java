@@ -249,6 +249,11 @@ class EngineDurableTest {
     }
 
     @Override
+    public boolean fired(JobId job, Instant occurrence) {
+      return inner.fired(job, occurrence);
+    }
+
+    @Override
     public RunId newRunId() {
       return inner.newRunId();
     }

@@ -271,9 +271,9 @@ public record Plan(List<Change> changes) {
 
   /**
    * Whether {@code after} leaves {@code before} as it is: their job-file forms are equal but for
-   * the owner (the test of a {@link Action#KEEP}, and of a PUT that changes nothing).
+   * the owner (the test of a {@link Action#KEEP}).
    */
-  public static boolean same(Job before, Job after) {
+  private static boolean same(Job before, Job after) {
     return new Change(Action.CHANGE, before.id(), before, after).fields().isEmpty();
   }
 
