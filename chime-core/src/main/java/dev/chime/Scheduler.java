@@ -87,7 +87,8 @@ public interface Scheduler extends AutoCloseable {
    * starts after it, and a once job given back an instant it fired at finishes without running it
    * again (a once job given a past instant it never fired at catches it up by its misfire policy).
    * The job as it is (equal to the stored one) is checked as any update is and then changes
-   * nothing: it is returned as stored, with the same version, and no event is told.
+   * nothing: it is returned as stored, with the same version, and no update is told (an event,
+   * after or file job whose end time has passed finishes, as at any update).
    */
   JobInfo update(Job job);
 

@@ -1064,7 +1064,9 @@ public final class Engine implements Scheduler {
           JobInfo current = existing(job.id());
           check(job, job.trigger().equals(current.job().trigger()));
           if (job.equals(current.job())) {
-            return current;
+            // Nothing to write; but an untimed job past its end time finishes now as it would
+            // with any update (nothing else finishes it at the end time itself).
+            return finishIfDone(current);
           }
           unclaim(job.id());
           JobInfo info =

@@ -105,7 +105,7 @@
  * (a shut-down scheduler, an unknown job, an unregistered handler, a trigger it cannot use) and
  * then changes nothing: no write, no new version, no event, its claim and next occurrence as they
  * were (before, it wrote a new version and told an update; the server compared job files itself and
- * so skipped the checks).
+ * so skipped the checks); only an untimed job past its end time finishes then, as at any update.
  *
  * <p><b>Writes.</b> Firing an occurrence does not write at once: its advance (the job moved on
  * under the claim's token) and the runs it made are buffered and written in one {@code

@@ -133,7 +133,7 @@ public final class InMemoryStore implements JobStore {
     }
     unqueue(slot); // which voids its claim: the token lived in the lease
     if (!job.job().trigger().equals(jobs.trigger(slot))) {
-      fired.triggerChanged(slot);
+      fired.triggerChanged(slot, jobs.fired(slot));
     }
     jobs.set(slot, job, job.version() + 1);
     queue(slot);
@@ -259,7 +259,7 @@ public final class InMemoryStore implements JobStore {
     if (slot < 0) {
       return -1;
     }
-    fired.fire(slot, claim.scheduledFor()); // the engine records a fired run only as it ends
+    jobs.fired(slot, claim.scheduledFor()); // the engine records a fired run only as it ends
     jobs.state(slot, state);
     jobs.nextFireAt(slot, nextFireAt);
     jobs.runCount(slot, runCount);
@@ -305,14 +305,14 @@ public final class InMemoryStore implements JobStore {
       }
     }
     if (last != advance.claim().scheduledFor()) {
-      fired.fire(slot, last);
+      jobs.fired(slot, last);
     }
   }
 
   @Override
   public synchronized boolean fired(JobId job, Instant occurrence) {
     int slot = jobs.find(job);
-    return slot >= 0 && fired.fired(slot, occurrence);
+    return slot >= 0 && (occurrence.equals(jobs.fired(slot)) || fired.before(slot, occurrence));
   }
 
   @Override

@@ -48,13 +48,16 @@ final class JobTable implements SlotHeap.Positions {
   // A slot's fields sit side by side in two arrays, REFS references and WORDS longs per slot, so
   // touching a job costs two cache lines, not one per field: the dispatcher reads and writes most
   // of them for every occurrence it claims, in due order, which is a random order in memory.
-  private static final int REFS = 4;
+  private static final int REFS = 5;
   private static final int ID = 0;
   // A plain job (every field but id, handler and trigger at its default) keeps its handler name
   // here and is rebuilt when read; any other keeps its Job. See isPlain.
   private static final int SHAPE = 1;
   private static final int TRIGGER = 2;
   private static final int NEXT_FIRE_AT = 3;
+  // The latest occurrence the job fired (JobStore.fired), or null: written by the advance, which
+  // writes the next fire time beside it, so it costs that advance no line of its own.
+  private static final int FIRED = 4;
   private static final int WORDS = 3;
   private static final int RUN_COUNT = 0;
   private static final int VERSION = 1;
@@ -299,6 +302,15 @@ final class JobTable implements SlotHeap.Positions {
 
   Trigger trigger(int slot) {
     return (Trigger) refs[slot * REFS + TRIGGER];
+  }
+
+  /** The latest occurrence the slot's job fired, or null if none (since it was added). */
+  Instant fired(int slot) {
+    return (Instant) refs[slot * REFS + FIRED];
+  }
+
+  void fired(int slot, Instant occurrence) {
+    refs[slot * REFS + FIRED] = occurrence;
   }
 
   Instant nextFireAt(int slot) {

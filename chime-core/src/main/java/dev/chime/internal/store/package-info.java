@@ -2,14 +2,15 @@
  * The in-memory store.
  *
  * <p><b>Layout.</b> A pending job is an int slot in a table ({@link
- * dev.chime.internal.store.JobTable}) of two arrays: four references per slot (id, definition,
- * trigger, next fire time) and three longs (run count, version, and a word holding the queue
- * position, the state and queue bits and 24 bits of the id's hash), so a job costs its array
- * elements and no object of its own (an object per job pays a 12-byte header and padding, and a
- * {@code HashMap} entry 32 bytes more), and touching a job costs two cache lines. Ids map to slots
- * through an open-addressing index of longs, the id's mixed hash beside the slot, with linear
- * probing and backward-shift deletion (no tombstones): a probe reads an id only when the hashes
- * agree, and a deletion moves entries by their stored hashes. Unclaimed jobs wait in a {@link
+ * dev.chime.internal.store.JobTable}) of two arrays: five references per slot (id, definition,
+ * trigger, next fire time, latest fired occurrence) and three longs (run count, version, and a word
+ * holding the queue position, the state and queue bits and 24 bits of the id's hash), so a job
+ * costs its array elements and no object of its own (an object per job pays a 12-byte header and
+ * padding, and a {@code HashMap} entry 32 bytes more), and touching a job costs two cache lines (at
+ * times three: a slot's 20 bytes of references may straddle two). Ids map to slots through an
+ * open-addressing index of longs, the id's mixed hash beside the slot, with linear probing and
+ * backward-shift deletion (no tombstones): a probe reads an id only when the hashes agree, and a
+ * deletion moves entries by their stored hashes. Unclaimed jobs wait in a {@link
  * dev.chime.internal.store.DueQueue}: a wheel of 1 ms buckets over the next 8.6 s in front of a
  * 4-ary heap of slots ({@link dev.chime.internal.store.SlotHeap}, keys in primitive arrays) for
  * later ones. Leases are a ring indexed by fencing token ({@link dev.chime.internal.store.Leases};
@@ -31,14 +32,14 @@
  * order, then claimed 512 at a time and advanced as finished, thread CPU time, a loaded machine):
  * 2.2-3.1 us a job before, 1.1-1.4 us after. The engine figures are in docs/benchmarks.md.
  *
- * <p><b>Fired occurrences</b> ({@code JobStore.fired}) sit beside the table, not in it ({@link
- * dev.chime.internal.store.Fired}): each job's latest, set by every applied advance, in a table of
- * slots beside instants that holds only the jobs that fired and are still kept, and the latest at
- * each trigger change. A pending job costs nothing there, so the figures below stand; an advance
- * pays a probe of that table and a finished job's drop another (a column per slot would add 4 or 8
- * bytes to each pending job's 193, against the goal of 200). In the store-only harness above (1M
- * one-shot jobs, history 10,000, 24 rounds each, alternating, a loaded two-core machine) that was
- * 0.583 us a job against 0.556 (medians; 0.536 against 0.479 at best), 2026-12-08.
+ * <p><b>Fired occurrences</b> ({@code JobStore.fired}): each job's latest is a fifth reference in
+ * its slot, written by the advance that fired it beside the next fire time it writes anyway; the
+ * latest at each of a job's trigger changes sits beside the table ({@link
+ * dev.chime.internal.store.Fired}), only for the jobs whose trigger changed after they fired. The
+ * reference is 4 bytes per job (196 B per pending job, against the goal of 200). A first version
+ * kept the latest in a table of its own, probed by every advance: the executions benchmark fell
+ * about 10% (4 alternating passes: 523k against 582k executions/s); in the slot it was 600k against
+ * 634k, within this VM's noise (2026-12-08).
  *
  * <p><b>Plain jobs.</b> A job whose every field but id, handler and trigger is at its default (no
  * params, labels, timeout or group; the default policies, priority and owner) keeps only those
@@ -57,10 +58,11 @@
  * heap entry, a {@code HashMap} of them, the {@code Job}), 189 B after, of which the job's own id
  * ({@code JobId} and its string, 72 B) and {@code Trigger.Once} with its {@code Instant} (40 B) are
  * 112 B: the store's own share fell from ~150 B to ~77 B (columns 39 B, index 17 B, due heap 21 B,
- * each with its arrays' spare length); the two arrays and the hash bits make it 193 B (2026-12-07).
- * Finished jobs are retired through a ring of slots: a finished job's slot, which is in no queue,
- * keeps its place in the ring (a stamp) as its position, and any later change of the job or the
- * slot (an update, a new finish, a delete, reuse) moves the position on or clears the state, so an
- * entry whose slot no longer shows its stamp is stale, known from one word without reading the id.
+ * each with its arrays' spare length); the two arrays and the hash bits make it 193 B (2026-12-07),
+ * the fired reference 196 B (2026-12-08). Finished jobs are retired through a ring of slots: a
+ * finished job's slot, which is in no queue, keeps its place in the ring (a stamp) as its position,
+ * and any later change of the job or the slot (an update, a new finish, a delete, reuse) moves the
+ * position on or clears the state, so an entry whose slot no longer shows its stamp is stale, known
+ * from one word without reading the id.
  */
 package dev.chime.internal.store;
