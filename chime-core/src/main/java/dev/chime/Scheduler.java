@@ -92,7 +92,11 @@ public interface Scheduler extends AutoCloseable {
    */
   JobInfo update(Job job);
 
-  /** Deletes the job; its running runs finish. False if there was none. */
+  /**
+   * Deletes the job; its running runs finish. False if there was none. A job that another job (not
+   * finished) waits for ({@link Trigger#after}) or that a pipeline uses is not deleted: a {@code
+   * CONFLICT} names them.
+   */
   boolean delete(JobId id);
 
   /**

@@ -1125,7 +1125,13 @@ public final class Engine implements Scheduler {
           if (old.isEmpty()) {
             return false;
           }
-          List<JobId> waiting = new ArrayList<>(dependencies.dependentsOf(id));
+          List<JobId> waiting = new ArrayList<>();
+          for (JobId dependent : dependencies.dependentsOf(id)) {
+            // A finished dependent waits for nothing: it can never fire again.
+            if (store.find(dependent).filter(d -> d.state() != JobState.FINISHED).isPresent()) {
+              waiting.add(dependent);
+            }
+          }
           if (!waiting.isEmpty()) {
             throw new SchedulerException(
                 Kind.CONFLICT, "job " + id + " cannot be deleted: " + waiting + " depend on it");

@@ -1211,6 +1211,29 @@ class EngineManualTest {
         .hasMessageContaining("[b] depend on it");
   }
 
+  /**
+   * A finished dependent no longer holds its dependency: it can never fire again. Before, the
+   * dependency could not be deleted while the finished job was kept.
+   */
+  @Test
+  void aJobOnlyAFinishedDependentWaitsForCanBeDeleted() {
+    h.engine.schedule(job("a", Trigger.every(Duration.ofMinutes(1)).startingAt(h.at(0))).build());
+    Job b = job("b", Trigger.after(JobId.of("a"))).maxRuns(1).build();
+    h.engine.schedule(b);
+    h.engine.schedule(job("c", Trigger.after(JobId.of("a"))).build());
+    h.engine.runDue();
+    assertThat(h.engine.get(JobId.of("b")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+    assertThatThrownBy(() -> h.engine.delete(JobId.of("a")))
+        .hasMessage("job a cannot be deleted: [c] depend on it"); // b, finished, is not named
+
+    h.engine.delete(JobId.of("c"));
+    assertThat(h.engine.delete(JobId.of("a"))).isTrue();
+    assertThat(h.engine.get(JobId.of("b")).orElseThrow().state()).isEqualTo(JobState.FINISHED);
+    h.engine.schedule(job("a", Trigger.once(h.at(60))).build()); // a new a: b stays finished
+    assertThat(h.advanceAndRun(Duration.ofMinutes(1))).as("a alone").isEqualTo(1);
+    assertThat(h.runs("b")).hasSize(1);
+  }
+
   @Test
   void aDependentWaitsForEveryJobItNames() {
     h.engine.schedule(job("a", Trigger.once(h.at(0))).build());
