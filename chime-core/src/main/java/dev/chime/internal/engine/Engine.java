@@ -143,6 +143,9 @@ public final class Engine implements Scheduler {
   private final Events events = new Events();
   private final TimerHeap<Object> timer = new TimerHeap<>();
   private final TimerHeap<Execution> timeouts = new TimerHeap<>();
+  // Event, after and file jobs by end time: no occurrence of theirs is ahead to find it (see
+  // noteEnd). An entry is not cancelled when the job changes: when due, the job is read again.
+  private final TimerHeap<JobId> endings = new TimerHeap<>();
   private final java.util.function.Consumer<Object> fireDue = this::due; // one, not one per cycle
   private final Map<JobId, TimerHeap.Entry<Object>> claimed = new HashMap<>();
   private final Map<RunId, Execution> live = new HashMap<>();
@@ -354,6 +357,7 @@ public final class Engine implements Scheduler {
       dependencies.put(info.id(), info.job().trigger());
       if (info.state() != JobState.FINISHED) {
         watchFiles(info.job()); // a finished one watches again if an update makes it active
+        noteEnd(info.job());
       }
     }
   }
@@ -372,6 +376,41 @@ public final class Engine implements Scheduler {
           job.id(),
           trigger.path(),
           e.toString());
+    }
+  }
+
+  /**
+   * An event, after or file job with an end time ahead is finished at that time: nothing else would
+   * find it then, as a clock trigger's next occurrence past the end does (before, it stayed active
+   * until its next event, dependency end or file change). A job another node added or changed is
+   * found at this node's next start, or by its next event.
+   */
+  private void noteEnd(Job job) {
+    if (job.endAt() == null
+        || !(job.trigger() instanceof Trigger.After
+            || job.trigger() instanceof Trigger.OnEvent
+            || job.trigger() instanceof Trigger.OnFile)) {
+      return;
+    }
+    long end = Nanos.of(job.endAt()) + 1; // past its end once the clock is after it
+    endings.add(end, job.id());
+    if (end < wakeAt) {
+      wakeNow();
+    }
+  }
+
+  /** Finishes the job if it is past its end time now (it may have changed since it was noted). */
+  private void endIfDue(JobId id, long now) {
+    try {
+      store.find(id).ifPresent(this::finishIfDone);
+    } catch (RuntimeException e) {
+      if (e instanceof SchedulerException gone && gone.kind() == Kind.NOT_FOUND) {
+        return; // deleted meanwhile
+      }
+      // The store failed, or another node wrote the job in between: again in a second.
+      LOG.warn(
+          "job {}: finishing it at its end time failed, again in a second: {}", id, e.toString());
+      endings.add(now + WRITE_RETRY_NANOS, id);
     }
   }
 
@@ -657,6 +696,7 @@ public final class Engine implements Scheduler {
       JobInfo info = store.insert(initial(keyed, JobState.ACTIVE, null, 0, 1));
       dependencies.put(keyed.id(), keyed.trigger());
       watchFiles(keyed);
+      noteEnd(keyed);
       jobChanged(SchedulerEvent.Change.ADDED, info);
       JobInfo now = finishIfDone(info);
       wake(info.nextFireAt());
@@ -693,6 +733,7 @@ public final class Engine implements Scheduler {
           for (JobInfo info : stored) {
             dependencies.put(info.id(), info.job().trigger());
             watchFiles(info.job());
+            noteEnd(info.job());
             jobChanged(SchedulerEvent.Change.ADDED, info);
             finishIfDone(info);
             wake(info.nextFireAt());
@@ -1082,6 +1123,7 @@ public final class Engine implements Scheduler {
                           old.version()));
           dependencies.update(job.id(), job.trigger());
           watchFiles(job);
+          noteEnd(job);
           jobChanged(SchedulerEvent.Change.UPDATED, info);
           finishIfDone(info);
           wake(info.nextFireAt());
@@ -2227,6 +2269,7 @@ public final class Engine implements Scheduler {
         Integer.MAX_VALUE,
         run -> run.stop(RunState.TIMED_OUT, "ran longer than its timeout " + run.job.timeout()));
     if (!closing) {
+      endings.drainDue(now, Integer.MAX_VALUE, id -> endIfDue(id, now));
       for (Map.Entry<JobId, Event> changed : files.takeDue(now)) {
         store
             .find(changed.getKey())
@@ -2234,6 +2277,7 @@ public final class Engine implements Scheduler {
       }
     }
     long next = Math.min(Math.min(timer.nextDeadline(), timeouts.nextDeadline()), files.nextDue());
+    next = Math.min(next, endings.nextDeadline());
     if (durable) {
       next = Math.min(next, Math.min(recoverAt, unquarantineAt));
       if (!inDoubt.isEmpty()) {

@@ -88,8 +88,10 @@
  * is marked, so the retry it would get on failing is recorded cancelled at once, "replaced by run
  * N", and never waits or runs. Event, after and file jobs have no next fire time to run out: one is
  * past its end once the clock is after its {@code endAt}, and finishes when scheduled, updated (a
- * paused one too) or fired past it (nothing wakes it at the end time itself); a finished file job
- * stops watching, and an engine does not watch for the finished jobs it finds in its store.
+ * paused one too) or fired past it, and the engine keeps such jobs by end time so that one whose
+ * end comes while it waits finishes at it (one another node added is found at this node's next
+ * start, or by its next event); a finished file job stops watching, and an engine does not watch
+ * for the finished jobs it finds in its store.
  *
  * <p><b>Updates.</b> An update drops the job's claimed occurrence (the store voids any other
  * scheduler's claim of it) and writes the job anew, again on a version conflict (a firing elsewhere

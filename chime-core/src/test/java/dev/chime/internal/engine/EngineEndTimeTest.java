@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Jobs no clock fires (event and after triggers; file triggers in {@link EngineFileTest}) whose end
- * time has passed: they finish as they are scheduled or updated, and nothing runs them after.
+ * time has passed: they finish as they are scheduled or updated, and nothing runs them after; and
+ * those whose end time comes while they wait: they finish at it.
  */
 class EngineEndTimeTest {
   private final Harness h = new Harness();
@@ -145,6 +146,43 @@ class EngineEndTimeTest {
     assertThat(info("held").state()).isEqualTo(JobState.FINISHED);
     assertThat(h.runs("held")).isEmpty();
     assertThat(jobChanges("held"))
+        .containsExactly("ADDED:ACTIVE", "PAUSED:PAUSED", "FINISHED:FINISHED");
+  }
+
+  /**
+   * Nothing fires an event job, so nothing found it at its end: it stayed active (and its end
+   * unseen) until the next publish. Now it finishes at its end time, and an update that moves the
+   * end later moves its finish with it.
+   */
+  @Test
+  void anEventJobFinishesAtItsEndTimeAndAnUpdateMovesIt() {
+    h.engine.schedule(job("short", Trigger.onEvent("deploy")).endAt(h.at(60)).build());
+    Job moved = job("moved", Trigger.onEvent("deploy")).endAt(h.at(60)).build();
+    h.engine.schedule(moved);
+    h.engine.update(job("moved", Trigger.onEvent("deploy")).endAt(h.at(180)).build());
+
+    h.advanceAndRun(Duration.ofSeconds(60));
+    assertThat(info("short").state()).as("at its end, not yet past it").isEqualTo(JobState.ACTIVE);
+    h.advanceAndRun(Duration.ofSeconds(1));
+    assertThat(info("short").state()).isEqualTo(JobState.FINISHED);
+    assertThat(jobChanges("short")).containsExactly("ADDED:ACTIVE", "FINISHED:FINISHED");
+    assertThat(info("moved").state()).as("its end moved on").isEqualTo(JobState.ACTIVE);
+
+    h.advanceAndRun(Duration.ofMinutes(2));
+    assertThat(info("moved").state()).isEqualTo(JobState.FINISHED);
+    assertThat(h.engine.publish("deploy", null)).isEmpty();
+  }
+
+  @Test
+  void aPausedAfterJobFinishesAtItsEndTime() {
+    h.engine.schedule(job("a", Trigger.once(h.at(3_600))).build());
+    h.engine.schedule(job("b", Trigger.after(JobId.of("a"))).endAt(h.at(30)).build());
+    h.engine.pause(JobId.of("b"), "audit");
+
+    h.advanceAndRun(Duration.ofMinutes(1));
+
+    assertThat(info("b").state()).isEqualTo(JobState.FINISHED);
+    assertThat(jobChanges("b"))
         .containsExactly("ADDED:ACTIVE", "PAUSED:PAUSED", "FINISHED:FINISHED");
   }
 }
