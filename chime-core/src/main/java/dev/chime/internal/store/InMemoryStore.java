@@ -100,10 +100,10 @@ public final class InMemoryStore implements JobStore {
 
   @Override
   public synchronized JobInfo insert(JobInfo job) {
-    if (jobs.find(job.id()) >= 0) {
+    int slot = jobs.addIfAbsent(job, 1);
+    if (slot < 0) {
       throw new SchedulerException(Kind.CONFLICT, "job " + job.id() + " already exists");
     }
-    int slot = jobs.add(job, 1);
     queue(slot);
     return job.version() == 1 ? job : jobs.info(slot);
   }

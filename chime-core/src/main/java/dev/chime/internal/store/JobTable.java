@@ -105,15 +105,35 @@ final class JobTable implements SlotHeap.Positions {
 
   /** Adds the job (its id must not be in the table) with the version; returns its slot. */
   int add(JobInfo info, long version) {
+    int slot = addIfAbsent(info, version);
+    if (slot < 0) {
+      throw new IllegalStateException("job " + info.id() + " is in the table already");
+    }
+    return slot;
+  }
+
+  /**
+   * Adds the job with the version and returns its slot, or -1 if a job with its id is in the table:
+   * one probe, the empty bucket it ends at being where the new entry goes (a find and then an add
+   * probed twice and mixed the hash twice, on {@code schedule()}'s path).
+   */
+  int addIfAbsent(JobInfo info, long version) {
     if ((size + 1) * 4L > index.length * 3L) {
       rehash(grown(index.length));
     }
+    JobId id = info.id();
+    int hash = hash(id);
+    int bucket = bucket(hash);
+    for (long entry; (entry = index[bucket]) != 0; bucket = next(bucket)) {
+      if ((int) (entry >>> 32) == hash && is((int) entry - 1, id)) {
+        return -1;
+      }
+    }
     int slot = allocate();
-    refs[slot * REFS + ID] = info.id();
-    int hash = hash(info.id());
+    refs[slot * REFS + ID] = id;
     words[slot * WORDS + META] = (long) (hash >>> HASH_DROPPED) << HASH_SHIFT;
     set(slot, info, version);
-    put((long) hash << 32 | (slot + 1));
+    index[bucket] = (long) hash << 32 | (slot + 1);
     size++;
     return slot;
   }

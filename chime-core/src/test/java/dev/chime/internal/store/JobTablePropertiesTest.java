@@ -1,6 +1,7 @@
 package dev.chime.internal.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.chime.Job;
 import dev.chime.JobId;
@@ -103,6 +104,22 @@ class JobTablePropertiesTest {
     assertThat(JobTable.grown(0)).isEqualTo(48);
     assertThat(JobTable.grown(1_048_560 / 2 - 8)).isEqualTo(1_048_560);
     assertThat(Integer.bitCount(JobTable.grown(1_048_560) + 16)).isEqualTo(1);
+  }
+
+  @Test
+  void aJobWhoseIdIsInTheTableIsNotAddedAgain() {
+    JobTable table = new JobTable();
+    int a = table.add(info("a", 1), 1);
+    for (int i = 0; i < 100; i++) { // through growth of the index, ids hashed all over it
+      table.add(info("x" + i, 1), 1);
+    }
+    assertThat(table.addIfAbsent(info("a", 9), 1)).isEqualTo(-1);
+    assertThat(table.size()).isEqualTo(101);
+    assertThat(table.find(JobId.of("a"))).isEqualTo(a);
+    assertThat(table.info(a)).isEqualTo(info("a", 1)); // the one added first, untouched
+    assertThatThrownBy(() -> table.add(info("x7", 1), 1))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("job x7 is in the table already");
   }
 
   /** The slot heap: kind 0 adds slot {@code id} if absent, 1 removes it, 2 polls the first. */
