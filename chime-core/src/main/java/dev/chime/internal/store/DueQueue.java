@@ -43,7 +43,7 @@ final class DueQueue {
    */
   private static final int LEAD = BUCKETS / 4;
 
-  /** Entries the front takes from adds (a loaded bucket may bring more): 96 KiB. */
+  /** Entries the front holds at most, from adds and from a loaded bucket alike: 96 KiB. */
   static final int FRONT_LIMIT = 4096;
 
   private static final int STRIDE = 3; // deadline, order, slot

@@ -307,6 +307,72 @@ class DueQueueTest {
     h.drainAndCheck();
   }
 
+  /**
+   * Random programs against the model, with a claim's now moving mostly forward among them, the
+   * next deadline asked between changes (so a bucket after now is looked into, then appended to, or
+   * its earliest removed), bursts of more than a front's worth into one bucket, and saturated
+   * deadlines.
+   */
+  @Test
+  void randomProgramsWithAMovingNowAndBurstsMatchTheModel() {
+    for (long seed = 0; seed < 12; seed++) {
+      Random random = new Random(seed);
+      Harness h = new Harness();
+      long now = BASE;
+      for (int step = 0; step < 6_000; step++) {
+        int op = random.nextInt(100);
+        int id = random.nextInt(op < 50 ? 300 : 300 + 3 * DueQueue.FRONT_LIMIT);
+        boolean in = h.queued.containsKey(id);
+        if (op < 35 && !in) {
+          h.add(id, randomDeadline(random, now));
+        } else if (op < 50 && in) {
+          h.remove(id);
+        } else if (op < 70 && !h.model.isEmpty()) {
+          h.poll();
+        } else if (op < 80) {
+          assertThat(h.queue.nextDeadline())
+              .as("seed %d, step %d", seed, step)
+              .isEqualTo(h.model.isEmpty() ? Long.MAX_VALUE : h.model.first().deadline());
+        } else if (op < 95) {
+          now += random.nextInt(10) < 8 ? random.nextLong(4 * BUCKET) : -random.nextLong(BUCKET);
+          h.queue.now(now);
+        } else if (op < 96) {
+          long at = now + random.nextLong(8) * BUCKET;
+          for (int n = 300 + random.nextInt(3 * DueQueue.FRONT_LIMIT); n > 0; n--) {
+            if (!h.queued.containsKey(n)) {
+              h.add(n, at + random.nextInt(1_000));
+            }
+          }
+        } else if (!in && h.slots.containsKey(id)) {
+          h.free(id);
+        }
+        assertThat(h.queue.size()).as("seed %d, step %d", seed, step).isEqualTo(h.model.size());
+        assertThat(h.queue.stale()).isNotNegative();
+      }
+      h.drainAndCheck();
+    }
+  }
+
+  /**
+   * Mostly near now: a few buckets ahead or behind, in the wheel, about its end, beyond it, or
+   * saturated.
+   */
+  private static long randomDeadline(Random random, long now) {
+    int kind = random.nextInt(100);
+    if (kind < 40) {
+      return now + random.nextLong(-4, 12) * BUCKET + random.nextInt(4);
+    } else if (kind < 70) {
+      return now + random.nextLong(DueQueue.BUCKETS + 100) * BUCKET;
+    } else if (kind < 80) {
+      // About the wheel's end as it stands from now, where a cursor ahead of now or behind it
+      // tells the last lap from the next.
+      return now + random.nextLong(DueQueue.BUCKETS - 16, DueQueue.BUCKETS + 16) * BUCKET;
+    } else if (kind < 92) {
+      return now + random.nextLong(-4L * DueQueue.BUCKETS, 4L * DueQueue.BUCKETS) * BUCKET;
+    }
+    return random.nextBoolean() ? Long.MIN_VALUE : Long.MAX_VALUE;
+  }
+
   @Test
   void anEmptyQueueHasNoDeadline() {
     DueQueue queue = new DueQueue(new JobTable());
