@@ -1105,8 +1105,8 @@ public final class Engine implements Scheduler {
           JobInfo current = existing(job.id());
           check(job, job.trigger().equals(current.job().trigger()));
           if (job.equals(current.job())) {
-            // Nothing to write; but an untimed job past its end time finishes now as it would
-            // with any update (nothing else finishes it at the end time itself).
+            // Nothing to write; but an untimed job past its end time finishes now, as at any
+            // update (before its end-time entry falls due, or with the scheduler not started).
             return finishIfDone(current);
           }
           unclaim(job.id());
